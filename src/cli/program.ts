@@ -1,0 +1,46 @@
+import { Command, Option } from 'commander';
+import { registerDataCommands } from './commands/data.ts';
+import { MLX_VERSION } from '../version.ts';
+
+/** The `mlx` command tree. Each register function only wires flags to operations. */
+export function buildProgram(): Command {
+  const program = new Command('mlx')
+    .description(
+      'Batch training and daily stock prediction: XGBoost, an LSTM and rule signals,\n' +
+        'honest walk-forward evaluation, append-only prediction ledgers.',
+    )
+    .version(MLX_VERSION, '-V, --version')
+    .addOption(
+      new Option('--home <dir>', 'the mlx home folder (data/, models/, predictions/)').env('MLX_HOME').default(undefined, 'the current directory'),
+    )
+    .option('--json', 'machine output: exactly one JSON document on stdout', false)
+    .option('-q, --quiet', 'only errors on stderr', false)
+    .option('-v, --verbose', 'more detail on stderr', false)
+    .option('--config <file>', 'settings file (default: mlx.config.json in the home)')
+    .option('--wait <seconds>', 'wait this long for another mlx process holding the lock before exit 4', undefined)
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => process.stdout.write(s),
+      writeErr: (s) => process.stderr.write(s),
+    })
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 ok (also "nothing to do"), 1 failure, 2 usage or configuration error,
+            3 partial success (some symbols failed), 4 another mlx process holds the lock.
+
+Examples:
+  mlx demo                                   the whole loop offline on a synthetic market
+  mlx data import ~/prices/*.csv             import AlphaVantage, Yahoo or generic OHLCV CSVs
+  mlx data ls --json | jq '.[].symbol'`,
+    );
+  program.commands.forEach((c) => c.exitOverride());
+  registerDataCommands(program);
+  for (const command of allCommands(program)) command.exitOverride().showHelpAfterError();
+  return program;
+}
+
+function allCommands(command: Command): Command[] {
+  return command.commands.flatMap((c) => [c, ...allCommands(c)]);
+}

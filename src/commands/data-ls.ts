@@ -1,0 +1,118 @@
+import { calendarFor } from '../calendar/index.ts';
+import type { Context } from '../context.ts';
+import { DataError } from '../errors.ts';
+import { assessQuality, round, type QualityReport } from '../store/quality.ts';
+import { unknownSymbolError, type PriceStore } from '../store/price-store.ts';
+import { usingStore } from './session.ts';
+
+export interface StoredSymbol {
+  symbol: string;
+  name: string | null;
+  sector: string | null;
+  exchange: string;
+  synthetic: boolean;
+  source: string;
+  first: string;
+  last: string;
+  rows: number;
+  missing_sessions: number;
+  zero_volume_days: number;
+  splits: number;
+  dividends: number;
+  suspicious_moves: number;
+}
+
+/** `mlx data ls`: every stored symbol with its range, row count and quality flags. */
+export async function listStored(ctx: Context): Promise<StoredSymbol[]> {
+  return usingStore(ctx, 'read', (store) => {
+    if (!store) return [];
+    return store.listSymbols().map((s) => {
+      const quality = symbolQuality(store, s.symbol, s.exchange, s.timezone);
+      return {
+        symbol: s.symbol,
+        name: s.name,
+        sector: s.sector,
+        exchange: s.exchange,
+        synthetic: s.synthetic,
+        source: s.source,
+        first: s.first,
+        last: s.last,
+        rows: s.rows,
+        missing_sessions: quality.missing_sessions.length,
+        zero_volume_days: quality.zero_volume_days.length,
+        splits: quality.splits.length,
+        dividends: quality.dividends.length,
+        suspicious_moves: quality.suspicious_moves.length,
+      };
+    });
+  });
+}
+
+function symbolQuality(store: PriceStore, symbol: string, exchange: string, timezone: string): QualityReport {
+  return assessQuality(store.adjusted(symbol), calendarFor(exchange, timezone));
+}
+
+export interface SymbolDetail {
+  symbol: string;
+  name: string | null;
+  sector: string | null;
+  exchange: string;
+  timezone: string;
+  currency: string | null;
+  synthetic: boolean;
+  source: string;
+  first: string;
+  last: string;
+  rows: number;
+  last_bar: {
+    date: string;
+    open: number;
+    high: number;
+    low: number;
+    close: number;
+    volume: number;
+    adjusted_close: number;
+    adj_factor: number;
+  };
+  revisions: number;
+  quality: QualityReport;
+}
+
+/** `mlx data show SYMBOL`: one symbol in detail. */
+export async function showStored(ctx: Context, symbol: string): Promise<SymbolDetail> {
+  return usingStore(ctx, 'read', (store) => {
+    if (!store) throw noStoreError(ctx);
+    const summary = store.listSymbols().find((s) => s.symbol === symbol);
+    if (!summary) {
+      throw unknownSymbolError(symbol);
+    }
+    const series = store.adjusted(symbol);
+    const raw = store.bars(symbol, { until: summary.last }).at(-1)!;
+    const last = series.dates.length - 1;
+    const revisions = (
+      store.db.prepare('SELECT COUNT(*) AS n FROM bar_revisions WHERE symbol = ?').get(symbol) as { n: number }
+    ).n;
+    return {
+      ...summary,
+      last_bar: {
+        date: raw.date,
+        open: raw.open,
+        high: raw.high,
+        low: raw.low,
+        close: raw.close,
+        volume: raw.volume,
+        adjusted_close: round(series.close[last], 6),
+        adj_factor: series.adjFactor[last],
+      },
+      revisions,
+      quality: assessQuality(series, calendarFor(summary.exchange, summary.timezone)),
+    };
+  });
+}
+
+export function noStoreError(ctx: Context): DataError {
+  return new DataError(
+    `no price data in ${ctx.home.root} (no ${ctx.home.db})`,
+    'import or fetch data first: mlx data import FILE... or mlx data fetch SYMBOL...; or pass --home DIR',
+  );
+}

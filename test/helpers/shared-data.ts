@@ -1,0 +1,26 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** ../shared/data/sp500 beside the project, or null when this clone has none (tests then skip). */
+export function sp500Dir(): string | null {
+  const dir = process.env.MLX_SP500_DIR ?? path.resolve(here, '../../../shared/data/sp500');
+  return fs.existsSync(path.join(dir, 'AAPL.csv')) ? dir : null;
+}
+
+/** The `skip` option for node:test: a reason string when the shared data is absent. */
+export const skipWithoutSp500: string | false = sp500Dir()
+  ? false
+  : '../shared/data/sp500 is absent';
+
+export function sp500Files(): string[] {
+  const dir = sp500Dir();
+  if (!dir) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.csv') && f !== 'constituents.csv')
+    .sort()
+    .map((f) => path.join(dir, f));
+}
