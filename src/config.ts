@@ -46,7 +46,10 @@ export const configSchema = z
     horizonDays: z.number().int().min(1).max(60).default(5),
     source: z.enum(['yahoo', 'synthetic']).default('yahoo'),
     models: z.array(z.enum(['xgb', 'lstm'])).default(['xgb', 'lstm']),
-    modelName: z.string().regex(/^[A-Za-z0-9_.-]+$/).default('default'),
+    modelName: z
+      .string()
+      .regex(/^[A-Za-z0-9_.-]+$/)
+      .default('default'),
     seed: z.number().int().default(42),
     staleSessions: z.number().int().min(0).default(3),
     regime: regimeSchema.default({}),

@@ -7,7 +7,7 @@ export function writeFileAtomic(file: string, contents: string | Uint8Array): vo
   const temp = `${file}.tmp-${process.pid}-${Date.now()}`;
   const fd = fs.openSync(temp, 'w');
   try {
-    if (typeof contents === "string") fs.writeSync(fd, contents);
+    if (typeof contents === 'string') fs.writeSync(fd, contents);
     else fs.writeSync(fd, contents);
     fs.fsyncSync(fd);
   } finally {

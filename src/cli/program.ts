@@ -11,13 +11,19 @@ export function buildProgram(): Command {
     )
     .version(MLX_VERSION, '-V, --version')
     .addOption(
-      new Option('--home <dir>', 'the mlx home folder (data/, models/, predictions/)').env('MLX_HOME').default(undefined, 'the current directory'),
+      new Option('--home <dir>', 'the mlx home folder (data/, models/, predictions/)')
+        .env('MLX_HOME')
+        .default(undefined, 'the current directory'),
     )
     .option('--json', 'machine output: exactly one JSON document on stdout', false)
     .option('-q, --quiet', 'only errors on stderr', false)
     .option('-v, --verbose', 'more detail on stderr', false)
     .option('--config <file>', 'settings file (default: mlx.config.json in the home)')
-    .option('--wait <seconds>', 'wait this long for another mlx process holding the lock before exit 4', undefined)
+    .option(
+      '--wait <seconds>',
+      'wait this long for another mlx process holding the lock before exit 4',
+      undefined,
+    )
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => process.stdout.write(s),

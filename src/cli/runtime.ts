@@ -40,9 +40,13 @@ export function action<A extends unknown[]>(run: Action<A>) {
   };
 }
 
-export function invocationFor(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Invocation {
+export function invocationFor(
+  options: GlobalOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Invocation {
   const terminal = detectTerminal(env);
-  if (options.quiet && options.verbose) throw new UsageError('--quiet and --verbose contradict each other');
+  if (options.quiet && options.verbose)
+    throw new UsageError('--quiet and --verbose contradict each other');
   const level: LogLevel = options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal';
   const log = createLogger({ level, color: terminal.color, interactive: terminal.stderrIsTTY });
   const homeDir = path.resolve(options.home ?? env.MLX_HOME ?? process.cwd());

@@ -8,10 +8,21 @@ export function renderTable(head: string[], rows: (string | number)[][], tty: bo
     chars: tty
       ? undefined
       : {
-          top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-          bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-          left: '', 'left-mid': '', mid: '', 'mid-mid': '',
-          right: '', 'right-mid': '', middle: '  ',
+          top: '',
+          'top-mid': '',
+          'top-left': '',
+          'top-right': '',
+          bottom: '',
+          'bottom-mid': '',
+          'bottom-left': '',
+          'bottom-right': '',
+          left: '',
+          'left-mid': '',
+          mid: '',
+          'mid-mid': '',
+          right: '',
+          'right-mid': '',
+          middle: '  ',
         },
   });
   for (const row of rows) table.push(row.map(String));

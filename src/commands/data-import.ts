@@ -41,12 +41,16 @@ export interface ImportResult {
  * transaction writes all of them.
  */
 export async function importFiles(ctx: Context, options: ImportOptions): Promise<ImportResult> {
-  if (options.files.length === 0) throw new UsageError('no files to import', 'mlx data import FILE...');
+  if (options.files.length === 0)
+    throw new UsageError('no files to import', 'mlx data import FILE...');
   const symbolOverride = options.symbol === undefined ? undefined : normaliseSymbol(options.symbol);
   if (symbolOverride === null) throw new UsageError(`invalid symbol "${options.symbol}"`);
   const priceFiles = options.files.filter((f) => !isMetadataFile(f));
   if (symbolOverride && priceFiles.length > 1) {
-    throw new UsageError('--symbol names the symbol of a single file', 'import files one at a time, or name them SYMBOL.csv');
+    throw new UsageError(
+      '--symbol names the symbol of a single file',
+      'import files one at a time, or name them SYMBOL.csv',
+    );
   }
 
   const metadata = new Map<string, SymbolMetadata>();
@@ -55,22 +59,40 @@ export async function importFiles(ctx: Context, options: ImportOptions): Promise
     for (const entry of readMetadataFile(file)) metadata.set(entry.symbol, entry);
   }
 
-  const parsed: { file: string; symbol: string; format: CsvFormat; bars: RawBar[]; badRows: ImportedFile['bad_rows']; emptyRows: number }[] = [];
+  const parsed: {
+    file: string;
+    symbol: string;
+    format: CsvFormat;
+    bars: RawBar[];
+    badRows: ImportedFile['bad_rows'];
+    emptyRows: number;
+  }[] = [];
   const seenSymbols = new Map<string, string>();
   const progress = ctx.progress('parsing', priceFiles.length);
   for (const file of priceFiles) {
     const symbol = symbolOverride ?? normaliseSymbol(symbolFromFileName(file));
     if (!symbol) {
-      throw new UsageError(`cannot tell the symbol of ${file} from its name`, 'pass --symbol SYMBOL');
+      throw new UsageError(
+        `cannot tell the symbol of ${file} from its name`,
+        'pass --symbol SYMBOL',
+      );
     }
     const earlier = seenSymbols.get(symbol);
-    if (earlier) throw new UsageError(`${earlier} and ${file} are both ${symbol}`, 'import them separately');
+    if (earlier)
+      throw new UsageError(`${earlier} and ${file} are both ${symbol}`, 'import them separately');
     seenSymbols.set(symbol, file);
     const result = readCsvFile(file, { onBadRow: options.onBadRow });
     if (result.bars.length === 0) {
       throw new DataError(`${file}: no bars in the file`, 'check that it is a daily price CSV');
     }
-    parsed.push({ file, symbol, format: result.format, bars: result.bars, badRows: result.badRows, emptyRows: result.emptyRows });
+    parsed.push({
+      file,
+      symbol,
+      format: result.format,
+      bars: result.bars,
+      badRows: result.badRows,
+      emptyRows: result.emptyRows,
+    });
     progress.tick(1, path.basename(file));
   }
   progress.done();
@@ -83,8 +105,18 @@ export async function importFiles(ctx: Context, options: ImportOptions): Promise
         for (const [symbol, meta] of metadata) {
           if (!seenSymbols.has(symbol) && !store.symbolInfo(symbol)) continue;
           const known = store.symbolInfo(symbol);
-          const listing = known ?? { ...listingForSymbol(symbol), symbol, name: null, sector: null, synthetic: false };
-          store.upsertSymbol({ ...listing, name: meta.name, sector: meta.sector }, known ? 'csv' : 'csv', importedAt);
+          const listing = known ?? {
+            ...listingForSymbol(symbol),
+            symbol,
+            name: null,
+            sector: null,
+            synthetic: false,
+          };
+          store.upsertSymbol(
+            { ...listing, name: meta.name, sector: meta.sector },
+            known ? 'csv' : 'csv',
+            importedAt,
+          );
         }
         return parsed.map((p): ImportedFile => {
           const meta = metadata.get(p.symbol);

@@ -48,7 +48,12 @@ export async function listStored(ctx: Context): Promise<StoredSymbol[]> {
   });
 }
 
-function symbolQuality(store: PriceStore, symbol: string, exchange: string, timezone: string): QualityReport {
+function symbolQuality(
+  store: PriceStore,
+  symbol: string,
+  exchange: string,
+  timezone: string,
+): QualityReport {
   return assessQuality(store.adjusted(symbol), calendarFor(exchange, timezone));
 }
 
@@ -90,7 +95,9 @@ export async function showStored(ctx: Context, symbol: string): Promise<SymbolDe
     const raw = store.bars(symbol, { until: summary.last }).at(-1)!;
     const last = series.dates.length - 1;
     const revisions = (
-      store.db.prepare('SELECT COUNT(*) AS n FROM bar_revisions WHERE symbol = ?').get(symbol) as { n: number }
+      store.db.prepare('SELECT COUNT(*) AS n FROM bar_revisions WHERE symbol = ?').get(symbol) as {
+        n: number;
+      }
     ).n;
     return {
       ...summary,

@@ -24,7 +24,8 @@ export interface ParsedCsv {
   emptyRows: number;
 }
 
-type Field = 'date' | 'open' | 'high' | 'low' | 'close' | 'adjClose' | 'volume' | 'dividend' | 'split';
+type Field =
+  'date' | 'open' | 'high' | 'low' | 'close' | 'adjClose' | 'volume' | 'dividend' | 'split';
 
 /** Header spellings of each format, lower-cased. */
 const FORMATS: Record<CsvFormat, Partial<Record<Field, string>>> = {
@@ -48,13 +49,23 @@ const FORMATS: Record<CsvFormat, Partial<Record<Field, string>>> = {
     adjClose: 'adj close',
     volume: 'volume',
   },
-  generic: { date: 'date', open: 'open', high: 'high', low: 'low', close: 'close', volume: 'volume' },
+  generic: {
+    date: 'date',
+    open: 'open',
+    high: 'high',
+    low: 'low',
+    close: 'close',
+    volume: 'volume',
+  },
 };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Which format a header row is, or a DataError naming what is missing. */
-export function detectFormat(header: string[], file: string): { format: CsvFormat; columns: Map<Field, number> } {
+export function detectFormat(
+  header: string[],
+  file: string,
+): { format: CsvFormat; columns: Map<Field, number> } {
   const names = header.map((h) => h.trim().toLowerCase());
   for (const format of ['alphavantage', 'yahoo', 'generic'] as const) {
     const columns = new Map<Field, number>();
@@ -124,7 +135,10 @@ export function parseCsv(text: string, file: string, options: CsvParseOptions = 
       const raw = (cells[at] ?? '').trim();
       const value = raw === '' ? NaN : Number(raw);
       if (!Number.isFinite(value) || value < min) {
-        bad(header(lines[0], at), `"${raw}" is not ${min > 0 ? 'a positive' : 'a non-negative'} number`);
+        bad(
+          header(lines[0], at),
+          `"${raw}" is not ${min > 0 ? 'a positive' : 'a non-negative'} number`,
+        );
         return null;
       }
       return value;
@@ -167,7 +181,10 @@ export function readCsvFile(file: string, options: CsvParseOptions = {}): Parsed
 
 /** The symbol a file name implies: `data/aapl.csv` → `AAPL`. */
 export function symbolFromFileName(file: string): string {
-  return path.basename(file).replace(/\.[^.]*$/, '').toUpperCase();
+  return path
+    .basename(file)
+    .replace(/\.[^.]*$/, '')
+    .toUpperCase();
 }
 
 function header(headerLine: string, index: number): string {

@@ -27,7 +27,10 @@ export function isMetadataFile(file: string): boolean {
 
 export function readMetadataFile(file: string): SymbolMetadata[] {
   const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
-  const header = lines[0].toLowerCase().split(',').map((c) => c.trim());
+  const header = lines[0]
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim());
   const at = (name: string) => header.indexOf(name);
   const entries: SymbolMetadata[] = [];
   for (let i = 1; i < lines.length; i++) {

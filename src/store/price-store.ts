@@ -126,7 +126,12 @@ export class PriceStore {
    * file twice changes nothing); a changed bar is rewritten and the revision
    * recorded with both versions. Call inside `transaction` for many symbols.
    */
-  upsertBars(symbol: string, bars: readonly RawBar[], source: string, fetchedAt: string): UpsertResult {
+  upsertBars(
+    symbol: string,
+    bars: readonly RawBar[],
+    source: string,
+    fetchedAt: string,
+  ): UpsertResult {
     const existing = new Map<string, BarRow>();
     for (const row of this.db
       .prepare('SELECT * FROM bars WHERE symbol = ?')
@@ -148,7 +153,14 @@ export class PriceStore {
         continue;
       }
       if (old) {
-        revision.run(symbol, bar.date, fetchedAt, source, JSON.stringify(toRaw(old)), JSON.stringify(bar));
+        revision.run(
+          symbol,
+          bar.date,
+          fetchedAt,
+          source,
+          JSON.stringify(toRaw(old)),
+          JSON.stringify(bar),
+        );
         result.updated++;
       } else {
         result.inserted++;
@@ -177,8 +189,7 @@ export class PriceStore {
 
   symbolInfo(symbol: string): SymbolInfo | null {
     const row = this.db.prepare('SELECT * FROM symbols WHERE symbol = ?').get(symbol) as
-      | (Omit<SymbolInfo, 'synthetic'> & { synthetic: number })
-      | undefined;
+      (Omit<SymbolInfo, 'synthetic'> & { synthetic: number }) | undefined;
     return row ? { ...pickInfo(row), synthetic: row.synthetic === 1 } : null;
   }
 

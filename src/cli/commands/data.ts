@@ -15,10 +15,19 @@ export function registerDataCommands(program: Command): void {
   data
     .command('import')
     .description('import daily bars from CSV files (format auto-detected)')
-    .argument('<files...>', 'CSV files: AlphaVantage daily-adjusted, Yahoo, or generic OHLCV; a Symbol,Name,Sector file adds names')
-    .option('--symbol <symbol>', 'symbol of a single file (default: the file name, e.g. AAPL.csv → AAPL)')
+    .argument(
+      '<files...>',
+      'CSV files: AlphaVantage daily-adjusted, Yahoo, or generic OHLCV; a Symbol,Name,Sector file adds names',
+    )
+    .option(
+      '--symbol <symbol>',
+      'symbol of a single file (default: the file name, e.g. AAPL.csv → AAPL)',
+    )
     .addOption(
-      new Option('--on-bad-row <policy>', 'fail: a bad row fails the import; skip: leave bad rows out and count them')
+      new Option(
+        '--on-bad-row <policy>',
+        'fail: a bad row fails the import; skip: leave bad rows out and count them',
+      )
         .choices(['fail', 'skip'])
         .default('fail'),
     )
@@ -34,39 +43,67 @@ Examples:
   mlx data import --on-bad-row skip messy.csv --json | jq .bad_rows`,
     )
     .action(
-      action(async (inv, files: string[], options: { symbol?: string; onBadRow: 'fail' | 'skip' }) => {
-        const result = await importFiles(inv.ctx, { files, symbol: options.symbol, onBadRow: options.onBadRow });
-        inv.emit(result, () =>
-          [
-            renderTable(
-              ['symbol', 'format', 'rows', 'new', 'updated', 'unchanged', 'bad rows'],
-              result.files.map((f) => [f.symbol, f.format, f.rows, f.inserted, f.updated, f.unchanged, f.bad_rows.length]),
-              inv.terminal.stdoutIsTTY,
-            ),
-          ].join('\n'),
-        );
-        inv.ctx.log.info(
-          `imported ${result.files.length} file(s): ${result.inserted} new bars, ${result.updated} updated, ` +
-            `${result.unchanged} unchanged${result.bad_rows ? `, ${result.bad_rows} bad rows skipped` : ''}`,
-        );
-        return ExitCode.ok;
-      }),
+      action(
+        async (inv, files: string[], options: { symbol?: string; onBadRow: 'fail' | 'skip' }) => {
+          const result = await importFiles(inv.ctx, {
+            files,
+            symbol: options.symbol,
+            onBadRow: options.onBadRow,
+          });
+          inv.emit(result, () =>
+            [
+              renderTable(
+                ['symbol', 'format', 'rows', 'new', 'updated', 'unchanged', 'bad rows'],
+                result.files.map((f) => [
+                  f.symbol,
+                  f.format,
+                  f.rows,
+                  f.inserted,
+                  f.updated,
+                  f.unchanged,
+                  f.bad_rows.length,
+                ]),
+                inv.terminal.stdoutIsTTY,
+              ),
+            ].join('\n'),
+          );
+          inv.ctx.log.info(
+            `imported ${result.files.length} file(s): ${result.inserted} new bars, ${result.updated} updated, ` +
+              `${result.unchanged} unchanged${result.bad_rows ? `, ${result.bad_rows} bad rows skipped` : ''}`,
+          );
+          return ExitCode.ok;
+        },
+      ),
     );
 
   data
     .command('ls')
     .description('list stored symbols with their ranges, row counts and quality flags')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   mlx data ls
-  mlx data ls --json | jq '.[] | select(.missing_sessions > 0) | .symbol'`)
+  mlx data ls --json | jq '.[] | select(.missing_sessions > 0) | .symbol'`,
+    )
     .action(
       action(async (inv) => {
         const symbols = await listStored(inv.ctx);
         if (symbols.length === 0) inv.ctx.log.info(`nothing stored in ${inv.ctx.home.root} yet`);
         inv.emit(symbols, () =>
           renderTable(
-            ['symbol', 'first', 'last', 'rows', 'missing', 'zero vol', 'splits', 'divs', '>40% moves', 'source'],
+            [
+              'symbol',
+              'first',
+              'last',
+              'rows',
+              'missing',
+              'zero vol',
+              'splits',
+              'divs',
+              '>40% moves',
+              'source',
+            ],
             symbols.map((s) => [
               s.symbol,
               s.first,
@@ -90,10 +127,13 @@ Examples:
     .command('show')
     .description('one symbol in detail: last bar, events, gaps, zero-volume days, suspicious moves')
     .argument('<symbol>', 'a stored symbol')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   mlx data show AAPL
-  mlx data show AAPL --json | jq .quality.splits`)
+  mlx data show AAPL --json | jq .quality.splits`,
+    )
     .action(
       action(async (inv, rawSymbol: string) => {
         const symbol = normaliseSymbol(rawSymbol);
@@ -104,7 +144,8 @@ Examples:
           const list = <T>(items: T[], show: (item: T) => string, limit = 12) =>
             items.length === 0
               ? 'none'
-              : items.slice(0, limit).map(show).join(', ') + (items.length > limit ? `, … (${items.length} in all)` : '');
+              : items.slice(0, limit).map(show).join(', ') +
+                (items.length > limit ? `, … (${items.length} in all)` : '');
           return [
             `${detail.symbol}${detail.name ? `  ${detail.name}` : ''}${detail.synthetic ? '  [synthetic]' : ''}`,
             `exchange ${detail.exchange} (${detail.timezone})  source ${detail.source}  revisions ${detail.revisions}`,
