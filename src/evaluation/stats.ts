@@ -1,0 +1,109 @@
+/** Small pure statistics used by the metrics. NaN inputs must be filtered by the caller. */
+
+export function mean(values: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i];
+  return values.length === 0 ? NaN : sum / values.length;
+}
+
+/** Sample standard deviation (n − 1). */
+export function stdev(values: ArrayLike<number>): number {
+  const n = values.length;
+  if (n < 2) return NaN;
+  const m = mean(values);
+  let ss = 0;
+  for (let i = 0; i < n; i++) ss += (values[i] - m) ** 2;
+  return Math.sqrt(ss / (n - 1));
+}
+
+export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  const n = x.length;
+  if (n < 2) return NaN;
+  const mx = mean(x);
+  const my = mean(y);
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = x[i] - mx;
+    const dy = y[i] - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
+}
+
+/** Ranks 1..n with ties given their average rank. */
+export function ranks(values: ArrayLike<number>): Float64Array {
+  const n = values.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+  const result = new Float64Array(n);
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    while (j + 1 < n && values[order[j + 1]] === values[order[i]]) j++;
+    const rank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) result[order[k]] = rank;
+    i = j + 1;
+  }
+  return result;
+}
+
+export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  return pearson(ranks(x), ranks(y));
+}
+
+/** Empirical quantile with linear interpolation (type 7), q in [0, 1]. */
+export function quantile(values: ArrayLike<number>, q: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = Float64Array.from(values).sort();
+  const position = (sorted.length - 1) * q;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
+}
+
+/**
+ * t-statistic of a series' mean with a Newey–West (Bartlett) standard error:
+ * daily IC of h-day returns overlaps, and the plain t would overstate it.
+ */
+export function neweyWestT(series: ArrayLike<number>, lags: number): number {
+  const n = series.length;
+  if (n < 3) return NaN;
+  const m = mean(series);
+  const gamma = (k: number) => {
+    let sum = 0;
+    for (let i = k; i < n; i++) sum += (series[i] - m) * (series[i - k] - m);
+    return sum / n;
+  };
+  let variance = gamma(0);
+  for (let k = 1; k <= Math.min(lags, n - 1); k++) variance += 2 * (1 - k / (lags + 1)) * gamma(k);
+  return variance > 0 ? m / Math.sqrt(variance / n) : NaN;
+}
+
+/** Area under the ROC curve by the rank-sum (Mann–Whitney) formula; NaN with one class only. */
+export function auc(scores: ArrayLike<number>, positive: ArrayLike<number>): number {
+  const r = ranks(scores);
+  let positives = 0;
+  let rankSum = 0;
+  for (let i = 0; i < scores.length; i++) {
+    if (positive[i]) {
+      positives++;
+      rankSum += r[i];
+    }
+  }
+  const negatives = scores.length - positives;
+  if (positives === 0 || negatives === 0) return NaN;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/** Wilson score interval for a binomial proportion (z = 1.96 for 95%). */
+export function wilson(hits: number, n: number, z = 1.96): { low: number; high: number } {
+  if (n === 0) return { low: NaN, high: NaN };
+  const p = hits / n;
+  const denominator = 1 + (z * z) / n;
+  const centre = (p + (z * z) / (2 * n)) / denominator;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / denominator;
+  return { low: centre - half, high: centre + half };
+}
