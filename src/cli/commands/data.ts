@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { fetchData } from '../../commands/data-fetch.ts';
 import { importFiles } from '../../commands/data-import.ts';
 import { listStored, showStored } from '../../commands/data-ls.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
@@ -72,6 +73,93 @@ Examples:
               `${result.unchanged} unchanged${result.bad_rows ? `, ${result.bad_rows} bad rows skipped` : ''}`,
           );
           return ExitCode.ok;
+        },
+      ),
+    );
+
+  data
+    .command('fetch')
+    .description(
+      'download daily bars incrementally (Yahoo), or generate the seeded synthetic market',
+    )
+    .argument(
+      '[symbols...]',
+      'symbols to fetch (default: the config universe, else every stored symbol)',
+    )
+    .addOption(
+      new Option('--source <source>', 'yahoo, or synthetic (offline, seeded, labelled synthetic)')
+        .choices(['yahoo', 'synthetic'])
+        .default(undefined, 'the config "source", yahoo'),
+    )
+    .option(
+      '--from <date>',
+      'first day for symbols not yet stored (default: 10 years back; synthetic: 6 years)',
+    )
+    .option('--to <date>', 'last day (default: the last closed session)')
+    .option('--count <n>', 'synthetic: how many symbols', '50')
+    .option('--seed <n>', 'synthetic: the seed (default: the config seed, 42)')
+    .addHelpText(
+      'after',
+      `
+Stored symbols are refreshed from ten sessions before their last bar, so revisions are seen
+(and kept in the store's revision log). A session that has not closed yet is never stored.
+One symbol's failure does not stop the others: exit 3, and the JSON lists each failure.
+
+Examples:
+  mlx data fetch AAPL MSFT TCS.NS
+  mlx data fetch                                  refresh everything stored
+  mlx data fetch --source synthetic --count 20 --seed 7
+  mlx data fetch --json | jq '.failures'`,
+    )
+    .action(
+      action(
+        async (
+          inv,
+          symbols: string[],
+          options: {
+            source?: 'yahoo' | 'synthetic';
+            from?: string;
+            to?: string;
+            count: string;
+            seed?: string;
+          },
+        ) => {
+          const result = await fetchData(inv.ctx, {
+            symbols,
+            source: options.source ?? inv.ctx.config.source,
+            from: options.from,
+            to: options.to,
+            count: Number(options.count),
+            seed: options.seed === undefined ? undefined : Number(options.seed),
+          });
+          inv.emit(result, () =>
+            renderTable(
+              ['symbol', 'from', 'last', 'new', 'updated', 'unchanged', 'note'],
+              [
+                ...result.symbols.map((s) => [
+                  s.symbol,
+                  s.from,
+                  s.last ?? '–',
+                  s.inserted,
+                  s.updated,
+                  s.unchanged,
+                  s.dropped_open_session
+                    ? `${s.dropped_open_session} still trading: not stored`
+                    : '',
+                ]),
+                ...result.failures.map((f) => [f.symbol, '', '', '', '', '', `failed: ${f.error}`]),
+              ],
+              inv.terminal.stdoutIsTTY,
+            ),
+          );
+          if (result.failures.length > 0) {
+            inv.ctx.log.warn(
+              result.symbols.length > 0
+                ? `${result.failures.length} symbol(s) failed; the others were stored`
+                : 'no symbol could be fetched; the store is unchanged',
+            );
+          }
+          return result.exit_code;
         },
       ),
     );
