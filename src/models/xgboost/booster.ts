@@ -1,0 +1,431 @@
+import { DataError } from '../../errors.ts';
+import type { DMatrix } from './dmatrix.ts';
+import { trackHandle, untrackHandle } from './handles.ts';
+import { check, copyDims, copyFloats, copyStrings, copyUtf8, lastError } from './library.ts';
+import type { NativeHandle, XGBoostLib } from './library.ts';
+import { parseEvaluation, isMaximizedMetric } from './evaluation.ts';
+import type { Evaluation } from './evaluation.ts';
+
+/**
+ * Learning parameters under XGBoost's own names, so they can be looked up in
+ * its documentation and are recorded in the manifest exactly as the library
+ * saw them. Unset ones keep XGBoost's defaults, except `tree_method` ('hist')
+ * and `seed` (0), which mlx always sets for speed and reproducibility.
+ */
+export interface XGBoostParams {
+  /** e.g. 'reg:squarederror', 'reg:pseudohubererror', 'binary:logistic'. */
+  objective: string;
+  max_depth?: number;
+  eta?: number;
+  subsample?: number;
+  colsample_bytree?: number;
+  min_child_weight?: number;
+  lambda?: number;
+  alpha?: number;
+  gamma?: number;
+  max_bin?: number;
+  tree_method?: 'hist' | 'approx' | 'exact';
+  /** Threads; XGBoost's default is every core. Results are reproducible for a fixed value. */
+  nthread?: number;
+  seed?: number;
+  /** One metric or several; early stopping watches the last one, as XGBoost's Python API does. */
+  eval_metric?: string | readonly string[];
+  base_score?: number;
+  /** 0 silent, 1 warnings (default), 2 info, 3 debug; XGBoost writes these to stderr. */
+  verbosity?: 0 | 1 | 2 | 3;
+}
+
+export interface BoosterTrainOptions {
+  train: DMatrix;
+  /** Evaluated every round; required for early stopping. */
+  valid?: DMatrix;
+  /** Maximum boosting rounds. */
+  rounds: number;
+  /** Stop when the watched validation metric has not improved for this many rounds. */
+  earlyStoppingRounds?: number;
+  onIteration?(iteration: number, evaluation: Evaluation): void;
+}
+
+export interface BoosterTrainResult {
+  /** Rounds actually boosted before stopping (the model keeps only `bestIteration + 1`). */
+  roundsRun: number;
+  /** 0-based round with the best validation score; the last round without early stopping. */
+  bestIteration: number;
+  /** The watched metric at `bestIteration`, or null when nothing was evaluated. */
+  bestScore: number | null;
+  /** Name of the watched metric, e.g. 'rmse' or 'logloss'. */
+  metric: string | null;
+  stoppedEarly: boolean;
+  /** One evaluation per round run (empty when nothing was evaluated). */
+  history: Evaluation[];
+}
+
+export type ImportanceType = 'weight' | 'gain' | 'cover' | 'total_gain' | 'total_cover';
+
+const PREDICT_CONFIG = JSON.stringify({
+  type: 0,
+  training: false,
+  iteration_begin: 0,
+  iteration_end: 0,
+  strict_shape: false,
+});
+
+/**
+ * A gradient-boosted tree model held by libxgboost. `create` only records the
+ * parameters: the native booster is made by `train`, because XGBoost reads the
+ * feature count from the matrices it is created with. Call `free()` when done.
+ */
+export class Booster {
+  private readonly lib: XGBoostLib;
+  private readonly params: XGBoostParams | null;
+  private nativeHandle: NativeHandle | null = null;
+  private trained = false;
+  private released = false;
+
+  private constructor(lib: XGBoostLib, params: XGBoostParams | null) {
+    this.lib = lib;
+    this.params = params;
+  }
+
+  /** An untrained booster that will learn with `params`. */
+  static create(lib: XGBoostLib, params: XGBoostParams): Booster {
+    return new Booster(lib, { ...params });
+  }
+
+  /**
+   * A booster from a native JSON model (`saveJson()` output, or any XGBoost
+   * binding's `save_model('x.json')`). Throws DataError when the library rejects it.
+   */
+  static loadJson(lib: XGBoostLib, json: string): Booster {
+    const booster = new Booster(lib, null);
+    booster.adopt(createHandle(lib, []));
+    booster.trained = true;
+    const bytes = Buffer.from(json, 'utf8');
+    const code = lib.api.XGBoosterLoadModelFromBuffer(booster.handle, bytes, bytes.length);
+    if (code !== 0) {
+      const reason = lastError(lib);
+      booster.free();
+      throw new DataError(`Not a valid XGBoost JSON model: ${reason}`);
+    }
+    return booster;
+  }
+
+  /** Set one parameter by XGBoost's name; values are passed as strings, as the C API takes them. */
+  setParam(name: string, value: string | number): void {
+    check(
+      this.lib,
+      this.lib.api.XGBoosterSetParam(this.handle, name, String(value)),
+      `XGBoosterSetParam(${name})`,
+    );
+  }
+
+  /**
+   * Boost up to `rounds` trees, one XGBoosterUpdateOneIter per round. With
+   * early stopping the validation metric is read after every round; when
+   * training ends the model is truncated (XGBoosterSlice) to the rounds up to
+   * and including the best one, so `predict`, `saveJson` and any other
+   * binding loading the saved JSON all use exactly the best model. The
+   * best round is also recorded as the `best_iteration`/`best_score`
+   * attributes, as XGBoost's Python API does.
+   */
+  train(options: BoosterTrainOptions): BoosterTrainResult {
+    if (this.trained || this.released) {
+      throw new Error('Booster.train() may be called once per booster, before free().');
+    }
+    const { train, valid, rounds, earlyStoppingRounds } = options;
+    if (!Number.isInteger(rounds) || rounds < 1) {
+      throw new Error(`Boosting rounds must be a positive integer (got ${rounds}).`);
+    }
+    if (earlyStoppingRounds !== undefined && !valid) {
+      throw new Error('Early stopping needs a validation matrix.');
+    }
+    this.trained = true;
+    const matrices = valid ? [train.handle, valid.handle] : [train.handle];
+    this.adopt(createHandle(this.lib, matrices));
+    for (const [name, value] of paramEntries(this.params ?? { objective: 'reg:squarederror' })) {
+      this.setParam(name, value);
+    }
+    if (train.featureNames) {
+      const names = [...train.featureNames];
+      check(
+        this.lib,
+        this.lib.api.XGBoosterSetStrFeatureInfo(this.handle, 'feature_name', names, names.length),
+        'XGBoosterSetStrFeatureInfo(feature_name)',
+      );
+    }
+
+    const evaluate = earlyStoppingRounds !== undefined || options.onIteration !== undefined;
+    const names = valid ? ['train', 'valid'] : ['train'];
+    const history: Evaluation[] = [];
+    let bestIteration = rounds - 1;
+    let bestScore: number | null = null;
+    let metric: string | null = null;
+    let roundsRun = 0;
+    let stoppedEarly = false;
+
+    for (let iteration = 0; iteration < rounds; iteration++) {
+      check(
+        this.lib,
+        this.lib.api.XGBoosterUpdateOneIter(this.handle, iteration, train.handle),
+        'XGBoosterUpdateOneIter',
+      );
+      roundsRun = iteration + 1;
+      if (!evaluate) continue;
+
+      const out: [string | null] = [null];
+      check(
+        this.lib,
+        this.lib.api.XGBoosterEvalOneIter(
+          this.handle,
+          iteration,
+          matrices,
+          names,
+          matrices.length,
+          out,
+        ),
+        'XGBoosterEvalOneIter',
+      );
+      const evaluation = parseEvaluation(out[0] ?? '');
+      history.push(evaluation);
+      options.onIteration?.(iteration, evaluation);
+
+      const watched = valid ? evaluation.valid : evaluation.train;
+      const metrics = watched ? Object.keys(watched) : [];
+      if (metrics.length === 0 || !watched) continue;
+      metric = metrics[metrics.length - 1];
+      const score = watched[metric];
+      const improved =
+        bestScore === null ||
+        (isMaximizedMetric(metric) ? score > bestScore : score < bestScore);
+      if (improved) {
+        bestScore = score;
+        bestIteration = iteration;
+      } else if (
+        earlyStoppingRounds !== undefined &&
+        iteration - bestIteration >= earlyStoppingRounds
+      ) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+
+    if (earlyStoppingRounds === undefined) {
+      // Without early stopping the model is every round; the score is the last round's.
+      bestIteration = roundsRun - 1;
+      const last = history[history.length - 1];
+      const watched = last ? (valid ? last.valid : last.train) : undefined;
+      bestScore = watched && metric !== null ? watched[metric] : null;
+    } else {
+      if (bestIteration < roundsRun - 1) this.truncate(bestIteration + 1);
+      this.setAttribute('best_iteration', String(bestIteration));
+      if (bestScore !== null) this.setAttribute('best_score', String(bestScore));
+    }
+    return { roundsRun, bestIteration, bestScore, metric, stoppedEarly, history };
+  }
+
+  /** Keep only the first `layers` boosting rounds, replacing the native handle. */
+  private truncate(layers: number): void {
+    const out: [NativeHandle | null] = [null];
+    check(
+      this.lib,
+      this.lib.api.XGBoosterSlice(this.handle, 0, layers, 1, out),
+      'XGBoosterSlice',
+    );
+    this.releaseHandle();
+    this.adopt(out[0] as NativeHandle);
+  }
+
+  /** Number of boosting rounds in the model. */
+  get boostedRounds(): number {
+    const out: [number | null] = [null];
+    check(this.lib, this.lib.api.XGBoosterBoostedRounds(this.handle, out), 'XGBoosterBoostedRounds');
+    return out[0] ?? 0;
+  }
+
+  /** Number of input features the model expects. */
+  get featureCount(): number {
+    const out: [number | null] = [null];
+    check(this.lib, this.lib.api.XGBoosterGetNumFeature(this.handle, out), 'XGBoosterGetNumFeature');
+    return Number(out[0] ?? 0);
+  }
+
+  /**
+   * One prediction per row: the objective's output (a probability for
+   * binary:logistic). The column count must match the model's: XGBoost itself
+   * would quietly treat missing trailing columns as missing values.
+   */
+  predict(matrix: DMatrix): Float32Array {
+    const featureCount = this.featureCount;
+    if (matrix.cols !== featureCount) {
+      throw new DataError(
+        `The model expects ${featureCount} features but the matrix has ${matrix.cols} columns.`,
+      );
+    }
+    const shape: [unknown] = [null];
+    const dims: [number | null] = [null];
+    const result: [unknown] = [null];
+    check(
+      this.lib,
+      this.lib.api.XGBoosterPredictFromDMatrix(
+        this.handle,
+        matrix.handle,
+        PREDICT_CONFIG,
+        shape,
+        dims,
+        result,
+      ),
+      'XGBoosterPredictFromDMatrix',
+    );
+    const dimensions = copyDims(shape[0], Number(dims[0] ?? 0));
+    const length = dimensions.reduce((a, b) => a * b, 1);
+    if (length !== matrix.rows) {
+      throw new Error(
+        `XGBoost returned ${length} predictions for ${matrix.rows} rows (shape ${dimensions.join('×')}); multi-output models are not supported.`,
+      );
+    }
+    return copyFloats(result[0], length);
+  }
+
+  /** The native JSON model (XGBoosterSaveModelToBuffer, format json): what `xgb.json` holds. */
+  saveJson(): string {
+    const length: [number | null] = [null];
+    const data: [unknown] = [null];
+    check(
+      this.lib,
+      this.lib.api.XGBoosterSaveModelToBuffer(this.handle, '{"format":"json"}', length, data),
+      'XGBoosterSaveModelToBuffer',
+    );
+    return copyUtf8(data[0], Number(length[0] ?? 0));
+  }
+
+  /**
+   * Total gain per feature: the summed loss reduction of every split on it,
+   * i.e. each feature's share of what the model learned. ('gain', XGBoost's
+   * per-split average, overrates a feature used once in a lucky split.)
+   * Features never split on get 0. Names default to those stored in the
+   * model, else f0, f1, ….
+   */
+  gainImportance(featureNames?: readonly string[]): Record<string, number> {
+    return this.importance('total_gain', featureNames);
+  }
+
+  /** Feature importance of any XGBoost type, via XGBoosterFeatureScore. */
+  importance(type: ImportanceType, featureNames?: readonly string[]): Record<string, number> {
+    const featureCount = this.featureCount;
+    if (featureNames && featureNames.length !== featureCount) {
+      throw new DataError(
+        `The model has ${featureCount} features but ${featureNames.length} names were given.`,
+      );
+    }
+    const config: Record<string, unknown> = { importance_type: type };
+    if (featureNames) config.feature_names = featureNames;
+    const count: [number | null] = [null];
+    const features: [unknown] = [null];
+    const dims: [number | null] = [null];
+    const shape: [unknown] = [null];
+    const scores: [unknown] = [null];
+    check(
+      this.lib,
+      this.lib.api.XGBoosterFeatureScore(
+        this.handle,
+        JSON.stringify(config),
+        count,
+        features,
+        dims,
+        shape,
+        scores,
+      ),
+      'XGBoosterFeatureScore',
+    );
+    const scored = copyStrings(features[0], Number(count[0] ?? 0));
+    const values = copyFloats(scores[0], scored.length);
+    const names =
+      featureNames ?? this.storedFeatureNames() ?? Array.from({ length: featureCount }, (_, i) => `f${i}`);
+    const importance: Record<string, number> = {};
+    for (const name of names) importance[name] = 0;
+    scored.forEach((name, i) => {
+      importance[name] = values[i];
+    });
+    return importance;
+  }
+
+  /** The feature names stored in the model, or null when it has none. */
+  storedFeatureNames(): string[] | null {
+    const length: [number | null] = [null];
+    const values: [unknown] = [null];
+    check(
+      this.lib,
+      this.lib.api.XGBoosterGetStrFeatureInfo(this.handle, 'feature_name', length, values),
+      'XGBoosterGetStrFeatureInfo(feature_name)',
+    );
+    const names = copyStrings(values[0], Number(length[0] ?? 0));
+    return names.length > 0 ? names : null;
+  }
+
+  /** A string attribute stored in the model (e.g. 'best_iteration'), or null. */
+  getAttribute(key: string): string | null {
+    const out: [string | null] = [null];
+    const success: [number | null] = [null];
+    check(this.lib, this.lib.api.XGBoosterGetAttr(this.handle, key, out, success), 'XGBoosterGetAttr');
+    return success[0] ? out[0] : null;
+  }
+
+  setAttribute(key: string, value: string): void {
+    check(this.lib, this.lib.api.XGBoosterSetAttr(this.handle, key, value), 'XGBoosterSetAttr');
+  }
+
+  get handle(): NativeHandle {
+    if (this.released) throw new Error('Booster used after free().');
+    if (this.nativeHandle === null) throw new Error('Booster used before train().');
+    return this.nativeHandle;
+  }
+
+  get freed(): boolean {
+    return this.released;
+  }
+
+  /** Release the native model now. Safe to call twice. */
+  free(): void {
+    if (this.nativeHandle !== null) this.releaseHandle();
+    this.released = true;
+  }
+
+  private adopt(handle: NativeHandle): void {
+    this.nativeHandle = handle;
+    const { api } = this.lib;
+    trackHandle(this, handle, (h) => api.XGBoosterFree(h));
+  }
+
+  private releaseHandle(): void {
+    const handle = this.nativeHandle;
+    if (handle === null) return;
+    this.nativeHandle = null;
+    untrackHandle(this);
+    check(this.lib, this.lib.api.XGBoosterFree(handle), 'XGBoosterFree');
+  }
+}
+
+/** A native booster; `cache` matrices tell XGBoost the feature count and get prediction caches. */
+function createHandle(lib: XGBoostLib, cache: NativeHandle[]): NativeHandle {
+  const out: [NativeHandle | null] = [null];
+  check(lib, lib.api.XGBoosterCreate(cache, cache.length, out), 'XGBoosterCreate');
+  return out[0] as NativeHandle;
+}
+
+/** Parameters in a fixed order (so the native config is identical run to run), mlx defaults first. */
+function paramEntries(params: XGBoostParams): [string, string | number][] {
+  const merged: XGBoostParams = { tree_method: 'hist', seed: 0, verbosity: 1, ...params };
+  const entries: [string, string | number][] = [];
+  for (const key of Object.keys(merged).sort() as (keyof XGBoostParams)[]) {
+    const value = merged[key];
+    if (value === undefined) continue;
+    if (key === 'eval_metric') {
+      // Each eval_metric call appends one metric; order matters for early stopping.
+      const metrics = typeof value === 'string' ? [value] : (value as readonly string[]);
+      for (const metric of metrics) entries.push([key, metric]);
+    } else {
+      entries.push([key, value as string | number]);
+    }
+  }
+  return entries;
+}

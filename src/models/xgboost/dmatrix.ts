@@ -1,0 +1,120 @@
+import { DataError } from '../../errors.ts';
+import { trackHandle, untrackHandle } from './handles.ts';
+import { check } from './library.ts';
+import type { NativeHandle, XGBoostLib } from './library.ts';
+
+export interface DMatrixOptions {
+  /** One label per row (regression target or 0/1 class). */
+  labels?: Float32Array;
+  /** The value that marks a missing cell; NaN by default. */
+  missing?: number;
+  /** Column names, stored in the model when this matrix trains a booster. */
+  featureNames?: readonly string[];
+  /** Threads for the copy into XGBoost's format; 0 (default) uses all cores. */
+  threads?: number;
+}
+
+/** XGBoost's data matrix over a dense row-major Float32Array. Call `free()` when done. */
+export class DMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly featureNames: readonly string[] | undefined;
+  private readonly lib: XGBoostLib;
+  private nativeHandle: NativeHandle | null;
+
+  private constructor(
+    lib: XGBoostLib,
+    handle: NativeHandle,
+    rows: number,
+    cols: number,
+    featureNames?: readonly string[],
+  ) {
+    this.lib = lib;
+    this.nativeHandle = handle;
+    this.rows = rows;
+    this.cols = cols;
+    this.featureNames = featureNames;
+    trackHandle(this, handle, (h) => lib.api.XGDMatrixFree(h));
+  }
+
+  /** Build from `rows × cols` values in row-major order (the library copies them). */
+  static fromFloat32(
+    lib: XGBoostLib,
+    data: Float32Array,
+    rows: number,
+    cols: number,
+    options: DMatrixOptions = {},
+  ): DMatrix {
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows < 1 || cols < 1) {
+      throw new DataError(`DMatrix needs at least one row and one column (got ${rows} × ${cols}).`);
+    }
+    if (data.length !== rows * cols) {
+      throw new DataError(
+        `DMatrix data has ${data.length} values, expected ${rows} rows × ${cols} columns = ${rows * cols}.`,
+      );
+    }
+    if (options.labels && options.labels.length !== rows) {
+      throw new DataError(`DMatrix has ${rows} rows but ${options.labels.length} labels.`);
+    }
+    if (options.featureNames && options.featureNames.length !== cols) {
+      throw new DataError(
+        `DMatrix has ${cols} columns but ${options.featureNames.length} feature names.`,
+      );
+    }
+    const { api } = lib;
+    const out: [NativeHandle | null] = [null];
+    check(
+      lib,
+      api.XGDMatrixCreateFromMat_omp(
+        data,
+        rows,
+        cols,
+        options.missing ?? Number.NaN,
+        out,
+        options.threads ?? 0,
+      ),
+      'XGDMatrixCreateFromMat_omp',
+    );
+    const matrix = new DMatrix(lib, out[0] as NativeHandle, rows, cols, options.featureNames);
+    try {
+      if (options.labels) {
+        check(
+          lib,
+          api.XGDMatrixSetFloatInfo(matrix.handle, 'label', options.labels, rows),
+          'XGDMatrixSetFloatInfo(label)',
+        );
+      }
+      if (options.featureNames) {
+        const names = [...options.featureNames];
+        check(
+          lib,
+          api.XGDMatrixSetStrFeatureInfo(matrix.handle, 'feature_name', names, names.length),
+          'XGDMatrixSetStrFeatureInfo(feature_name)',
+        );
+      }
+    } catch (err) {
+      matrix.free();
+      throw err;
+    }
+    return matrix;
+  }
+
+  /** The native handle; throws once freed. */
+  get handle(): NativeHandle {
+    if (this.nativeHandle === null) throw new Error('DMatrix used after free().');
+    return this.nativeHandle;
+  }
+
+  get freed(): boolean {
+    return this.nativeHandle === null;
+  }
+
+  /** Release the native matrix now. Safe to call twice. */
+  free(): void {
+    if (this.nativeHandle === null) return;
+    const handle = this.nativeHandle;
+    this.nativeHandle = null;
+    untrackHandle(this);
+    check(this.lib, this.lib.api.XGDMatrixFree(handle), 'XGDMatrixFree');
+  }
+}
