@@ -23,8 +23,68 @@ const signalWeightsSchema = z
     golden_cross: z.number().default(0.4),
     death_cross: z.number().default(-0.4),
     regime_bullish: z.number().default(0.3),
+    /** Weights of the model and rule components in the ensemble. */
     xgb: z.number().default(1),
     lstm: z.number().default(1),
+    rules: z.number().default(0.5),
+  })
+  .strict();
+
+const xgbSchema = z
+  .object({
+    objective: z.string().default('reg:squarederror'),
+    max_depth: z.number().int().min(1).max(16).default(4),
+    eta: z.number().positive().max(1).default(0.05),
+    subsample: z.number().positive().max(1).default(0.8),
+    colsample_bytree: z.number().positive().max(1).default(0.8),
+    min_child_weight: z.number().min(0).default(200),
+    lambda: z.number().min(0).default(5),
+    max_bin: z.number().int().min(16).default(128),
+    nthread: z.number().int().min(1).default(2),
+    rounds: z.number().int().min(1).default(400),
+    earlyStoppingRounds: z.number().int().min(1).default(40),
+  })
+  .strict();
+
+const lstmSchema = z
+  .object({
+    timesteps: z.number().int().min(2).max(120).default(20),
+    units: z.number().int().min(1).max(512).default(32),
+    denseUnits: z.number().int().min(1).max(512).default(16),
+    epochs: z.number().int().min(1).default(8),
+    batchSize: z.number().int().min(1).default(256),
+    learningRate: z.number().positive().default(0.002),
+    patience: z.number().int().min(1).default(2),
+    /** Most training sequences per fit (the most recent ones); the LSTM is the slow part. */
+    maxSamples: z.number().int().min(100).default(12000),
+    features: z
+      .array(z.string())
+      .min(1)
+      .default([
+        'ret_1',
+        'ret_5',
+        'ret_20',
+        'rsi_14',
+        'macd_hist',
+        'bb_pctb_20',
+        'atr_rel_14',
+        'volume_ratio_20',
+        'rv_20',
+        'mkt_ret_1',
+        'mkt_ret_5',
+        'rel_strength_20',
+      ]),
+  })
+  .strict();
+
+const trainSchema = z
+  .object({
+    /** Walk-forward test folds and their length in sessions (63 ≈ three months). */
+    folds: z.number().int().min(1).max(40).default(10),
+    testSessions: z.number().int().min(5).default(63),
+    validationShare: z.number().positive().max(0.5).default(0.15),
+    xgb: xgbSchema.default({}),
+    lstm: lstmSchema.default({}),
   })
   .strict();
 
@@ -33,7 +93,7 @@ const adaptationSchema = z
     learningRate: z.number().positive().max(1).default(0.1),
     floor: z.number().positive().default(0.25),
     cap: z.number().positive().default(4),
-    shrink: z.number().min(0).max(1).default(0.2),
+    shrink: z.number().min(0).max(1).default(0.05),
     magnitudeWindow: z.number().int().positive().default(20),
   })
   .strict();
@@ -55,11 +115,13 @@ export const configSchema = z
     regime: regimeSchema.default({}),
     signalWeights: signalWeightsSchema.default({}),
     adaptation: adaptationSchema.default({}),
+    train: trainSchema.default({}),
   })
   .strict();
 
 export type Config = z.infer<typeof configSchema>;
 export type RegimeThresholds = Config['regime'];
+export type TrainSettings = Config['train'];
 
 /** Pure: validate a parsed JSON value, naming `source` and the field on error. */
 export function validateConfig(raw: unknown, source: string): Config {

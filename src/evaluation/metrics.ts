@@ -32,7 +32,7 @@ export interface Metrics {
   rows: number;
   mae: number;
   rmse: number;
-  /** Share of rows where the predicted direction matched; null when the model has no direction. */
+  /** Share of rows whose direction (predicted ≥ 0 is up) matched; null for a model with no direction. */
   directional_accuracy: number | null;
   auc: number | null;
   brier: number | null;
@@ -48,6 +48,8 @@ export interface MetricOptions {
   portfolioFraction?: number;
   /** Fewest symbols on a date for it to count in IC and the portfolio. */
   minCrossSection?: number;
+  /** False for a model that states no direction (zero change); predicted ≥ 0 reads as up otherwise. */
+  directional?: boolean;
 }
 
 /** Every metric DESIGN.md lists, for one model on one set of rows (pure). */
@@ -68,9 +70,9 @@ export function computeMetrics(rows: ScoredRows, options: MetricOptions): Metric
     absErr += Math.abs(error);
     sqErr += error * error;
     const up = rows.actual[i] > 0 ? 1 : 0;
-    if (rows.predicted[i] !== 0) {
+    if (options.directional !== false) {
       directional++;
-      if ((rows.predicted[i] > 0 ? 1 : 0) === up) hits++;
+      if ((rows.predicted[i] >= 0 ? 1 : 0) === up) hits++;
     }
     const p = rows.probabilityUp[i];
     if (Number.isFinite(p)) {
@@ -138,14 +140,17 @@ function crossSectionalCorrelations(
 /**
  * Long the top fraction and short the bottom fraction by predicted return,
  * equal-weighted, rebalanced every `horizonDays` sessions so holding periods
- * do not overlap; no transaction costs.
+ * do not overlap; no transaction costs. One simple return per period.
  */
-function longShortPortfolio(rows: ScoredRows, options: MetricOptions): PortfolioFigure {
+export function longShortPeriods(
+  rows: ScoredRows,
+  options: MetricOptions,
+): { dateIndex: number; return: number }[] {
   const fraction = options.portfolioFraction ?? 0.2;
   const minimum = options.minCrossSection ?? 5;
-  const periodReturns: number[] = [];
+  const periods: { dateIndex: number; return: number }[] = [];
   let step = 0;
-  for (const members of groupByDate(rows).values()) {
+  for (const [dateIndex, members] of groupByDate(rows)) {
     if (members.length < minimum) continue;
     if (step++ % options.horizonDays !== 0) continue;
     const predictions = members.map((i) => rows.predicted[i]);
@@ -153,10 +158,19 @@ function longShortPortfolio(rows: ScoredRows, options: MetricOptions): Portfolio
     const sorted = [...members].sort((a, b) => rows.predicted[a] - rows.predicted[b]);
     const k = Math.max(1, Math.floor(sorted.length * fraction));
     const simple = (i: number) => Math.expm1(rows.actual[i]);
-    const long = mean(sorted.slice(-k).map(simple));
-    const short = mean(sorted.slice(0, k).map(simple));
-    periodReturns.push(long - short);
+    periods.push({
+      dateIndex,
+      return: mean(sorted.slice(-k).map(simple)) - mean(sorted.slice(0, k).map(simple)),
+    });
   }
+  return periods;
+}
+
+/** Annualised return, Sharpe and max drawdown of non-overlapping period returns. */
+export function portfolioFigures(
+  periodReturns: readonly number[],
+  horizonDays: number,
+): PortfolioFigure {
   if (periodReturns.length < 2) {
     return {
       annualised_return: null,
@@ -165,7 +179,7 @@ function longShortPortfolio(rows: ScoredRows, options: MetricOptions): Portfolio
       periods: periodReturns.length,
     };
   }
-  const periodsPerYear = 252 / options.horizonDays;
+  const periodsPerYear = 252 / horizonDays;
   let equity = 1;
   let peak = 1;
   let maxDrawdown = 0;
@@ -182,6 +196,13 @@ function longShortPortfolio(rows: ScoredRows, options: MetricOptions): Portfolio
     max_drawdown: maxDrawdown,
     periods: periodReturns.length,
   };
+}
+
+function longShortPortfolio(rows: ScoredRows, options: MetricOptions): PortfolioFigure {
+  return portfolioFigures(
+    longShortPeriods(rows, options).map((p) => p.return),
+    options.horizonDays,
+  );
 }
 
 function finiteOrNull(value: number): number | null {

@@ -31,7 +31,9 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
     sxx += dx * dx;
     syy += dy * dy;
   }
-  return sxx === 0 || syy === 0 ? NaN : sxy / Math.sqrt(sxx * syy);
+  // A constant series (up to rounding in its mean) has no correlation with anything.
+  const flat = (ss: number, m: number) => ss <= 1e-24 * n * (m * m + 1e-300) || ss === 0;
+  return flat(sxx, mx) || flat(syy, my) ? NaN : sxy / Math.sqrt(sxx * syy);
 }
 
 /** Ranks 1..n with ties given their average rank. */

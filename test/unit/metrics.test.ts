@@ -74,7 +74,7 @@ test('a constant prediction has no direction and no cross-sectional IC', () => {
     probabilityUp: Float64Array.from([NaN, NaN, NaN, NaN, NaN]),
     actual: Float64Array.from([0.01, -0.01, 0.02, 0, 0.03]),
   };
-  const metrics = computeMetrics(rows, { horizonDays: 5 });
+  const metrics = computeMetrics(rows, { horizonDays: 5, directional: false });
   assert.equal(metrics.directional_accuracy, null);
   assert.equal(metrics.brier, null);
   assert.equal(metrics.ic.days, 0);

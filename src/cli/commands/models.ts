@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import { listModels, promoteModel, showModel } from '../../commands/models.ts';
+import { ExitCode } from '../../errors.ts';
+import { action } from '../runtime.ts';
+import { formatPct, formatNumber, renderTable } from '../table.ts';
+
+export function registerModelsCommands(program: Command): void {
+  const models = program
+    .command('models')
+    .description('the model registry: versions, metrics, promotion');
+
+  models
+    .command('ls')
+    .description('every trained version; * marks the promoted one')
+    .addHelpText(
+      'after',
+      `\nExamples:\n  mlx models ls\n  mlx models ls --json | jq '.[] | select(.current)'`,
+    )
+    .action(
+      action(async (inv) => {
+        const list = listModels(inv.ctx);
+        if (list.length === 0) inv.ctx.log.info('no models yet: mlx train');
+        inv.emit(list, () =>
+          renderTable(
+            ['', 'name', 'version', 'data until', 'symbols', 'models', 'h', 'dir. acc', 'Rank IC'],
+            list.map((m) => [
+              m.current ? '*' : '',
+              m.name,
+              m.version,
+              m.data_until,
+              m.symbols,
+              m.models.join(',') || 'rules',
+              m.horizon_days,
+              formatPct(m.ensemble_directional_accuracy),
+              formatNumber(m.ensemble_rank_ic, 3),
+            ]),
+            inv.terminal.stdoutIsTTY,
+          ),
+        );
+        return ExitCode.ok;
+      }),
+    );
+
+  models
+    .command('show')
+    .description('one version: manifest and walk-forward metrics (default: the promoted version)')
+    .argument('[name]', 'model name', 'default')
+    .argument('[version]', 'version (default: CURRENT)')
+    .action(
+      action(async (inv, name: string, version?: string) => {
+        const detail = showModel(inv.ctx, name, version);
+        inv.emit(detail, () =>
+          [
+            `${detail.name}/${detail.version}${detail.current ? ' (promoted)' : ''}  ${detail.dir}`,
+            `created ${detail.manifest.created_at}, data ${detail.manifest.data_range.from} → ${detail.manifest.data_range.until}, ${detail.manifest.symbols.length} symbols`,
+            `models ${detail.manifest.models.join(', ') || 'rules only'}, horizon ${detail.manifest.label.horizon_days} sessions, feature set ${detail.manifest.feature_set.id}, seed ${detail.manifest.seed}`,
+            `libraries ${Object.entries(detail.manifest.libraries)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(', ')}`,
+            detail.manifest.promotion
+              ? `promotion: ${detail.manifest.promotion.decision} (${detail.manifest.promotion.reason})`
+              : '',
+            ...((detail.metrics as { verdicts?: string[] } | null)?.verdicts ?? []).map(
+              (v) => `  ${v}`,
+            ),
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        );
+        return ExitCode.ok;
+      }),
+    );
+
+  models
+    .command('promote')
+    .description('make a version the one predict uses')
+    .argument('<name>', 'model name')
+    .argument('<version>', 'version to promote')
+    .action(
+      action(async (inv, name: string, version: string) => {
+        const result = await promoteModel(inv.ctx, name, version);
+        inv.emit(result, () => `${name}: CURRENT ${result.previous ?? '(none)'} → ${version}`);
+        return ExitCode.ok;
+      }),
+    );
+}

@@ -1,0 +1,172 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { train } from '../../commands/train.ts';
+import { ExitCode, UsageError } from '../../errors.ts';
+import type { Metrics } from '../../evaluation/metrics.ts';
+import type { ModelKind } from '../../training/fit.ts';
+import { SCORED } from '../../training/walk-forward.ts';
+import { action } from '../runtime.ts';
+import { formatNumber, formatPct, renderTable } from '../table.ts';
+
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description(
+      'build features and labels, train XGBoost and the LSTM, evaluate walk-forward against baselines, write a new model version',
+    )
+    .option(
+      '--symbols <list>',
+      'comma-separated symbols (default: --universe, the config universe, else every stored symbol)',
+    )
+    .option('--universe <file>', 'a file with one symbol per line')
+    .option('--until <date>', 'train on bars up to this date (default: the last stored bar)')
+    .option(
+      '--horizon <sessions>',
+      'label horizon in trading sessions (default: config horizonDays, 5)',
+    )
+    .option(
+      '--models <list>',
+      'xgb,lstm (default: config models); naming xgb makes a missing libxgboost an error',
+    )
+    .option('--name <name>', 'model name (default: config modelName, "default")')
+    .option('--seed <n>', 'seed for every random choice (default: config seed, 42)')
+    .addOption(
+      new Option(
+        '--promote <when>',
+        'auto: promote when no worse than the current version; always; never',
+      )
+        .choices(['auto', 'always', 'never'])
+        .default('auto'),
+    )
+    .addHelpText(
+      'after',
+      `
+Walk-forward: expanding window, test folds of 63 sessions (config train.folds, default 10)
+before --until, purged by the horizon, early stopping and calibration on a validation slice
+carved from training rows, scalers fitted on training rows only. Every figure is printed next
+to the naive baselines (zero change, always up, yesterday's direction, the rules alone).
+
+Examples:
+  mlx train
+  mlx train --until 2019-12-31 --json | jq '.metrics.ensemble'
+  mlx train --models lstm --symbols AAPL,MSFT,KO --promote never`,
+    )
+    .action(
+      action(
+        async (
+          inv,
+          options: {
+            symbols?: string;
+            universe?: string;
+            until?: string;
+            horizon?: string;
+            models?: string;
+            name?: string;
+            seed?: string;
+            promote: 'auto' | 'always' | 'never';
+          },
+        ) => {
+          const models = options.models?.split(',').map((m) => m.trim()) as ModelKind[] | undefined;
+          for (const model of models ?? []) {
+            if (model !== 'xgb' && model !== 'lstm')
+              throw new UsageError(
+                `--models: unknown model "${model}"`,
+                'use xgb, lstm or xgb,lstm',
+              );
+          }
+          const progress = inv.terminal.stderrIsTTY && inv.ctx.log.level !== 'quiet';
+          let bar: ReturnType<typeof inv.ctx.progress> | null = null;
+          const result = await train(inv.ctx, {
+            symbols: options.symbols
+              ?.split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+            universeFile: options.universe,
+            until: options.until,
+            horizonDays: options.horizon === undefined ? undefined : Number(options.horizon),
+            models,
+            name: options.name,
+            seed: options.seed === undefined ? undefined : Number(options.seed),
+            promote: options.promote,
+            onFold: (fold, of) => {
+              if (!progress) return;
+              bar ??= inv.ctx.progress('walk-forward folds', of);
+              bar.tick(1, `test ${fold.test.from} → ${fold.test.to}`);
+              if (fold.index + 1 === of) bar.done();
+            },
+            onEvent: (event) => {
+              if (event.kind === 'lstm-epoch') {
+                inv.ctx.log.debug(
+                  `  lstm epoch ${event.epoch}/${event.epochs}: loss ${event.loss.toFixed(4)}, validation ${event.valLoss?.toFixed(4) ?? '–'}`,
+                );
+              }
+            },
+          });
+          const summary = {
+            name: result.name,
+            version: result.version,
+            dir: result.dir,
+            promoted: result.promoted,
+            promotion_reason: result.promotion_reason,
+            symbols: result.symbols,
+            data_range: result.data_range,
+            training_rows: result.training_rows,
+            models: result.models,
+            metrics: result.walk_forward.metrics,
+            residual_quantiles: result.walk_forward.residual_quantiles,
+            folds: result.walk_forward.folds.length,
+            verdicts: result.verdicts,
+            warnings: result.warnings,
+            seconds: result.seconds,
+          };
+          inv.emit(summary, () =>
+            [
+              `model ${result.name}/${result.version} → ${result.dir}`,
+              `walk-forward over ${result.walk_forward.folds.length} folds (${result.walk_forward.folds[0]?.test.from} → ${result.walk_forward.folds.at(-1)?.test.to}), out-of-sample:`,
+              metricsTable(result.walk_forward.metrics, inv.terminal.stdoutIsTTY),
+              ...result.verdicts.map((v) => `  ${v}`),
+              `${result.promoted ? 'promoted' : 'not promoted'}: ${result.promotion_reason}`,
+            ].join('\n'),
+          );
+          inv.ctx.log.info(`trained in ${result.seconds} s`);
+          return ExitCode.ok;
+        },
+      ),
+    );
+}
+
+export function metricsTable(metrics: Partial<Record<string, Metrics>>, tty: boolean): string {
+  const t = (value: number | null) => (value === null ? '' : ` (t ${value.toFixed(1)})`);
+  return renderTable(
+    [
+      'model',
+      'rows',
+      'dir. acc',
+      'AUC',
+      'Brier',
+      'MAE',
+      'IC',
+      'Rank IC',
+      'L/S ann.',
+      'Sharpe',
+      'max DD',
+    ],
+    SCORED.filter((name) => metrics[name]).map((name) => {
+      const m = metrics[name] as Metrics;
+      return [
+        name,
+        m.rows,
+        formatPct(m.directional_accuracy),
+        formatNumber(m.auc, 3),
+        formatNumber(m.brier, 4),
+        formatNumber(m.mae, 4),
+        `${formatNumber(m.ic.mean, 3)}${t(m.ic.t_stat)}`,
+        `${formatNumber(m.rank_ic.mean, 3)}${t(m.rank_ic.t_stat)}`,
+        formatPct(m.long_short.annualised_return),
+        formatNumber(m.long_short.sharpe, 2),
+        formatPct(m.long_short.max_drawdown),
+      ];
+    }),
+    tty,
+  );
+}

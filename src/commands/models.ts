@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Context } from '../context.ts';
+import { UsageError } from '../errors.ts';
+import type { Manifest } from '../registry/manifest.ts';
+import { ModelRegistry } from '../registry/registry.ts';
+import { withWriteLock } from './session.ts';
+
+export interface ModelSummary {
+  name: string;
+  version: string;
+  current: boolean;
+  created_at: string;
+  data_until: string;
+  symbols: number;
+  models: string[];
+  horizon_days: number;
+  ensemble_directional_accuracy: number | null;
+  ensemble_rank_ic: number | null;
+}
+
+/** `mlx models ls`. */
+export function listModels(ctx: Context): ModelSummary[] {
+  const registry = new ModelRegistry(ctx.home.modelsDir);
+  return registry.names().flatMap((name) =>
+    registry.versions(name).map((v) => {
+      const metrics = readMetrics(v.dir);
+      return {
+        name,
+        version: v.version,
+        current: v.current,
+        created_at: v.manifest.created_at,
+        data_until: v.manifest.data_range.until,
+        symbols: v.manifest.symbols.length,
+        models: v.manifest.models,
+        horizon_days: v.manifest.label.horizon_days,
+        ensemble_directional_accuracy:
+          metrics?.walk_forward?.ensemble?.directional_accuracy ?? null,
+        ensemble_rank_ic: metrics?.walk_forward?.ensemble?.rank_ic?.mean ?? null,
+      };
+    }),
+  );
+}
+
+export interface ModelDetail {
+  name: string;
+  version: string;
+  current: boolean;
+  dir: string;
+  manifest: Manifest;
+  metrics: unknown;
+}
+
+/** `mlx models show NAME [VERSION]` (default: the promoted version). */
+export function showModel(ctx: Context, name: string, version?: string): ModelDetail {
+  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const v = version ? registry.get(name, version) : registry.current(name);
+  return {
+    name,
+    version: v.version,
+    current: v.current,
+    dir: v.dir,
+    manifest: v.manifest,
+    metrics: readMetrics(v.dir),
+  };
+}
+
+/** `mlx models promote NAME VERSION`: move CURRENT (atomically, under the lock). */
+export async function promoteModel(
+  ctx: Context,
+  name: string,
+  version: string,
+): Promise<{ name: string; version: string; previous: string | null }> {
+  if (!version) throw new UsageError('name the version to promote', 'see mlx models ls');
+  return withWriteLock(ctx, 'models promote', () => {
+    const registry = new ModelRegistry(ctx.home.modelsDir);
+    const previous = registry.currentVersion(name);
+    registry.promote(name, version);
+    return { name, version, previous };
+  });
+}
+
+interface MetricsShape {
+  walk_forward?: Record<
+    string,
+    { directional_accuracy?: number | null; rank_ic?: { mean?: number | null } }
+  >;
+}
+
+function readMetrics(dir: string): MetricsShape | null {
+  const file = path.join(dir, 'metrics.json');
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as MetricsShape) : null;
+}

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import type { Context } from '../context.ts';
+import { DataError, UsageError } from '../errors.ts';
+import { normaliseSymbol } from '../exchanges.ts';
+import type { PriceStore } from '../store/price-store.ts';
+
+export interface UniverseOptions {
+  symbols?: string[];
+  /** A file with one symbol per line (# comments allowed). */
+  universeFile?: string;
+}
+
+/** The symbols a command works on: named, else a universe file, else the config, else all stored. */
+export function resolveUniverse(
+  ctx: Context,
+  store: PriceStore,
+  options: UniverseOptions,
+): string[] {
+  let raw: string[];
+  if (options.symbols && options.symbols.length > 0) raw = options.symbols;
+  else if (options.universeFile) raw = readUniverseFile(options.universeFile);
+  else if (ctx.config.universe.length > 0) raw = ctx.config.universe;
+  else raw = store.listSymbols().map((s) => s.symbol);
+  if (raw.length === 0) {
+    throw new DataError(
+      `no symbols in the store at ${ctx.home.db}`,
+      'import or fetch data first: mlx data import FILE... or mlx data fetch SYMBOL...',
+    );
+  }
+  const symbols = raw.map((s) => {
+    const symbol = normaliseSymbol(s);
+    if (!symbol) throw new UsageError(`invalid symbol "${s}"`);
+    return symbol;
+  });
+  return [...new Set(symbols)].sort();
+}
+
+function readUniverseFile(file: string): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read universe file ${file}: ${(err as Error).message}`);
+  }
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/#.*/, '').trim())
+    .filter((line) => line !== '');
+}

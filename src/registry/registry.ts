@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ZodType } from 'zod';
+import { DataError, UsageError } from '../errors.ts';
+import { readJsonFile, writeFileAtomic } from '../fsutil.ts';
+import { manifestSchema, type Manifest } from './manifest.ts';
+
+export interface ModelVersion {
+  name: string;
+  version: string;
+  dir: string;
+  current: boolean;
+  manifest: Manifest;
+}
+
+/**
+ * models/<name>/<version>/: one immutable folder per trained version, and
+ * models/<name>/CURRENT naming the promoted one (replaced atomically).
+ */
+export class ModelRegistry {
+  readonly root: string;
+
+  constructor(modelsDir: string) {
+    this.root = modelsDir;
+  }
+
+  names(): string[] {
+    if (!fs.existsSync(this.root)) return [];
+    return fs
+      .readdirSync(this.root, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort();
+  }
+
+  versions(name: string): ModelVersion[] {
+    const dir = path.join(this.root, name);
+    if (!fs.existsSync(dir)) return [];
+    const current = this.currentVersion(name);
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => e.name)
+      .sort()
+      .map((version) => ({
+        name,
+        version,
+        dir: path.join(dir, version),
+        current: version === current,
+        manifest: this.manifest(name, version),
+      }));
+  }
+
+  currentVersion(name: string): string | null {
+    const file = path.join(this.root, name, 'CURRENT');
+    if (!fs.existsSync(file)) return null;
+    const version = fs.readFileSync(file, 'utf8').trim();
+    if (!fs.existsSync(path.join(this.root, name, version, 'manifest.json'))) {
+      throw new DataError(
+        `${file} names version ${version}, which has no manifest.json`,
+        `promote an existing version: mlx models promote ${name} VERSION`,
+      );
+    }
+    return version;
+  }
+
+  /** The promoted version of a model, or a DataError telling the user to train. */
+  current(name: string): ModelVersion {
+    const version = this.currentVersion(name);
+    if (!version) {
+      throw new DataError(
+        `no promoted model "${name}" in ${this.root}`,
+        this.versions(name).length > 0
+          ? `promote one: mlx models promote ${name} VERSION (see mlx models ls)`
+          : 'train one first: mlx train',
+      );
+    }
+    return this.get(name, version);
+  }
+
+  get(name: string, version: string): ModelVersion {
+    const dir = path.join(this.root, name, version);
+    if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+      throw new UsageError(`no model version ${name}/${version}`, 'see mlx models ls');
+    }
+    return {
+      name,
+      version,
+      dir,
+      current: this.currentVersion(name) === version,
+      manifest: this.manifest(name, version),
+    };
+  }
+
+  manifest(name: string, version: string): Manifest {
+    return readValidated(path.join(this.root, name, version, 'manifest.json'), manifestSchema);
+  }
+
+  /** A fresh version id from the clock: 20260201T020000Z, suffixed if taken. */
+  newVersionId(now: Date, name: string): string {
+    const base = now
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
+    let version = base;
+    for (let n = 2; fs.existsSync(path.join(this.root, name, version)); n++)
+      version = `${base}-${n}`;
+    return version;
+  }
+
+  /**
+   * Write a version: `fill` writes into a temporary folder, which is renamed
+   * into place only when complete, so a crash never leaves half a model.
+   */
+  async create(
+    name: string,
+    version: string,
+    fill: (dir: string) => Promise<void>,
+  ): Promise<string> {
+    const finalDir = path.join(this.root, name, version);
+    const temp = path.join(this.root, name, `.tmp-${version}-${process.pid}`);
+    fs.rmSync(temp, { recursive: true, force: true });
+    fs.mkdirSync(temp, { recursive: true });
+    try {
+      await fill(temp);
+      fs.renameSync(temp, finalDir);
+    } catch (err) {
+      fs.rmSync(temp, { recursive: true, force: true });
+      throw err;
+    }
+    return finalDir;
+  }
+
+  promote(name: string, version: string): void {
+    this.get(name, version);
+    writeFileAtomic(path.join(this.root, name, 'CURRENT'), `${version}\n`);
+  }
+}
+
+/** Read a JSON file and validate it, naming the file and field on error. */
+export function readValidated<T>(file: string, schema: ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = readJsonFile(file);
+  } catch (err) {
+    throw new DataError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DataError(`${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import type { Dataset } from './panel.ts';
+
+/** Standardised values beyond this are clipped: one wild day must not dominate a batch. */
+const CLIP = 8;
+
+/**
+ * Per-symbol standardisation (so features compare across symbols), fitted on
+ * training rows only. A symbol without training rows uses the pooled figures.
+ */
+export interface Scaler {
+  featureNames: readonly string[];
+  bySymbol: Map<string, { mean: Float64Array; std: Float64Array }>;
+  pooled: { mean: Float64Array; std: Float64Array };
+}
+
+export function fitScaler(data: Dataset, isTrainingRow: (row: number) => boolean): Scaler {
+  const width = data.featureNames.length;
+  const groups = data.symbols.length;
+  const sums = new Float64Array((groups + 1) * width);
+  const squares = new Float64Array((groups + 1) * width);
+  const counts = new Float64Array(groups + 1);
+  for (let r = 0; r < data.rows; r++) {
+    if (!isTrainingRow(r)) continue;
+    const g = data.symbolIndex[r];
+    counts[g]++;
+    counts[groups]++;
+    for (let j = 0; j < width; j++) {
+      const v = data.x[r * width + j];
+      sums[g * width + j] += v;
+      squares[g * width + j] += v * v;
+      sums[groups * width + j] += v;
+      squares[groups * width + j] += v * v;
+    }
+  }
+  const moments = (g: number) => {
+    const mean = new Float64Array(width);
+    const std = new Float64Array(width);
+    for (let j = 0; j < width; j++) {
+      const m = sums[g * width + j] / counts[g];
+      const variance = squares[g * width + j] / counts[g] - m * m;
+      mean[j] = m;
+      std[j] = variance > 1e-24 ? Math.sqrt(variance) : 1;
+    }
+    return { mean, std };
+  };
+  const pooled = moments(groups);
+  const bySymbol = new Map<string, { mean: Float64Array; std: Float64Array }>();
+  // Too few rows give a noisy scale: such a symbol uses the pooled one.
+  data.symbols.forEach((symbol, g) => bySymbol.set(symbol, counts[g] >= 60 ? moments(g) : pooled));
+  return { featureNames: data.featureNames, bySymbol, pooled };
+}
+
+/** Scale a block of rows of one symbol (row-major, featureNames order) into `out`. */
+export function scaleInto(
+  scaler: Scaler,
+  symbol: string,
+  values: ArrayLike<number>,
+  out: Float32Array,
+  offset = 0,
+): void {
+  const { mean, std } = scaler.bySymbol.get(symbol) ?? scaler.pooled;
+  const width = mean.length;
+  for (let i = 0; i < values.length; i++) {
+    const j = i % width;
+    const z = (values[i] - mean[j]) / std[j];
+    out[offset + i] = z > CLIP ? CLIP : z < -CLIP ? -CLIP : z;
+  }
+}
+
+/** The scaled feature matrix of a dataset's rows (all of them), for XGBoost and sequences. */
+export function scaleDataset(scaler: Scaler, data: Dataset): Float32Array {
+  const width = data.featureNames.length;
+  const out = new Float32Array(data.rows * width);
+  for (let r = 0; r < data.rows; r++) {
+    scaleInto(
+      scaler,
+      data.symbols[data.symbolIndex[r]],
+      data.x.subarray(r * width, (r + 1) * width),
+      out,
+      r * width,
+    );
+  }
+  return out;
+}
+
+const momentsSchema = z.object({ mean: z.array(z.number()), std: z.array(z.number()) });
+export const scalerFileSchema = z.object({
+  schema: z.literal('mlx.scaler/1'),
+  feature_names: z.array(z.string()),
+  pooled: momentsSchema,
+  symbols: z.record(z.string(), momentsSchema),
+});
+export type ScalerFile = z.infer<typeof scalerFileSchema>;
+
+export function scalerToFile(scaler: Scaler): ScalerFile {
+  const plain = (m: { mean: Float64Array; std: Float64Array }) => ({
+    mean: [...m.mean],
+    std: [...m.std],
+  });
+  return {
+    schema: 'mlx.scaler/1',
+    feature_names: [...scaler.featureNames],
+    pooled: plain(scaler.pooled),
+    symbols: Object.fromEntries([...scaler.bySymbol].map(([symbol, m]) => [symbol, plain(m)])),
+  };
+}
+
+export function scalerFromFile(file: ScalerFile): Scaler {
+  const typed = (m: { mean: number[]; std: number[] }) => ({
+    mean: Float64Array.from(m.mean),
+    std: Float64Array.from(m.std),
+  });
+  return {
+    featureNames: file.feature_names,
+    pooled: typed(file.pooled),
+    bySymbol: new Map(Object.entries(file.symbols).map(([symbol, m]) => [symbol, typed(m)])),
+  };
+}
