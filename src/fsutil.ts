@@ -23,7 +23,7 @@ export function writeFileAtomic(file: string, contents: string | Uint8Array): vo
 export function appendLines(file: string, lines: readonly string[]): void {
   if (lines.length === 0) return;
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'a');
+  const fd = fs.openSync(file, 'a+');
   try {
     const size = fs.fstatSync(fd).size;
     // A torn last line (no trailing newline) must not swallow our first record.

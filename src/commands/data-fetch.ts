@@ -64,13 +64,22 @@ export async function fetchData(ctx: Context, options: FetchOptions): Promise<Fe
   return withWriteLock(ctx, 'data fetch', async () => {
     const store = openStore(ctx, 'write');
     try {
-      return options.source === 'synthetic'
-        ? fetchSynthetic(ctx, store, options)
-        : await fetchYahoo(ctx, store, options);
+      return await fetchIntoStore(ctx, store, options);
     } finally {
       store.close();
     }
   });
+}
+
+/** The fetch itself, for commands that already hold the lock and the store (predict, verify). */
+export async function fetchIntoStore(
+  ctx: Context,
+  store: PriceStore,
+  options: FetchOptions,
+): Promise<FetchResult> {
+  return options.source === 'synthetic'
+    ? fetchSynthetic(ctx, store, options)
+    : fetchYahoo(ctx, store, options);
 }
 
 function fetchSynthetic(ctx: Context, store: PriceStore, options: FetchOptions): FetchResult {

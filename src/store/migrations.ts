@@ -42,4 +42,50 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX bar_revisions_symbol ON bar_revisions(symbol, date);
   `,
+  // 2: derived state rebuilt from the ledgers (mlx doctor --reindex): the
+  // prediction and verification indexes, per-stock signal weights and their history.
+  `
+  CREATE TABLE prediction_index (
+    id            TEXT PRIMARY KEY,
+    symbol        TEXT NOT NULL,
+    as_of         TEXT NOT NULL,
+    target_date   TEXT NOT NULL,
+    horizon_days  INTEGER NOT NULL,
+    model_name    TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    file          TEXT NOT NULL,
+    line          INTEGER NOT NULL,
+    record        TEXT NOT NULL
+  );
+  CREATE INDEX prediction_index_symbol ON prediction_index(symbol, as_of);
+  CREATE INDEX prediction_index_as_of ON prediction_index(as_of);
+  CREATE TABLE verification_index (
+    prediction_id TEXT PRIMARY KEY,
+    symbol        TEXT NOT NULL,
+    verified_at   TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    file          TEXT NOT NULL,
+    line          INTEGER NOT NULL,
+    record        TEXT NOT NULL
+  );
+  CREATE TABLE signal_weights (
+    symbol     TEXT NOT NULL,
+    signal     TEXT NOT NULL,
+    weight     REAL NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (symbol, signal)
+  ) WITHOUT ROWID;
+  CREATE TABLE weight_changes (
+    id            INTEGER PRIMARY KEY,
+    prediction_id TEXT NOT NULL,
+    symbol        TEXT NOT NULL,
+    signal        TEXT NOT NULL,
+    previous      REAL NOT NULL,
+    current       REAL NOT NULL,
+    reason        TEXT NOT NULL,
+    verified_at   TEXT NOT NULL
+  );
+  CREATE INDEX weight_changes_symbol ON weight_changes(symbol, id);
+  `,
 ];

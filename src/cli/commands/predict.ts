@@ -1,0 +1,125 @@
+import type { Command } from 'commander';
+import { predict } from '../../commands/predict.ts';
+import type { Prediction } from '../../ledger/records.ts';
+import { action } from '../runtime.ts';
+import { writeOut, type Terminal } from '../io.ts';
+import { renderTable } from '../table.ts';
+
+export function registerPredictCommand(program: Command): void {
+  program
+    .command('predict')
+    .description(
+      'refresh data, predict every symbol for its last closed session, append to the ledger',
+    )
+    .argument(
+      '[symbols...]',
+      "symbols (default: --universe, the config universe, else the model's symbols)",
+    )
+    .option('--universe <file>', 'a file with one symbol per line')
+    .option('--as-of <date>', 'predict this past session using only data up to it (no fetch)')
+    .option('--no-fetch', 'do not refresh data from Yahoo first')
+    .option(
+      '--allow-stale',
+      'predict symbols whose data is more than staleSessions (config, 3) behind',
+      false,
+    )
+    .option('--model <name>', 'model name (default: config modelName)')
+    .option('--jsonl', 'print the new ledger lines (JSON Lines) on stdout', false)
+    .addHelpText(
+      'after',
+      `
+Each prediction has a stable id (symbol, session, horizon, model version): a second run for the
+same session appends nothing and says so. Records are appended to predictions/YYYY-MM.jsonl only
+after every symbol is computed. With --json, stdout is the array of new records; symbols that
+could not be predicted are listed on stderr with their reason, and the exit code is 3.
+
+Examples:
+  mlx predict                                  after the close, from cron
+  mlx predict --as-of 2020-03-02 --no-fetch --json | jq length
+  mlx predict AAPL MSFT --json | jq '.[] | {symbol, predicted_change_pct, probability_up}'`,
+    )
+    .action(
+      action(
+        async (
+          inv,
+          symbols: string[],
+          options: {
+            universe?: string;
+            asOf?: string;
+            fetch: boolean;
+            allowStale: boolean;
+            model?: string;
+            jsonl: boolean;
+          },
+        ) => {
+          const result = await predict(inv.ctx, {
+            symbols,
+            universeFile: options.universe,
+            asOf: options.asOf,
+            fetch: options.fetch,
+            allowStale: options.allowStale,
+            modelName: options.model,
+          });
+          for (const failure of result.failures)
+            inv.ctx.log.warn(`${failure.symbol}: not predicted: ${failure.reason}`);
+          if (options.jsonl) {
+            if (result.appended.length)
+              writeOut(result.appended.map((r) => JSON.stringify(r)).join('\n'));
+          } else {
+            inv.emit(result.appended, () => predictionTable(result.appended, inv.terminal));
+          }
+          inv.ctx.log.info(
+            `${result.appended.length} prediction(s) appended` +
+              (result.already_recorded
+                ? `, ${result.already_recorded} already in the ledger (nothing to do for them)`
+                : '') +
+              (result.failures.length ? `, ${result.failures.length} symbol(s) failed` : '') +
+              ` — model ${result.model.name}/${result.model.version}`,
+          );
+          return result.exit_code;
+        },
+      ),
+    );
+}
+
+function predictionTable(records: readonly Prediction[], terminal: Terminal): string {
+  if (records.length === 0) return '';
+  const { paint } = terminal;
+  return renderTable(
+    [
+      'symbol',
+      'as of',
+      'price',
+      'predicted',
+      'change',
+      '80% interval',
+      'dir',
+      'P(up)',
+      'conf',
+      'regime',
+      'strongest signals',
+    ],
+    records.map((r) => {
+      const change = `${r.predicted_change_pct >= 0 ? '+' : ''}${r.predicted_change_pct.toFixed(2)}%`;
+      const strongest = [...r.signals]
+        .sort((a, b) => Math.abs(b.value * b.weight) - Math.abs(a.value * a.weight))
+        .slice(0, 3)
+        .map((s) => s.name)
+        .join(', ');
+      return [
+        r.symbol,
+        r.as_of,
+        r.current_price.toFixed(2),
+        r.predicted_price.toFixed(2),
+        r.direction === 'up' ? paint.green(change) : paint.red(change),
+        `${r.interval.low.toFixed(2)} – ${r.interval.high.toFixed(2)}`,
+        r.direction,
+        r.probability_up.toFixed(2),
+        r.confidence.toFixed(2),
+        r.market_regime ?? '–',
+        strongest,
+      ];
+    }),
+    terminal.stdoutIsTTY,
+  );
+}

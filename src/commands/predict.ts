@@ -1,0 +1,254 @@
+import { calendarFor, isIsoDate } from '../calendar/index.ts';
+import type { Context } from '../context.ts';
+import { ExitCode, UsageError, type ExitCodeValue } from '../errors.ts';
+import { marketRegimeAt, ruleSignalsAt } from '../features/index.ts';
+import { Ledger } from '../ledger/ledger.ts';
+import { indexPredictions } from '../ledger/ledger-index.ts';
+import { predictionSchema, type Prediction } from '../ledger/records.ts';
+import { buildPrediction } from '../prediction/record.ts';
+import { scoreSymbols } from '../prediction/score.ts';
+import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
+import { ModelRegistry } from '../registry/registry.ts';
+import type { PriceStore } from '../store/price-store.ts';
+import { loadPanel, type Panel, type SymbolPanel } from '../training/panel.ts';
+import { readAllWeights } from '../weights/weights.ts';
+import { fetchIntoStore } from './data-fetch.ts';
+import { openStore, withWriteLock } from './session.ts';
+import { resolveUniverse } from './universe.ts';
+
+export interface PredictOptions {
+  symbols?: string[];
+  universeFile?: string;
+  /** Predict this past session using only data up to it (implies no fetch). */
+  asOf?: string;
+  fetch: boolean;
+  allowStale: boolean;
+  modelName?: string;
+  fetchImpl?: typeof fetch;
+}
+
+export interface PredictFailure {
+  symbol: string;
+  reason: string;
+}
+
+export interface PredictResult {
+  /** Records appended by this run (the ledger's new lines). */
+  appended: Prediction[];
+  /** Predictions this run computed that the ledger already held (a rerun for the same session). */
+  already_recorded: number;
+  failures: PredictFailure[];
+  model: { name: string; version: string };
+  exit_code: ExitCodeValue;
+}
+
+/**
+ * `mlx predict`: every symbol of the universe for its last closed session,
+ * appended to the ledger exactly once (stable ids), after all are computed.
+ */
+/**
+ * A model and a feature panel kept across many sessions (demo, backtest):
+ * the panel may reach past --as-of, because row t of a feature matrix uses
+ * bars up to t only (the look-ahead test proves it), so the row for as_of is
+ * the same as from data truncated there.
+ */
+export interface PredictReuse {
+  model: LoadedModel;
+  panel: Panel;
+}
+
+export async function predict(
+  ctx: Context,
+  options: PredictOptions,
+  reuse?: PredictReuse,
+): Promise<PredictResult> {
+  if (options.asOf !== undefined && !isIsoDate(options.asOf)) {
+    throw new UsageError(`--as-of expects YYYY-MM-DD, got "${options.asOf}"`);
+  }
+  return withWriteLock(ctx, 'predict', async () => {
+    const store = openStore(ctx, 'write');
+    try {
+      return await predictLocked(ctx, store, options, reuse);
+    } finally {
+      store.close();
+    }
+  });
+}
+
+async function predictLocked(
+  ctx: Context,
+  store: PriceStore,
+  options: PredictOptions,
+  reuse?: PredictReuse,
+): Promise<PredictResult> {
+  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const name = options.modelName ?? ctx.config.modelName;
+  const model = reuse?.model ?? (await loadModel(registry, name, ctx.config.regime));
+  try {
+    const manifest = model.version.manifest;
+    const universe = resolveUniverse(ctx, store, {
+      symbols: options.symbols,
+      universeFile: options.universeFile,
+    }).filter(
+      (s) =>
+        options.symbols?.length ||
+        options.universeFile ||
+        ctx.config.universe.length ||
+        manifest.symbols.includes(s),
+    );
+    const failures: PredictFailure[] = [];
+
+    if (options.fetch && !options.asOf) {
+      const fetched = await fetchIntoStore(ctx, store, {
+        symbols: universe.filter((s) => !store.symbolInfo(s)?.synthetic),
+        source: 'yahoo',
+        fetchImpl: options.fetchImpl,
+      });
+      for (const failure of fetched.failures)
+        ctx.log.warn(`${failure.symbol}: data not refreshed: ${failure.error}`);
+    }
+
+    const known = universe.filter((symbol) => {
+      if (store.symbolInfo(symbol)) return true;
+      failures.push({
+        symbol,
+        reason: 'unknown symbol: not in the store (mlx data fetch or import it)',
+      });
+      return false;
+    });
+    const panel =
+      reuse?.panel ?? loadPanel(store, known, options.asOf, ctx.config, manifest.symbols);
+    const weights = readAllWeights(store.db);
+    const createdAt = ctx.now().toISOString();
+    const targets: { panel: SymbolPanel; row: number; targetDate: string }[] = [];
+    for (const symbol of known) {
+      const entry = panel.symbols.find((p) => p.symbol === symbol);
+      const problem = entry
+        ? checkPredictable(
+            ctx,
+            store,
+            entry,
+            options,
+            model.horizonDays,
+            model.lstm ? model.lstmTimesteps : 1,
+          )
+        : `no bars on or before ${options.asOf}`;
+      if (typeof problem === 'string') failures.push({ symbol, reason: problem });
+      else targets.push({ panel: entry as SymbolPanel, ...problem });
+    }
+
+    const scores = scoreSymbols(model, targets);
+    const records = targets.map((target, i) =>
+      buildPrediction({
+        symbol: target.panel.symbol,
+        asOf: target.panel.features.dates[target.row],
+        createdAt,
+        horizonDays: model.horizonDays,
+        targetDate: target.targetDate,
+        close: target.panel.series.rawClose[target.row],
+        // Adjustment is anchored at the last bar a prediction uses, which is as_of itself.
+        adjFactor: 1,
+        models: scores[i],
+        rules: ruleSignalsAt(
+          target.panel.features,
+          target.row,
+          marketRegimeAt(target.panel.features, target.row),
+          ctx.config.signalWeights,
+        ),
+        regime: marketRegimeAt(target.panel.features, target.row),
+        weights: weights.get(target.panel.symbol) ?? new Map(),
+        model: {
+          name,
+          version: model.version.version,
+          featureSet: manifest.feature_set.id,
+          weights: model.weights,
+          calibration: model.calibration,
+          interval: model.interval,
+        },
+      }),
+    );
+
+    // Append only what the ledger does not hold yet: ids are stable, so a rerun is a no-op.
+    const ledger = new Ledger(ctx.home.predictionsDir, predictionSchema);
+    const months = [...new Set(records.map((r) => r.as_of.slice(0, 7)))];
+    const files = months.map((m) => ledger.fileForMonth(m));
+    const existing = new Set(ledger.read(files).entries.map((e) => e.record.id));
+    const appended = records.filter((r) => !existing.has(r.id));
+    ledger.append(appended, (r) => r.as_of.slice(0, 7));
+    indexPredictions(store.db, ledger.read(files).entries);
+
+    return {
+      appended,
+      already_recorded: records.length - appended.length,
+      failures,
+      model: { name, version: model.version.version },
+      exit_code:
+        failures.length === 0
+          ? ExitCode.ok
+          : records.length > 0
+            ? ExitCode.partial
+            : ExitCode.failure,
+    };
+  } finally {
+    if (!reuse) model.free();
+  }
+}
+
+/** The row to predict and its target date, or why this symbol cannot be predicted now. */
+function checkPredictable(
+  ctx: Context,
+  store: PriceStore,
+  entry: SymbolPanel,
+  options: PredictOptions,
+  horizonDays: number,
+  lstmTimesteps: number,
+): { row: number; targetDate: string } | string {
+  const info = store.symbolInfo(entry.symbol);
+  if (!info) return 'unknown symbol';
+  const calendar = calendarFor(info.exchange, info.timezone);
+  const dates = entry.features.dates;
+  let row = dates.length - 1;
+  if (options.asOf) while (row >= 0 && dates[row] > options.asOf) row--;
+  if (row < 0) return `no bars on or before ${options.asOf ?? 'today'}`;
+  const lastBar = dates[row];
+  const lastClosed = options.asOf
+    ? calendar.isSession(options.asOf)
+      ? options.asOf
+      : calendar.addSessions(options.asOf, -1)
+    : calendar.lastClosedSession(ctx.now());
+  const behind = calendar.countSessions(lastBar, lastClosed);
+  if (behind > ctx.config.staleSessions && !options.allowStale) {
+    return `stale data: last bar ${lastBar} is ${behind} sessions behind ${lastClosed} (limit ${ctx.config.staleSessions}; refresh with mlx data fetch, or pass --allow-stale)`;
+  }
+  if (!entry.features.valid[row])
+    return `not enough history on ${lastBar}: features still warming up`;
+  for (let t = row - lstmTimesteps + 1; t < row; t++) {
+    if (t < 0 || !entry.features.valid[t])
+      return `not enough history on ${lastBar} for the LSTM's ${lstmTimesteps}-session window`;
+  }
+  return { row, targetDate: calendar.addSessions(lastBar, horizonDays) };
+}
+
+/** Load the promoted model and the universe's feature panel up to `until`, for a replay. */
+export async function replayPanel(ctx: Context, until: string): Promise<PredictReuse> {
+  const model = await loadModel(
+    new ModelRegistry(ctx.home.modelsDir),
+    ctx.config.modelName,
+    ctx.config.regime,
+  );
+  try {
+    const store = openStore(ctx, 'write');
+    try {
+      const manifest = model.version.manifest;
+      const universe = resolveUniverse(ctx, store, {}).filter(
+        (s) => ctx.config.universe.length > 0 || manifest.symbols.includes(s),
+      );
+      return { model, panel: loadPanel(store, universe, until, ctx.config, manifest.symbols) };
+    } finally {
+      store.close();
+    }
+  } catch (err) {
+    model.free();
+    throw err;
+  }
+}

@@ -1,0 +1,73 @@
+import { z } from 'zod/v4';
+
+/**
+ * The ledger records (DESIGN.md, "Records"). These schemas are the source of
+ * docs/schemas/*.schema.json (a test keeps them in step) and validate every
+ * line read back.
+ */
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const regime = z.enum(['bullish', 'bearish', 'volatile', 'sideways']);
+
+export const predictionSchema = z
+  .object({
+    schema: z.literal('mlx.prediction/1'),
+    id: z.string().regex(/^[0-9a-f]{16,64}$/),
+    symbol: z.string().min(1),
+    as_of: day,
+    created_at: z.string(),
+    horizon_days: z.number().int().positive(),
+    target_date: day,
+    current_price: z.number().positive(),
+    predicted_price: z.number().positive(),
+    predicted_change_pct: z.number(),
+    interval: z.object({
+      level: z.number().gt(0).lt(1),
+      low: z.number().positive(),
+      high: z.number().positive(),
+    }),
+    direction: z.enum(['up', 'down']),
+    probability_up: z.number().min(0).max(1),
+    confidence: z.number().min(0).max(1),
+    market_regime: regime.nullable(),
+    signals: z.array(z.object({ name: z.string(), value: z.number(), weight: z.number() })),
+    components: z.object({
+      xgb: z.number().optional(),
+      lstm: z.number().optional(),
+      rules: z.number(),
+    }),
+    model: z.object({ name: z.string(), version: z.string(), feature_set: z.string() }),
+    price_basis: z.object({ close: z.number().positive(), adj_factor: z.number().positive() }),
+  })
+  .meta({ title: 'mlx prediction record', description: 'One line of predictions/YYYY-MM.jsonl' });
+
+export type Prediction = z.infer<typeof predictionSchema>;
+
+export const verificationSchema = z
+  .object({
+    schema: z.literal('mlx.verification/1'),
+    prediction_id: z.string(),
+    symbol: z.string(),
+    as_of: day,
+    target_date: day,
+    verified_at: z.string(),
+    status: z.enum(['verified', 'unresolvable']),
+    reason: z.string().optional(),
+    actual_date: day.optional(),
+    actual_price: z.number().optional(),
+    actual_change_pct: z.number().optional(),
+    error_pct: z.number().optional(),
+    direction_hit: z.boolean().optional(),
+    within_interval: z.boolean().optional(),
+  })
+  .meta({
+    title: 'mlx verification record',
+    description: 'One line of predictions/verifications/YYYY-MM.jsonl',
+  });
+
+export type Verification = z.infer<typeof verificationSchema>;
+
+export function publishedSchema(
+  schema: typeof predictionSchema | typeof verificationSchema,
+): unknown {
+  return z.toJSONSchema(schema, { target: 'draft-2020-12' });
+}
