@@ -104,6 +104,22 @@ describe('mlx data on the 55 real S&P 500 files', { skip: skipWithoutSp500 }, ()
     }
   });
 
+  test('mlx features AAPL --as-of 2020-08-31 shows the 1-day log return +0.033, not a split artefact', async () => {
+    const run = await runMlx(['features', 'AAPL', '--as-of', '2020-08-31', '--json'], { home });
+    assert.equal(run.code, 0, run.stderr);
+    const report = JSON.parse(run.stdout);
+    assert.equal(report.rows[0].date, '2020-08-31');
+    assert.ok(
+      Math.abs(report.rows[0].features.ret_1 - 0.0333) < 0.0005,
+      String(report.rows[0].features.ret_1),
+    );
+    const csv = await runMlx(
+      ['features', 'AAPL', '--as-of', '2020-08-31', '--last', '3', '--csv'],
+      { home },
+    );
+    assert.equal(csv.stdout.trim().split('\n').length, 4);
+  });
+
   test('data show flags zero-volume days and splits', async () => {
     const show = await runMlx(['data', 'show', 'mnst', '--json'], { home });
     assert.equal(show.code, 0, show.stderr);

@@ -1,0 +1,51 @@
+import { isIsoDate } from '../calendar/index.ts';
+import type { Context } from '../context.ts';
+import { UsageError } from '../errors.ts';
+import {
+  featureSetIdentity,
+  selectFeatureRows,
+  type FeatureRowsReport,
+} from '../features/index.ts';
+import { ModelRegistry } from '../registry/registry.ts';
+import { unknownSymbolError } from '../store/price-store.ts';
+import { loadPanel } from '../training/panel.ts';
+import { noStoreError } from './data-ls.ts';
+import { usingStore } from './session.ts';
+import { resolveUniverse } from './universe.ts';
+
+export interface FeaturesOptions {
+  asOf?: string;
+  last?: number;
+}
+
+/**
+ * `mlx features SYMBOL`: the exact rows a model sees — the same loading,
+ * truncation at --as-of and market context (the promoted model's symbols,
+ * else the universe) as predict.
+ */
+export async function showFeatures(
+  ctx: Context,
+  symbol: string,
+  options: FeaturesOptions,
+): Promise<FeatureRowsReport> {
+  if (options.asOf !== undefined && !isIsoDate(options.asOf))
+    throw new UsageError(`--as-of expects YYYY-MM-DD, got "${options.asOf}"`);
+  if (options.last !== undefined && (!Number.isInteger(options.last) || options.last < 1)) {
+    throw new UsageError(`--last expects a positive whole number, got ${options.last}`);
+  }
+  return usingStore(ctx, 'read', (store) => {
+    if (!store) throw noStoreError(ctx);
+    if (!store.symbolInfo(symbol)) throw unknownSymbolError(symbol);
+    const registry = new ModelRegistry(ctx.home.modelsDir);
+    const promoted = registry.currentVersion(ctx.config.modelName);
+    const contextSymbols = promoted
+      ? registry.manifest(ctx.config.modelName, promoted).symbols
+      : resolveUniverse(ctx, store, {});
+    const panel = loadPanel(store, [symbol], options.asOf, ctx.config, contextSymbols);
+    return selectFeatureRows(
+      panel.symbols[0].features,
+      options,
+      featureSetIdentity(ctx.config.regime),
+    );
+  });
+}
