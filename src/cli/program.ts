@@ -1,5 +1,13 @@
 import { Command, Option } from 'commander';
 import { registerDataCommands } from './commands/data.ts';
+import { registerDemoCommand } from './commands/demo.ts';
+import { registerModelsCommands } from './commands/models.ts';
+import { registerPredictCommand } from './commands/predict.ts';
+import { registerReportCommand } from './commands/report.ts';
+import { registerTrainCommand } from './commands/train.ts';
+import { registerVerifyCommand } from './commands/verify.ts';
+import { registerDoctorCommand } from './commands/doctor.ts';
+import { registerFeaturesCommand } from './commands/features.ts';
 import { MLX_VERSION } from '../version.ts';
 
 /** The `mlx` command tree. Each register function only wires flags to operations. */
@@ -43,6 +51,14 @@ Examples:
     );
   program.commands.forEach((c) => c.exitOverride());
   registerDataCommands(program);
+  registerFeaturesCommand(program);
+  registerTrainCommand(program);
+  registerModelsCommands(program);
+  registerPredictCommand(program);
+  registerVerifyCommand(program);
+  registerReportCommand(program);
+  registerDoctorCommand(program);
+  registerDemoCommand(program);
   for (const command of allCommands(program)) command.exitOverride().showHelpAfterError();
   return program;
 }

@@ -1,0 +1,216 @@
+import type { Context } from '../context.ts';
+import {
+  longShortPeriods,
+  portfolioFigures,
+  type PortfolioFigure,
+  type ScoredRows,
+} from '../evaluation/metrics.ts';
+import { Ledger } from '../ledger/ledger.ts';
+import { predictionSchema, verificationSchema } from '../ledger/records.ts';
+import {
+  byBaseline,
+  byConfidence,
+  byModel,
+  byRegime,
+  bySignal,
+  bySymbol,
+  calibrationTable,
+  groupFigures,
+  rollingHitRate,
+  type CalibrationBin,
+  type GroupFigures,
+  type Outcome,
+} from '../report/accuracy.ts';
+import { UsageError } from '../errors.ts';
+import { isIsoDate } from '../calendar/index.ts';
+import { resolveSince } from './verify.ts';
+import { usingStore } from './session.ts';
+
+export interface PortfolioReport extends PortfolioFigure {
+  curve: { date: string; equity: number }[];
+}
+
+export interface Report {
+  schema: 'mlx.report/1';
+  generated_at: string;
+  window: { since: string | null; until: string | null; symbol: string | null };
+  totals: { predictions: number; verified: number; unresolvable: number; pending: number };
+  overall: GroupFigures | null;
+  symbols: (GroupFigures & { symbol: string })[];
+  signals: GroupFigures[];
+  models: GroupFigures[];
+  baselines: GroupFigures[];
+  regimes: GroupFigures[];
+  confidence: GroupFigures[];
+  calibration: CalibrationBin[];
+  rolling_hit_rate: { date: string; hit_rate: number; count: number }[];
+  portfolio: Record<string, PortfolioReport>;
+  weights: { symbol: string; signal: string; weight: number; default: number }[];
+  weight_history: {
+    prediction_id: string;
+    symbol: string;
+    signal: string;
+    previous: number;
+    current: number;
+    reason: string;
+    verified_at: string;
+  }[];
+}
+
+export interface ReportOptions {
+  since?: string;
+  until?: string;
+  symbol?: string;
+}
+
+/** `mlx report`: accuracy from the ledgers (the truth), weights from the store. */
+export async function buildReport(ctx: Context, options: ReportOptions): Promise<Report> {
+  const since = resolveSince(options.since, ctx.now()) ?? null;
+  if (options.until !== undefined && !isIsoDate(options.until))
+    throw new UsageError(`--until expects YYYY-MM-DD, got "${options.until}"`);
+  const inWindow = (targetDate: string, symbol: string) =>
+    (!since || targetDate >= since) &&
+    (!options.until || targetDate <= options.until) &&
+    (!options.symbol || symbol === options.symbol);
+  const predictions = new Ledger(ctx.home.predictionsDir, predictionSchema)
+    .read()
+    .entries.map((e) => e.record)
+    .filter((p) => inWindow(p.target_date, p.symbol));
+  const verifications = new Map(
+    new Ledger(ctx.home.verificationsDir, verificationSchema)
+      .read()
+      .entries.map((e) => [e.record.prediction_id, e.record]),
+  );
+  const outcomes: Outcome[] = [];
+  let unresolvable = 0;
+  for (const prediction of predictions) {
+    const verification = verifications.get(prediction.id);
+    if (!verification) continue;
+    if (
+      verification.status !== 'verified' ||
+      verification.actual_change_pct === undefined ||
+      verification.direction_hit === undefined
+    ) {
+      unresolvable++;
+      continue;
+    }
+    outcomes.push({ prediction, verification: verification as Outcome['verification'] });
+  }
+  outcomes.sort((a, b) =>
+    a.prediction.as_of < b.prediction.as_of
+      ? -1
+      : a.prediction.as_of > b.prediction.as_of
+        ? 1
+        : a.prediction.symbol < b.prediction.symbol
+          ? -1
+          : 1,
+  );
+
+  return usingStore(ctx, 'read', (store) => {
+    // Yesterday's direction for the momentum baseline, from the stored bars.
+    const lastReturns = new Map<string, number>();
+    if (store) {
+      for (const symbol of new Set(outcomes.map((o) => o.prediction.symbol))) {
+        if (!store.symbolInfo(symbol)) continue;
+        const series = store.adjusted(symbol);
+        const index = new Map(series.dates.map((d, i) => [d, i]));
+        for (const o of outcomes.filter((x) => x.prediction.symbol === symbol)) {
+          const i = index.get(o.prediction.as_of);
+          if (i !== undefined && i > 0)
+            lastReturns.set(o.prediction.id, Math.log(series.close[i] / series.close[i - 1]));
+        }
+      }
+    }
+    const weights = store
+      ? (
+          store.db
+            .prepare(
+              "SELECT symbol, signal, weight FROM signal_weights WHERE symbol != '*' ORDER BY symbol, signal",
+            )
+            .all() as { symbol: string; signal: string; weight: number }[]
+        )
+          .filter((w) => !options.symbol || w.symbol === options.symbol)
+          .map((w) => ({ ...w, default: 1 }))
+      : [];
+    const history =
+      store && options.symbol
+        ? (store.db
+            .prepare(
+              'SELECT prediction_id, symbol, signal, previous, current, reason, verified_at FROM weight_changes WHERE symbol = ? ORDER BY id',
+            )
+            .all(options.symbol) as Report['weight_history'])
+        : [];
+    const overall =
+      groupFigures(outcomes, (o) => [{ key: 'ensemble', hit: o.verification.direction_hit }])[0] ??
+      null;
+    return {
+      schema: 'mlx.report/1',
+      generated_at: ctx.now().toISOString(),
+      window: { since, until: options.until ?? null, symbol: options.symbol ?? null },
+      totals: {
+        predictions: predictions.length,
+        verified: outcomes.length,
+        unresolvable,
+        pending: predictions.length - outcomes.length - unresolvable,
+      },
+      overall,
+      symbols: groupFigures(outcomes, bySymbol).map((g) => ({ symbol: g.key, ...g })),
+      signals: groupFigures(outcomes, bySignal, { hitRateOnly: true }),
+      models: groupFigures(outcomes, byModel, { hitRateOnly: true }),
+      baselines: groupFigures(outcomes, (o) => byBaseline(o, lastReturns.get(o.prediction.id)), {
+        hitRateOnly: true,
+      }),
+      regimes: groupFigures(outcomes, byRegime),
+      confidence: groupFigures(outcomes, byConfidence),
+      calibration: calibrationTable(outcomes),
+      rolling_hit_rate: rollingHitRate(outcomes),
+      portfolio: portfolios(outcomes, lastReturns),
+      weights,
+      weight_history: history,
+    };
+  });
+}
+
+/** Long top / short bottom quintile by each predictor, on the verified outcomes. */
+function portfolios(
+  outcomes: readonly Outcome[],
+  lastReturns: ReadonlyMap<string, number>,
+): Record<string, PortfolioReport> {
+  if (outcomes.length === 0) return {};
+  const horizons = outcomes.map((o) => o.prediction.horizon_days);
+  const horizonDays = horizons.sort((a, b) => a - b)[Math.floor(horizons.length / 2)];
+  const dates = [...new Set(outcomes.map((o) => o.prediction.as_of))].sort();
+  const dateIndex = new Map(dates.map((d, i) => [d, i]));
+  const predictors: Record<string, (o: Outcome) => number | undefined> = {
+    ensemble: (o) => Math.log1p(o.prediction.predicted_change_pct / 100),
+    xgb: (o) => o.prediction.components.xgb,
+    lstm: (o) => o.prediction.components.lstm,
+    rules: (o) => o.prediction.components.rules,
+    momentum: (o) => lastReturns.get(o.prediction.id),
+  };
+  const result: Record<string, PortfolioReport> = {};
+  for (const [name, predictor] of Object.entries(predictors)) {
+    const usable = outcomes.filter((o) => predictor(o) !== undefined);
+    if (usable.length === 0) continue;
+    const rows: ScoredRows = {
+      dateIndex: Int32Array.from(usable, (o) => dateIndex.get(o.prediction.as_of) as number),
+      predicted: Float64Array.from(usable, (o) => predictor(o) as number),
+      probabilityUp: new Float64Array(usable.length).fill(NaN),
+      actual: Float64Array.from(usable, (o) => Math.log1p(o.verification.actual_change_pct / 100)),
+    };
+    const periods = longShortPeriods(rows, { horizonDays });
+    let equity = 1;
+    const curve = periods.map((p) => ({
+      date: dates[p.dateIndex],
+      equity: (equity *= 1 + p.return),
+    }));
+    result[name] = {
+      ...portfolioFigures(
+        periods.map((p) => p.return),
+        horizonDays,
+      ),
+      curve,
+    };
+  }
+  return result;
+}

@@ -1,0 +1,153 @@
+import type { Prediction, Verification } from '../ledger/records.ts';
+import { mean, wilson } from '../evaluation/stats.ts';
+
+/** A verified prediction joined with its verification (status verified only). */
+export interface Outcome {
+  prediction: Prediction;
+  verification: Verification & { actual_change_pct: number; direction_hit: boolean };
+}
+
+export interface GroupFigures {
+  key: string;
+  count: number;
+  hits: number;
+  hit_rate: number | null;
+  /** 95% Wilson interval of the hit rate. */
+  hit_rate_ci: { low: number; high: number } | null;
+  mean_abs_error_pct: number | null;
+  coverage: number | null;
+  brier: number | null;
+}
+
+/** Hit rate (with its interval), error, coverage and Brier for outcomes grouped by `keyOf` (pure). */
+export function groupFigures(
+  outcomes: readonly Outcome[],
+  keysOf: (o: Outcome) => { key: string; hit: boolean }[],
+  options: { hitRateOnly?: boolean } = {},
+): GroupFigures[] {
+  const groups = new Map<
+    string,
+    { hits: number; errors: number[]; covered: number; intervals: number; brier: number[] }
+  >();
+  for (const o of outcomes) {
+    for (const { key, hit } of keysOf(o)) {
+      const g = groups.get(key) ?? { hits: 0, errors: [], covered: 0, intervals: 0, brier: [] };
+      if (hit) g.hits++;
+      g.errors.push(Math.abs(o.verification.error_pct ?? 0));
+      if (o.verification.within_interval !== undefined) {
+        g.intervals++;
+        if (o.verification.within_interval) g.covered++;
+      }
+      const up = o.verification.actual_change_pct > 0 ? 1 : 0;
+      g.brier.push((o.prediction.probability_up - up) ** 2);
+      groups.set(key, g);
+    }
+  }
+  return [...groups]
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([key, g]) => {
+      const count = g.errors.length;
+      return {
+        key,
+        count,
+        hits: g.hits,
+        hit_rate: count ? g.hits / count : null,
+        hit_rate_ci: count ? wilson(g.hits, count) : null,
+        // A component's or a baseline's group shares the ensemble's records: only its hit rate is its own.
+        mean_abs_error_pct: count && !options.hitRateOnly ? mean(g.errors) : null,
+        coverage: g.intervals && !options.hitRateOnly ? g.covered / g.intervals : null,
+        brier: count && !options.hitRateOnly ? mean(g.brier) : null,
+      };
+    });
+}
+
+const realisedUp = (o: Outcome) => o.verification.actual_change_pct > 0;
+
+export const bySymbol = (o: Outcome) => [
+  { key: o.prediction.symbol, hit: o.verification.direction_hit },
+];
+export const byRegime = (o: Outcome) => [
+  { key: o.prediction.market_regime ?? 'unknown', hit: o.verification.direction_hit },
+];
+export const byConfidence = (o: Outcome) => {
+  const bucket = Math.min(4, Math.floor(o.prediction.confidence * 5));
+  return [
+    {
+      key: `${(bucket * 0.2).toFixed(1)}–${((bucket + 1) * 0.2).toFixed(1)}`,
+      hit: o.verification.direction_hit,
+    },
+  ];
+};
+/** A signal is right when the sign of its value matches the realised move. */
+export const bySignal = (o: Outcome) =>
+  o.prediction.signals
+    .filter((s) => s.value !== 0)
+    .map((s) => ({ key: s.name, hit: s.value > 0 === realisedUp(o) }));
+/** Each model component alone, the rules, and the ensemble (the record's direction). */
+export const byModel = (o: Outcome) => [
+  ...(['xgb', 'lstm'] as const)
+    .filter((m) => o.prediction.components[m] !== undefined)
+    .map((m) => ({ key: m, hit: (o.prediction.components[m] as number) >= 0 === realisedUp(o) })),
+  { key: 'rules', hit: o.prediction.components.rules >= 0 === realisedUp(o) },
+  { key: 'ensemble', hit: o.verification.direction_hit },
+];
+/** Naive baselines on the same outcomes. */
+export const byBaseline = (o: Outcome, lastReturn: number | undefined) => [
+  { key: 'always_up', hit: realisedUp(o) },
+  ...(lastReturn !== undefined
+    ? [{ key: 'momentum', hit: lastReturn >= 0 === realisedUp(o) }]
+    : []),
+];
+
+export interface CalibrationBin {
+  from: number;
+  to: number;
+  count: number;
+  mean_predicted: number | null;
+  realised: number | null;
+}
+
+/** Predicted P(up) in ten bins against how often the price really rose (pure). */
+export function calibrationTable(outcomes: readonly Outcome[], bins = 10): CalibrationBin[] {
+  const table = Array.from({ length: bins }, (_, i) => ({
+    from: i / bins,
+    to: (i + 1) / bins,
+    p: [] as number[],
+    ups: 0,
+  }));
+  for (const o of outcomes) {
+    const bin = table[Math.min(bins - 1, Math.floor(o.prediction.probability_up * bins))];
+    bin.p.push(o.prediction.probability_up);
+    if (realisedUp(o)) bin.ups++;
+  }
+  return table.map((b) => ({
+    from: b.from,
+    to: b.to,
+    count: b.p.length,
+    mean_predicted: b.p.length ? mean(b.p) : null,
+    realised: b.p.length ? b.ups / b.p.length : null,
+  }));
+}
+
+/** Hit rate over a trailing window of sessions, for the rolling chart. */
+export function rollingHitRate(
+  outcomes: readonly Outcome[],
+  window = 20,
+): { date: string; hit_rate: number; count: number }[] {
+  const byDate = new Map<string, { hits: number; count: number }>();
+  for (const o of outcomes) {
+    const d = byDate.get(o.prediction.as_of) ?? { hits: 0, count: 0 };
+    d.count++;
+    if (o.verification.direction_hit) d.hits++;
+    byDate.set(o.prediction.as_of, d);
+  }
+  const dates = [...byDate.keys()].sort();
+  return dates.map((date, i) => {
+    const span = dates
+      .slice(Math.max(0, i - window + 1), i + 1)
+      .map((d) => byDate.get(d) as { hits: number; count: number });
+    const hits = span.reduce((s, d) => s + d.hits, 0);
+    const count = span.reduce((s, d) => s + d.count, 0);
+    return { date, hit_rate: hits / count, count };
+  });
+}
