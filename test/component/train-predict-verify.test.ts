@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { doctor } from '../../src/commands/doctor.ts';
+import { predict } from '../../src/commands/predict.ts';
+import { train } from '../../src/commands/train.ts';
+import { verify } from '../../src/commands/verify.ts';
+import type { Context } from '../../src/context.ts';
+import { predictionSchema, publishedSchema, verificationSchema } from '../../src/ledger/records.ts';
+import { manifestSchema } from '../../src/registry/manifest.ts';
+import { PriceStore } from '../../src/store/price-store.ts';
+import { syntheticHome } from '../helpers/loop.ts';
+import { tempHome } from '../helpers/cli.ts';
+import { homePaths, type HomePaths } from '../../src/home.ts';
+
+const schemasDir = path.resolve(import.meta.dirname, '../../docs/schemas');
+
+/** A copy of the home (store and models, no ledgers), optionally without any bar after `until`. */
+function copyHome(ctx: Context, until: string, truncate: boolean): HomePaths {
+  const root = tempHome('mlx-copy-');
+  fs.cpSync(ctx.home.dataDir, path.join(root, 'data'), { recursive: true });
+  fs.cpSync(ctx.home.modelsDir, path.join(root, 'models'), { recursive: true });
+  if (truncate) {
+    const store = PriceStore.open(path.join(root, 'data', 'mlx.db'));
+    store.db.prepare('DELETE FROM bars WHERE date > ?').run(until);
+    store.close();
+  }
+  return homePaths(root);
+}
+
+function weightsOf(ctx: Context): unknown[] {
+  const store = PriceStore.open(ctx.home.db);
+  try {
+    return store.db
+      .prepare('SELECT symbol, signal, weight FROM signal_weights ORDER BY symbol, signal')
+      .all();
+  } finally {
+    store.close();
+  }
+}
+
+describe('train → predict → verify on a seeded synthetic market', () => {
+  let ctx: Context & { lines: string[] };
+  let trained: Awaited<ReturnType<typeof train>>;
+
+  before(async () => {
+    ctx = await syntheticHome();
+    trained = await train(ctx, { promote: 'auto' });
+  });
+
+  it('writes a complete, valid model folder and promotes the first version', () => {
+    for (const file of [
+      'manifest.json',
+      'metrics.json',
+      'feature_importance.json',
+      'scaler.json',
+      'xgb.json',
+      'lstm/model.json',
+      'lstm/weights.bin',
+    ]) {
+      assert.ok(fs.existsSync(path.join(trained.dir, file)), file);
+    }
+    const manifest = manifestSchema.parse(
+      JSON.parse(fs.readFileSync(path.join(trained.dir, 'manifest.json'), 'utf8')),
+    );
+    assert.deepEqual(manifest.models, ['xgb', 'lstm']);
+    assert.ok(manifest.libraries.xgboost && manifest.libraries.tfjs_backend);
+    assert.equal(
+      fs.readFileSync(path.join(ctx.home.modelsDir, 'default', 'CURRENT'), 'utf8').trim(),
+      trained.version,
+    );
+    assert.ok(trained.promoted);
+  });
+
+  it('scores every model and every baseline on the same out-of-sample rows', () => {
+    const metrics = JSON.parse(fs.readFileSync(path.join(trained.dir, 'metrics.json'), 'utf8'));
+    const names = ['xgb', 'lstm', 'ensemble', 'zero_change', 'always_up', 'momentum', 'rules'];
+    assert.deepEqual(Object.keys(metrics.walk_forward).sort(), [...names].sort());
+    const rows = new Set(names.map((n) => metrics.walk_forward[n].rows));
+    assert.equal(rows.size, 1, 'same rows for all');
+    assert.equal(metrics.folds.length, 3);
+    for (const fold of metrics.folds) {
+      // Purge: the last training date is at least the horizon before the test starts.
+      assert.ok(fold.validation.to < fold.test.from);
+      assert.ok(fold.train.to < fold.validation.from);
+    }
+    assert.ok(metrics.verdicts.some((v: string) => v.startsWith('ensemble: directional accuracy')));
+    assert.equal(metrics.walk_forward.zero_change.directional_accuracy, null);
+  });
+
+  it('is reproducible: the same data, config and seed give a byte-identical xgb.json and equal metrics', async () => {
+    const again = await train(ctx, { promote: 'never' });
+    const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
+    assert.equal(read(again.dir, 'xgb.json'), read(trained.dir, 'xgb.json'));
+    assert.deepEqual(
+      JSON.parse(read(again.dir, 'metrics.json')),
+      JSON.parse(read(trained.dir, 'metrics.json')),
+    );
+    assert.equal(again.promoted, false);
+  });
+
+  it('predicts past sessions once each; records validate against the published schema', async () => {
+    const ajv = new Ajv2020({ allErrors: true });
+    const validate = ajv.compile(
+      JSON.parse(fs.readFileSync(path.join(schemasDir, 'prediction.schema.json'), 'utf8')),
+    );
+    const sessions = [
+      '2021-11-01',
+      '2021-11-02',
+      '2021-11-03',
+      '2021-11-04',
+      '2021-11-05',
+      '2021-11-08',
+    ];
+    for (const asOf of sessions) {
+      const result = await predict(ctx, { asOf, fetch: false, allowStale: false });
+      assert.equal(result.appended.length, 8, JSON.stringify(result.failures));
+      for (const record of result.appended) {
+        assert.ok(validate(record), JSON.stringify(validate.errors));
+        assert.equal(record.as_of, asOf);
+      }
+    }
+    const rerun = await predict(ctx, { asOf: '2021-11-01', fetch: false, allowStale: false });
+    assert.equal(rerun.appended.length, 0);
+    assert.equal(rerun.already_recorded, 8);
+    const lines = fs
+      .readFileSync(path.join(ctx.home.predictionsDir, '2021-11.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
+    assert.equal(lines.length, 6 * 8);
+  });
+
+  it('uses only data up to --as-of: the same record from a store truncated at that session', async () => {
+    const asOf = '2021-11-02';
+    const full = (
+      await predict(
+        { ...ctx, home: copyHome(ctx, asOf, false) },
+        { asOf, fetch: false, allowStale: true },
+      )
+    ).appended;
+    const truncated = (
+      await predict(
+        { ...ctx, home: copyHome(ctx, asOf, true) },
+        { asOf, fetch: false, allowStale: true },
+      )
+    ).appended;
+    assert.equal(full.length, 8);
+    const strip = (records: typeof full) =>
+      records.map(({ created_at: _created, ...rest }) => rest);
+    const close = (a: unknown, b: unknown): boolean =>
+      typeof a === 'number' && typeof b === 'number'
+        ? Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a))
+        : typeof a === 'object' && a !== null && b !== null && typeof b === 'object'
+          ? Object.keys(a).length === Object.keys(b).length &&
+            Object.keys(a).every((k) =>
+              close((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+            )
+          : a === b;
+    assert.ok(
+      close(strip(full), strip(truncated)),
+      `${JSON.stringify(strip(full)[0])}\n${JSON.stringify(strip(truncated)[0])}`,
+    );
+  });
+
+  it('verifies every due prediction exactly once; a rerun verifies none and moves no weight', async () => {
+    const ajv = new Ajv2020({ allErrors: true });
+    const validate = ajv.compile(
+      JSON.parse(fs.readFileSync(path.join(schemasDir, 'verification.schema.json'), 'utf8')),
+    );
+    const first = await verify(ctx, { since: '2021-10-01', dryRun: false, fetch: false });
+    assert.equal(first.verified.length, 48);
+    assert.equal(first.pending, 0);
+    for (const v of first.verified)
+      assert.ok(validate(v.verification), JSON.stringify(validate.errors));
+    assert.ok(first.weight_changes.length > 0);
+    const weights = weightsOf(ctx);
+    const second = await verify(ctx, { since: '2021-10-01', dryRun: false, fetch: false });
+    assert.equal(second.verified.length, 0);
+    assert.equal(second.already_verified, 48);
+    assert.deepEqual(weightsOf(ctx), weights);
+  });
+
+  it('doctor --reindex rebuilds the index and the weights identically from the ledgers', async () => {
+    const before = weightsOf(ctx);
+    const store = PriceStore.open(ctx.home.db);
+    store.db.exec(
+      'DELETE FROM signal_weights; DELETE FROM weight_changes; DELETE FROM prediction_index; DELETE FROM verification_index;',
+    );
+    store.close();
+    const result = await doctor(ctx, { repair: false, reindex: true });
+    assert.equal(result.reindexed?.predictions, 48);
+    assert.equal(result.reindexed?.verifications, 48);
+    assert.deepEqual(weightsOf(ctx), before);
+  });
+});
+
+describe('published schemas', () => {
+  it('docs/schemas matches the record schemas (run npm run schemas after changing them)', () => {
+    for (const [name, schema] of [
+      ['prediction', predictionSchema],
+      ['verification', verificationSchema],
+    ] as const) {
+      const published = JSON.parse(
+        fs.readFileSync(path.join(schemasDir, `${name}.schema.json`), 'utf8'),
+      );
+      assert.deepEqual(published, publishedSchema(schema));
+    }
+  });
+});

@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { smallTrainingConfig } from '../helpers/loop.ts';
+import { MLX_BIN, runMlx, tempHome } from '../helpers/cli.ts';
+
+function ledgerLines(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean));
+}
+
+/** Start mlx, SIGKILL it after `afterMs`, and wait for it to die. */
+function killAfter(args: string[], home: string, afterMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MLX_BIN, ...args], {
+      cwd: home,
+      env: { ...process.env, MLX_HOME: undefined },
+      stdio: 'ignore',
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), afterMs);
+    child.on('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+describe('mlx train / predict / verify as a user runs them', () => {
+  const home = tempHome();
+
+  before(async () => {
+    fs.writeFileSync(path.join(home, 'mlx.config.json'), JSON.stringify(smallTrainingConfig()));
+    const data = await runMlx(
+      [
+        'data',
+        'fetch',
+        '--source',
+        'synthetic',
+        '--count',
+        '8',
+        '--seed',
+        '11',
+        '--from',
+        '2018-01-01',
+        '--to',
+        '2021-12-31',
+      ],
+      { home },
+    );
+    assert.equal(data.code, 0, data.stderr);
+    const trained = await runMlx(['train', '--json'], { home });
+    assert.equal(trained.code, 0, trained.stderr);
+    const summary = JSON.parse(trained.stdout);
+    assert.ok(summary.metrics.ensemble && summary.metrics.always_up, 'metrics next to baselines');
+    assert.equal(summary.promoted, true);
+  });
+
+  it('predict --json prints exactly the array of new records; a rerun is a no-op that says so', async () => {
+    const first = await runMlx(['predict', '--as-of', '2021-11-10', '--no-fetch', '--json'], {
+      home,
+    });
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(JSON.parse(first.stdout).length, 8);
+    const again = await runMlx(['predict', '--as-of', '2021-11-10', '--no-fetch', '--json'], {
+      home,
+    });
+    assert.equal(again.code, 0);
+    assert.deepEqual(JSON.parse(again.stdout), []);
+    assert.match(again.stderr, /8 already in the ledger/);
+  });
+
+  it('ten predicts started together leave one set of records and no torn line', async () => {
+    const runs = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        runMlx(['predict', '--as-of', '2021-11-11', '--no-fetch'], { home }),
+      ),
+    );
+    for (const run of runs)
+      assert.ok(run.code === 0 || run.code === 4, `${run.code}: ${run.stderr}`);
+    for (const run of runs.filter((r) => r.code === 4))
+      assert.match(run.stderr, /another mlx process holds the lock/);
+    const lines = ledgerLines(path.join(home, 'predictions'));
+    const records = lines.map((l) => JSON.parse(l));
+    assert.equal(records.filter((r) => r.as_of === '2021-11-11').length, 8);
+  });
+
+  it('a predict killed with SIGKILL at any moment leaves every ledger line parseable', async () => {
+    for (const [i, afterMs] of [150, 600, 1200, 2000].entries()) {
+      await killAfter(['predict', '--as-of', `2021-11-1${5 + i}`, '--no-fetch'], home, afterMs);
+      for (const line of ledgerLines(path.join(home, 'predictions'))) JSON.parse(line);
+    }
+    // The lock of a killed process is taken over; a rerun completes the sessions.
+    for (let i = 0; i < 4; i++) {
+      const rerun = await runMlx(['predict', '--as-of', `2021-11-1${5 + i}`, '--no-fetch'], {
+        home,
+      });
+      assert.equal(rerun.code, 0, rerun.stderr);
+    }
+    const records = ledgerLines(path.join(home, 'predictions')).map((l) => JSON.parse(l));
+    assert.equal(new Set(records.map((r) => r.id)).size, records.length, 'no duplicate ids');
+  });
+
+  it('SIGKILL during verify, then a rerun: each prediction has exactly one verification', async () => {
+    await killAfter(['verify', '--no-fetch'], home, 900);
+    const rerun = await runMlx(['verify', '--no-fetch', '--json'], { home });
+    assert.equal(rerun.code, 0, rerun.stderr);
+    const verifications = ledgerLines(path.join(home, 'predictions', 'verifications')).map((l) =>
+      JSON.parse(l),
+    );
+    const predictions = ledgerLines(path.join(home, 'predictions')).map((l) => JSON.parse(l));
+    assert.equal(verifications.length, predictions.length);
+    assert.equal(new Set(verifications.map((v) => v.prediction_id)).size, verifications.length);
+    const doctor = await runMlx(['doctor', '--json'], { home });
+    const report = JSON.parse(doctor.stdout);
+    assert.deepEqual(report.ledger_problems, []);
+  });
+
+  it('a torn last ledger line is reported by doctor and moved aside by --repair, never lost', async () => {
+    const file = path.join(home, 'predictions', '2021-11.jsonl');
+    fs.appendFileSync(file, '{"schema":"mlx.prediction/1","id":"torn');
+    const check = await runMlx(['doctor'], { home });
+    assert.equal(check.code, 1);
+    assert.match(check.stdout, /torn/);
+    const repair = await runMlx(['doctor', '--repair', '--json'], { home });
+    assert.equal(JSON.parse(repair.stdout).repaired.length, 1);
+    const quarantined = fs.readdirSync(path.join(home, 'predictions', 'quarantine'));
+    assert.equal(quarantined.length, 1);
+    assert.match(
+      fs.readFileSync(path.join(home, 'predictions', 'quarantine', quarantined[0]), 'utf8'),
+      /"id\\":\\"torn/,
+    );
+    for (const line of ledgerLines(path.join(home, 'predictions'))) JSON.parse(line);
+  });
+});
+
+describe('mlx train without libxgboost', () => {
+  it('trains the LSTM and rules with one warning; --models xgb exits 2 naming the install command', async () => {
+    const home = tempHome();
+    fs.writeFileSync(path.join(home, 'mlx.config.json'), JSON.stringify(smallTrainingConfig()));
+    await runMlx(
+      [
+        'data',
+        'fetch',
+        '--source',
+        'synthetic',
+        '--count',
+        '6',
+        '--seed',
+        '3',
+        '--from',
+        '2018-01-01',
+        '--to',
+        '2021-06-30',
+      ],
+      { home },
+    );
+    const env = { MLX_XGBOOST_LIB: '/nonexistent/libxgboost.so' };
+    const trained = await runMlx(['train', '--json'], { home, env });
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.deepEqual(JSON.parse(trained.stdout).models, ['lstm']);
+    assert.equal(trained.stderr.match(/warning:/g)?.length, 1);
+    assert.match(trained.stderr, /XGBoost skipped/);
+    const xgbOnly = await runMlx(['train', '--models', 'xgb'], { home, env });
+    assert.equal(xgbOnly.code, 2);
+    assert.match(xgbOnly.stderr, /apt-get install libxgboost-dev/);
+  });
+});
