@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { registerBacktestCommand } from './commands/backtest.ts';
 import { registerDataCommands } from './commands/data.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerModelsCommands } from './commands/models.ts';
@@ -57,6 +58,7 @@ Examples:
   registerPredictCommand(program);
   registerVerifyCommand(program);
   registerReportCommand(program);
+  registerBacktestCommand(program);
   registerDoctorCommand(program);
   registerDemoCommand(program);
   for (const command of allCommands(program)) command.exitOverride().showHelpAfterError();

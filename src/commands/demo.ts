@@ -8,7 +8,8 @@ import { writeFileAtomic } from '../fsutil.ts';
 import { renderHtml } from '../report/html.ts';
 import { calendarFor } from '../calendar/index.ts';
 import { fetchData } from './data-fetch.ts';
-import { predict, replayPanel } from './predict.ts';
+import { replaySession, weekEnds } from './backtest.ts';
+import { replayPanel } from './predict.ts';
 import { buildReport, type Report } from './report.ts';
 import { train, type TrainResult } from './train.ts';
 import { verify } from './verify.ts';
@@ -95,17 +96,14 @@ export async function demo(ctx: Context, options: DemoOptions): Promise<DemoResu
   const reuse = await replayPanel(demoCtx, to);
   try {
     for (const session of calendar.sessionsBetween(replayFrom, to)) {
-      const closeOf = calendar.sessionClose(session);
-      const atClose: Context = { ...demoCtx, now: () => closeOf };
-      const result = await predict(
-        atClose,
-        { asOf: session, fetch: false, allowStale: false },
+      const done = await replaySession(
+        [{ ctx: demoCtx, adapt: true }],
+        session,
         reuse,
+        weekEnds(calendar, session),
       );
-      predictions += result.appended.length;
-      if (new Date(`${session}T12:00:00Z`).getUTCDay() === 5) {
-        verified += (await verify(atClose, { dryRun: false, fetch: false })).verified.length;
-      }
+      predictions += done.predicted;
+      verified += done.verified;
     }
   } finally {
     reuse.model.free();

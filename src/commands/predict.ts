@@ -230,7 +230,11 @@ function checkPredictable(
 }
 
 /** Load the promoted model and the universe's feature panel up to `until`, for a replay. */
-export async function replayPanel(ctx: Context, until: string): Promise<PredictReuse> {
+export async function replayPanel(
+  ctx: Context,
+  until: string,
+  symbols?: string[],
+): Promise<PredictReuse> {
   const model = await loadModel(
     new ModelRegistry(ctx.home.modelsDir),
     ctx.config.modelName,

@@ -6,7 +6,8 @@ import {
   type ScoredRows,
 } from '../evaluation/metrics.ts';
 import { Ledger } from '../ledger/ledger.ts';
-import { predictionSchema, verificationSchema } from '../ledger/records.ts';
+import { predictionSchema, verificationSchema, type Prediction } from '../ledger/records.ts';
+import type { PriceStore } from '../store/price-store.ts';
 import {
   byBaseline,
   byConfidence,
@@ -68,59 +69,13 @@ export async function buildReport(ctx: Context, options: ReportOptions): Promise
   const since = resolveSince(options.since, ctx.now()) ?? null;
   if (options.until !== undefined && !isIsoDate(options.until))
     throw new UsageError(`--until expects YYYY-MM-DD, got "${options.until}"`);
-  const inWindow = (targetDate: string, symbol: string) =>
-    (!since || targetDate >= since) &&
-    (!options.until || targetDate <= options.until) &&
-    (!options.symbol || symbol === options.symbol);
-  const predictions = new Ledger(ctx.home.predictionsDir, predictionSchema)
-    .read()
-    .entries.map((e) => e.record)
-    .filter((p) => inWindow(p.target_date, p.symbol));
-  const verifications = new Map(
-    new Ledger(ctx.home.verificationsDir, verificationSchema)
-      .read()
-      .entries.map((e) => [e.record.prediction_id, e.record]),
-  );
-  const outcomes: Outcome[] = [];
-  let unresolvable = 0;
-  for (const prediction of predictions) {
-    const verification = verifications.get(prediction.id);
-    if (!verification) continue;
-    if (
-      verification.status !== 'verified' ||
-      verification.actual_change_pct === undefined ||
-      verification.direction_hit === undefined
-    ) {
-      unresolvable++;
-      continue;
-    }
-    outcomes.push({ prediction, verification: verification as Outcome['verification'] });
-  }
-  outcomes.sort((a, b) =>
-    a.prediction.as_of < b.prediction.as_of
-      ? -1
-      : a.prediction.as_of > b.prediction.as_of
-        ? 1
-        : a.prediction.symbol < b.prediction.symbol
-          ? -1
-          : 1,
-  );
-
+  const { predictions, outcomes, unresolvable } = loadOutcomes(ctx, {
+    since,
+    until: options.until,
+    symbol: options.symbol,
+  });
   return usingStore(ctx, 'read', (store) => {
-    // Yesterday's direction for the momentum baseline, from the stored bars.
-    const lastReturns = new Map<string, number>();
-    if (store) {
-      for (const symbol of new Set(outcomes.map((o) => o.prediction.symbol))) {
-        if (!store.symbolInfo(symbol)) continue;
-        const series = store.adjusted(symbol);
-        const index = new Map(series.dates.map((d, i) => [d, i]));
-        for (const o of outcomes.filter((x) => x.prediction.symbol === symbol)) {
-          const i = index.get(o.prediction.as_of);
-          if (i !== undefined && i > 0)
-            lastReturns.set(o.prediction.id, Math.log(series.close[i] / series.close[i - 1]));
-        }
-      }
-    }
+    const lastReturns = store ? lastReturnsFor(store, outcomes) : new Map<string, number>();
     const weights = store
       ? (
           store.db
@@ -169,6 +124,64 @@ export async function buildReport(ctx: Context, options: ReportOptions): Promise
       weight_history: history,
     };
   });
+}
+
+/** Predictions in a window of target dates, joined with their verifications (from the ledgers). */
+export function loadOutcomes(
+  ctx: Context,
+  window: { since?: string | null; until?: string; symbol?: string },
+): { predictions: Prediction[]; outcomes: Outcome[]; unresolvable: number } {
+  const inWindow = (p: Prediction) =>
+    (!window.since || p.target_date >= window.since) &&
+    (!window.until || p.target_date <= window.until) &&
+    (!window.symbol || p.symbol === window.symbol);
+  const predictions = new Ledger(ctx.home.predictionsDir, predictionSchema)
+    .read()
+    .entries.map((e) => e.record)
+    .filter(inWindow);
+  const verifications = new Map(
+    new Ledger(ctx.home.verificationsDir, verificationSchema)
+      .read()
+      .entries.map((e) => [e.record.prediction_id, e.record]),
+  );
+  const outcomes: Outcome[] = [];
+  let unresolvable = 0;
+  for (const prediction of predictions) {
+    const verification = verifications.get(prediction.id);
+    if (!verification) continue;
+    if (
+      verification.status !== 'verified' ||
+      verification.actual_change_pct === undefined ||
+      verification.direction_hit === undefined
+    ) {
+      unresolvable++;
+      continue;
+    }
+    outcomes.push({ prediction, verification: verification as Outcome['verification'] });
+  }
+  const key = (o: Outcome) => `${o.prediction.as_of}|${o.prediction.symbol}|${o.prediction.id}`;
+  outcomes.sort((a, b) => (key(a) < key(b) ? -1 : 1));
+  return { predictions, outcomes, unresolvable };
+}
+
+/** Yesterday's log return at each prediction's as_of (the momentum baseline), from the stored bars. */
+export function lastReturnsFor(
+  store: PriceStore,
+  outcomes: readonly Outcome[],
+): Map<string, number> {
+  const lastReturns = new Map<string, number>();
+  for (const symbol of new Set(outcomes.map((o) => o.prediction.symbol))) {
+    if (!store.symbolInfo(symbol)) continue;
+    const series = store.adjusted(symbol);
+    const index = new Map(series.dates.map((d, i) => [d, i]));
+    for (const o of outcomes) {
+      if (o.prediction.symbol !== symbol) continue;
+      const i = index.get(o.prediction.as_of);
+      if (i !== undefined && i > 0)
+        lastReturns.set(o.prediction.id, Math.log(series.close[i] / series.close[i - 1]));
+    }
+  }
+  return lastReturns;
 }
 
 /** Long top / short bottom quintile by each predictor, on the verified outcomes. */

@@ -33,6 +33,8 @@ export interface TrainOptions {
   name?: string;
   seed?: number;
   promote: 'auto' | 'always' | 'never';
+  /** False skips the walk-forward evaluation (backtest retrains, which are scored by the replay). */
+  walkForward?: boolean;
   onEvent?: (event: TrainEvent) => void;
   onFold?: (fold: FoldReport, of: number) => void;
 }
@@ -93,22 +95,25 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
         `models: ${models.join(', ') || 'rules only'}; horizon ${horizonDays} sessions`,
     );
 
-    const walk = await walkForward({
-      data,
-      horizonDays,
-      settings,
-      models,
-      weights,
-      seed,
-      xgbLib,
-      onEvent: options.onEvent,
-      onFold: (fold, of) => {
-        ctx.log.debug(
-          `fold ${fold.index + 1}/${of}: test ${fold.test.from} → ${fold.test.to}, ${fold.test.rows} rows`,
-        );
-        options.onFold?.(fold, of);
-      },
-    });
+    const walk: WalkForwardResult =
+      options.walkForward === false
+        ? skippedWalkForward()
+        : await walkForward({
+            data,
+            horizonDays,
+            settings,
+            models,
+            weights,
+            seed,
+            xgbLib,
+            onEvent: options.onEvent,
+            onFold: (fold, of) => {
+              ctx.log.debug(
+                `fold ${fold.index + 1}/${of}: test ${fold.test.from} → ${fold.test.to}, ${fold.test.rows} rows`,
+              );
+              options.onFold?.(fold, of);
+            },
+          });
 
     // The final model: every labelled row up to --until, validation carved from the most recent.
     const usable = usableRows(data, models, settings.lstm.timesteps);
@@ -138,7 +143,10 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
       const now = ctx.now();
       const version = registry.newVersionId(now, name);
       const featureSet = featureSetIdentity(ctx.config.regime);
-      const verdicts = metricsVerdicts(walk);
+      const verdicts =
+        options.walkForward === false
+          ? ['walk-forward evaluation skipped for this version']
+          : metricsVerdicts(walk);
       const champion = registry.currentVersion(name);
       const promotion = decidePromotion(
         options.promote,
@@ -248,4 +256,8 @@ async function libraryVersions(
     versions.tfjs_backend = tfBackend;
   }
   return versions;
+}
+
+function skippedWalkForward(): WalkForwardResult {
+  return { folds: [], metrics: {}, residual_quantiles: { level: 0.8, low: NaN, high: NaN } };
 }

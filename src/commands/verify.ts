@@ -27,6 +27,8 @@ export interface VerifyOptions {
   until?: string;
   dryRun: boolean;
   fetch: boolean;
+  /** False records verifications but leaves every weight at its value (backtest --no-adapt). */
+  adapt?: boolean;
   fetchImpl?: typeof fetch;
 }
 
@@ -91,7 +93,8 @@ async function verifyLocked(
   // The ledgers are the truth: catch the index up, and if a crash left verifications
   // the weights never saw, replay them all.
   indexPredictions(store.db, predictions.entries);
-  if (!options.dryRun && indexVerifications(store.db, verifications.entries) > 0) {
+  const adapt = options.adapt !== false;
+  if (!options.dryRun && indexVerifications(store.db, verifications.entries) > 0 && adapt) {
     rebuildWeights(store.db, ctx.config);
   }
 
@@ -163,7 +166,7 @@ async function verifyLocked(
     // once); the index and the weights are then saved in one transaction, after the
     // ledger append: a crash in between is caught up by the replay above on the next run.
     const state = loadWeightState(store.db, ctx.config);
-    changes = due.flatMap((d) => state.apply(d, d.verification));
+    if (adapt) changes = due.flatMap((d) => state.apply(d, d.verification));
     verificationLedger.append(
       due.map((d) => d.verification),
       () => today.slice(0, 7),

@@ -1,0 +1,266 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { calendarFor, isIsoDate, type TradingCalendar } from '../calendar/index.ts';
+import type { Context } from '../context.ts';
+import { UsageError } from '../errors.ts';
+import { computeMetrics, type Metrics } from '../evaluation/metrics.ts';
+import { homePaths, type HomePaths } from '../home.ts';
+import { PriceStore } from '../store/price-store.ts';
+import { predict, replayPanel, type PredictReuse } from './predict.ts';
+import { lastReturnsFor, loadOutcomes } from './report.ts';
+import { withWriteLock } from './session.ts';
+import { train } from './train.ts';
+import { verify } from './verify.ts';
+import type { Outcome } from '../report/accuracy.ts';
+
+export interface BacktestOptions {
+  from: string;
+  to: string;
+  retrain: 'monthly' | 'quarterly';
+  verifyEvery: 'weekly' | 'daily';
+  adapt: boolean;
+  compare: boolean;
+  symbols?: string[];
+  /** Where the replay writes (its own models and ledgers); default <home>/backtests/<from>_<to>. */
+  out?: string;
+  onProgress?: (done: number, total: number, session: string) => void;
+}
+
+export type ArmName = 'adaptive' | 'static';
+
+export interface BacktestResult {
+  out: string;
+  from: string;
+  to: string;
+  sessions: number;
+  retrains: string[];
+  /** Every arm's ensemble and every baseline, scored on the same verified predictions. */
+  arms: Partial<
+    Record<ArmName, { predictions: number; verified: number; metrics: Record<string, Metrics> }>
+  >;
+  seconds: number;
+}
+
+/**
+ * `mlx backtest`: the real loop replayed over history with the same code
+ * paths — train on bars before each retrain date, predict every session with
+ * data up to it, verify on schedule with the clock pinned to that session's
+ * close, adapt weights (or not) — into its own folder, then scored.
+ */
+export async function backtest(ctx: Context, options: BacktestOptions): Promise<BacktestResult> {
+  for (const [flag, value] of [
+    ['--from', options.from],
+    ['--to', options.to],
+  ] as const) {
+    if (!isIsoDate(value)) throw new UsageError(`${flag} expects YYYY-MM-DD, got "${value}"`);
+  }
+  if (options.to < options.from) throw new UsageError('--to is before --from');
+  const started = Date.now();
+  const out = path.resolve(
+    options.out ?? path.join(ctx.home.root, 'backtests', `${options.from}_${options.to}`),
+  );
+  if (fs.existsSync(out) && fs.readdirSync(out).length > 0) {
+    throw new UsageError(
+      `${out} is not empty`,
+      'pass --out to a new folder, or remove the old replay',
+    );
+  }
+  const arms: ArmName[] = options.compare
+    ? ['adaptive', 'static']
+    : [options.adapt ? 'adaptive' : 'static'];
+
+  // Each arm gets a snapshot of the store (its own weights and index) and shares the models.
+  const modelsDir = path.join(out, 'models');
+  const armHomes = new Map<ArmName, HomePaths>();
+  await withWriteLock(ctx, 'backtest', () => {
+    const store = PriceStore.open(ctx.home.db, { readonly: true });
+    try {
+      for (const arm of arms) {
+        const home = { ...homePaths(path.join(out, arm)), modelsDir };
+        fs.mkdirSync(home.dataDir, { recursive: true });
+        store.db.prepare('VACUUM INTO ?').run(home.db);
+        armHomes.set(arm, home);
+      }
+    } finally {
+      store.close();
+    }
+  });
+  const trainingCtx: Context = { ...ctx, home: armHomes.get(arms[0]) as HomePaths };
+  const calendar = calendarFor('US');
+  const sessions = calendar.sessionsBetween(options.from, options.to);
+  if (sessions.length === 0)
+    throw new UsageError(`no trading sessions between ${options.from} and ${options.to}`);
+  const retrains: string[] = [];
+  let reuse: PredictReuse | null = null;
+  const universe = options.symbols?.length ? options.symbols : undefined;
+  try {
+    for (const [i, session] of sessions.entries()) {
+      if (i === 0 || retrainDue(sessions[i - 1], session, options.retrain)) {
+        const until = calendar.addSessions(session, -1);
+        ctx.log.info(`backtest: training on bars up to ${until}`);
+        await train(
+          { ...trainingCtx, log: quiet(ctx) },
+          { until, promote: 'always', walkForward: false, symbols: universe },
+        );
+        reuse?.model.free();
+        reuse = await replayPanel(trainingCtx, options.to, universe);
+        retrains.push(until);
+      }
+      const verifyToday = options.verifyEvery === 'daily' || weekEnds(calendar, session);
+      const armContexts = arms.map((arm) => ({
+        ctx: { ...ctx, log: quiet(ctx), home: armHomes.get(arm) as HomePaths },
+        adapt: arm === 'adaptive',
+      }));
+      await replaySession(armContexts, session, reuse as PredictReuse, verifyToday, universe);
+      options.onProgress?.(i + 1, sessions.length, session);
+    }
+  } finally {
+    reuse?.model.free();
+  }
+
+  const result: BacktestResult = {
+    out,
+    from: options.from,
+    to: options.to,
+    sessions: sessions.length,
+    retrains,
+    arms: {},
+    seconds: 0,
+  };
+  for (const arm of arms) {
+    const armCtx: Context = {
+      ...ctx,
+      home: armHomes.get(arm) as HomePaths,
+      now: () => calendar.sessionClose(sessions.at(-1) as string),
+    };
+    await verify(armCtx, { dryRun: false, fetch: false, adapt: arm === 'adaptive' });
+    const { predictions, outcomes } = loadOutcomes(armCtx, {});
+    const store = PriceStore.open(armCtx.home.db);
+    const lastReturns = lastReturnsFor(store, outcomes);
+    store.close();
+    result.arms[arm] = {
+      predictions: predictions.length,
+      verified: outcomes.length,
+      metrics: scoreOutcomes(outcomes, lastReturns),
+    };
+  }
+  result.seconds = Math.round((Date.now() - started) / 100) / 10;
+  fs.writeFileSync(path.join(out, 'backtest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
+/** The ensemble, its components and the naive baselines, on the same verified predictions. */
+export function scoreOutcomes(
+  outcomes: readonly Outcome[],
+  lastReturns: ReadonlyMap<string, number>,
+): Record<string, Metrics> {
+  if (outcomes.length === 0) return {};
+  const dates = [...new Set(outcomes.map((o) => o.prediction.as_of))].sort();
+  const dateIndex = new Map(dates.map((d, i) => [d, i]));
+  const horizonDays = outcomes[0].prediction.horizon_days;
+  const actual = Float64Array.from(outcomes, (o) =>
+    Math.log1p(o.verification.actual_change_pct / 100),
+  );
+  const rows = (predicted: (o: Outcome) => number, probability: (o: Outcome) => number) => ({
+    dateIndex: Int32Array.from(outcomes, (o) => dateIndex.get(o.prediction.as_of) as number),
+    predicted: Float64Array.from(outcomes, predicted),
+    probabilityUp: Float64Array.from(outcomes, probability),
+    actual,
+  });
+  const upRate =
+    outcomes.filter((o) => o.verification.actual_change_pct > 0).length / outcomes.length;
+  const metrics: Record<string, Metrics> = {
+    ensemble: computeMetrics(
+      rows(
+        (o) => Math.log1p(o.prediction.predicted_change_pct / 100),
+        (o) => o.prediction.probability_up,
+      ),
+      { horizonDays },
+    ),
+  };
+  for (const component of ['xgb', 'lstm'] as const) {
+    if (outcomes.every((o) => o.prediction.components[component] !== undefined)) {
+      metrics[component] = computeMetrics(
+        rows(
+          (o) => o.prediction.components[component] as number,
+          () => NaN,
+        ),
+        { horizonDays },
+      );
+    }
+  }
+  metrics.rules = computeMetrics(
+    rows(
+      (o) => o.prediction.components.rules,
+      () => NaN,
+    ),
+    { horizonDays },
+  );
+  metrics.zero_change = computeMetrics(
+    rows(
+      () => 0,
+      () => NaN,
+    ),
+    { horizonDays, directional: false },
+  );
+  // The realised up-rate is hindsight; it is the best any constant probability could have done.
+  metrics.always_up = computeMetrics(
+    rows(
+      () => 1e-9,
+      () => upRate,
+    ),
+    { horizonDays },
+  );
+  metrics.momentum = computeMetrics(
+    rows(
+      (o) => lastReturns.get(o.prediction.id) ?? 0,
+      () => NaN,
+    ),
+    { horizonDays },
+  );
+  return metrics;
+}
+
+/**
+ * One session of the live loop, replayed: predict it at its close with data up
+ * to it, then verify if it is a verify day — the clock pinned to that close.
+ */
+export async function replaySession(
+  arms: readonly { ctx: Context; adapt: boolean }[],
+  session: string,
+  reuse: PredictReuse,
+  verifyToday: boolean,
+  symbols?: string[],
+): Promise<{ predicted: number; verified: number }> {
+  const close = calendarFor('US').sessionClose(session);
+  let predicted = 0;
+  let verified = 0;
+  for (const arm of arms) {
+    const atClose: Context = { ...arm.ctx, now: () => close };
+    predicted += (
+      await predict(atClose, { asOf: session, fetch: false, allowStale: false, symbols }, reuse)
+    ).appended.length;
+    if (verifyToday)
+      verified += (await verify(atClose, { dryRun: false, fetch: false, adapt: arm.adapt }))
+        .verified.length;
+  }
+  return { predicted, verified };
+}
+
+function retrainDue(previous: string, session: string, every: 'monthly' | 'quarterly'): boolean {
+  const month = (d: string) => Number(d.slice(5, 7));
+  if (previous.slice(0, 7) === session.slice(0, 7)) return false;
+  return every === 'monthly' || (month(session) - 1) % 3 === 0;
+}
+
+/** The last session of a calendar week (verify runs at the weekend). */
+export function weekEnds(calendar: TradingCalendar, session: string): boolean {
+  const next = calendar.nextSession(session);
+  const day = (d: string) => new Date(`${d}T12:00:00Z`).getUTCDay();
+  return day(next) <= day(session) || Date.parse(next) - Date.parse(session) > 6 * 86_400_000;
+}
+
+/** Inner commands of a replay log only warnings: the backtest reports progress itself. */
+function quiet(ctx: Context): Context['log'] {
+  return { ...ctx.log, info: () => {} };
+}
