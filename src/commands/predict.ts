@@ -244,8 +244,11 @@ export async function replayPanel(
     const store = openStore(ctx, 'write');
     try {
       const manifest = model.version.manifest;
-      const universe = resolveUniverse(ctx, store, {}).filter(
-        (s) => ctx.config.universe.length > 0 || manifest.symbols.includes(s),
+      const universe = resolveUniverse(ctx, store, { symbols }).filter(
+        (s) =>
+          Boolean(symbols?.length) ||
+          ctx.config.universe.length > 0 ||
+          manifest.symbols.includes(s),
       );
       return { model, panel: loadPanel(store, universe, until, ctx.config, manifest.symbols) };
     } finally {
