@@ -42,7 +42,8 @@ let queue: Promise<unknown> = Promise.resolve();
  * Load TensorFlow.js once and select a backend.
  *
  * - 'auto': tfjs-node's native 'tensorflow' backend when that package loads,
- *   else 'wasm', else the pure-JS 'cpu' backend (~6× slower for the LSTM).
+ *   else 'wasm', else the pure-JS 'cpu' backend (over 10× slower than wasm
+ *   for the LSTM: see bench/models.bench.ts).
  * - 'wasm' / 'cpu': that backend or a MissingDependencyError.
  *
  * Idempotent: later calls return the active runtime; a later call naming a
@@ -88,31 +89,31 @@ async function select(preference: TfBackendPreference): Promise<TensorflowRuntim
     `No TensorFlow.js backend could start (${failures.join('; ')}).`,
     preference === 'wasm'
       ? `Reinstall mlx's dependencies (npm ci) so ${WASM_PACKAGE} is present, or choose the cpu backend.`
-      : 'Reinstall mlx’s dependencies (npm ci).',
+      : "Reinstall mlx's dependencies (npm ci).",
   );
 }
 
 async function load(tryNodeBinding: boolean): Promise<Loaded> {
+  let tf: Tf | null = null;
   if (tryNodeBinding) {
     try {
       // libtensorflow logs its CPU-feature notices to stderr unless told otherwise.
       process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
-      const tf = (await import(NODE_BINDING)) as Tf;
-      tf.enableProdMode();
-      return { tf, nodeBinding: true };
+      tf = (await import(NODE_BINDING)) as Tf;
     } catch {
       // Not installed (the usual case) or its native library failed to load: use wasm.
     }
   }
-  const tf = await import('@tensorflow/tfjs');
+  const nodeBinding = tf !== null;
+  tf ??= await import('@tensorflow/tfjs');
   tf.enableProdMode();
   // The bundled webgl backend cannot work in Node; dropping it keeps tfjs from trying it.
   if (tf.findBackendFactory('webgl')) tf.removeBackend('webgl');
-  return { tf, nodeBinding: false };
+  return { tf, nodeBinding };
 }
 
 async function registerWasm(): Promise<void> {
-  const wasm = await import(WASM_PACKAGE);
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
   if (wasmPathsSet) return;
   const require = createRequire(import.meta.url);
   const folder = path.dirname(require.resolve(WASM_PACKAGE));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DataError, MissingDependencyError } from '../../src/errors.ts';
 import {
+  BestRound,
   Booster,
   DMatrix,
   loadXGBoost,
@@ -335,6 +336,28 @@ describe('XGBoost library lookup', () => {
   it('reports a file that is not a library as missing, with the loader reason', () => {
     const env = { ...process.env, MLX_XGBOOST_LIB: new URL(import.meta.url).pathname };
     assert.throws(() => loadXGBoost(env), MissingDependencyError);
+  });
+
+  it('tracks the best round of a maximised metric and stops after the patience', () => {
+    const tracker = new BestRound('valid', 2);
+    const auc = [0.6, 0.7, 0.69, 0.71, 0.7, 0.705];
+    const decisions = auc.map((value, i) =>
+      tracker.record(i, { train: { auc: 0.9 }, valid: { logloss: 1, auc: value } }),
+    );
+    assert.deepEqual(decisions, [
+      'continue',
+      'continue',
+      'continue',
+      'continue',
+      'continue',
+      'stop',
+    ]);
+    const result = tracker.result(6);
+    assert.deepEqual(
+      { best: result.bestIteration, score: result.bestScore, metric: result.metric },
+      { best: 3, score: 0.71, metric: 'auc' },
+    );
+    assert.ok(result.stoppedEarly);
   });
 
   it('parses XGBoost evaluation lines, metric names with dashes and @ included', () => {

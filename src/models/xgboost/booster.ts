@@ -3,37 +3,10 @@ import type { DMatrix } from './dmatrix.ts';
 import { trackHandle, untrackHandle } from './handles.ts';
 import { check, copyDims, copyFloats, copyStrings, copyUtf8, lastError } from './library.ts';
 import type { NativeHandle, XGBoostLib } from './library.ts';
-import { parseEvaluation, isMaximizedMetric } from './evaluation.ts';
-import type { Evaluation } from './evaluation.ts';
-
-/**
- * Learning parameters under XGBoost's own names, so they can be looked up in
- * its documentation and are recorded in the manifest exactly as the library
- * saw them. Unset ones keep XGBoost's defaults, except `tree_method` ('hist')
- * and `seed` (0), which mlx always sets for speed and reproducibility.
- */
-export interface XGBoostParams {
-  /** e.g. 'reg:squarederror', 'reg:pseudohubererror', 'binary:logistic'. */
-  objective: string;
-  max_depth?: number;
-  eta?: number;
-  subsample?: number;
-  colsample_bytree?: number;
-  min_child_weight?: number;
-  lambda?: number;
-  alpha?: number;
-  gamma?: number;
-  max_bin?: number;
-  tree_method?: 'hist' | 'approx' | 'exact';
-  /** Threads; XGBoost's default is every core. Results are reproducible for a fixed value. */
-  nthread?: number;
-  seed?: number;
-  /** One metric or several; early stopping watches the last one, as XGBoost's Python API does. */
-  eval_metric?: string | readonly string[];
-  base_score?: number;
-  /** 0 silent, 1 warnings (default), 2 info, 3 debug; XGBoost writes these to stderr. */
-  verbosity?: 0 | 1 | 2 | 3;
-}
+import { BestRound, parseEvaluation } from './evaluation.ts';
+import type { BoosterTrainResult, Evaluation } from './evaluation.ts';
+import { paramEntries } from './params.ts';
+import type { XGBoostParams } from './params.ts';
 
 export interface BoosterTrainOptions {
   train: DMatrix;
@@ -44,20 +17,6 @@ export interface BoosterTrainOptions {
   /** Stop when the watched validation metric has not improved for this many rounds. */
   earlyStoppingRounds?: number;
   onIteration?(iteration: number, evaluation: Evaluation): void;
-}
-
-export interface BoosterTrainResult {
-  /** Rounds actually boosted before stopping (the model keeps only `bestIteration + 1`). */
-  roundsRun: number;
-  /** 0-based round with the best validation score; the last round without early stopping. */
-  bestIteration: number;
-  /** The watched metric at `bestIteration`, or null when nothing was evaluated. */
-  bestScore: number | null;
-  /** Name of the watched metric, e.g. 'rmse' or 'logloss'. */
-  metric: string | null;
-  stoppedEarly: boolean;
-  /** One evaluation per round run (empty when nothing was evaluated). */
-  history: Evaluation[];
 }
 
 export type ImportanceType = 'weight' | 'gain' | 'cover' | 'total_gain' | 'total_cover';
@@ -156,13 +115,8 @@ export class Booster {
 
     const evaluate = earlyStoppingRounds !== undefined || options.onIteration !== undefined;
     const names = valid ? ['train', 'valid'] : ['train'];
-    const history: Evaluation[] = [];
-    let bestIteration = rounds - 1;
-    let bestScore: number | null = null;
-    let metric: string | null = null;
+    const tracker = new BestRound(valid ? 'valid' : 'train', earlyStoppingRounds);
     let roundsRun = 0;
-    let stoppedEarly = false;
-
     for (let iteration = 0; iteration < rounds; iteration++) {
       check(
         this.lib,
@@ -171,7 +125,6 @@ export class Booster {
       );
       roundsRun = iteration + 1;
       if (!evaluate) continue;
-
       const out: [string | null] = [null];
       check(
         this.lib,
@@ -186,41 +139,17 @@ export class Booster {
         'XGBoosterEvalOneIter',
       );
       const evaluation = parseEvaluation(out[0] ?? '');
-      history.push(evaluation);
       options.onIteration?.(iteration, evaluation);
-
-      const watched = valid ? evaluation.valid : evaluation.train;
-      const metrics = watched ? Object.keys(watched) : [];
-      if (metrics.length === 0 || !watched) continue;
-      metric = metrics[metrics.length - 1];
-      const score = watched[metric];
-      const improved =
-        bestScore === null ||
-        (isMaximizedMetric(metric) ? score > bestScore : score < bestScore);
-      if (improved) {
-        bestScore = score;
-        bestIteration = iteration;
-      } else if (
-        earlyStoppingRounds !== undefined &&
-        iteration - bestIteration >= earlyStoppingRounds
-      ) {
-        stoppedEarly = true;
-        break;
-      }
+      if (tracker.record(iteration, evaluation) === 'stop') break;
     }
 
-    if (earlyStoppingRounds === undefined) {
-      // Without early stopping the model is every round; the score is the last round's.
-      bestIteration = roundsRun - 1;
-      const last = history[history.length - 1];
-      const watched = last ? (valid ? last.valid : last.train) : undefined;
-      bestScore = watched && metric !== null ? watched[metric] : null;
-    } else {
-      if (bestIteration < roundsRun - 1) this.truncate(bestIteration + 1);
-      this.setAttribute('best_iteration', String(bestIteration));
-      if (bestScore !== null) this.setAttribute('best_score', String(bestScore));
+    const result = tracker.result(roundsRun);
+    if (earlyStoppingRounds !== undefined) {
+      if (result.bestIteration < roundsRun - 1) this.truncate(result.bestIteration + 1);
+      this.setAttribute('best_iteration', String(result.bestIteration));
+      if (result.bestScore !== null) this.setAttribute('best_score', String(result.bestScore));
     }
-    return { roundsRun, bestIteration, bestScore, metric, stoppedEarly, history };
+    return result;
   }
 
   /** Keep only the first `layers` boosting rounds, replacing the native handle. */
@@ -410,22 +339,4 @@ function createHandle(lib: XGBoostLib, cache: NativeHandle[]): NativeHandle {
   const out: [NativeHandle | null] = [null];
   check(lib, lib.api.XGBoosterCreate(cache, cache.length, out), 'XGBoosterCreate');
   return out[0] as NativeHandle;
-}
-
-/** Parameters in a fixed order (so the native config is identical run to run), mlx defaults first. */
-function paramEntries(params: XGBoostParams): [string, string | number][] {
-  const merged: XGBoostParams = { tree_method: 'hist', seed: 0, verbosity: 1, ...params };
-  const entries: [string, string | number][] = [];
-  for (const key of Object.keys(merged).sort() as (keyof XGBoostParams)[]) {
-    const value = merged[key];
-    if (value === undefined) continue;
-    if (key === 'eval_metric') {
-      // Each eval_metric call appends one metric; order matters for early stopping.
-      const metrics = typeof value === 'string' ? [value] : (value as readonly string[]);
-      for (const metric of metrics) entries.push([key, metric]);
-    } else {
-      entries.push([key, value as string | number]);
-    }
-  }
-  return entries;
 }
