@@ -20,7 +20,7 @@ export function resolveUniverse(
   if (options.symbols && options.symbols.length > 0) raw = options.symbols;
   else if (options.universeFile) raw = readUniverseFile(options.universeFile);
   else if (ctx.config.universe.length > 0) raw = ctx.config.universe;
-  else raw = store.listSymbols().map((s) => s.symbol);
+  else raw = store.symbolNames();
   if (raw.length === 0) {
     throw new DataError(
       `no symbols in the store at ${ctx.home.db}`,

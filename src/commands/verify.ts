@@ -125,15 +125,25 @@ async function verifyLocked(
   const now = ctx.now();
   const verifiedAt = now.toISOString();
   const today = verifiedAt.slice(0, 10);
-  const seriesCache = new Map<string, AdjustedSeries>();
+  // Each symbol's bars from its earliest open prediction to "now" (bars after now do not
+  // exist as far as scoring goes: a replay pins the clock). Ratios between two bars do
+  // not depend on where the history starts, so the window changes no score.
+  const firstAsOf = new Map<string, string>();
+  for (const p of open)
+    if (!firstAsOf.has(p.symbol) || p.as_of < (firstAsOf.get(p.symbol) as string))
+      firstAsOf.set(p.symbol, p.as_of);
+  const seriesCache = new Map<string, { series: AdjustedSeries; index: Map<string, number> }>();
   const seriesOf = (symbol: string) => {
-    let series = seriesCache.get(symbol);
-    if (!series) {
-      // Bars after "now" do not exist yet as far as scoring goes (a replay pins the clock).
-      series = adjustBars(symbol, store.bars(symbol, { until: today }));
-      seriesCache.set(symbol, series);
+    let cached = seriesCache.get(symbol);
+    if (!cached) {
+      const series = adjustBars(
+        symbol,
+        store.bars(symbol, { from: firstAsOf.get(symbol), until: today }),
+      );
+      cached = { series, index: new Map(series.dates.map((d, i) => [d, i])) };
+      seriesCache.set(symbol, cached);
     }
-    return series;
+    return cached;
   };
   const due: VerifiedPrediction[] = [];
   let pending = 0;
@@ -152,10 +162,14 @@ async function verifyLocked(
               : 1,
   );
   for (const prediction of ordered) {
-    const scored = scorePrediction(prediction, seriesOf(prediction.symbol), verifiedAt, {
-      today,
-      graceDays: UNRESOLVABLE_AFTER_DAYS,
-    });
+    const { series, index } = seriesOf(prediction.symbol);
+    const scored = scorePrediction(
+      prediction,
+      series,
+      verifiedAt,
+      { today, graceDays: UNRESOLVABLE_AFTER_DAYS },
+      index,
+    );
     if (scored.status === 'pending') pending++;
     else due.push({ ...prediction, verification: scored.verification });
   }

@@ -211,15 +211,51 @@ export class PriceStore {
   }
 
   /** The raw bars of a symbol, ascending; `until` (inclusive) truncates the history. */
-  bars(symbol: string, options: { until?: string } = {}): StoredBar[] {
-    const rows = (
-      options.until
-        ? this.db
-            .prepare('SELECT * FROM bars WHERE symbol = ? AND date <= ? ORDER BY date')
-            .all(symbol, options.until)
-        : this.db.prepare('SELECT * FROM bars WHERE symbol = ? ORDER BY date').all(symbol)
-    ) as BarRow[];
-    return rows.map((row) => ({ ...toRaw(row), source: row.source, fetchedAt: row.fetched_at }));
+  bars(symbol: string, options: { from?: string; until?: string } = {}): StoredBar[] {
+    // Raw rows and object literals: several times faster than row objects and spreads
+    // on a quarter of a million bars (predict reads every symbol's history).
+    const rows = this.db
+      .prepare(
+        `SELECT date, open, high, low, close, volume, dividend, split, adj_close, source, fetched_at
+         FROM bars WHERE symbol = ? AND date >= ? AND date <= ? ORDER BY date`,
+      )
+      .raw()
+      .all(symbol, options.from ?? '', options.until ?? '9999-12-31') as [
+      string,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+      number | null,
+      string,
+      string,
+    ][];
+    const bars = new Array<StoredBar>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      bars[i] = {
+        date: r[0],
+        open: r[1],
+        high: r[2],
+        low: r[3],
+        close: r[4],
+        volume: r[5],
+        dividend: r[6],
+        split: r[7],
+        adjClose: r[8],
+        source: r[9],
+        fetchedAt: r[10],
+      };
+    }
+    return bars;
+  }
+
+  /** Every stored symbol, without the per-symbol aggregates of listSymbols. */
+  symbolNames(): string[] {
+    return this.db.prepare('SELECT symbol FROM symbols ORDER BY symbol').pluck().all() as string[];
   }
 
   /**

@@ -16,8 +16,11 @@ export function scorePrediction(
   series: AdjustedSeries,
   verifiedAt: string,
   giveUpAfter: { today: string; graceDays: number },
+  dateIndex?: ReadonlyMap<string, number>,
 ): Scored {
-  const base = series.dates.indexOf(prediction.as_of);
+  const base = dateIndex
+    ? (dateIndex.get(prediction.as_of) ?? -1)
+    : series.dates.indexOf(prediction.as_of);
   const target = base + prediction.horizon_days;
   const header = {
     schema: 'mlx.verification/1' as const,
