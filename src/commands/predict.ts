@@ -7,7 +7,7 @@ import { indexPredictions } from '../ledger/ledger-index.ts';
 import { predictionSchema, type Prediction } from '../ledger/records.ts';
 import { buildPrediction } from '../prediction/record.ts';
 import { scoreSymbols } from '../prediction/score.ts';
-import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
+import { loadModel, type LoadedModel, type ModelUnit } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import { loadPanel, type Panel, type SymbolPanel } from '../training/panel.ts';
@@ -123,16 +123,18 @@ async function predictLocked(
     const targets: { panel: SymbolPanel; row: number; targetDate: string }[] = [];
     for (const symbol of known) {
       const entry = panel.symbols.find((p) => p.symbol === symbol);
-      const problem = entry
-        ? checkPredictable(
-            ctx,
-            store,
-            entry,
-            options,
-            model.horizonDays,
-            model.lstm ? model.lstmTimesteps : 1,
-          )
-        : `no bars on or before ${options.asOf}`;
+      const problem = !model.unitFor(symbol)
+        ? `the per-symbol model ${name}/${model.version.version} has no model for ${symbol} (too little history when it was trained)`
+        : entry
+          ? checkPredictable(
+              ctx,
+              store,
+              entry,
+              options,
+              model.horizonDays,
+              model.lstmFeatures.length > 0 ? model.lstmTimesteps : 1,
+            )
+          : `no bars on or before ${options.asOf}`;
       if (typeof problem === 'string') failures.push({ symbol, reason: problem });
       else targets.push({ panel: entry as SymbolPanel, ...problem });
     }
@@ -162,8 +164,8 @@ async function predictLocked(
           version: model.version.version,
           featureSet: manifest.feature_set.id,
           weights: model.weights,
-          calibration: model.calibration,
-          interval: model.interval,
+          calibration: (model.unitFor(target.panel.symbol) as ModelUnit).calibration,
+          interval: (model.unitFor(target.panel.symbol) as ModelUnit).interval,
         },
       }),
     );

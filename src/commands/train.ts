@@ -5,7 +5,7 @@ import { featureSetIdentity, REFERENCE_LIBRARY } from '../features/index.ts';
 import { loadXGBoost, xgboostStatus, type XGBoostLib } from '../models/xgboost/index.ts';
 import type { Manifest } from '../registry/manifest.ts';
 import { ModelRegistry } from '../registry/registry.ts';
-import { fitModels, type ModelKind, type TrainEvent } from '../training/fit.ts';
+import { fitModels, type FittedModels, type ModelKind, type TrainEvent } from '../training/fit.ts';
 import { trainingWindow } from '../training/folds.ts';
 import { writeModelFiles } from '../training/model-files.ts';
 import { buildDataset, loadPanel } from '../training/panel.ts';
@@ -13,6 +13,8 @@ import { fitScaler, scaleDataset } from '../training/scaler.ts';
 import { decidePromotion, metricsVerdicts } from '../training/verdicts.ts';
 import {
   labelledDates,
+  perSymbolUnits,
+  POOLED,
   rowsBetween,
   usableRows,
   walkForward,
@@ -33,6 +35,8 @@ export interface TrainOptions {
   name?: string;
   seed?: number;
   promote: 'auto' | 'always' | 'never';
+  /** One model per symbol instead of one pooled model. */
+  perSymbol?: boolean;
   /** False skips the walk-forward evaluation (backtest retrains, which are scored by the replay). */
   walkForward?: boolean;
   onEvent?: (event: TrainEvent) => void;
@@ -95,6 +99,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
         `models: ${models.join(', ') || 'rules only'}; horizon ${horizonDays} sessions`,
     );
 
+    const units = options.perSymbol ? perSymbolUnits(data) : POOLED;
     const walk: WalkForwardResult =
       options.walkForward === false
         ? skippedWalkForward()
@@ -106,6 +111,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
             weights,
             seed,
             xgbLib,
+            units,
             onEvent: options.onEvent,
             onFold: (fold, of) => {
               ctx.log.debug(
@@ -125,17 +131,43 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
     ctx.log.info(
       `final fit on ${trainRows.length.toLocaleString('en')} rows (validation ${validRows.length.toLocaleString('en')})`,
     );
-    const fitted = await fitModels({
-      data,
-      scaled,
-      trainRows,
-      validRows,
-      models,
-      settings,
-      weights,
-      seed,
-      xgbLib,
-      onEvent: options.onEvent,
+    // One fit for the pooled model, or one per symbol with enough rows (--per-symbol).
+    const fittedUnits = new Map<string, FittedModels>();
+    try {
+      for (const unit of units) {
+        const unitTrain = trainRows.filter(unit.has);
+        const unitValid = validRows.filter(unit.has);
+        if (unitTrain.length === 0 || unitValid.length === 0) {
+          ctx.log.warn(
+            `${unit.key}: too little history for its own model; it will not be predicted`,
+          );
+          continue;
+        }
+        fittedUnits.set(
+          unit.key,
+          await fitModels({
+            data,
+            scaled,
+            trainRows: unitTrain,
+            validRows: unitValid,
+            models,
+            settings,
+            weights,
+            seed,
+            xgbLib,
+            onEvent: options.onEvent,
+          }),
+        );
+      }
+    } catch (err) {
+      for (const fitted of fittedUnits.values()) fitted.free();
+      throw err;
+    }
+    const first = fittedUnits.values().next().value as FittedModels;
+    const unitFigures = (f: FittedModels) => ({
+      calibration: f.calibration,
+      interval: f.interval,
+      lstm_target_scale: f.lstmTargetScale,
     });
 
     try {
@@ -165,7 +197,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
         lstm_features: models.includes('lstm') ? [...settings.lstm.features] : [],
         label: { kind: 'forward_log_return', horizon_days: horizonDays },
         models,
-        per_symbol: false,
+        per_symbol: options.perSymbol === true,
         params: {
           xgb: models.includes('xgb') ? settings.xgb : null,
           lstm: models.includes('lstm') ? settings.lstm : null,
@@ -175,16 +207,18 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
             validation_share: settings.validationShare,
             purge_sessions: horizonDays,
           },
-          ensemble: {
-            weights,
-            calibration: fitted.calibration,
-            interval: fitted.interval,
-            lstm_target_scale: fitted.lstmTargetScale,
-          },
-          final_fit: fitted.info,
+          ensemble: options.perSymbol
+            ? {
+                weights,
+                per_symbol: Object.fromEntries(
+                  [...fittedUnits].map(([symbol, f]) => [symbol, unitFigures(f)]),
+                ),
+              }
+            : { weights, ...unitFigures(first) },
+          final_fit: options.perSymbol ? { units: fittedUnits.size } : first.info,
         },
         seed,
-        libraries: await libraryVersions(xgbLib, fitted.info.lstm?.backend),
+        libraries: await libraryVersions(xgbLib, first.info.lstm?.backend),
         training_rows: trainRows.length,
         promotion: {
           decision: promotion.promote ? 'promoted' : 'kept_champion',
@@ -192,7 +226,15 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
         },
       };
       const dir = await registry.create(name, version, (temp) =>
-        writeModelFiles(temp, { manifest, walk, fitted, scaler, data, horizonDays, verdicts }),
+        writeModelFiles(temp, {
+          manifest,
+          walk,
+          fitted: fittedUnits,
+          scaler,
+          data,
+          horizonDays,
+          verdicts,
+        }),
       );
       if (promotion.promote) registry.promote(name, version);
       ctx.log.info(`${promotion.promote ? 'promoted' : 'not promoted'}: ${promotion.reason}`);
@@ -212,7 +254,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
         seconds: Math.round((Date.now() - started) / 100) / 10,
       };
     } finally {
-      fitted.free();
+      for (const fitted of fittedUnits.values()) fitted.free();
     }
   });
 }

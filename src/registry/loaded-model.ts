@@ -7,31 +7,46 @@ import { assertFeatureSetMatches } from '../features/index.ts';
 import { LstmModel } from '../models/lstm/index.ts';
 import { Booster, loadXGBoost, type XGBoostLib } from '../models/xgboost/index.ts';
 import type { Calibration } from '../training/calibration.ts';
-import type { ComponentWeights } from '../training/ensemble.ts';
+import { POOLED_UNIT, type ComponentWeights } from '../training/ensemble.ts';
 import { scalerFileSchema, scalerFromFile, type Scaler } from '../training/scaler.ts';
 import { readValidated, type ModelRegistry, type ModelVersion } from './registry.ts';
 
-const ensembleSchema = z.object({
-  weights: z.object({ xgb: z.number(), lstm: z.number(), rules: z.number() }),
+const unitSchema = z.object({
   calibration: z.object({ a: z.number(), b: z.number() }),
   interval: z.object({ level: z.number(), low: z.number(), high: z.number() }),
   lstm_target_scale: z.number(),
 });
+/** params.ensemble: the pooled model's figures inline, or one set per symbol (--per-symbol). */
+const ensembleSchema = z.union([
+  unitSchema.extend({
+    weights: z.object({ xgb: z.number(), lstm: z.number(), rules: z.number() }),
+  }),
+  z.object({
+    weights: z.object({ xgb: z.number(), lstm: z.number(), rules: z.number() }),
+    per_symbol: z.record(z.string(), unitSchema),
+  }),
+]);
 
-/** A promoted model version, loaded and ready to predict; call `free()` when done. */
+/** One fitted model set: the pooled one, or one symbol's. */
+export interface ModelUnit {
+  xgb: Booster | null;
+  lstm: LstmModel | null;
+  lstmTargetScale: number;
+  calibration: Calibration;
+  interval: { level: number; low: number; high: number };
+}
+
+/** A model version, loaded and ready to predict; call `free()` when done. */
 export interface LoadedModel {
   version: ModelVersion;
   horizonDays: number;
   scaler: Scaler;
-  xgb: Booster | null;
   xgbLib: XGBoostLib | null;
-  lstm: LstmModel | null;
   lstmFeatures: readonly string[];
   lstmTimesteps: number;
-  lstmTargetScale: number;
-  calibration: Calibration;
-  interval: { level: number; low: number; high: number };
   weights: ComponentWeights;
+  /** The unit that predicts a symbol: the pooled model, or the symbol's own; null if none. */
+  unitFor(symbol: string): ModelUnit | null;
   free(): void;
 }
 
@@ -55,32 +70,51 @@ export async function loadModel(
     );
   }
   const scaler = scalerFromFile(readValidated(path.join(dir, 'scaler.json'), scalerFileSchema));
-  let xgb: Booster | null = null;
-  let xgbLib: XGBoostLib | null = null;
-  if (manifest.models.includes('xgb')) {
-    xgbLib = loadXGBoost();
-    xgb = Booster.loadJson(xgbLib, fs.readFileSync(path.join(dir, 'xgb.json'), 'utf8'));
+  const xgbLib = manifest.models.includes('xgb') ? loadXGBoost() : null;
+  const units = new Map<string, ModelUnit>();
+  const loadUnit = async (
+    unitDir: string,
+    figures: z.infer<typeof unitSchema>,
+  ): Promise<ModelUnit> => ({
+    xgb: xgbLib
+      ? Booster.loadJson(xgbLib, fs.readFileSync(path.join(unitDir, 'xgb.json'), 'utf8'))
+      : null,
+    lstm: manifest.models.includes('lstm')
+      ? await LstmModel.load(path.join(unitDir, 'lstm'))
+      : null,
+    lstmTargetScale: figures.lstm_target_scale,
+    calibration: figures.calibration,
+    interval: figures.interval,
+  });
+  try {
+    if ('per_symbol' in ensemble.data) {
+      for (const [symbol, figures] of Object.entries(ensemble.data.per_symbol)) {
+        units.set(symbol, await loadUnit(path.join(dir, 'per_symbol', symbol), figures));
+      }
+    } else {
+      units.set(POOLED_UNIT, await loadUnit(dir, ensemble.data));
+    }
+  } catch (err) {
+    for (const unit of units.values()) freeUnit(unit);
+    throw err;
   }
-  const lstm = manifest.models.includes('lstm')
-    ? await LstmModel.load(path.join(dir, 'lstm'))
-    : null;
   const lstmParams = manifest.params.lstm as { timesteps?: number } | null;
   return {
     version,
     horizonDays: manifest.label.horizon_days,
     scaler,
-    xgb,
     xgbLib,
-    lstm,
     lstmFeatures: manifest.lstm_features,
     lstmTimesteps: lstmParams?.timesteps ?? 0,
-    lstmTargetScale: ensemble.data.lstm_target_scale,
-    calibration: ensemble.data.calibration,
-    interval: ensemble.data.interval,
     weights: ensemble.data.weights,
+    unitFor: (symbol) => units.get(POOLED_UNIT) ?? units.get(symbol) ?? null,
     free() {
-      xgb?.free();
-      lstm?.dispose();
+      for (const unit of units.values()) freeUnit(unit);
     },
   };
+}
+
+function freeUnit(unit: ModelUnit): void {
+  unit.xgb?.free();
+  unit.lstm?.dispose();
 }

@@ -8,6 +8,9 @@
  */
 export const RULES_RETURN_PER_POINT = 0.01;
 
+/** The key of the pooled model among fitted units (the others are symbols, for --per-symbol). */
+export const POOLED_UNIT = '*';
+
 export interface Components {
   xgb?: number;
   lstm?: number;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Manifest } from '../registry/manifest.ts';
+import { POOLED_UNIT } from './ensemble.ts';
 import type { FittedModels } from './fit.ts';
 import type { Dataset } from './panel.ts';
 import { scalerToFile, type Scaler } from './scaler.ts';
@@ -9,7 +10,8 @@ import type { WalkForwardResult } from './walk-forward.ts';
 export interface ModelFiles {
   manifest: Manifest;
   walk: WalkForwardResult;
-  fitted: FittedModels;
+  /** By unit: '*' for the pooled model, else one per symbol. */
+  fitted: ReadonlyMap<string, FittedModels>;
   scaler: Scaler;
   data: Dataset;
   horizonDays: number;
@@ -30,9 +32,16 @@ export async function writeModelFiles(dir: string, files: ModelFiles): Promise<v
     folds: files.walk.folds,
     verdicts: files.verdicts,
   });
-  const importance = files.fitted.xgb
-    ? files.fitted.xgb.importance('total_gain', files.data.featureNames)
-    : {};
+  // Gain summed over every fitted unit (one for a pooled model).
+  const importance: Record<string, number> = {};
+  for (const fitted of files.fitted.values()) {
+    if (!fitted.xgb) continue;
+    for (const [name, gain] of Object.entries(
+      fitted.xgb.importance('total_gain', files.data.featureNames),
+    )) {
+      importance[name] = (importance[name] ?? 0) + gain;
+    }
+  }
   json('feature_importance.json', {
     schema: 'mlx.feature_importance/1',
     importance_type: 'total_gain',
@@ -41,6 +50,10 @@ export async function writeModelFiles(dir: string, files: ModelFiles): Promise<v
       .map(([name, gain]) => ({ name, gain })),
   });
   json('scaler.json', scalerToFile(files.scaler));
-  if (files.fitted.xgb) fs.writeFileSync(path.join(dir, 'xgb.json'), files.fitted.xgb.saveJson());
-  if (files.fitted.lstm) await files.fitted.lstm.save(path.join(dir, 'lstm'));
+  for (const [unit, fitted] of files.fitted) {
+    const unitDir = unit === POOLED_UNIT ? dir : path.join(dir, 'per_symbol', unit);
+    fs.mkdirSync(unitDir, { recursive: true });
+    if (fitted.xgb) fs.writeFileSync(path.join(unitDir, 'xgb.json'), fitted.xgb.saveJson());
+    if (fitted.lstm) await fitted.lstm.save(path.join(unitDir, 'lstm'));
+  }
 }

@@ -3,8 +3,14 @@ import { computeMetrics, type Metrics, type ScoredRows } from '../evaluation/met
 import { quantile } from '../evaluation/stats.ts';
 import type { XGBoostLib } from '../models/xgboost/index.ts';
 import { calibrated, fitPlatt } from './calibration.ts';
-import type { ComponentWeights } from './ensemble.ts';
-import { fitModels, predictComponents, type ModelKind, type TrainEvent } from './fit.ts';
+import { POOLED_UNIT, rulesComponent, type ComponentWeights } from './ensemble.ts';
+import {
+  fitModels,
+  predictComponents,
+  type FittedModels,
+  type ModelKind,
+  type TrainEvent,
+} from './fit.ts';
 import { walkForwardFolds, type Fold } from './folds.ts';
 import type { Dataset } from './panel.ts';
 import { fitScaler, scaleDataset } from './scaler.ts';
@@ -39,6 +45,28 @@ export interface WalkForwardResult {
   residual_quantiles: { level: number; low: number; high: number };
 }
 
+/**
+ * What is fitted separately: the pooled model (one unit, every row), or one
+ * model per symbol (--per-symbol). Units partition the rows.
+ */
+export interface FitUnit {
+  key: string;
+  has: (row: number) => boolean;
+}
+
+export const POOLED: readonly FitUnit[] = [{ key: POOLED_UNIT, has: () => true }];
+
+export function perSymbolUnits(data: Dataset): FitUnit[] {
+  return data.symbols.map((symbol, s) => ({
+    key: symbol,
+    has: (r: number) => data.symbolIndex[r] === s,
+  }));
+}
+
+/** A unit with fewer rows than this in a fold is not fitted there (its rows are not scored). */
+const MIN_UNIT_TRAIN_ROWS = 250;
+const MIN_UNIT_VALID_ROWS = 20;
+
 export interface WalkForwardInput {
   data: Dataset;
   horizonDays: number;
@@ -49,6 +77,8 @@ export interface WalkForwardInput {
   xgbLib: XGBoostLib | null;
   onEvent?: (event: TrainEvent) => void;
   onFold?: (fold: FoldReport, of: number) => void;
+  /** Default: the pooled model. */
+  units?: readonly FitUnit[];
 }
 
 /** The row subsets of one split: labelled rows, and rows with an LSTM history when it is used. */
@@ -135,71 +165,135 @@ export async function walkForward(input: WalkForwardInput): Promise<WalkForwardR
   const ret1 = data.featureNames.indexOf('ret_1');
   const width = data.featureNames.length;
 
+  const units = input.units ?? POOLED;
   for (const fold of folds) {
     const trainRows = rowsBetween(data, 0, fold.trainEnd, usable);
     const validRows = rowsBetween(data, fold.validStart, fold.validEnd, usable);
     const testRows = rowsBetween(data, fold.testStart, fold.testEnd, usable);
     const scaler = fitScaler(data, (r) => data.dateIndex[r] <= fold.trainEnd);
     const scaled = scaleDataset(scaler, data);
-    const fitted = await fitModels({ ...input, scaled, trainRows, validRows });
-    try {
-      const valid = fitted.validation;
-      const test = predictComponents(
-        fitted,
-        { data, scaled, settings, weights: input.weights },
-        testRows,
-      );
-      const validUps = Float64Array.from(validRows, (r) => (data.y[r] > 0 ? 1 : 0));
-      const xgbCalibration = valid.xgb ? fitPlatt(valid.xgb, validUps) : null;
-      const lstmCalibration = valid.lstm ? fitPlatt(valid.lstm, validUps) : null;
 
-      // Baselines learn only from training rows.
-      const trainUps = Array.from(trainRows, (r) => (data.y[r] > 0 ? 1 : 0));
-      const upRate = trainUps.reduce((a: number, b) => a + b, 0) / trainRows.length;
-      const meanReturn =
-        Array.from(trainRows, (r) => data.y[r]).reduce((a, b) => a + b, 0) / trainRows.length;
-      const upAfter = { up: [0, 0], down: [0, 0] };
-      trainRows.forEach((r, i) => {
-        const bucket = data.x[r * width + ret1] >= 0 ? upAfter.up : upAfter.down;
-        bucket[0] += trainUps[i];
-        bucket[1]++;
+    // Models: one fit per unit (the pooled model, or one per symbol), each judged on its own test rows.
+    const n = testRows.length;
+    const model = {
+      ensemble: new Float64Array(n).fill(NaN),
+      probability: new Float64Array(n).fill(NaN),
+      low: new Float64Array(n).fill(NaN),
+      high: new Float64Array(n).fill(NaN),
+      xgb: new Float64Array(n).fill(NaN),
+      xgbP: new Float64Array(n).fill(NaN),
+      lstm: new Float64Array(n).fill(NaN),
+      lstmP: new Float64Array(n).fill(NaN),
+    };
+    let info: FittedModels['info'] | null = null;
+    for (const unit of units) {
+      const unitTrain = trainRows.filter(unit.has);
+      const unitValid = validRows.filter(unit.has);
+      const positions = Int32Array.from(testRows.keys()).filter((i) => unit.has(testRows[i]));
+      if (
+        positions.length === 0 ||
+        unitTrain.length < MIN_UNIT_TRAIN_ROWS ||
+        unitValid.length < MIN_UNIT_VALID_ROWS
+      )
+        continue;
+      const fitted = await fitModels({
+        ...input,
+        scaled,
+        trainRows: unitTrain,
+        validRows: unitValid,
       });
-      const rulesCalibration = fitPlatt(
-        Float64Array.from(trainRows, (r) => data.rulesScore[r]),
-        Float64Array.from(trainUps),
-      );
-
-      testRows.forEach((r, i) => {
-        const d = data.dateIndex[r];
-        const actual = data.y[r];
-        const ensemble = test.ensemble[i];
-        add('ensemble', d, ensemble, test.probabilityUp[i], actual, [
-          ensemble + fitted.interval.low,
-          ensemble + fitted.interval.high,
-        ]);
-        residuals.push(actual - ensemble);
-        if (test.xgb && xgbCalibration)
-          add('xgb', d, test.xgb[i], calibrated(xgbCalibration, test.xgb[i]), actual);
-        if (test.lstm && lstmCalibration)
-          add('lstm', d, test.lstm[i], calibrated(lstmCalibration, test.lstm[i]), actual);
-        add('zero_change', d, 0, NaN, actual);
-        add('always_up', d, Math.max(meanReturn, 1e-9), upRate, actual);
-        const last = data.x[r * width + ret1];
-        const bucket = last >= 0 ? upAfter.up : upAfter.down;
-        add('momentum', d, last, bucket[1] ? bucket[0] / bucket[1] : upRate, actual);
-        add('rules', d, test.rules[i], calibrated(rulesCalibration, data.rulesScore[r]), actual);
-      });
-      const report = foldReport(data, fold, trainRows, validRows, testRows, fitted.info);
-      const hits = testRows.reduce(
-        (n, r, i) => n + (test.ensemble[i] >= 0 === data.y[r] > 0 ? 1 : 0),
-        0,
-      );
-      report.ensemble_directional_accuracy = testRows.length ? hits / testRows.length : null;
-      reports.push(report);
-      input.onFold?.(report, folds.length);
-    } finally {
-      fitted.free();
+      try {
+        info ??= fitted.info;
+        const unitTest = Int32Array.from(positions, (i) => testRows[i]);
+        const test = predictComponents(
+          fitted,
+          { data, scaled, settings, weights: input.weights },
+          unitTest,
+        );
+        const validUps = Float64Array.from(unitValid, (r) => (data.y[r] > 0 ? 1 : 0));
+        const xgbCalibration = fitted.validation.xgb
+          ? fitPlatt(fitted.validation.xgb, validUps)
+          : null;
+        const lstmCalibration = fitted.validation.lstm
+          ? fitPlatt(fitted.validation.lstm, validUps)
+          : null;
+        positions.forEach((at, i) => {
+          model.ensemble[at] = test.ensemble[i];
+          model.probability[at] = test.probabilityUp[i];
+          model.low[at] = test.ensemble[i] + fitted.interval.low;
+          model.high[at] = test.ensemble[i] + fitted.interval.high;
+          if (test.xgb && xgbCalibration) {
+            model.xgb[at] = test.xgb[i];
+            model.xgbP[at] = calibrated(xgbCalibration, test.xgb[i]);
+          }
+          if (test.lstm && lstmCalibration) {
+            model.lstm[at] = test.lstm[i];
+            model.lstmP[at] = calibrated(lstmCalibration, test.lstm[i]);
+          }
+        });
+      } finally {
+        fitted.free();
+      }
     }
+
+    // Baselines learn only from (all) training rows.
+    const trainUps = Array.from(trainRows, (r) => (data.y[r] > 0 ? 1 : 0));
+    const upRate = trainUps.reduce((a: number, b) => a + b, 0) / trainRows.length;
+    const meanReturn =
+      Array.from(trainRows, (r) => data.y[r]).reduce((a, b) => a + b, 0) / trainRows.length;
+    const upAfter = { up: [0, 0], down: [0, 0] };
+    trainRows.forEach((r, i) => {
+      const bucket = data.x[r * width + ret1] >= 0 ? upAfter.up : upAfter.down;
+      bucket[0] += trainUps[i];
+      bucket[1]++;
+    });
+    const rulesCalibration = fitPlatt(
+      Float64Array.from(trainRows, (r) => data.rulesScore[r]),
+      Float64Array.from(trainUps),
+    );
+
+    // Every model and baseline on the same rows: those every requested model could predict.
+    let scored = 0;
+    let hits = 0;
+    testRows.forEach((r, i) => {
+      const complete =
+        Number.isFinite(model.ensemble[i]) &&
+        (!input.models.includes('xgb') || !input.xgbLib || Number.isFinite(model.xgb[i])) &&
+        (!input.models.includes('lstm') || Number.isFinite(model.lstm[i]));
+      if (!complete) return;
+      scored++;
+      const d = data.dateIndex[r];
+      const actual = data.y[r];
+      const ensemble = model.ensemble[i];
+      if (ensemble >= 0 === actual > 0) hits++;
+      add('ensemble', d, ensemble, model.probability[i], actual, [model.low[i], model.high[i]]);
+      residuals.push(actual - ensemble);
+      if (Number.isFinite(model.xgb[i])) add('xgb', d, model.xgb[i], model.xgbP[i], actual);
+      if (Number.isFinite(model.lstm[i])) add('lstm', d, model.lstm[i], model.lstmP[i], actual);
+      add('zero_change', d, 0, NaN, actual);
+      add('always_up', d, Math.max(meanReturn, 1e-9), upRate, actual);
+      const last = data.x[r * width + ret1];
+      const bucket = last >= 0 ? upAfter.up : upAfter.down;
+      add('momentum', d, last, bucket[1] ? bucket[0] / bucket[1] : upRate, actual);
+      add(
+        'rules',
+        d,
+        rulesComponent(data.rulesScore[r]),
+        calibrated(rulesCalibration, data.rulesScore[r]),
+        actual,
+      );
+    });
+    const report = foldReport(
+      data,
+      fold,
+      trainRows,
+      validRows,
+      scored,
+      units.length === 1 ? info : null,
+    );
+    report.ensemble_directional_accuracy = scored ? hits / scored : null;
+    reports.push(report);
+    input.onFold?.(report, folds.length);
   }
 
   const metrics: Partial<Record<ScoredName, Metrics>> = {};
@@ -231,8 +325,8 @@ function foldReport(
   fold: Fold,
   trainRows: Int32Array,
   validRows: Int32Array,
-  testRows: Int32Array,
-  info: Awaited<ReturnType<typeof fitModels>>['info'],
+  testRows: number,
+  info: FittedModels['info'] | null,
 ): FoldReport {
   const span = (from: number, to: number, rows: number) => ({
     from: data.dates[from],
@@ -243,11 +337,11 @@ function foldReport(
     index: fold.index,
     train: span(0, fold.trainEnd, trainRows.length),
     validation: span(fold.validStart, fold.validEnd, validRows.length),
-    test: span(fold.testStart, fold.testEnd, testRows.length),
-    ...(info.xgb
+    test: span(fold.testStart, fold.testEnd, testRows),
+    ...(info?.xgb
       ? { xgb: { rounds_run: info.xgb.rounds_run, best_iteration: info.xgb.best_iteration } }
       : {}),
-    ...(info.lstm
+    ...(info?.lstm
       ? {
           lstm: {
             epochs_run: info.lstm.epochs_run,

@@ -30,6 +30,11 @@ export function registerTrainCommand(program: Command): void {
     )
     .option('--name <name>', 'model name (default: config modelName, "default")')
     .option('--seed <n>', 'seed for every random choice (default: config seed, 42)')
+    .option(
+      '--per-symbol',
+      'one model per symbol instead of one pooled model across the universe',
+      false,
+    )
     .addOption(
       new Option(
         '--promote <when>',
@@ -64,6 +69,7 @@ Examples:
             name?: string;
             seed?: string;
             promote: 'auto' | 'always' | 'never';
+            perSymbol: boolean;
           },
         ) => {
           const models = options.models?.split(',').map((m) => m.trim()) as ModelKind[] | undefined;
@@ -88,6 +94,7 @@ Examples:
             name: options.name,
             seed: options.seed === undefined ? undefined : Number(options.seed),
             promote: options.promote,
+            perSymbol: options.perSymbol,
             onFold: (fold, of) => {
               if (!progress) return;
               bar ??= inv.ctx.progress('walk-forward folds', of);
