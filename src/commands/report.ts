@@ -24,6 +24,7 @@ import {
 } from '../report/accuracy.ts';
 import { UsageError } from '../errors.ts';
 import { isIsoDate } from '../calendar/index.ts';
+import type { WeightChange } from '../weights/update.ts';
 import { resolveSince } from './verify.ts';
 import { usingStore } from './session.ts';
 
@@ -47,15 +48,7 @@ export interface Report {
   rolling_hit_rate: { date: string; hit_rate: number; count: number }[];
   portfolio: Record<string, PortfolioReport>;
   weights: { symbol: string; signal: string; weight: number; default: number }[];
-  weight_history: {
-    prediction_id: string;
-    symbol: string;
-    signal: string;
-    previous: number;
-    current: number;
-    reason: string;
-    verified_at: string;
-  }[];
+  weight_history: WeightChange[];
 }
 
 export interface ReportOptions {

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { smallTrainingConfig } from '../helpers/loop.ts';
+import { cliSyntheticHome } from '../helpers/loop.ts';
 import { MLX_BIN, runMlx, tempHome } from '../helpers/cli.ts';
 import { readPng } from '../helpers/png.ts';
 
@@ -35,25 +35,7 @@ describe('mlx train / predict / verify as a user runs them', () => {
   const home = tempHome();
 
   before(async () => {
-    fs.writeFileSync(path.join(home, 'mlx.config.json'), JSON.stringify(smallTrainingConfig()));
-    const data = await runMlx(
-      [
-        'data',
-        'fetch',
-        '--source',
-        'synthetic',
-        '--count',
-        '8',
-        '--seed',
-        '11',
-        '--from',
-        '2018-01-01',
-        '--to',
-        '2021-12-31',
-      ],
-      { home },
-    );
-    assert.equal(data.code, 0, data.stderr);
+    await cliSyntheticHome(home, { count: 8, seed: 11, to: '2021-12-31' });
     const trained = await runMlx(['train', '--json'], { home });
     assert.equal(trained.code, 0, trained.stderr);
     const summary = JSON.parse(trained.stdout);
@@ -142,24 +124,7 @@ describe('mlx train / predict / verify as a user runs them', () => {
 describe('mlx train without libxgboost', () => {
   it('trains the LSTM and rules with one warning; --models xgb exits 2 naming the install command', async () => {
     const home = tempHome();
-    fs.writeFileSync(path.join(home, 'mlx.config.json'), JSON.stringify(smallTrainingConfig()));
-    await runMlx(
-      [
-        'data',
-        'fetch',
-        '--source',
-        'synthetic',
-        '--count',
-        '6',
-        '--seed',
-        '3',
-        '--from',
-        '2018-01-01',
-        '--to',
-        '2021-06-30',
-      ],
-      { home },
-    );
+    await cliSyntheticHome(home, { count: 6, seed: 3, to: '2021-06-30' });
     const env = { MLX_XGBOOST_LIB: '/nonexistent/libxgboost.so' };
     const trained = await runMlx(['train', '--json'], { home, env });
     assert.equal(trained.code, 0, trained.stderr);
@@ -178,24 +143,7 @@ describe(
   () => {
     it('draws at least four charts, is under 2 MB and needs no network', async () => {
       const home = tempHome();
-      fs.writeFileSync(path.join(home, 'mlx.config.json'), JSON.stringify(smallTrainingConfig()));
-      await runMlx(
-        [
-          'data',
-          'fetch',
-          '--source',
-          'synthetic',
-          '--count',
-          '8',
-          '--seed',
-          '5',
-          '--from',
-          '2018-01-01',
-          '--to',
-          '2021-12-31',
-        ],
-        { home },
-      );
+      await cliSyntheticHome(home, { count: 8, seed: 5, to: '2021-12-31' });
       assert.equal((await runMlx(['train'], { home })).code, 0);
       for (const day of ['01', '02', '03', '04', '05', '08', '09', '10', '11', '12']) {
         assert.equal(

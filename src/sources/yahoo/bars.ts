@@ -2,6 +2,7 @@ import type { ChartResultObject } from 'yahoo-finance2/modules/chart';
 import { DataError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import type { RawBar, SymbolInfo } from '../../store/types.ts';
+import { localDate } from '../../calendar/index.ts';
 
 /** Yahoo exchange codes of US venues, which follow the NYSE calendar. */
 const US_EXCHANGES = new Set([
@@ -224,21 +225,12 @@ function isPrice(value: number | null | undefined): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-/** `instant` → its calendar date in `timezone`, YYYY-MM-DD. */
+/** `instant` → its calendar date in `timezone`, YYYY-MM-DD (a DataError for a zone Intl does not know). */
 export function exchangeDateFormatter(timezone: string, symbol: string): (instant: Date) => string {
-  let format: Intl.DateTimeFormat;
   try {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
+    localDate(new Date(0), timezone);
   } catch {
     throw new DataError(`Yahoo gave ${symbol} an unknown exchange time zone "${timezone}"`);
   }
-  return (instant) => {
-    const parts = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, p.value]));
-    return `${parts.year}-${parts.month}-${parts.day}`;
-  };
+  return (instant) => localDate(instant, timezone);
 }
