@@ -194,6 +194,34 @@ describe('train → predict → verify on a seeded synthetic market', () => {
     assert.equal(result.reindexed?.verifications, 48);
     assert.deepEqual(weightsOf(ctx), before);
   });
+  it('on a weekend, predicts the last closed session once; a second run is a no-op', async () => {
+    // The market's data ends on Friday 2021-12-31; the clock says Saturday.
+    const saturday = { ...ctx, now: () => new Date('2022-01-01T15:00:00Z') };
+    const first = await predict(saturday, { fetch: false, allowStale: false });
+    assert.equal(first.appended.length, 8, JSON.stringify(first.failures));
+    assert.ok(
+      first.appended.every((r) => r.as_of === '2021-12-31' && r.target_date === '2022-01-07'),
+    );
+    const second = await predict(saturday, { fetch: false, allowStale: false });
+    assert.deepEqual(
+      [second.appended.length, second.already_recorded, second.exit_code],
+      [0, 8, 0],
+    );
+    // Two sessions later without new data, the symbols are stale only beyond staleSessions.
+    const stale = await predict(
+      {
+        ...ctx,
+        config: { ...ctx.config, staleSessions: 1 },
+        now: () => new Date('2022-01-04T22:00:00Z'),
+      },
+      { fetch: false, allowStale: false },
+    );
+    assert.equal(stale.exit_code, 1);
+    assert.match(
+      stale.failures[0].reason,
+      /stale data: last bar 2021-12-31 is 2 sessions behind 2022-01-04/,
+    );
+  });
 });
 
 describe('published schemas', () => {
