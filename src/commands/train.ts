@@ -1,6 +1,6 @@
 import { isIsoDate } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
-import { MissingDependencyError, UsageError } from '../errors.ts';
+import { DataError, MissingDependencyError, UsageError } from '../errors.ts';
 import { featureSetIdentity, REFERENCE_LIBRARY } from '../features/index.ts';
 import { loadXGBoost, xgboostStatus, type XGBoostLib } from '../models/xgboost/index.ts';
 import type { Manifest } from '../registry/manifest.ts';
@@ -163,7 +163,13 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
       for (const fitted of fittedUnits.values()) fitted.free();
       throw err;
     }
-    const first = fittedUnits.values().next().value as FittedModels;
+    const first = fittedUnits.values().next().value;
+    if (!first) {
+      throw new DataError(
+        `not enough history to train: ${trainRows.length} training rows before ${data.dates[window.validStart] ?? data.dates.at(-1)}`,
+        'import a longer history (features need a year of bars before the first usable row)',
+      );
+    }
     const unitFigures = (f: FittedModels) => ({
       calibration: f.calibration,
       interval: f.interval,
