@@ -19,6 +19,8 @@ export interface DemoOptions {
   home?: string;
   symbols: number;
   seed: number;
+  /** How the user runs mlx, for the suggested next commands ('mlx' or 'npx mlx'). */
+  command?: string;
 }
 
 export interface DemoResult {
@@ -30,7 +32,7 @@ export interface DemoResult {
   };
   predictions: number;
   verified: number;
-  report: Pick<Report, 'overall' | 'totals'>;
+  report: Pick<Report, 'overall' | 'totals' | 'baselines'>;
   html: string;
   seconds: number;
   next: string[];
@@ -113,6 +115,7 @@ export async function demo(ctx: Context, options: DemoOptions): Promise<DemoResu
   const html = path.join(root, 'report.html');
   fs.writeFileSync(html, renderHtml(report));
   const home = root.includes(' ') ? `"${root}"` : root;
+  const mlx = options.command ?? 'mlx';
   return {
     home: root,
     synthetic: true,
@@ -126,15 +129,15 @@ export async function demo(ctx: Context, options: DemoOptions): Promise<DemoResu
     },
     predictions,
     verified,
-    report: { overall: report.overall, totals: report.totals },
+    report: { overall: report.overall, totals: report.totals, baselines: report.baselines },
     html,
     seconds: Math.round((Date.now() - started) / 100) / 10,
     next: [
-      `mlx --home ${home} data ls`,
-      `mlx --home ${home} models show`,
-      `mlx --home ${home} report --all`,
-      `mlx --home ${home} report --all --json | jq '.symbols[] | select(.hit_rate < .5)'`,
-      `mlx --home ${home} features SYN001 --last 5`,
+      `${mlx} --home ${home} data ls`,
+      `${mlx} --home ${home} models show`,
+      `${mlx} --home ${home} report --all`,
+      `${mlx} --home ${home} report --all --json | jq '.symbols[] | select(.hit_rate < .5)'`,
+      `${mlx} --home ${home} features SYN001 --last 5`,
       `open ${html}   (or xdg-open)`,
     ],
   };

@@ -35,9 +35,12 @@ Examples:
           home: explicitHome ? inv.ctx.home.root : undefined,
           symbols,
           seed,
+          // npx sets npm_command=exec: suggest commands the user can paste as they ran this one.
+          command: process.env.npm_command === 'exec' ? 'npx mlx' : 'mlx',
         });
         inv.emit(result, () => {
           const o = result.report.overall;
+          const alwaysUp = result.report.baselines.find((b) => b.key === 'always_up');
           return [
             `mlx demo — SYNTHETIC market (${result.symbols} symbols), finished in ${result.seconds} s`,
             `home: ${result.home}`,
@@ -50,6 +53,9 @@ Examples:
               (o
                 ? `: hit rate ${formatPct(o.hit_rate)} (95% ${formatPct(o.hit_rate_ci?.low)}–${formatPct(o.hit_rate_ci?.high)}), interval coverage ${formatPct(o.coverage)}`
                 : ''),
+            alwaysUp
+              ? `  always-up on the same predictions: ${formatPct(alwaysUp.hit_rate)} — the bar any hit rate above has to clear`
+              : '',
             `HTML report: ${result.html}`,
             '',
             'look further:',
