@@ -92,7 +92,7 @@ async function verifyLocked(
   }
   // The ledgers are the truth: catch the index up, and if a crash left verifications
   // the weights never saw, replay them all.
-  indexPredictions(store.db, predictions.entries);
+  if (!options.dryRun) indexPredictions(store.db, predictions.entries);
   const adapt = options.adapt !== false;
   if (!options.dryRun && indexVerifications(store.db, verifications.entries) > 0 && adapt) {
     rebuildWeights(store.db, ctx.config);

@@ -169,6 +169,10 @@ describe('train → predict → verify on a seeded synthetic market', () => {
     const validate = ajv.compile(
       JSON.parse(fs.readFileSync(path.join(schemasDir, 'verification.schema.json'), 'utf8')),
     );
+    const dry = await verify(ctx, { since: '2021-10-01', dryRun: true, fetch: false });
+    assert.equal(dry.verified.length, 48);
+    assert.ok(!fs.existsSync(ctx.home.verificationsDir), '--dry-run writes no verification');
+    assert.deepEqual(weightsOf(ctx), []);
     const first = await verify(ctx, { since: '2021-10-01', dryRun: false, fetch: false });
     assert.equal(first.verified.length, 48);
     assert.equal(first.pending, 0);
