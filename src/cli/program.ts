@@ -50,7 +50,6 @@ Examples:
   mlx data import ~/prices/*.csv             import AlphaVantage, Yahoo or generic OHLCV CSVs
   mlx data ls --json | jq '.[].symbol'`,
     );
-  program.commands.forEach((c) => c.exitOverride());
   registerDataCommands(program);
   registerFeaturesCommand(program);
   registerTrainCommand(program);

@@ -134,6 +134,7 @@ async function fetchYahoo(
         error: `not tried: the previous ${networkFailuresInARow} symbols failed to reach Yahoo`,
         hint: 'check the network and rerun mlx data fetch; stored data is unchanged',
       });
+      progress.tick(1, symbol);
       continue;
     }
     const from = options.from ?? incrementalStart(store, symbol, now);

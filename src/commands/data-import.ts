@@ -102,21 +102,15 @@ export async function importFiles(ctx: Context, options: ImportOptions): Promise
     try {
       const importedAt = ctx.now().toISOString();
       const files = store.transaction(() => {
+        // Names and sectors for symbols already stored (the imported ones get theirs below).
         for (const [symbol, meta] of metadata) {
-          if (!seenSymbols.has(symbol) && !store.symbolInfo(symbol)) continue;
-          const known = store.symbolInfo(symbol);
-          const listing = known ?? {
-            ...listingForSymbol(symbol),
-            symbol,
-            name: null,
-            sector: null,
-            synthetic: false,
-          };
-          store.upsertSymbol(
-            { ...listing, name: meta.name, sector: meta.sector },
-            known ? 'csv' : 'csv',
-            importedAt,
-          );
+          const known = seenSymbols.has(symbol) ? null : store.symbolInfo(symbol);
+          if (known)
+            store.upsertSymbol(
+              { ...known, name: meta.name, sector: meta.sector },
+              'csv',
+              importedAt,
+            );
         }
         return parsed.map((p): ImportedFile => {
           const meta = metadata.get(p.symbol);

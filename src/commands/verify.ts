@@ -148,19 +148,8 @@ async function verifyLocked(
   const due: VerifiedPrediction[] = [];
   let pending = 0;
   // Verification order: as_of, then symbol, then id — the same inputs always update weights in the same order.
-  const ordered = [...open].sort((a, b) =>
-    a.as_of < b.as_of
-      ? -1
-      : a.as_of > b.as_of
-        ? 1
-        : a.symbol < b.symbol
-          ? -1
-          : a.symbol > b.symbol
-            ? 1
-            : a.id < b.id
-              ? -1
-              : 1,
-  );
+  const orderKey = (p: Prediction) => `${p.as_of}|${p.symbol}|${p.id}`;
+  const ordered = [...open].sort((a, b) => (orderKey(a) < orderKey(b) ? -1 : 1));
   for (const prediction of ordered) {
     const { series, index } = seriesOf(prediction.symbol);
     const scored = scorePrediction(

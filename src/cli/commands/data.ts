@@ -52,21 +52,19 @@ Examples:
             onBadRow: options.onBadRow,
           });
           inv.emit(result, () =>
-            [
-              renderTable(
-                ['symbol', 'format', 'rows', 'new', 'updated', 'unchanged', 'bad rows'],
-                result.files.map((f) => [
-                  f.symbol,
-                  f.format,
-                  f.rows,
-                  f.inserted,
-                  f.updated,
-                  f.unchanged,
-                  f.bad_rows.length,
-                ]),
-                inv.terminal.stdoutIsTTY,
-              ),
-            ].join('\n'),
+            renderTable(
+              ['symbol', 'format', 'rows', 'new', 'updated', 'unchanged', 'bad rows'],
+              result.files.map((f) => [
+                f.symbol,
+                f.format,
+                f.rows,
+                f.inserted,
+                f.updated,
+                f.unchanged,
+                f.bad_rows.length,
+              ]),
+              inv.terminal.stdoutIsTTY,
+            ),
           );
           inv.ctx.log.info(
             `imported ${result.files.length} file(s): ${result.inserted} new bars, ${result.updated} updated, ` +
