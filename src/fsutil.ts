@@ -1,35 +1,77 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileSystemError } from './errors.ts';
+
+/** The one fs call whose result the writers below must check; a seam for tests. */
+export interface FileWriter {
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
+}
+
+/** Write every byte of `buffer`: write(2) may write fewer than asked (disk nearly full, size limit). */
+function writeAll(fd: number, buffer: Uint8Array, writer: FileWriter): void {
+  let offset = 0;
+  while (offset < buffer.length) {
+    const written = writer.writeSync(fd, buffer, offset, buffer.length - offset);
+    if (written <= 0) throw Object.assign(new Error('write made no progress'), { code: 'EIO' });
+    offset += written;
+  }
+}
 
 /** Replace `file` atomically: write a sibling temp file, fsync it, rename over. */
-export function writeFileAtomic(file: string, contents: string | Uint8Array): void {
+export function writeFileAtomic(
+  file: string,
+  contents: string | Uint8Array,
+  writer: FileWriter = fs,
+): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const temp = `${file}.tmp-${process.pid}-${Date.now()}`;
-  const fd = fs.openSync(temp, 'w');
   try {
-    if (typeof contents === 'string') fs.writeSync(fd, contents);
-    else fs.writeSync(fd, contents);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(temp, 'w');
+    try {
+      writeAll(fd, typeof contents === 'string' ? Buffer.from(contents, 'utf8') : contents, writer);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+  } catch (err) {
+    fs.rmSync(temp, { force: true });
+    throw fileSystemError(err, 'cannot write', file);
   }
-  fs.renameSync(temp, file);
 }
 
 /**
- * Append whole lines with a single write(2) on an O_APPEND descriptor, then
- * fsync: a crash leaves at most one torn final line, never an interleaving.
+ * Append whole lines on an O_APPEND descriptor, then fsync: a crash leaves at
+ * most one torn final line, never an interleaving. A write that fails part-way
+ * (disk full) is undone: the file is truncated back to its length before, so
+ * no torn line is left behind by an error, and the error names the file.
  */
-export function appendLines(file: string, lines: readonly string[]): void {
+export function appendLines(file: string, lines: readonly string[], writer: FileWriter = fs): void {
   if (lines.length === 0) return;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'a+');
+  let fd: number;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fd = fs.openSync(file, 'a+');
+  } catch (err) {
+    throw fileSystemError(err, 'cannot append to', file);
+  }
   try {
     const size = fs.fstatSync(fd).size;
     // A torn last line (no trailing newline) must not swallow our first record.
     const prefix = size > 0 && !endsWithNewline(fd, size) ? '\n' : '';
-    fs.writeSync(fd, prefix + lines.map((line) => `${line}\n`).join(''));
-    fs.fsyncSync(fd);
+    const buffer = Buffer.from(prefix + lines.map((line) => `${line}\n`).join(''), 'utf8');
+    try {
+      writeAll(fd, buffer, writer);
+      fs.fsyncSync(fd);
+    } catch (err) {
+      try {
+        fs.ftruncateSync(fd, size);
+        fs.fsyncSync(fd);
+      } catch {
+        // The truncate failed too: a reader reports the torn line and doctor --repair moves it aside.
+      }
+      throw fileSystemError(err, 'cannot append to', file);
+    }
   } finally {
     fs.closeSync(fd);
   }
