@@ -1,23 +1,45 @@
 import fs from 'node:fs';
 import type { Context } from '../context.ts';
+import { DataError, UsageError } from '../errors.ts';
 import { acquireLock } from '../lock.ts';
 import { PriceStore } from '../store/price-store.ts';
+
+export interface WriteLockOptions {
+  /** Commands that make a home (data import, data fetch) create a missing one; others refuse. */
+  createHome?: boolean;
+  /** Age after which an unreadable lock is taken over (doctor --repair passes less). */
+  unreadableTakeoverMs?: number;
+}
 
 /** Run `work` holding the home's write lock (exit 4 if another mlx holds it). */
 export async function withWriteLock<T>(
   ctx: Context,
   command: string,
   work: () => Promise<T> | T,
+  options: WriteLockOptions = {},
 ): Promise<T> {
+  if (options.createHome) fs.mkdirSync(ctx.home.root, { recursive: true });
+  else assertHomeExists(ctx);
   const lock = await acquireLock(ctx.home.lock, {
     command,
     waitSeconds: ctx.lockWaitSeconds,
     now: ctx.now,
+    unreadableTakeoverMs: options.unreadableTakeoverMs,
   });
   try {
     return await work();
   } finally {
     lock.release();
+  }
+}
+
+/** A mistyped --home must not become a new, empty home. */
+export function assertHomeExists(ctx: Context): void {
+  if (!fs.existsSync(ctx.home.root)) {
+    throw new UsageError(
+      `no mlx home at ${ctx.home.root}`,
+      'check --home (or MLX_HOME); a new home is made by mlx data import FILE... or mlx data fetch',
+    );
   }
 }
 
@@ -27,6 +49,20 @@ export function openStore(ctx: Context, mode: 'read'): PriceStore | null;
 export function openStore(ctx: Context, mode: 'read' | 'write'): PriceStore | null {
   if (mode === 'read' && !fs.existsSync(ctx.home.db)) return null;
   return PriceStore.open(ctx.home.db);
+}
+
+/** Open a store that must exist already (predict, verify): a missing one is an error, never created. */
+export function openExistingStore(ctx: Context): PriceStore {
+  const store = openStore(ctx, 'read');
+  if (!store) throw noStoreError(ctx);
+  return store;
+}
+
+export function noStoreError(ctx: Context): DataError {
+  return new DataError(
+    `no price data in ${ctx.home.root} (no ${ctx.home.db})`,
+    'import or fetch data first: mlx data import FILE... or mlx data fetch SYMBOL...; or pass --home DIR',
+  );
 }
 
 /** Open, use and always close a store. */
