@@ -1,3 +1,5 @@
+import { UsageError } from './errors.ts';
+
 /**
  * Where a symbol trades, from its Yahoo-style suffix: `TCS.NS` → NSE in
  * Asia/Kolkata. No suffix means a US listing (NYSE calendar).
@@ -35,4 +37,26 @@ export function listingForSymbol(symbol: string): Listing {
 export function normaliseSymbol(raw: string): string | null {
   const symbol = raw.trim().toUpperCase();
   return /^[A-Z0-9^][A-Z0-9.\-=^]{0,19}$/.test(symbol) ? symbol : null;
+}
+
+/** The rule normaliseSymbol applies, in words. */
+export const SYMBOL_RULE =
+  'a symbol is 1 to 20 characters: letters, digits and . - = ^, starting with a letter, a digit or ^ ' +
+  '(e.g. AAPL, BRK.B, TCS.NS, ^GSPC; letters are upper-cased)';
+
+/** A symbol that breaks the rule, named with the rule. */
+export function invalidSymbolError(raw: string, what = 'symbol'): UsageError {
+  return new UsageError(`invalid ${what} ${quote(raw)}: ${SYMBOL_RULE}`);
+}
+
+/** Normalise or throw invalidSymbolError. */
+export function requireSymbol(raw: string, what?: string): string {
+  const symbol = normaliseSymbol(raw);
+  if (!symbol) throw invalidSymbolError(raw, what);
+  return symbol;
+}
+
+function quote(raw: string): string {
+  const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
+  return JSON.stringify(shown);
 }

@@ -1,6 +1,7 @@
-import { calendarFor, isIsoDate } from '../calendar/index.ts';
+import { calendarFor, isIsoDate, localDate } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import {
+  DataError,
   ExitCode,
   MlxError,
   NetworkError,
@@ -8,10 +9,12 @@ import {
   errorMessage,
   type ExitCodeValue,
 } from '../errors.ts';
-import { normaliseSymbol } from '../exchanges.ts';
+import { requireSymbol } from '../exchanges.ts';
 import { generateSyntheticMarket } from '../sources/synthetic.ts';
 import { fetchDailyBars } from '../sources/yahoo.ts';
+import { barRulesFor, checkBar } from '../store/bar-checks.ts';
 import type { PriceStore } from '../store/price-store.ts';
+import type { RawBar, SymbolInfo } from '../store/types.ts';
 import { openStore, withWriteLock } from './session.ts';
 
 /** Sessions re-downloaded before the last stored bar, to catch the source's revisions. */
@@ -43,6 +46,8 @@ export interface FetchedSymbol {
   unchanged: number;
   last: string | null;
   dropped_open_session: string | null;
+  /** Bars the source gave that fail the store's bar checks, left out (Yahoo only). */
+  bad_bars?: { date: string; field: string; reason: string }[];
 }
 
 export interface FetchResult {
@@ -61,14 +66,19 @@ export async function fetchData(ctx: Context, options: FetchOptions): Promise<Fe
     if (value !== undefined && !isIsoDate(value))
       throw new UsageError(`${flag} expects YYYY-MM-DD, got "${value}"`);
   }
-  return withWriteLock(ctx, 'data fetch', async () => {
-    const store = openStore(ctx, 'write');
-    try {
-      return await fetchIntoStore(ctx, store, options);
-    } finally {
-      store.close();
-    }
-  });
+  return withWriteLock(
+    ctx,
+    'data fetch',
+    async () => {
+      const store = openStore(ctx, 'write');
+      try {
+        return await fetchIntoStore(ctx, store, options);
+      } finally {
+        store.close();
+      }
+    },
+    { createHome: true },
+  );
 }
 
 /** The fetch itself, for commands that already hold the lock and the store (predict, verify). */
@@ -92,7 +102,21 @@ function fetchSynthetic(ctx: Context, store: PriceStore, options: FetchOptions):
   const seed = options.seed ?? ctx.config.seed;
   if (!Number.isInteger(seed))
     throw new UsageError(`--seed expects an integer, got ${options.seed}`);
+  const lastClosed = calendarFor('US').lastClosedSession(ctx.now());
+  if (to > lastClosed) {
+    throw new UsageError(
+      `--to ${to} is after the last closed session (${lastClosed}): bars cannot be dated in the future`,
+    );
+  }
   const market = generateSyntheticMarket({ symbols: count, from, to, seed });
+  const rules = barRulesFor('US', localDate(ctx.now(), 'America/New_York'));
+  for (const [symbol, bars] of market.bars) {
+    for (const bar of bars) {
+      const problem = checkBar(bar, rules);
+      // The generator makes consistent bars by construction: this is a bug, not bad input.
+      if (problem) throw new Error(`synthetic ${symbol} ${bar.date}: ${problem.reason}`);
+    }
+  }
   const fetchedAt = ctx.now().toISOString();
   const symbols = store.transaction(() =>
     market.info.map((info): FetchedSymbol => {
@@ -148,9 +172,12 @@ async function fetchYahoo(
         log: ctx.log,
       });
       const fetchedAt = now.toISOString();
+      const { bars, badBars } = validYahooBars(symbol, fetched.info, fetched.bars, now);
+      for (const bad of badBars)
+        ctx.log.warn(`${symbol}: Yahoo's bar of ${bad.date} left out: ${bad.reason}`);
       const counts = store.transaction(() => {
         store.upsertSymbol(fetched.info, 'yahoo', fetchedAt);
-        return store.upsertBars(symbol, fetched.bars, 'yahoo', fetchedAt);
+        return store.upsertBars(symbol, bars, 'yahoo', fetchedAt);
       });
       if (counts.updated > 0)
         ctx.log.warn(
@@ -161,8 +188,9 @@ async function fetchYahoo(
         symbol,
         from,
         ...counts,
-        last: fetched.bars.at(-1)?.date ?? null,
+        last: bars.at(-1)?.date ?? null,
         dropped_open_session: fetched.droppedOpenSession,
+        ...(badBars.length ? { bad_bars: badBars } : {}),
       });
     } catch (err) {
       if (!(err instanceof MlxError)) throw err;
@@ -183,11 +211,7 @@ async function fetchYahoo(
 function resolveFetchSymbols(ctx: Context, store: PriceStore, named: string[]): string[] {
   const raw = named.length > 0 ? named : ctx.config.universe;
   if (raw.length > 0) {
-    return raw.map((s) => {
-      const symbol = normaliseSymbol(s);
-      if (!symbol) throw new UsageError(`invalid symbol "${s}"`);
-      return symbol;
-    });
+    return raw.map((s) => requireSymbol(s));
   }
   const stored = store
     .listSymbols()
@@ -211,4 +235,35 @@ function incrementalStart(store: PriceStore, symbol: string, now: Date): string 
     return `${Number(today.slice(0, 4)) - DEFAULT_HISTORY_YEARS}${today.slice(4)}`;
   }
   return calendarFor(info.exchange, info.timezone).addSessions(last, -FETCH_OVERLAP_SESSIONS);
+}
+
+/**
+ * The store's bar checks on Yahoo's answer. A bad bar is left out with a
+ * warning, since the user cannot fix Yahoo's data; one that carries a split or
+ * dividend fails the symbol instead, as leaving it out would lose the event.
+ */
+function validYahooBars(
+  symbol: string,
+  info: SymbolInfo,
+  fetched: readonly RawBar[],
+  now: Date,
+): { bars: RawBar[]; badBars: NonNullable<FetchedSymbol['bad_bars']> } {
+  const rules = barRulesFor(info.exchange, localDate(now, info.timezone));
+  const bars: RawBar[] = [];
+  const badBars: NonNullable<FetchedSymbol['bad_bars']> = [];
+  for (const bar of fetched) {
+    const problem = checkBar(bar, rules);
+    if (!problem) {
+      bars.push(bar);
+      continue;
+    }
+    if (bar.split !== 1 || bar.dividend !== 0) {
+      throw new DataError(
+        `Yahoo's bar of ${bar.date} for ${symbol} carries a ${bar.split !== 1 ? 'split' : 'dividend'} but fails the bar checks: ${problem.field}: ${problem.reason}`,
+        'nothing was stored for this symbol; try again later, or import a corrected CSV',
+      );
+    }
+    badBars.push({ date: bar.date, ...problem });
+  }
+  return { bars, badBars };
 }

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { Context } from '../context.ts';
 import { DataError, UsageError } from '../errors.ts';
-import { listingForSymbol, normaliseSymbol } from '../exchanges.ts';
+import { localDate } from '../calendar/index.ts';
+import { SYMBOL_RULE, listingForSymbol, normaliseSymbol, requireSymbol } from '../exchanges.ts';
+import { barRulesFor } from '../store/bar-checks.ts';
 import { readCsvFile, symbolFromFileName, type CsvFormat } from '../sources/csv.ts';
 import { readMetadataFile, isMetadataFile, type SymbolMetadata } from '../sources/metadata.ts';
 import type { RawBar } from '../store/types.ts';
@@ -43,8 +45,8 @@ export interface ImportResult {
 export async function importFiles(ctx: Context, options: ImportOptions): Promise<ImportResult> {
   if (options.files.length === 0)
     throw new UsageError('no files to import', 'mlx data import FILE...');
-  const symbolOverride = options.symbol === undefined ? undefined : normaliseSymbol(options.symbol);
-  if (symbolOverride === null) throw new UsageError(`invalid symbol "${options.symbol}"`);
+  const symbolOverride =
+    options.symbol === undefined ? undefined : requireSymbol(options.symbol, '--symbol');
   const priceFiles = options.files.filter((f) => !isMetadataFile(f));
   if (symbolOverride && priceFiles.length > 1) {
     throw new UsageError(
@@ -73,15 +75,19 @@ export async function importFiles(ctx: Context, options: ImportOptions): Promise
     const symbol = symbolOverride ?? normaliseSymbol(symbolFromFileName(file));
     if (!symbol) {
       throw new UsageError(
-        `cannot tell the symbol of ${file} from its name`,
-        'pass --symbol SYMBOL',
+        `cannot tell the symbol of ${file} from its name: ${SYMBOL_RULE}`,
+        'name the file SYMBOL.csv, or pass --symbol SYMBOL',
       );
     }
     const earlier = seenSymbols.get(symbol);
     if (earlier)
       throw new UsageError(`${earlier} and ${file} are both ${symbol}`, 'import them separately');
     seenSymbols.set(symbol, file);
-    const result = readCsvFile(file, { onBadRow: options.onBadRow });
+    const listing = listingForSymbol(symbol);
+    const result = readCsvFile(file, {
+      onBadRow: options.onBadRow,
+      rules: barRulesFor(listing.exchange, localDate(ctx.now(), listing.timezone)),
+    });
     if (result.bars.length === 0) {
       throw new DataError(`${file}: no bars in the file`, 'check that it is a daily price CSV');
     }
@@ -97,58 +103,64 @@ export async function importFiles(ctx: Context, options: ImportOptions): Promise
   }
   progress.done();
 
-  return withWriteLock(ctx, 'data import', () => {
-    const store = openStore(ctx, 'write');
-    try {
-      const importedAt = ctx.now().toISOString();
-      const files = store.transaction(() => {
-        // Names and sectors for symbols already stored (the imported ones get theirs below).
-        for (const [symbol, meta] of metadata) {
-          const known = seenSymbols.has(symbol) ? null : store.symbolInfo(symbol);
-          if (known)
+  return withWriteLock(
+    ctx,
+    'data import',
+    () => {
+      const store = openStore(ctx, 'write');
+      try {
+        const importedAt = ctx.now().toISOString();
+        const files = store.transaction(() => {
+          // Names and sectors for symbols already stored (the imported ones get theirs below).
+          for (const [symbol, meta] of metadata) {
+            const known = seenSymbols.has(symbol) ? null : store.symbolInfo(symbol);
+            if (known)
+              store.upsertSymbol(
+                { ...known, name: meta.name, sector: meta.sector },
+                'csv',
+                importedAt,
+              );
+          }
+          return parsed.map((p): ImportedFile => {
+            const meta = metadata.get(p.symbol);
+            const known = store.symbolInfo(p.symbol);
             store.upsertSymbol(
-              { ...known, name: meta.name, sector: meta.sector },
+              {
+                symbol: p.symbol,
+                ...listingForSymbol(p.symbol),
+                name: meta?.name ?? known?.name ?? null,
+                sector: meta?.sector ?? known?.sector ?? null,
+                synthetic: false,
+              },
               'csv',
               importedAt,
             );
-        }
-        return parsed.map((p): ImportedFile => {
-          const meta = metadata.get(p.symbol);
-          const known = store.symbolInfo(p.symbol);
-          store.upsertSymbol(
-            {
+            const counts = store.upsertBars(p.symbol, p.bars, 'csv', importedAt);
+            return {
+              file: p.file,
               symbol: p.symbol,
-              ...listingForSymbol(p.symbol),
-              name: meta?.name ?? known?.name ?? null,
-              sector: meta?.sector ?? known?.sector ?? null,
-              synthetic: false,
-            },
-            'csv',
-            importedAt,
-          );
-          const counts = store.upsertBars(p.symbol, p.bars, 'csv', importedAt);
-          return {
-            file: p.file,
-            symbol: p.symbol,
-            format: p.format,
-            rows: p.bars.length,
-            ...counts,
-            bad_rows: p.badRows,
-            empty_rows: p.emptyRows,
-          };
+              format: p.format,
+              rows: p.bars.length,
+              ...counts,
+              bad_rows: p.badRows,
+              empty_rows: p.emptyRows,
+            };
+          });
         });
-      });
-      const sum = (pick: (f: ImportedFile) => number) => files.reduce((acc, f) => acc + pick(f), 0);
-      return {
-        files,
-        metadata_files: metadataFiles,
-        inserted: sum((f) => f.inserted),
-        updated: sum((f) => f.updated),
-        unchanged: sum((f) => f.unchanged),
-        bad_rows: sum((f) => f.bad_rows.length),
-      };
-    } finally {
-      store.close();
-    }
-  });
+        const sum = (pick: (f: ImportedFile) => number) =>
+          files.reduce((acc, f) => acc + pick(f), 0);
+        return {
+          files,
+          metadata_files: metadataFiles,
+          inserted: sum((f) => f.inserted),
+          updated: sum((f) => f.updated),
+          unchanged: sum((f) => f.unchanged),
+          bad_rows: sum((f) => f.bad_rows.length),
+        };
+      } finally {
+        store.close();
+      }
+    },
+    { createHome: true },
+  );
 }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Context } from '../context.ts';
 import { DataError, UsageError } from '../errors.ts';
-import { normaliseSymbol } from '../exchanges.ts';
+import { requireSymbol } from '../exchanges.ts';
 import type { PriceStore } from '../store/price-store.ts';
 
 export interface UniverseOptions {
@@ -27,11 +27,7 @@ export function resolveUniverse(
       'import or fetch data first: mlx data import FILE... or mlx data fetch SYMBOL...',
     );
   }
-  const symbols = raw.map((s) => {
-    const symbol = normaliseSymbol(s);
-    if (!symbol) throw new UsageError(`invalid symbol "${s}"`);
-    return symbol;
-  });
+  const symbols = raw.map((s) => requireSymbol(s));
   return [...new Set(symbols)].sort();
 }
 

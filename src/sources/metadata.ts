@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { DataError } from '../errors.ts';
+import { DataError, fileSystemError } from '../errors.ts';
 import { normaliseSymbol } from '../exchanges.ts';
 
 /** A symbol's name and sector, from a constituents-style CSV (Symbol,Name,Sector). */
@@ -11,7 +11,12 @@ export interface SymbolMetadata {
 
 /** True for a CSV whose header is Symbol,Name[,Sector] rather than prices. */
 export function isMetadataFile(file: string): boolean {
-  const fd = fs.openSync(file, 'r');
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (err) {
+    throw fileSystemError(err, 'cannot read', file);
+  }
   try {
     const head = Buffer.alloc(256);
     const read = fs.readSync(fd, head, 0, head.length, 0);
@@ -19,7 +24,7 @@ export function isMetadataFile(file: string): boolean {
     const cells = header.split(',').map((c) => c.trim());
     return cells[0] === 'symbol' && cells.includes('name') && !cells.includes('close');
   } catch (err) {
-    throw new DataError(`cannot read ${file}: ${(err as Error).message}`);
+    throw fileSystemError(err, 'cannot read', file);
   } finally {
     fs.closeSync(fd);
   }

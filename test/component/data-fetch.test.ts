@@ -41,6 +41,50 @@ describe('mlx data fetch (Yahoo, network replaced)', () => {
     store.close();
   });
 
+  it("Yahoo's impossible bars get the store's checks: left out with a warning, or the symbol fails when one carries a split", async () => {
+    const broken = fixture('aapl-split-2020.json');
+    const quote = broken.chart.result[0].indicators.quote[0];
+    const day = (i: number) =>
+      new Date(broken.chart.result[0].timestamp[i] * 1000).toISOString().slice(0, 10);
+    // Bar 5: high below low. The split day (2020-08-31) stays good.
+    quote.high[5] = (quote.low[5] as number) / 2;
+    const ctx = testContext({ now: '2020-09-08T12:00:00Z' });
+    const yahoo = fakeYahoo({ status: 200, body: broken });
+    const result = await fetchData(ctx, {
+      symbols: ['AAPL'],
+      source: 'yahoo',
+      from: '2020-08-03',
+      fetchImpl: yahoo.fetchImpl,
+      sleep: noSleep,
+    });
+    assert.equal(result.exit_code, 0);
+    assert.deepEqual(
+      result.symbols[0].bad_bars?.map((b) => [b.date, b.field]),
+      [[day(5), 'high']],
+    );
+    assert.ok(ctx.lines.some((l) => l.includes(`Yahoo's bar of ${day(5)} left out: high`)));
+    const store = PriceStore.open(ctx.home.db);
+    assert.equal(store.bars('AAPL', { from: day(5), until: day(5) }).length, 0);
+    store.close();
+
+    const split = fixture('aapl-split-2020.json');
+    const splitIndex = split.chart.result[0].timestamp.findIndex(
+      (t) => new Date(t * 1000).toISOString().slice(0, 10) === '2020-08-31',
+    );
+    const splitQuote = split.chart.result[0].indicators.quote[0];
+    splitQuote.open[splitIndex] = (splitQuote.high[splitIndex] as number) * 2;
+    const other = testContext({ now: '2020-09-08T12:00:00Z' });
+    const failed = await fetchData(other, {
+      symbols: ['AAPL'],
+      source: 'yahoo',
+      from: '2020-08-03',
+      fetchImpl: fakeYahoo({ status: 200, body: split }).fetchImpl,
+      sleep: noSleep,
+    });
+    assert.equal(failed.exit_code, 1);
+    assert.match(failed.failures[0].error, /2020-08-31 for AAPL carries a split .*open/);
+  });
+
   it('one unknown symbol spares the others: exit 3 with the failure listed', async () => {
     const ctx = testContext({ now: '2020-09-08T12:00:00Z' });
     const yahoo = fakeYahoo(
@@ -61,6 +105,21 @@ describe('mlx data fetch (Yahoo, network replaced)', () => {
     );
     assert.equal(result.failures[0].symbol, 'NOPE');
     assert.match(result.failures[0].error, /NOPE/);
+  });
+
+  it('the synthetic source refuses bars after the last closed session', async () => {
+    const ctx = testContext({ now: '2021-04-22T12:00:00Z' });
+    await assert.rejects(
+      fetchData(ctx, {
+        symbols: [],
+        source: 'synthetic',
+        count: 2,
+        seed: 1,
+        from: '2021-01-04',
+        to: '2021-06-30',
+      }),
+      /--to 2021-06-30 is after the last closed session \(2021-04-21\)/,
+    );
   });
 
   it('the synthetic market is seeded: a second fetch with the same seed changes nothing', async () => {
