@@ -7,6 +7,7 @@ import {
 } from '../evaluation/metrics.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { predictionSchema, verificationSchema, type Prediction } from '../ledger/records.ts';
+import { latestVerifications, uniquePredictions } from '../ledger/views.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import {
   byBaseline,
@@ -38,6 +39,11 @@ export interface Report {
   window: { since: string | null; until: string | null; symbol: string | null };
   totals: { predictions: number; verified: number; unresolvable: number; pending: number };
   overall: GroupFigures | null;
+  /**
+   * Predictions recorded with --allow-in-sample (their outcome was in the model's training
+   * data): kept out of every other figure here, and summarised apart.
+   */
+  in_sample: { predictions: number; verified: number; overall: GroupFigures | null };
   symbols: (GroupFigures & { symbol: string })[];
   signals: GroupFigures[];
   models: GroupFigures[];
@@ -62,7 +68,7 @@ export async function buildReport(ctx: Context, options: ReportOptions): Promise
   const since = resolveSince(options.since, ctx.now()) ?? null;
   if (options.until !== undefined && !isIsoDate(options.until))
     throw new UsageError(`--until expects YYYY-MM-DD, got "${options.until}"`);
-  const { predictions, outcomes, unresolvable } = loadOutcomes(ctx, {
+  const { predictions, outcomes, unresolvable, inSample } = loadOutcomes(ctx, {
     since,
     until: options.until,
     symbol: options.symbol,
@@ -88,9 +94,10 @@ export async function buildReport(ctx: Context, options: ReportOptions): Promise
             )
             .all(options.symbol) as Report['weight_history'])
         : [];
-    const overall =
-      groupFigures(outcomes, (o) => [{ key: 'ensemble', hit: o.verification.direction_hit }])[0] ??
+    const overallOf = (list: readonly Outcome[]) =>
+      groupFigures(list, (o) => [{ key: 'ensemble', hit: o.verification.direction_hit }])[0] ??
       null;
+    const overall = overallOf(outcomes);
     return {
       schema: 'mlx.report/1',
       generated_at: ctx.now().toISOString(),
@@ -102,6 +109,11 @@ export async function buildReport(ctx: Context, options: ReportOptions): Promise
         pending: predictions.length - outcomes.length - unresolvable,
       },
       overall,
+      in_sample: {
+        predictions: inSample.predictions,
+        verified: inSample.outcomes.length,
+        overall: overallOf(inSample.outcomes),
+      },
       symbols: groupFigures(outcomes, bySymbol).map((g) => ({ symbol: g.key, ...g })),
       signals: groupFigures(outcomes, bySignal, { hitRateOnly: true }),
       models: groupFigures(outcomes, byModel, { hitRateOnly: true }),
@@ -119,24 +131,39 @@ export async function buildReport(ctx: Context, options: ReportOptions): Promise
   });
 }
 
-/** Predictions in a window of target dates, joined with their verifications (from the ledgers). */
+/**
+ * Predictions in a window of target dates, joined with their verifications
+ * (from the ledgers): each prediction id once, with its latest verification.
+ * In-sample predictions are counted apart.
+ */
 export function loadOutcomes(
   ctx: Context,
   window: { since?: string | null; until?: string; symbol?: string },
-): { predictions: Prediction[]; outcomes: Outcome[]; unresolvable: number } {
+): {
+  predictions: Prediction[];
+  outcomes: Outcome[];
+  unresolvable: number;
+  inSample: { predictions: number; outcomes: Outcome[] };
+} {
   const inWindow = (p: Prediction) =>
     (!window.since || p.target_date >= window.since) &&
     (!window.until || p.target_date <= window.until) &&
     (!window.symbol || p.symbol === window.symbol);
-  const predictions = new Ledger(ctx.home.predictionsDir, predictionSchema)
-    .read()
+  const all = uniquePredictions(
+    new Ledger(ctx.home.predictionsDir, predictionSchema).read().entries,
+  )
     .entries.map((e) => e.record)
     .filter(inWindow);
-  const verifications = new Map(
-    new Ledger(ctx.home.verificationsDir, verificationSchema)
-      .read()
-      .entries.map((e) => [e.record.prediction_id, e.record]),
+  const predictions = all.filter((p) => p.in_sample !== true);
+  const verifications = latestVerifications(
+    new Ledger(ctx.home.verificationsDir, verificationSchema).read().entries,
   );
+  const inSample = { predictions: all.length - predictions.length, outcomes: [] as Outcome[] };
+  for (const prediction of all) {
+    const verification = verifications.get(prediction.id);
+    if (prediction.in_sample === true && verification?.status === 'verified')
+      inSample.outcomes.push({ prediction, verification: verification as Outcome['verification'] });
+  }
   const outcomes: Outcome[] = [];
   let unresolvable = 0;
   for (const prediction of predictions) {
@@ -154,7 +181,7 @@ export function loadOutcomes(
   }
   const key = (o: Outcome) => `${o.prediction.as_of}|${o.prediction.symbol}|${o.prediction.id}`;
   outcomes.sort((a, b) => (key(a) < key(b) ? -1 : 1));
-  return { predictions, outcomes, unresolvable };
+  return { predictions, outcomes, unresolvable, inSample };
 }
 
 /** Yesterday's log return at each prediction's as_of (the momentum baseline), from the stored bars. */

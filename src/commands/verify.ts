@@ -1,25 +1,33 @@
 import { isIsoDate } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
-import { ExitCode, UsageError, type ExitCodeValue } from '../errors.ts';
+import { DataError, ExitCode, UsageError, type ExitCodeValue } from '../errors.ts';
+import { requireSymbol } from '../exchanges.ts';
 import { Ledger } from '../ledger/ledger.ts';
-import { indexPredictions, indexVerifications } from '../ledger/ledger-index.ts';
+import {
+  indexPredictions,
+  indexVerifications,
+  indexedVerificationIds,
+} from '../ledger/ledger-index.ts';
 import {
   predictionSchema,
   verificationSchema,
   type Prediction,
   type Verification,
 } from '../ledger/records.ts';
+import { latestVerifications, movesWeights, uniquePredictions } from '../ledger/views.ts';
 import { adjustBars } from '../store/adjust.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import type { AdjustedSeries } from '../store/types.ts';
-import { scorePrediction } from '../verification/score.ts';
+import { scorePrediction, type Scored } from '../verification/score.ts';
 import { loadWeightState, rebuildWeights, saveWeightChanges } from '../weights/replay.ts';
 import type { WeightChange } from '../weights/update.ts';
 import { fetchIntoStore } from './data-fetch.ts';
-import { openStore, withWriteLock } from './session.ts';
+import { assertHomeExists, noStoreError, openStore, withWriteLock } from './session.ts';
 
-/** Days past the target date after which a prediction with no data is unresolvable. */
+/** Days past the target date after which missing bars are an error, not "not due yet". */
 export const UNRESOLVABLE_AFTER_DAYS = 14;
+/** The longest --since Nd that means anything: a century. */
+const MAX_SINCE_DAYS = 36_500;
 
 export interface VerifyOptions {
   /** '7d' (days before now) or a date: predictions whose target date is on or after it. */
@@ -29,6 +37,10 @@ export interface VerifyOptions {
   fetch: boolean;
   /** False records verifications but leaves every weight at its value (backtest --no-adapt). */
   adapt?: boolean;
+  /** Symbols known to be delisted: their predictions with no data past the grace are unresolvable. */
+  delisted?: string[];
+  /** Re-score predictions recorded unresolvable whose bars are there now (appends superseding records). */
+  rescore?: boolean;
   fetchImpl?: typeof fetch;
 }
 
@@ -36,10 +48,22 @@ export interface VerifiedPrediction extends Prediction {
   verification: Verification;
 }
 
+/** A symbol whose due predictions could not be scored: its bars are missing. */
+export interface VerifyFailure {
+  symbol: string;
+  predictions: number;
+  reason: string;
+}
+
 export interface VerifyResult {
   verified: VerifiedPrediction[];
   pending: number;
   already_verified: number;
+  /** Of `verified`, how many re-score an earlier unresolvable record (--rescore). */
+  rescored: number;
+  /** Unresolvable predictions whose bars are there now: `--rescore` would score them. */
+  rescorable: number;
+  failures: VerifyFailure[];
   weight_changes: WeightChange[];
   dry_run: boolean;
   exit_code: ExitCodeValue;
@@ -48,29 +72,36 @@ export interface VerifyResult {
 /** Resolve `7d` / `30d` / a date to the first date included. */
 export function resolveSince(since: string | undefined, now: Date): string | undefined {
   if (since === undefined) return undefined;
-  const days = /^(\d+)d$/.exec(since);
-  if (days) {
+  const days = /^(\d{1,9})d$/.exec(since);
+  if (days && Number(days[1]) <= MAX_SINCE_DAYS) {
     const start = new Date(now.getTime() - Number(days[1]) * 86_400_000);
     return start.toISOString().slice(0, 10);
   }
   if (isIsoDate(since)) return since;
-  throw new UsageError(`--since expects Nd (e.g. 7d) or YYYY-MM-DD, got "${since}"`);
+  throw new UsageError(
+    `--since expects Nd (N days back, 0 to ${MAX_SINCE_DAYS}, e.g. 7d) or a date YYYY-MM-DD, got "${since.slice(0, 40)}"`,
+  );
 }
 
 /**
  * `mlx verify`: score every due prediction exactly once (the verification
- * ledger is checked before appending), then move the per-stock weights.
+ * ledger and its index are checked before appending), then move the
+ * per-stock weights. Missing bars are an error naming the symbol, never a
+ * record: `unresolvable` needs positive evidence (see scorePrediction).
  */
 export async function verify(ctx: Context, options: VerifyOptions): Promise<VerifyResult> {
   const since = resolveSince(options.since, ctx.now());
   if (options.until !== undefined && !isIsoDate(options.until))
     throw new UsageError(`--until expects YYYY-MM-DD, got "${options.until}"`);
+  const delisted = (options.delisted ?? []).map((s) => requireSymbol(s, '--delisted symbol'));
+  assertHomeExists(ctx);
   const run = async () => {
-    const store = openStore(ctx, 'write');
+    // Opened only if it exists: verify never creates a store (an empty one would prove nothing).
+    const store = openStore(ctx, 'read');
     try {
-      return await verifyLocked(ctx, store, { ...options, since });
+      return await verifyLocked(ctx, store, { ...options, since, delisted });
     } finally {
-      store.close();
+      store?.close();
     }
   };
   return options.dryRun ? run() : withWriteLock(ctx, 'verify', run);
@@ -78,27 +109,45 @@ export async function verify(ctx: Context, options: VerifyOptions): Promise<Veri
 
 async function verifyLocked(
   ctx: Context,
-  store: PriceStore,
+  store: PriceStore | null,
   options: VerifyOptions,
 ): Promise<VerifyResult> {
   const predictionLedger = new Ledger(ctx.home.predictionsDir, predictionSchema);
   const verificationLedger = new Ledger(ctx.home.verificationsDir, verificationSchema);
-  const predictions = predictionLedger.read();
+  const predictionsRead = predictionLedger.read();
   const verifications = verificationLedger.read();
-  for (const problem of [...predictions.problems, ...verifications.problems]) {
+  for (const problem of [...predictionsRead.problems, ...verifications.problems]) {
     ctx.log.warn(
       `${problem.file}:${problem.line}: ${problem.kind} line skipped (${problem.detail}); run mlx doctor --repair`,
     );
   }
+  const predictions = uniquePredictions(predictionsRead.entries);
+  if (predictions.duplicates.length > 0) {
+    ctx.log.warn(
+      `${predictions.duplicates.length} duplicated prediction line(s) counted once (${predictions.duplicates[0].file}:${predictions.duplicates[0].line}…); mlx doctor --repair moves them aside`,
+    );
+  }
   // The ledgers are the truth: catch the index up, and if a crash left verifications
   // the weights never saw, replay them all.
-  if (!options.dryRun) indexPredictions(store.db, predictions.entries);
   const adapt = options.adapt !== false;
-  if (!options.dryRun && indexVerifications(store.db, verifications.entries) > 0 && adapt) {
-    rebuildWeights(store.db, ctx.config);
+  if (store && !options.dryRun) {
+    indexPredictions(store.db, predictions.entries);
+    if (indexVerifications(store.db, verifications.entries) > 0 && adapt)
+      rebuildWeights(store.db, ctx.config);
   }
 
-  const done = new Set(verifications.entries.map((e) => e.record.prediction_id));
+  const latest = latestVerifications(verifications.entries);
+  // The index remembers what was verified even when the ledger line was damaged later:
+  // scoring such a prediction again would apply its weight steps twice.
+  const remembered = store
+    ? [...indexedVerificationIds(store.db)].filter((id) => !latest.has(id))
+    : [];
+  if (remembered.length > 0) {
+    ctx.log.warn(
+      `${remembered.length} verification(s) recorded in the index are missing from the ledger (a damaged line?): not scored again; mlx doctor --repair restores them`,
+    );
+  }
+  const done = new Set([...latest.keys(), ...remembered]);
   const candidates = predictions.entries
     .map((e) => e.record)
     .filter(
@@ -107,9 +156,23 @@ async function verifyLocked(
         (!options.until || p.target_date <= options.until),
     );
   const open = candidates.filter((p) => !done.has(p.id));
+  const closedUnresolvable = candidates.filter((p) => latest.get(p.id)?.status === 'unresolvable');
+  const toScore = [...open, ...closedUnresolvable];
+  if (toScore.length > 0 && !store) {
+    const symbols = [...new Set(open.map((p) => p.symbol))].sort();
+    const error = noStoreError(ctx);
+    if (open.length === 0) {
+      ctx.log.warn(`${error.message}: unresolvable predictions cannot be re-checked`);
+    } else {
+      throw new DataError(
+        `${error.message}: cannot verify ${open.length} prediction(s) of ${listSymbols(symbols)}`,
+        error.hint,
+      );
+    }
+  }
 
-  if (options.fetch && open.length > 0) {
-    const symbols = [...new Set(open.map((p) => p.symbol))].filter(
+  if (store && options.fetch && toScore.length > 0) {
+    const symbols = [...new Set(toScore.map((p) => p.symbol))].filter(
       (s) => store.symbolInfo(s) && !store.symbolInfo(s)?.synthetic,
     );
     if (symbols.length > 0) {
@@ -125,51 +188,52 @@ async function verifyLocked(
   const now = ctx.now();
   const verifiedAt = now.toISOString();
   const today = verifiedAt.slice(0, 10);
-  // Each symbol's bars from its earliest open prediction to "now" (bars after now do not
-  // exist as far as scoring goes: a replay pins the clock). Ratios between two bars do
-  // not depend on where the history starts, so the window changes no score.
-  const firstAsOf = new Map<string, string>();
-  for (const p of open)
-    if (!firstAsOf.has(p.symbol) || p.as_of < (firstAsOf.get(p.symbol) as string))
-      firstAsOf.set(p.symbol, p.as_of);
-  const seriesCache = new Map<string, { series: AdjustedSeries; index: Map<string, number> }>();
-  const seriesOf = (symbol: string) => {
-    let cached = seriesCache.get(symbol);
-    if (!cached) {
-      const series = adjustBars(
-        symbol,
-        store.bars(symbol, { from: firstAsOf.get(symbol), until: today }),
-      );
-      cached = { series, index: new Map(series.dates.map((d, i) => [d, i])) };
-      seriesCache.set(symbol, cached);
-    }
-    return cached;
-  };
+  const score = store ? scorer(store, toScore, verifiedAt, today, options.delisted ?? []) : null;
   const due: VerifiedPrediction[] = [];
+  const failures = new Map<string, VerifyFailure>();
   let pending = 0;
+  for (const prediction of open) {
+    const scored = score?.(prediction) ?? { status: 'pending' };
+    if (scored.status === 'pending') pending++;
+    else if (scored.status === 'missing') {
+      const failure = failures.get(prediction.symbol);
+      if (failure) failure.predictions++;
+      else
+        failures.set(prediction.symbol, {
+          symbol: prediction.symbol,
+          predictions: 1,
+          reason: scored.reason,
+        });
+    } else due.push({ ...prediction, verification: scored.verification });
+  }
+  let rescored = 0;
+  let rescorable = 0;
+  for (const prediction of closedUnresolvable) {
+    const scored = score?.(prediction);
+    if (scored?.status !== 'due' || scored.verification.status !== 'verified') continue;
+    if (!options.rescore) {
+      rescorable++;
+      continue;
+    }
+    const earlier = latest.get(prediction.id) as Verification;
+    due.push({
+      ...prediction,
+      verification: { ...scored.verification, supersedes: earlier.verified_at },
+    });
+    rescored++;
+  }
   // Verification order: as_of, then symbol, then id — the same inputs always update weights in the same order.
   const orderKey = (p: Prediction) => `${p.as_of}|${p.symbol}|${p.id}`;
-  const ordered = [...open].sort((a, b) => (orderKey(a) < orderKey(b) ? -1 : 1));
-  for (const prediction of ordered) {
-    const { series, index } = seriesOf(prediction.symbol);
-    const scored = scorePrediction(
-      prediction,
-      series,
-      verifiedAt,
-      { today, graceDays: UNRESOLVABLE_AFTER_DAYS },
-      index,
-    );
-    if (scored.status === 'pending') pending++;
-    else due.push({ ...prediction, verification: scored.verification });
-  }
+  due.sort((a, b) => (orderKey(a) < orderKey(b) ? -1 : 1));
 
   let changes: WeightChange[] = [];
-  if (!options.dryRun && due.length > 0) {
+  if (store && !options.dryRun && due.length > 0) {
     // Weights are computed before the new verifications are indexed (so their hits count
     // once); the index and the weights are then saved in one transaction, after the
     // ledger append: a crash in between is caught up by the replay above on the next run.
     const state = loadWeightState(store.db, ctx.config);
-    if (adapt) changes = due.flatMap((d) => state.apply(d, d.verification));
+    if (adapt)
+      changes = due.filter((d) => movesWeights(d)).flatMap((d) => state.apply(d, d.verification));
     verificationLedger.append(
       due.map((d) => d.verification),
       () => today.slice(0, 7),
@@ -183,9 +247,61 @@ async function verifyLocked(
   return {
     verified: due,
     pending,
-    already_verified: candidates.length - open.length,
+    already_verified: candidates.length - open.length - rescored,
+    rescored,
+    rescorable,
+    failures: [...failures.values()],
     weight_changes: changes,
     dry_run: options.dryRun,
-    exit_code: ExitCode.ok,
+    exit_code:
+      failures.size === 0 ? ExitCode.ok : due.length > 0 ? ExitCode.partial : ExitCode.failure,
   };
+}
+
+/**
+ * Scores predictions against each symbol's bars from its earliest prediction
+ * to "now" (bars after now do not exist as far as scoring goes: a replay pins
+ * the clock). Ratios between two bars do not depend on where the history
+ * starts, so the window changes no score.
+ */
+function scorer(
+  store: PriceStore,
+  predictions: readonly Prediction[],
+  verifiedAt: string,
+  today: string,
+  delisted: readonly string[],
+): (prediction: Prediction) => Scored {
+  const firstAsOf = new Map<string, string>();
+  for (const p of predictions)
+    if (!firstAsOf.has(p.symbol) || p.as_of < (firstAsOf.get(p.symbol) as string))
+      firstAsOf.set(p.symbol, p.as_of);
+  const cache = new Map<string, { series: AdjustedSeries; index: Map<string, number> }>();
+  return (prediction) => {
+    let cached = cache.get(prediction.symbol);
+    if (!cached) {
+      const series = adjustBars(
+        prediction.symbol,
+        store.bars(prediction.symbol, { from: firstAsOf.get(prediction.symbol), until: today }),
+      );
+      cached = { series, index: new Map(series.dates.map((d, i) => [d, i])) };
+      cache.set(prediction.symbol, cached);
+    }
+    return scorePrediction(
+      prediction,
+      cached.series,
+      verifiedAt,
+      {
+        today,
+        graceDays: UNRESOLVABLE_AFTER_DAYS,
+        delisted: delisted.includes(prediction.symbol),
+      },
+      cached.index,
+    );
+  };
+}
+
+function listSymbols(symbols: readonly string[]): string {
+  return symbols.length > 10
+    ? `${symbols.slice(0, 10).join(', ')} and ${symbols.length - 10} more`
+    : symbols.join(', ');
 }

@@ -40,9 +40,15 @@ export function indexVerifications(
   db: Database.Database,
   entries: readonly LedgerEntry<Verification>[],
 ): number {
+  // One row per prediction: its latest verification in ledger order (a re-score supersedes).
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO verification_index (prediction_id, symbol, verified_at, status, file, line, record)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO verification_index (prediction_id, symbol, verified_at, status, file, line, record)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT(prediction_id) DO UPDATE SET
+       symbol = excluded.symbol, verified_at = excluded.verified_at, status = excluded.status,
+       file = excluded.file, line = excluded.line, record = excluded.record
+     WHERE excluded.file > verification_index.file
+        OR (excluded.file = verification_index.file AND excluded.line > verification_index.line)`,
   );
   let added = 0;
   db.transaction(() => {
@@ -63,6 +69,24 @@ export function indexVerifications(
 
 export function indexedPredictionIds(db: Database.Database): Set<string> {
   return new Set(db.prepare('SELECT id FROM prediction_index').pluck().all() as string[]);
+}
+
+/** Predictions the index says were verified: it remembers a verification whose line was later damaged. */
+export function indexedVerificationIds(db: Database.Database): Set<string> {
+  return new Set(
+    db.prepare('SELECT prediction_id FROM verification_index').pluck().all() as string[],
+  );
+}
+
+/** The records the index holds, as committed (doctor --repair restores lost ones from here). */
+export function indexedRecords(
+  db: Database.Database,
+  table: 'prediction_index' | 'verification_index',
+): { file: string; record: string }[] {
+  return db.prepare(`SELECT file, record FROM ${table} ORDER BY file, line`).all() as {
+    file: string;
+    record: string;
+  }[];
 }
 
 export function clearLedgerIndex(db: Database.Database): void {

@@ -37,6 +37,10 @@ export const predictionSchema = z
     }),
     model: z.object({ name: z.string(), version: z.string(), feature_set: z.string() }),
     price_basis: z.object({ close: z.number().positive(), adj_factor: z.number().positive() }),
+    in_sample: z.boolean().optional().meta({
+      description:
+        "true when the target session is inside the model's training data (predict --allow-in-sample); report keeps these apart",
+    }),
   })
   .meta({ title: 'mlx prediction record', description: 'One line of predictions/YYYY-MM.jsonl' });
 
@@ -58,6 +62,10 @@ export const verificationSchema = z
     error_pct: z.number().optional(),
     direction_hit: z.boolean().optional(),
     within_interval: z.boolean().optional(),
+    supersedes: z.string().optional().meta({
+      description:
+        'verified_at of the earlier verification of this prediction that this one replaces (verify --rescore); readers take the latest',
+    }),
   })
   .meta({
     title: 'mlx verification record',

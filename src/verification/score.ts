@@ -3,19 +3,38 @@ import type { AdjustedSeries } from '../store/types.ts';
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export type Scored = { status: 'due'; verification: Verification } | { status: 'pending' };
+export type Scored =
+  | { status: 'due'; verification: Verification }
+  | { status: 'pending' }
+  /** Long past its target, and the store lacks the bars to say anything: an error, never a record. */
+  | { status: 'missing'; reason: string };
+
+export interface GiveUp {
+  /** Today, YYYY-MM-DD. */
+  today: string;
+  /** Days past the target date after which missing bars are an error rather than "not yet". */
+  graceDays: number;
+  /** The symbol is known to be delisted: missing bars after the grace make it unresolvable. */
+  delisted?: boolean;
+}
 
 /**
  * Score one prediction against the bars as adjusted now (pure). The realised
  * change is the adjusted close of the h-th bar after as_of over the adjusted
  * close at as_of, so a split or dividend in between is not a miss. Prices are
  * reported in the as_of price basis (current_price × (1 + change)).
+ *
+ * `unresolvable` needs positive evidence: the series continues past the
+ * target without the as_of bar, or the symbol is known to be delisted. Bars
+ * that are simply absent (no store, a symbol removed, data not refreshed) are
+ * `missing` once the grace has passed: the caller reports an error and writes
+ * nothing, so restoring the data lets the prediction be scored.
  */
 export function scorePrediction(
   prediction: Prediction,
   series: AdjustedSeries,
   verifiedAt: string,
-  giveUpAfter: { today: string; graceDays: number },
+  giveUpAfter: GiveUp,
   dateIndex?: ReadonlyMap<string, number>,
 ): Scored {
   const base = dateIndex
@@ -49,14 +68,40 @@ export function scorePrediction(
       },
     };
   }
-  // Not enough bars yet: wait, unless the target is long past (delisted, or the data stopped).
+  const last = series.dates.at(-1);
+  if (base < 0 && last !== undefined && last > prediction.target_date) {
+    return {
+      status: 'due',
+      verification: {
+        ...header,
+        status: 'unresolvable',
+        reason: `no bar on ${prediction.as_of} in the data any more, though the series continues to ${last} (revised or removed)`,
+      },
+    };
+  }
+  // Not enough bars yet: wait, until the target is long past.
   if (giveUpAfter.today <= addDays(prediction.target_date, giveUpAfter.graceDays))
     return { status: 'pending' };
-  const reason =
-    base < 0
-      ? `no bar on ${prediction.as_of} in the data any more (revised or removed)`
-      : `no data ${prediction.horizon_days} sessions after ${prediction.as_of} (last bar ${series.dates.at(-1)}; delisted or no longer updated?)`;
-  return { status: 'due', verification: { ...header, status: 'unresolvable', reason } };
+  const stored =
+    last === undefined
+      ? 'no bars in the store'
+      : base < 0
+        ? `no bar on ${prediction.as_of}, the last bar is on ${last}`
+        : `only ${series.dates.length - 1 - base} bar(s) after ${prediction.as_of}, the last on ${last}`;
+  if (giveUpAfter.delisted) {
+    return {
+      status: 'due',
+      verification: {
+        ...header,
+        status: 'unresolvable',
+        reason: `delisted: ${stored}, ${prediction.horizon_days} needed`,
+      },
+    };
+  }
+  return {
+    status: 'missing',
+    reason: `${stored}; ${prediction.horizon_days} needed (target ${prediction.target_date})`,
+  };
 }
 
 function addDays(date: string, days: number): string {

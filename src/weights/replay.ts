@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Config } from '../config.ts';
 import type { Prediction, Verification } from '../ledger/records.ts';
+import { movesWeights } from '../ledger/views.ts';
 import { WeightState, type WeightChange } from './update.ts';
 
 /** The current weights and each symbol's recent hits, loaded to continue updating. */
@@ -9,9 +10,13 @@ export function loadWeightState(db: Database.Database, config: Config): WeightSt
     .prepare('SELECT symbol, signal, weight FROM signal_weights ORDER BY symbol, signal')
     .all() as { symbol: string; signal: string; weight: number }[];
   const state = new WeightState(config.adaptation, rows);
+  // In-sample predictions never move weights (see movesWeights), so they are not in the history either.
   const recent = db
     .prepare(
-      `SELECT symbol, record FROM verification_index WHERE status = 'verified' ORDER BY file, line`,
+      `SELECT v.symbol AS symbol, v.record AS record
+       FROM verification_index v JOIN prediction_index p ON p.id = v.prediction_id
+       WHERE v.status = 'verified' AND json_extract(p.record, '$.in_sample') IS NOT 1
+       ORDER BY v.file, v.line`,
     )
     .all() as { symbol: string; record: string }[];
   const hits = new Map<string, boolean[]>();
@@ -64,12 +69,9 @@ export function rebuildWeights(db: Database.Database, config: Config): number {
   const state = new WeightState(config.adaptation);
   const changes: WeightChange[] = [];
   for (const row of rows) {
-    changes.push(
-      ...state.apply(
-        JSON.parse(row.prediction) as Prediction,
-        JSON.parse(row.verification) as Verification,
-      ),
-    );
+    const prediction = JSON.parse(row.prediction) as Prediction;
+    if (!movesWeights(prediction)) continue;
+    changes.push(...state.apply(prediction, JSON.parse(row.verification) as Verification));
   }
   saveWeightChanges(db, state, changes, rows.at(-1)?.verified_at ?? new Date(0).toISOString());
   return changes.length;

@@ -72,18 +72,68 @@ describe('scorePrediction', () => {
     assert.ok(Math.abs((v.error_pct as number) - (2 - 3.2)) < 1e-9);
   });
 
-  it('waits while the horizon has not elapsed, and gives up long after the target', () => {
+  it('waits while the horizon has not elapsed; missing bars long after the target are an error, not a record', () => {
     const series = adjustBars('AAPL', [bar('2020-08-27', 500), bar('2020-08-28', 505)]);
     assert.equal(
       scorePrediction(prediction(), series, 't', { today: '2020-09-02', graceDays: 14 }).status,
       'pending',
     );
     const late = scorePrediction(prediction(), series, 't', { today: '2020-10-01', graceDays: 14 });
-    assert.ok(
-      late.status === 'due' &&
-        late.verification.status === 'unresolvable' &&
-        /no data 2 sessions after/.test(late.verification.reason ?? ''),
+    assert.equal(late.status, 'missing');
+    assert.match(
+      late.status === 'missing' ? late.reason : '',
+      /only 1 bar\(s\) after 2020-08-27, the last on 2020-08-28; 2 needed/,
     );
+  });
+
+  it('an empty series (store or symbol removed) is missing data, never unresolvable', () => {
+    const empty = adjustBars('AAPL', []);
+    const scored = scorePrediction(prediction(), empty, 't', {
+      today: '2021-06-01',
+      graceDays: 14,
+    });
+    assert.deepEqual(scored, {
+      status: 'missing',
+      reason: 'no bars in the store; 2 needed (target 2020-08-31)',
+    });
+  });
+
+  it('unresolvable needs evidence: the series continues past the target without the as_of bar', () => {
+    const series = adjustBars('AAPL', [
+      bar('2020-08-26', 498),
+      bar('2020-08-28', 505),
+      bar('2020-08-31', 510),
+      bar('2020-09-01', 512),
+    ]);
+    // Evidence is there at once; no grace is needed.
+    const scored = scorePrediction(prediction(), series, 't', {
+      today: '2020-09-02',
+      graceDays: 14,
+    });
+    assert.ok(scored.status === 'due', scored.status);
+    assert.equal(scored.verification.status, 'unresolvable');
+    assert.match(
+      scored.verification.reason ?? '',
+      /no bar on 2020-08-27 .*continues to 2020-09-01/,
+    );
+    // A series that stops before the target proves nothing: missing, after the grace.
+    const stopped = adjustBars('AAPL', [bar('2020-08-26', 498), bar('2020-08-28', 505)]);
+    assert.equal(
+      scorePrediction(prediction(), stopped, 't', { today: '2020-10-01', graceDays: 14 }).status,
+      'missing',
+    );
+  });
+
+  it('a known delisting makes missing bars unresolvable, after the grace only', () => {
+    const series = adjustBars('AAPL', [bar('2020-08-27', 500)]);
+    const giveUp = { graceDays: 14, delisted: true };
+    assert.equal(
+      scorePrediction(prediction(), series, 't', { ...giveUp, today: '2020-09-10' }).status,
+      'pending',
+    );
+    const late = scorePrediction(prediction(), series, 't', { ...giveUp, today: '2020-10-01' });
+    assert.ok(late.status === 'due' && late.verification.status === 'unresolvable');
+    assert.match(late.verification.reason ?? '', /^delisted: /);
   });
 });
 

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { buildReport, type Report } from '../../commands/report.ts';
-import { ExitCode, UsageError } from '../../errors.ts';
-import { normaliseSymbol } from '../../exchanges.ts';
+import { ExitCode } from '../../errors.ts';
+import { requireSymbol } from '../../exchanges.ts';
 import type { GroupFigures } from '../../report/accuracy.ts';
 import { renderHtml } from '../../report/html.ts';
 import { sparkline } from '../../report/svg.ts';
@@ -42,8 +42,8 @@ Examples:
           inv,
           options: { since: string; until?: string; all: boolean; symbol?: string; html?: string },
         ) => {
-          const symbol = options.symbol === undefined ? undefined : normaliseSymbol(options.symbol);
-          if (symbol === null) throw new UsageError(`invalid symbol "${options.symbol}"`);
+          const symbol =
+            options.symbol === undefined ? undefined : requireSymbol(options.symbol, '--symbol');
           const report = await buildReport(inv.ctx, {
             since: options.all ? undefined : options.since,
             until: options.until,
@@ -96,6 +96,10 @@ function renderReport(report: Report, tty: boolean): string {
       (o
         ? `: hit rate ${formatPct(o.hit_rate)} (${formatPct(o.hit_rate_ci?.low)}–${formatPct(o.hit_rate_ci?.high)}), coverage ${formatPct(o.coverage)}`
         : ''),
+    report.in_sample.predictions
+      ? `${report.in_sample.predictions} in-sample prediction(s) (recorded with --allow-in-sample; not in any figure here): ` +
+        `${report.in_sample.verified} verified${report.in_sample.overall ? `, hit rate ${formatPct(report.in_sample.overall.hit_rate)} — not evidence of skill` : ''}`
+      : '',
     report.rolling_hit_rate.length
       ? `rolling hit rate ${sparkline(report.rolling_hit_rate.map((r) => r.hit_rate))}`
       : '',

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { verify, type VerifiedPrediction } from '../../commands/verify.ts';
+import { UNRESOLVABLE_AFTER_DAYS, verify, type VerifiedPrediction } from '../../commands/verify.ts';
 import type { WeightChange } from '../../weights/update.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, formatPct, renderTable } from '../table.ts';
@@ -17,33 +17,74 @@ export function registerVerifyCommand(program: Command): void {
     .option('--until <date>', 'and on or before this date')
     .option('--dry-run', 'score and print, write nothing', false)
     .option('--no-fetch', 'do not refresh data from Yahoo first')
+    .option(
+      '--delisted <symbols...>',
+      'symbols known to be delisted: their predictions with no data 14 days past the target are recorded unresolvable',
+    )
+    .option(
+      '--rescore',
+      'score again predictions recorded unresolvable whose bars are there now (appends records that supersede them)',
+      false,
+    )
     .addHelpText(
       'after',
       `
 A prediction is due when its symbol has h bars after as_of. The realised change uses bars adjusted
 as of now, so a split or dividend in between is not scored as a miss; prices are shown in the
-as_of price basis. A prediction with no data ${'14'} days past its target is recorded as unresolvable.
-Each prediction gets exactly one verification, whatever reruns or crashes happen.
-With --json, stdout is the array of verified predictions, each with its "verification".
+as_of price basis. Each prediction gets exactly one verification, whatever reruns or crashes happen.
+
+Unresolvable needs evidence: the series goes on past the target without the as_of bar, or the
+symbol is delisted (--delisted). Missing bars ${UNRESOLVABLE_AFTER_DAYS} days past a target (no store, a symbol removed,
+data not refreshed) are an error naming the symbol, and nothing is recorded for it: exit 1, or 3
+when other predictions were verified. --rescore re-scores predictions recorded unresolvable once
+their bars are there: a new record with "supersedes" is appended; readers take the latest.
+With --json, stdout is the array of verified predictions, each with its "verification";
+symbols that failed are named on stderr.
 
 Examples:
   mlx verify --since 7d                        weekly, from cron
-  mlx verify --since 2019-12-01 --no-fetch --json | jq '[.[] | .verification.direction_hit] | map(select(.)) | length'`,
+  mlx verify --since 2019-12-01 --no-fetch --json | jq '[.[] | .verification.direction_hit] | map(select(.)) | length'
+  mlx verify --rescore --no-fetch              after restoring data that was missing`,
     )
     .action(
       action(
         async (
           inv,
-          options: { since?: string; until?: string; dryRun: boolean; fetch: boolean },
+          options: {
+            since?: string;
+            until?: string;
+            dryRun: boolean;
+            fetch: boolean;
+            delisted?: string[];
+            rescore: boolean;
+          },
         ) => {
           const result = await verify(inv.ctx, options);
           inv.emit(result.verified, () =>
             verifyTable(result.verified, result.weight_changes, inv.terminal.stdoutIsTTY),
           );
+          for (const failure of result.failures) {
+            inv.ctx.log.error(
+              `${failure.symbol}: ${failure.predictions} prediction(s) not verified: ${failure.reason}`,
+            );
+          }
+          if (result.failures.length > 0) {
+            inv.ctx.log.info(
+              '  refresh or restore the data (mlx data fetch SYMBOL, or mlx data import FILE), then rerun; ' +
+                'if a symbol is delisted: mlx verify --delisted SYMBOL',
+            );
+          }
           inv.ctx.log.info(
-            `${result.verified.length} prediction(s) ${result.dry_run ? 'would be ' : ''}verified, ${result.pending} not due yet, ` +
-              `${result.already_verified} already verified; ${result.weight_changes.length} weight change(s)`,
+            `${result.verified.length} prediction(s) ${result.dry_run ? 'would be ' : ''}verified` +
+              (result.rescored ? ` (${result.rescored} re-scored)` : '') +
+              `, ${result.pending} not due yet, ${result.already_verified} already verified; ` +
+              `${result.weight_changes.length} weight change(s)`,
           );
+          if (result.rescorable > 0) {
+            inv.ctx.log.info(
+              `${result.rescorable} prediction(s) recorded unresolvable have their bars now: mlx verify --rescore scores them`,
+            );
+          }
           return result.exit_code;
         },
       ),
