@@ -1,29 +1,39 @@
 import fs from 'node:fs';
 import type { Context } from '../context.ts';
 import { ExitCode, errorMessage, type ExitCodeValue } from '../errors.ts';
-import { featureSetIdentity } from '../features/index.ts';
+import type { Check } from '../doctor/check.ts';
+import {
+  examineLedgers,
+  ledgerChecks,
+  needsRepair,
+  repairLedgers,
+  type LedgerRepair,
+} from '../doctor/ledgers.ts';
+import { lockCheck } from '../doctor/lock.ts';
+import { modelChecks } from '../doctor/models.ts';
 import { Ledger, type LedgerProblem } from '../ledger/ledger.ts';
 import { clearLedgerIndex, indexPredictions, indexVerifications } from '../ledger/ledger-index.ts';
 import { predictionSchema, verificationSchema } from '../ledger/records.ts';
-import { quarantineLines, type RepairResult } from '../ledger/repair.ts';
+import type { RepairResult } from '../ledger/repair.ts';
+import { uniquePredictions } from '../ledger/views.ts';
+import { inspectLock } from '../lock.ts';
 import { initTensorflow } from '../models/tf-backend.ts';
 import { xgboostStatus } from '../models/xgboost/index.ts';
-import { ModelRegistry } from '../registry/registry.ts';
 import { PriceStore } from '../store/price-store.ts';
 import { rebuildWeights } from '../weights/replay.ts';
 import { withWriteLock } from './session.ts';
 
-export interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-  hint?: string;
-}
+export type { Check } from '../doctor/check.ts';
 
 export interface DoctorResult {
   checks: Check[];
   ledger_problems: (LedgerProblem & { ledger: string })[];
+  /** Ledger files whose bad or duplicate lines --repair moved into quarantine. */
   repaired: RepairResult[];
+  /** Committed records --repair (or --reindex) appended back from the index. */
+  restored: LedgerRepair['restored'];
+  /** --repair removed a lock left by a dead process or one nobody could read. */
+  lock_cleared: boolean;
   reindexed: { predictions: number; verifications: number; weight_changes: number } | null;
   exit_code: ExitCodeValue;
 }
@@ -33,99 +43,76 @@ export interface DoctorOptions {
   reindex: boolean;
 }
 
-/** `mlx doctor`: libxgboost, the tfjs backend, store integrity, ledger integrity, models. */
-export async function doctor(ctx: Context, options: DoctorOptions): Promise<DoctorResult> {
-  const run = async (): Promise<DoctorResult> => {
-    const checks: Check[] = [];
-    const xgb = xgboostStatus();
-    checks.push(
-      xgb.available
-        ? { name: 'libxgboost', ok: true, detail: `${xgb.version} at ${xgb.path}` }
-        : {
-            name: 'libxgboost',
-            ok: false,
-            detail: xgb.reason,
-            hint: 'apt-get install libxgboost-dev (Debian/Ubuntu), brew install xgboost (macOS), or set MLX_XGBOOST_LIB',
-          },
-    );
-    try {
-      const tf = await initTensorflow();
-      checks.push({
-        name: 'tensorflow.js',
-        ok: true,
-        detail: `${tf.version} on the ${tf.backend} backend`,
-      });
-    } catch (err) {
-      checks.push({
-        name: 'tensorflow.js',
-        ok: false,
-        detail: errorMessage(err),
-        hint: 'reinstall with npm ci',
-      });
-    }
+/** doctor --repair clears an unreadable lock this old: no writer takes seconds to write its pid. */
+const REPAIR_UNREADABLE_LOCK_MS = 2_000;
 
+/**
+ * `mlx doctor`: libxgboost, the tfjs backend, the lock, store integrity,
+ * ledger integrity (bad lines, duplicates, records lost from a ledger), and
+ * every promoted model loaded as predict loads it. Read-only unless --repair
+ * or --reindex; every failing check says what --repair would do.
+ */
+export async function doctor(ctx: Context, options: DoctorOptions): Promise<DoctorResult> {
+  const lockBefore = inspectLock(ctx.home.lock);
+  const run = async (): Promise<DoctorResult> => {
+    const checks: Check[] = [...(await environmentChecks())];
     const result: DoctorResult = {
       checks,
       ledger_problems: [],
       repaired: [],
+      restored: [],
+      lock_cleared: false,
       reindexed: null,
       exit_code: ExitCode.ok,
     };
-    let store: PriceStore | null = null;
-    if (fs.existsSync(ctx.home.db)) {
-      try {
-        store = PriceStore.open(ctx.home.db);
-        const integrity = store.integrityCheck();
-        checks.push({
-          name: 'price store',
-          ok: integrity === 'ok',
-          detail: `${ctx.home.db}: schema ${store.schemaVersion()}, ${store.barCount().toLocaleString('en')} bars, integrity ${integrity}`,
-        });
-      } catch (err) {
-        checks.push({ name: 'price store', ok: false, detail: errorMessage(err) });
-      }
-    } else {
-      checks.push({ name: 'price store', ok: true, detail: `none yet at ${ctx.home.db}` });
-    }
+    const lock = lockCheck(ctx.home.lock, lockBefore);
+    // Taking the lock for --repair took over (removed) a dead or unreadable one.
+    if (options.repair && !lock.ok) {
+      result.lock_cleared = true;
+      checks.push({ ...lock, ok: true, detail: `${lock.detail}; removed`, hint: undefined });
+    } else checks.push(lock);
 
+    let store: PriceStore | null = null;
     try {
-      const ledgers = [
-        { name: 'predictions', ledger: new Ledger(ctx.home.predictionsDir, predictionSchema) },
-        {
-          name: 'verifications',
-          ledger: new Ledger(ctx.home.verificationsDir, verificationSchema),
-        },
-      ] as const;
-      for (const { name, ledger } of ledgers) {
-        const read = ledger.read();
-        const problems = read.problems.map((p) => ({ ...p, ledger: name }));
-        result.ledger_problems.push(...problems);
-        checks.push({
-          name: `${name} ledger`,
-          ok: problems.length === 0 || options.repair,
-          detail:
-            `${read.entries.length} records in ${ledger.files().length} file(s)` +
-            (problems.length
-              ? `, ${problems.length} bad line(s) (${problems.map((p) => `${p.file}:${p.line} ${p.kind}`).join('; ')})`
-              : ''),
-          hint:
-            problems.length && !options.repair
-              ? 'mlx doctor --repair moves them aside into predictions/quarantine/, never deleting them'
-              : undefined,
-        });
-        if (options.repair) {
-          for (const file of [...new Set(read.problems.map((p) => p.file))]) {
-            result.repaired.push(
-              quarantineLines(
-                file,
-                read.problems.filter((p) => p.file === file),
-                ctx.now(),
-              ),
-            );
-          }
+      if (fs.existsSync(ctx.home.db)) {
+        try {
+          store = PriceStore.open(ctx.home.db);
+          const integrity = store.integrityCheck();
+          checks.push({
+            name: 'price store',
+            ok: integrity === 'ok',
+            detail: `${ctx.home.db}: schema ${store.schemaVersion()}, ${store.barCount().toLocaleString('en')} bars, integrity ${integrity}`,
+          });
+        } catch (err) {
+          store?.close();
+          store = null;
+          checks.push({ name: 'price store', ok: false, detail: errorMessage(err) });
         }
+      } else {
+        checks.push({ name: 'price store', ok: true, detail: `none yet at ${ctx.home.db}` });
       }
-      if (options.reindex) {
+
+      const health = examineLedgers(ctx.home, store?.db ?? null);
+      for (const h of health)
+        result.ledger_problems.push(...h.problems.map((p) => ({ ...p, ledger: h.name })));
+      const ledgerCheckList = ledgerChecks(health);
+      const repairing = (options.repair || options.reindex) && needsRepair(health);
+      if (repairing) {
+        // --reindex restores lost records too (dropping the index would forget them); only
+        // --repair moves lines aside.
+        const repaired = repairLedgers(
+          options.repair ? health : health.map((h) => ({ ...h, problems: [] })),
+          ctx.now(),
+        );
+        result.repaired = repaired.quarantined;
+        result.restored = repaired.restored;
+      }
+      checks.push(
+        ...ledgerCheckList.map((c) =>
+          options.repair && !c.ok ? { ...c, ok: true, detail: `${c.detail}; repaired` } : c,
+        ),
+      );
+      if (options.reindex || (options.repair && repairing)) {
         if (!store) store = PriceStore.open(ctx.home.db);
         result.reindexed = reindex(ctx, store);
       }
@@ -133,39 +120,56 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
       store?.close();
     }
 
-    const registry = new ModelRegistry(ctx.home.modelsDir);
-    const features = featureSetIdentity(ctx.config.regime);
-    for (const name of registry.names()) {
-      try {
-        const current = registry.currentVersion(name);
-        if (!current) {
-          checks.push({ name: `model ${name}`, ok: true, detail: 'no promoted version' });
-          continue;
-        }
-        const manifest = registry.manifest(name, current);
-        const matches = manifest.feature_set.id === features.id;
-        checks.push({
-          name: `model ${name}`,
-          ok: matches,
-          detail: `CURRENT ${current}, feature set ${manifest.feature_set.id}${matches ? '' : ` (this mlx computes ${features.id})`}`,
-          hint: matches ? undefined : 'retrain: mlx train',
-        });
-      } catch (err) {
-        checks.push({ name: `model ${name}`, ok: false, detail: errorMessage(err) });
-      }
-    }
+    checks.push(...(await modelChecks(ctx)));
     result.exit_code = checks.every((c) => c.ok) ? ExitCode.ok : ExitCode.failure;
     return result;
   };
-  return options.repair || options.reindex ? withWriteLock(ctx, 'doctor', run) : run();
+  return options.repair || options.reindex
+    ? withWriteLock(ctx, 'doctor', run, { unreadableTakeoverMs: REPAIR_UNREADABLE_LOCK_MS })
+    : run();
 }
 
-/** Drop the derived tables and rebuild them from the ledgers, deterministically. */
+async function environmentChecks(): Promise<Check[]> {
+  const checks: Check[] = [];
+  const xgb = xgboostStatus();
+  checks.push(
+    xgb.available
+      ? { name: 'libxgboost', ok: true, detail: `${xgb.version} at ${xgb.path}` }
+      : {
+          name: 'libxgboost',
+          ok: false,
+          detail: xgb.reason,
+          hint: 'apt-get install libxgboost-dev (Debian/Ubuntu), brew install xgboost (macOS), or set MLX_XGBOOST_LIB',
+        },
+  );
+  try {
+    const tf = await initTensorflow();
+    checks.push({
+      name: 'tensorflow.js',
+      ok: true,
+      detail: `${tf.version} on the ${tf.backend} backend`,
+    });
+  } catch (err) {
+    checks.push({
+      name: 'tensorflow.js',
+      ok: false,
+      detail: errorMessage(err),
+      hint: 'reinstall with npm ci',
+    });
+  }
+  return checks;
+}
+
+/**
+ * Drop the derived tables and rebuild them, deterministically: from the
+ * ledgers the index (each prediction once, each prediction's latest
+ * verification) and the weights, replayed in ledger order; from the bars
+ * the per-symbol summaries.
+ */
 export function reindex(
   ctx: Context,
   store: PriceStore,
 ): { predictions: number; verifications: number; weight_changes: number } {
-  clearLedgerIndex(store.db);
   const predictions = new Ledger(ctx.home.predictionsDir, predictionSchema).read();
   const verifications = new Ledger(ctx.home.verificationsDir, verificationSchema).read();
   for (const problem of [...predictions.problems, ...verifications.problems]) {
@@ -173,8 +177,15 @@ export function reindex(
       `${problem.file}:${problem.line}: ${problem.kind} line skipped (${problem.detail}); mlx doctor --repair moves it aside`,
     );
   }
-  const p = indexPredictions(store.db, predictions.entries);
-  const v = indexVerifications(store.db, verifications.entries);
-  const changes = rebuildWeights(store.db, ctx.config);
-  return { predictions: p, verifications: v, weight_changes: changes };
+  return store.transaction(() => {
+    clearLedgerIndex(store.db);
+    const p = indexPredictions(store.db, uniquePredictions(predictions.entries).entries);
+    indexVerifications(store.db, verifications.entries);
+    const v = (
+      store.db.prepare('SELECT COUNT(*) AS n FROM verification_index').get() as { n: number }
+    ).n;
+    const changes = rebuildWeights(store.db, ctx.config);
+    store.refreshAllSummaries();
+    return { predictions: p, verifications: v, weight_changes: changes };
+  });
 }

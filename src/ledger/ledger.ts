@@ -13,8 +13,11 @@ export interface LedgerEntry<T> {
 export interface LedgerProblem {
   file: string;
   line: number;
-  /** torn: the file's last line has no newline (a write cut short); invalid: not a valid record. */
-  kind: 'torn' | 'invalid';
+  /**
+   * torn: the file's last line has no newline (a write cut short); invalid: not a valid
+   * record; duplicate: a valid record repeating one already in the ledger (doctor finds these).
+   */
+  kind: 'torn' | 'invalid' | 'duplicate';
   detail: string;
   text: string;
 }

@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { RegimeThresholds } from '../config.ts';
@@ -9,6 +8,7 @@ import { Booster, loadXGBoost, type XGBoostLib } from '../models/xgboost/index.t
 import type { Calibration } from '../training/calibration.ts';
 import { POOLED_UNIT, type ComponentWeights } from '../training/ensemble.ts';
 import { scalerFileSchema, scalerFromFile, type Scaler } from '../training/scaler.ts';
+import { loadModelPart, readModelText } from './model-part.ts';
 import { readValidated, type ModelRegistry, type ModelVersion } from './registry.ts';
 
 const unitSchema = z.object({
@@ -69,7 +69,10 @@ export async function loadModel(
       `${path.join(dir, 'manifest.json')}: params.ensemble: ${ensemble.error.issues[0].message}`,
     );
   }
-  const scaler = scalerFromFile(readValidated(path.join(dir, 'scaler.json'), scalerFileSchema));
+  const scalerFile = path.join(dir, 'scaler.json');
+  const scaler = await loadModelPart(scalerFile, () =>
+    scalerFromFile(readValidated(scalerFile, scalerFileSchema)),
+  );
   const xgbLib = manifest.models.includes('xgb') ? loadXGBoost() : null;
   const units = new Map<string, ModelUnit>();
   const loadUnit = async (
@@ -77,10 +80,14 @@ export async function loadModel(
     figures: z.infer<typeof unitSchema>,
   ): Promise<ModelUnit> => ({
     xgb: xgbLib
-      ? Booster.loadJson(xgbLib, fs.readFileSync(path.join(unitDir, 'xgb.json'), 'utf8'))
+      ? await loadModelPart(path.join(unitDir, 'xgb.json'), () =>
+          Booster.loadJson(xgbLib, readModelText(path.join(unitDir, 'xgb.json'))),
+        )
       : null,
     lstm: manifest.models.includes('lstm')
-      ? await LstmModel.load(path.join(unitDir, 'lstm'))
+      ? await loadModelPart(path.join(unitDir, 'lstm'), () =>
+          LstmModel.load(path.join(unitDir, 'lstm')),
+        )
       : null,
     lstmTargetScale: figures.lstm_target_scale,
     calibration: figures.calibration,

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ZodType } from 'zod';
-import { DataError, UsageError } from '../errors.ts';
+import { DataError, UsageError, fileSystemError, isSystemError } from '../errors.ts';
 import { readJsonFile, writeFileAtomic } from '../fsutil.ts';
 import { manifestSchema, type Manifest } from './manifest.ts';
 
@@ -143,7 +143,11 @@ export function readValidated<T>(file: string, schema: ZodType<T>): T {
   try {
     raw = readJsonFile(file);
   } catch (err) {
-    throw new DataError(`cannot read ${file}: ${(err as Error).message}`);
+    if (isSystemError(err) && err.code === 'ENOENT')
+      throw new DataError(`${file}: the file is missing`);
+    if (err instanceof SyntaxError)
+      throw new DataError(`${file}: not valid JSON, truncated or damaged (${err.message})`);
+    throw fileSystemError(err, 'cannot read', file);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

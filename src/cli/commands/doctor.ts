@@ -8,7 +8,8 @@ export function registerDoctorCommand(program: Command): void {
     .description('check libxgboost, the tfjs backend, store and ledger integrity, and the models')
     .option(
       '--repair',
-      'move torn or invalid ledger lines aside into predictions/quarantine/ (never deleted)',
+      'move torn, invalid and duplicate ledger lines into quarantine/ (never deleted), append records the index holds back into the ledger, ' +
+        'rebuild the index and replay the weights; remove a lock left by a dead process or one nobody can read',
       false,
     )
     .option(
@@ -18,7 +19,16 @@ export function registerDoctorCommand(program: Command): void {
     )
     .addHelpText(
       'after',
-      `\nExit 0 when every check passes, 1 otherwise.\n\nExamples:\n  mlx doctor\n  mlx doctor --repair --reindex\n  mlx doctor --json | jq '.checks[] | select(.ok | not)'`,
+      `
+Checks libxgboost, the tfjs backend, the home's lock, the price store, both ledgers (bad lines,
+duplicated records, committed records missing from a ledger) and every promoted model, loaded as
+predict loads it. Each failing check says what --repair would do, or what to do instead.
+Exit 0 when every check passes, 1 otherwise.
+
+Examples:
+  mlx doctor
+  mlx doctor --repair
+  mlx doctor --json | jq '.checks[] | select(.ok | not)'`,
     )
     .action(
       action(async (inv, options: { repair: boolean; reindex: boolean }) => {
@@ -32,6 +42,10 @@ export function registerDoctorCommand(program: Command): void {
             ...result.repaired.map(
               (r) => `repaired ${r.file}: ${r.moved} line(s) moved to ${r.quarantine}`,
             ),
+            ...result.restored.map(
+              (r) => `restored ${r.records} ${r.ledger} record(s) from the index into ${r.file}`,
+            ),
+            result.lock_cleared ? `removed the leftover lock ${inv.ctx.home.lock}` : '',
             result.reindexed
               ? `reindexed: ${result.reindexed.predictions} predictions, ${result.reindexed.verifications} verifications, ${result.reindexed.weight_changes} weight changes replayed`
               : '',
