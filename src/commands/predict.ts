@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { calendarFor, isIsoDate } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { ExitCode, UsageError, type ExitCodeValue } from '../errors.ts';
@@ -13,7 +14,14 @@ import type { PriceStore } from '../store/price-store.ts';
 import { loadPanel, type Panel, type SymbolPanel } from '../training/panel.ts';
 import { readAllWeights } from '../weights/weights.ts';
 import { fetchIntoStore } from './data-fetch.ts';
-import { openStore, withWriteLock } from './session.ts';
+import { inSampleError, inSampleTargets } from './in-sample.ts';
+import {
+  assertHomeExists,
+  noStoreError,
+  openExistingStore,
+  openStore,
+  withWriteLock,
+} from './session.ts';
 import { resolveUniverse } from './universe.ts';
 
 export interface PredictOptions {
@@ -23,6 +31,8 @@ export interface PredictOptions {
   asOf?: string;
   fetch: boolean;
   allowStale: boolean;
+  /** Record predictions whose outcome the model trained on, marked in_sample (default: refuse). */
+  allowInSample?: boolean;
   modelName?: string;
   fetchImpl?: typeof fetch;
 }
@@ -65,8 +75,13 @@ export async function predict(
   if (options.asOf !== undefined && !isIsoDate(options.asOf)) {
     throw new UsageError(`--as-of expects YYYY-MM-DD, got "${options.asOf}"`);
   }
+  // Fail before touching anything: no home, no model or no store leaves the disk as it was.
+  assertHomeExists(ctx);
+  if (!reuse)
+    new ModelRegistry(ctx.home.modelsDir).current(options.modelName ?? ctx.config.modelName);
+  if (!fs.existsSync(ctx.home.db)) throw noStoreError(ctx);
   return withWriteLock(ctx, 'predict', async () => {
-    const store = openStore(ctx, 'write');
+    const store = openExistingStore(ctx);
     try {
       return await predictLocked(ctx, store, options, reuse);
     } finally {
@@ -139,6 +154,16 @@ async function predictLocked(
       else targets.push({ panel: entry as SymbolPanel, ...problem });
     }
 
+    const inSample = inSampleTargets(targets, manifest.data_range.until);
+    if (inSample.size > 0 && !options.allowInSample)
+      throw inSampleError(
+        targets,
+        inSample,
+        name,
+        model.version.version,
+        manifest.data_range.until,
+      );
+
     const scores = scoreSymbols(model, targets);
     const records = targets.map((target, i) =>
       buildPrediction({
@@ -169,6 +194,8 @@ async function predictLocked(
         },
       }),
     );
+
+    for (const record of records) if (inSample.has(record.symbol)) record.in_sample = true;
 
     // Append only what the ledger does not hold yet: ids are stable, so a rerun is a no-op.
     const ledger = new Ledger(ctx.home.predictionsDir, predictionSchema);

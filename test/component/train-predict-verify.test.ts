@@ -8,6 +8,7 @@ import { predict } from '../../src/commands/predict.ts';
 import { train } from '../../src/commands/train.ts';
 import { verify } from '../../src/commands/verify.ts';
 import type { Context } from '../../src/context.ts';
+import { DataError, UsageError } from '../../src/errors.ts';
 import { predictionSchema, publishedSchema, verificationSchema } from '../../src/ledger/records.ts';
 import { manifestSchema } from '../../src/registry/manifest.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
@@ -16,6 +17,7 @@ import { tempHome } from '../helpers/cli.ts';
 import { homePaths, type HomePaths } from '../../src/home.ts';
 
 const schemasDir = path.resolve(import.meta.dirname, '../../docs/schemas');
+const TRAINED_UNTIL = '2021-10-29';
 
 /** A copy of the home (store and models, no ledgers), optionally without any bar after `until`. */
 function copyHome(ctx: Context, until: string, truncate: boolean): HomePaths {
@@ -47,7 +49,8 @@ describe('train → predict → verify on a seeded synthetic market', () => {
 
   before(async () => {
     ctx = await syntheticHome();
-    trained = await train(ctx, { promote: 'auto' });
+    // Trained on data before the sessions predicted below: their outcomes are out of sample.
+    trained = await train(ctx, { promote: 'auto', until: TRAINED_UNTIL });
   });
 
   it('writes a complete, valid model folder and promotes the first version', () => {
@@ -91,7 +94,7 @@ describe('train → predict → verify on a seeded synthetic market', () => {
   });
 
   it('is reproducible: the same data, config and seed give a byte-identical xgb.json and equal metrics', async () => {
-    const again = await train(ctx, { promote: 'never' });
+    const again = await train(ctx, { promote: 'never', until: TRAINED_UNTIL });
     const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
     assert.equal(read(again.dir, 'xgb.json'), read(trained.dir, 'xgb.json'));
     assert.deepEqual(
@@ -198,6 +201,84 @@ describe('train → predict → verify on a seeded synthetic market', () => {
     assert.equal(result.reindexed?.verifications, 48);
     assert.deepEqual(weightsOf(ctx), before);
   });
+  it('refuses an in-sample prediction (exit 2, saying what to do); --allow-in-sample marks it', async () => {
+    // Target 2021-10-22 is inside the training data, which ends 2021-10-29.
+    const home = copyHome(ctx, TRAINED_UNTIL, false);
+    const inSample = { ...ctx, home };
+    await assert.rejects(
+      predict(inSample, { asOf: '2021-10-15', fetch: false, allowStale: false }),
+      (err: unknown) =>
+        err instanceof UsageError &&
+        err.exitCode === 2 &&
+        /refusing an in-sample prediction: .*target session 2021-10-22.* ends 2021-10-29/.test(
+          err.message,
+        ) &&
+        /mlx backtest/.test(err.hint ?? '') &&
+        /--allow-in-sample/.test(err.hint ?? ''),
+    );
+    assert.ok(!fs.existsSync(home.predictionsDir), 'nothing appended');
+    // The last session whose target is after the training data is predicted as usual.
+    const edge = await predict(inSample, { asOf: '2021-10-25', fetch: false, allowStale: false });
+    assert.equal(edge.appended.length, 8);
+    assert.ok(
+      edge.appended.every((r) => r.in_sample === undefined && r.target_date > TRAINED_UNTIL),
+    );
+    const allowed = await predict(inSample, {
+      asOf: '2021-10-15',
+      fetch: false,
+      allowStale: false,
+      allowInSample: true,
+    });
+    assert.equal(allowed.appended.length, 8);
+    assert.ok(allowed.appended.every((r) => r.in_sample === true));
+  });
+
+  it('doctor loads the promoted model as predict does and names a broken file; predict names it too', async () => {
+    const version = path.join('models', 'default', trained.version);
+    const breakages: [string, (dir: string) => void, RegExp][] = [
+      [
+        'truncated xgb.json',
+        (dir) => {
+          const file = path.join(dir, 'xgb.json');
+          fs.writeFileSync(file, fs.readFileSync(file, 'utf8').slice(0, 2000));
+        },
+        /xgb\.json: /,
+      ],
+      [
+        'empty xgb.json',
+        (dir) => fs.writeFileSync(path.join(dir, 'xgb.json'), ''),
+        /xgb\.json: the file is empty/,
+      ],
+      [
+        'missing lstm/weights.bin',
+        (dir) => fs.rmSync(path.join(dir, 'lstm', 'weights.bin')),
+        /lstm\/weights\.bin/,
+      ],
+      [
+        'missing scaler.json',
+        (dir) => fs.rmSync(path.join(dir, 'scaler.json')),
+        /scaler\.json: the file is missing/,
+      ],
+    ];
+    for (const [what, breakIt, names] of breakages) {
+      const home = copyHome(ctx, TRAINED_UNTIL, false);
+      breakIt(path.join(home.root, version));
+      const broken = { ...ctx, home };
+      const check = await doctor(broken, { repair: false, reindex: false });
+      assert.equal(check.exit_code, 1, what);
+      const model = check.checks.find((c) => c.name === 'model default');
+      assert.equal(model?.ok, false, what);
+      assert.match(model?.detail ?? '', names, what);
+      assert.doesNotMatch(model?.detail ?? '', /json\.cc|Invalid pointer/, what);
+      assert.match(model?.hint ?? '', /retrain with mlx train, or promote a version/, what);
+      await assert.rejects(
+        predict(broken, { asOf: '2021-11-01', fetch: false, allowStale: false }),
+        (err: unknown) => err instanceof DataError && names.test(err.message) && !!err.hint,
+        what,
+      );
+    }
+  });
+
   it('on a weekend, predicts the last closed session once; a second run is a no-op', async () => {
     // The market's data ends on Friday 2021-12-31; the clock says Saturday.
     const saturday = { ...ctx, now: () => new Date('2022-01-01T15:00:00Z') };

@@ -23,6 +23,11 @@ export function registerPredictCommand(program: Command): void {
       'predict symbols whose data is more than staleSessions (config, 3) behind',
       false,
     )
+    .option(
+      '--allow-in-sample',
+      "record predictions whose target session is inside the model's training data, marked in_sample: true",
+      false,
+    )
     .option('--model <name>', 'model name (default: config modelName)')
     .option('--jsonl', 'print the new ledger lines (JSON Lines) on stdout', false)
     .addHelpText(
@@ -31,7 +36,13 @@ export function registerPredictCommand(program: Command): void {
 Each prediction has a stable id (symbol, session, horizon, model version): a second run for the
 same session appends nothing and says so. Records are appended to predictions/YYYY-MM.jsonl only
 after every symbol is computed. With --json, stdout is the array of new records; symbols that
-could not be predicted are listed on stderr with their reason, and the exit code is 3.
+could not be predicted are listed on stderr with their reason, and the exit code is 3 (1 when
+none could be predicted).
+
+A prediction whose target session is on or before the last bar the model was trained on would be
+scored on data the model learned from: predict refuses it (exit 2). Replay the past with
+mlx backtest, or use a model trained up to an earlier date; --allow-in-sample records it marked
+in_sample: true, and mlx report keeps those apart.
 
 Examples:
   mlx predict                                  after the close, from cron
@@ -48,6 +59,7 @@ Examples:
             asOf?: string;
             fetch: boolean;
             allowStale: boolean;
+            allowInSample: boolean;
             model?: string;
             jsonl: boolean;
           },
@@ -58,6 +70,7 @@ Examples:
             asOf: options.asOf,
             fetch: options.fetch,
             allowStale: options.allowStale,
+            allowInSample: options.allowInSample,
             modelName: options.model,
           });
           for (const failure of result.failures)
