@@ -28,9 +28,21 @@ export function writeOut(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
+let jsonDocuments = 0;
+
 /** With --json, stdout is exactly one JSON document: pretty for a person, compact for a pipe. */
 export function writeJson(value: unknown, terminal: Terminal): void {
+  jsonDocuments++;
   writeOut(terminal.stdoutIsTTY ? JSON.stringify(value, null, 2) : JSON.stringify(value));
+}
+
+/** Whether this run has printed its JSON document already (main then adds no error document). */
+export function jsonWritten(): boolean {
+  return jsonDocuments > 0;
+}
+
+export function resetJsonWritten(): void {
+  jsonDocuments = 0;
 }
 
 /** Progress bars on stderr, only when a person is watching it. */

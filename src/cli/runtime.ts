@@ -55,9 +55,16 @@ export function invocationFor(
   }
   const home = homePaths(homeDir, options.config);
   const config = readConfig(home.config, options.config !== undefined);
-  const lockWaitSeconds = options.wait === undefined ? 0 : Number(options.wait);
-  if (!Number.isFinite(lockWaitSeconds) || lockWaitSeconds < 0) {
-    throw new UsageError(`--wait expects seconds, got "${options.wait}"`);
+  const lockWaitSeconds =
+    options.wait === undefined
+      ? 0
+      : /^\d{1,7}(\.\d+)?$/.test(options.wait)
+        ? Number(options.wait)
+        : NaN;
+  if (!Number.isFinite(lockWaitSeconds)) {
+    throw new UsageError(
+      `--wait expects a number of seconds from 0 to 9999999 (e.g. 600), got "${options.wait?.slice(0, 40)}"`,
+    );
   }
   const json = options.json ?? false;
   const ctx: Context = {

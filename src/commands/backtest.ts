@@ -9,6 +9,7 @@ import { PriceStore } from '../store/price-store.ts';
 import { predict, replayPanel, type PredictReuse } from './predict.ts';
 import { lastReturnsFor, loadOutcomes } from './report.ts';
 import { withWriteLock } from './session.ts';
+import { noSymbolsError } from './universe.ts';
 import { train } from './train.ts';
 import { verify } from './verify.ts';
 import type { Outcome } from '../report/accuracy.ts';
@@ -75,6 +76,8 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
   await withWriteLock(ctx, 'backtest', () => {
     const store = PriceStore.open(ctx.home.db, { readonly: true });
     try {
+      // Refuse before making the replay's folder: a failed start leaves nothing behind.
+      if (store.symbolNames().length === 0) throw noSymbolsError(ctx);
       for (const arm of arms) {
         const home = { ...homePaths(path.join(out, arm)), modelsDir };
         fs.mkdirSync(home.dataDir, { recursive: true });

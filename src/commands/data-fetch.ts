@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { calendarFor, isIsoDate, localDate } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import {
@@ -66,19 +67,58 @@ export async function fetchData(ctx: Context, options: FetchOptions): Promise<Fe
     if (value !== undefined && !isIsoDate(value))
       throw new UsageError(`${flag} expects YYYY-MM-DD, got "${value}"`);
   }
+  if (options.source === 'synthetic') syntheticSettings(ctx, options);
+  const created = { home: !fs.existsSync(ctx.home.root), store: !fs.existsSync(ctx.home.db) };
   return withWriteLock(
     ctx,
     'data fetch',
     async () => {
       const store = openStore(ctx, 'write');
+      let result: FetchResult | null = null;
       try {
-        return await fetchIntoStore(ctx, store, options);
+        result = await fetchIntoStore(ctx, store, options);
+        return result;
       } finally {
         store.close();
+        // A first fetch that stored nothing leaves no empty store (or home) behind.
+        if (created.store && (result === null || result.symbols.length === 0)) removeStore(ctx);
       }
     },
     { createHome: true },
-  );
+  ).finally(() => {
+    if (created.home && fs.existsSync(ctx.home.root) && fs.readdirSync(ctx.home.root).length === 0)
+      fs.rmdirSync(ctx.home.root);
+  });
+}
+
+function removeStore(ctx: Context): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal'])
+    fs.rmSync(`${ctx.home.db}${suffix}`, { force: true });
+  if (fs.existsSync(ctx.home.dataDir) && fs.readdirSync(ctx.home.dataDir).length === 0)
+    fs.rmdirSync(ctx.home.dataDir);
+}
+
+/** The synthetic market's range, size and seed, checked before anything is opened. */
+function syntheticSettings(
+  ctx: Context,
+  options: FetchOptions,
+): { from: string; to: string; count: number; seed: number } {
+  const lastClosed = calendarFor('US').lastClosedSession(ctx.now());
+  const to = options.to ?? lastClosed;
+  if (to > lastClosed) {
+    throw new UsageError(
+      `--to ${to} is after the last closed session (${lastClosed}): bars cannot be dated in the future`,
+    );
+  }
+  const from = options.from ?? `${Number(to.slice(0, 4)) - 6}${to.slice(4)}`;
+  const count = options.count ?? 50;
+  if (!Number.isInteger(count) || count < 1 || count > 5000) {
+    throw new UsageError(`--count expects 1 to 5000 symbols, got ${options.count}`);
+  }
+  const seed = options.seed ?? ctx.config.seed;
+  if (!Number.isInteger(seed))
+    throw new UsageError(`--seed expects an integer, got ${options.seed}`);
+  return { from, to, count, seed };
 }
 
 /** The fetch itself, for commands that already hold the lock and the store (predict, verify). */
@@ -93,21 +133,7 @@ export async function fetchIntoStore(
 }
 
 function fetchSynthetic(ctx: Context, store: PriceStore, options: FetchOptions): FetchResult {
-  const to = options.to ?? calendarFor('US').lastClosedSession(ctx.now());
-  const from = options.from ?? `${Number(to.slice(0, 4)) - 6}${to.slice(4)}`;
-  const count = options.count ?? 50;
-  if (!Number.isInteger(count) || count < 1 || count > 5000) {
-    throw new UsageError(`--count expects 1 to 5000 symbols, got ${options.count}`);
-  }
-  const seed = options.seed ?? ctx.config.seed;
-  if (!Number.isInteger(seed))
-    throw new UsageError(`--seed expects an integer, got ${options.seed}`);
-  const lastClosed = calendarFor('US').lastClosedSession(ctx.now());
-  if (to > lastClosed) {
-    throw new UsageError(
-      `--to ${to} is after the last closed session (${lastClosed}): bars cannot be dated in the future`,
-    );
-  }
+  const { from, to, count, seed } = syntheticSettings(ctx, options);
   const market = generateSyntheticMarket({ symbols: count, from, to, seed });
   const rules = barRulesFor('US', localDate(ctx.now(), 'America/New_York'));
   for (const [symbol, bars] of market.bars) {

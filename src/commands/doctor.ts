@@ -112,9 +112,13 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
           options.repair && !c.ok ? { ...c, ok: true, detail: `${c.detail}; repaired` } : c,
         ),
       );
-      if (options.reindex || (options.repair && repairing)) {
-        if (!store) store = PriceStore.open(ctx.home.db);
+      // The derived tables live in the store: with none, there is nothing to rebuild.
+      if (store && (options.reindex || (options.repair && repairing))) {
         result.reindexed = reindex(ctx, store);
+      } else if (options.reindex) {
+        ctx.log.info(
+          `no store at ${ctx.home.db}: nothing to reindex (verify and report read the ledgers)`,
+        );
       }
     } finally {
       store?.close();

@@ -9,8 +9,7 @@ import {
 import { ModelRegistry } from '../registry/registry.ts';
 import { unknownSymbolError } from '../store/price-store.ts';
 import { loadPanel } from '../training/panel.ts';
-import { noStoreError } from './data-ls.ts';
-import { usingStore } from './session.ts';
+import { noStoreError, usingStore } from './session.ts';
 import { resolveUniverse } from './universe.ts';
 
 export interface FeaturesOptions {

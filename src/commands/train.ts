@@ -22,7 +22,7 @@ import {
   type WalkForwardResult,
 } from '../training/walk-forward.ts';
 import { MLX_VERSION } from '../version.ts';
-import { openStore, withWriteLock } from './session.ts';
+import { openExistingStore, withWriteLock } from './session.ts';
 import { resolveUniverse } from './universe.ts';
 
 export interface TrainOptions {
@@ -76,7 +76,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
   const { models, xgbLib } = resolveModels(ctx, options.models, warnings);
 
   return withWriteLock(ctx, 'train', async () => {
-    const store = openStore(ctx, 'write');
+    const store = openExistingStore(ctx);
     let panel;
     try {
       const symbols = resolveUniverse(ctx, store, options);

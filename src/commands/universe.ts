@@ -21,12 +21,7 @@ export function resolveUniverse(
   else if (options.universeFile) raw = readUniverseFile(options.universeFile);
   else if (ctx.config.universe.length > 0) raw = ctx.config.universe;
   else raw = store.symbolNames();
-  if (raw.length === 0) {
-    throw new DataError(
-      `no symbols in the store at ${ctx.home.db}`,
-      'import or fetch data first: mlx data import FILE... or mlx data fetch SYMBOL...',
-    );
-  }
+  if (raw.length === 0) throw noSymbolsError(ctx);
   const symbols = raw.map((s) => requireSymbol(s));
   return [...new Set(symbols)].sort();
 }
@@ -42,4 +37,11 @@ function readUniverseFile(file: string): string[] {
     .split(/\r?\n/)
     .map((line) => line.replace(/#.*/, '').trim())
     .filter((line) => line !== '');
+}
+
+export function noSymbolsError(ctx: Context): DataError {
+  return new DataError(
+    `no symbols in the store at ${ctx.home.db}`,
+    'import or fetch data first: mlx data import FILE... or mlx data fetch SYMBOL...',
+  );
 }

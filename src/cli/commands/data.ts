@@ -3,8 +3,9 @@ import { Option } from 'commander';
 import { fetchData } from '../../commands/data-fetch.ts';
 import { importFiles } from '../../commands/data-import.ts';
 import { listStored, showStored } from '../../commands/data-ls.ts';
-import { ExitCode, UsageError } from '../../errors.ts';
-import { normaliseSymbol } from '../../exchanges.ts';
+import { ExitCode } from '../../errors.ts';
+import { requireSymbol } from '../../exchanges.ts';
+import { integerOption, seedOption } from '../options.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, renderTable } from '../table.ts';
 
@@ -127,8 +128,8 @@ Examples:
             source: options.source ?? inv.ctx.config.source,
             from: options.from,
             to: options.to,
-            count: Number(options.count),
-            seed: options.seed === undefined ? undefined : Number(options.seed),
+            count: integerOption('--count', options.count, { min: 1, max: 5000, unit: 'symbols' }),
+            seed: options.seed === undefined ? undefined : seedOption('--seed', options.seed),
           });
           inv.emit(result, () =>
             renderTable(
@@ -222,8 +223,7 @@ Examples:
     )
     .action(
       action(async (inv, rawSymbol: string) => {
-        const symbol = normaliseSymbol(rawSymbol);
-        if (!symbol) throw new UsageError(`invalid symbol "${rawSymbol}"`);
+        const symbol = requireSymbol(rawSymbol);
         const detail = await showStored(inv.ctx, symbol);
         inv.emit(detail, () => {
           const q = detail.quality;

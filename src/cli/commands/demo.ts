@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { demo } from '../../commands/demo.ts';
-import { ExitCode, UsageError } from '../../errors.ts';
+import { ExitCode } from '../../errors.ts';
+import { integerOption, seedOption } from '../options.ts';
 import { action } from '../runtime.ts';
 import { metricsTable } from './train.ts';
 import { formatPct } from '../table.ts';
@@ -24,11 +25,8 @@ Examples:
     )
     .action(
       action(async (inv, options: { symbols: string; seed: string }) => {
-        const symbols = Number(options.symbols);
-        const seed = Number(options.seed);
-        if (!Number.isInteger(symbols) || symbols < 5 || symbols > 500)
-          throw new UsageError('--symbols expects 5 to 500');
-        if (!Number.isInteger(seed)) throw new UsageError('--seed expects an integer');
+        const symbols = integerOption('--symbols', options.symbols, { min: 5, max: 500 });
+        const seed = seedOption('--seed', options.seed);
         const explicitHome =
           program.opts().home !== undefined || process.env.MLX_HOME !== undefined;
         const result = await demo(inv.ctx, {

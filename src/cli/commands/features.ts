@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { showFeatures } from '../../commands/features.ts';
-import { ExitCode, UsageError } from '../../errors.ts';
-import { normaliseSymbol } from '../../exchanges.ts';
+import { ExitCode } from '../../errors.ts';
+import { requireSymbol } from '../../exchanges.ts';
 import { featureRowsToCsv } from '../../features/index.ts';
 import { writeOut } from '../io.ts';
+import { integerOption } from '../options.ts';
 import { action } from '../runtime.ts';
 import { renderTable } from '../table.ts';
 
@@ -30,11 +31,10 @@ Examples:
     .action(
       action(
         async (inv, rawSymbol: string, options: { asOf?: string; last: string; csv: boolean }) => {
-          const symbol = normaliseSymbol(rawSymbol);
-          if (!symbol) throw new UsageError(`invalid symbol "${rawSymbol}"`);
+          const symbol = requireSymbol(rawSymbol);
           const report = await showFeatures(inv.ctx, symbol, {
             asOf: options.asOf,
-            last: Number(options.last),
+            last: integerOption('--last', options.last, { min: 1, max: 100_000, unit: 'rows' }),
           });
           if (options.csv) {
             writeOut(featureRowsToCsv(report));

@@ -5,6 +5,7 @@ import { ExitCode, UsageError } from '../../errors.ts';
 import type { Metrics } from '../../evaluation/metrics.ts';
 import type { ModelKind } from '../../training/fit.ts';
 import { SCORED } from '../../training/walk-forward.ts';
+import { integerOption, seedOption } from '../options.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, formatPct, renderTable } from '../table.ts';
 
@@ -89,10 +90,17 @@ Examples:
               .filter(Boolean),
             universeFile: options.universe,
             until: options.until,
-            horizonDays: options.horizon === undefined ? undefined : Number(options.horizon),
+            horizonDays:
+              options.horizon === undefined
+                ? undefined
+                : integerOption('--horizon', options.horizon, {
+                    min: 1,
+                    max: 60,
+                    unit: 'trading sessions',
+                  }),
             models,
             name: options.name,
-            seed: options.seed === undefined ? undefined : Number(options.seed),
+            seed: options.seed === undefined ? undefined : seedOption('--seed', options.seed),
             promote: options.promote,
             perSymbol: options.perSymbol,
             onFold: (fold, of) => {

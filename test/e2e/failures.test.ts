@@ -1,0 +1,234 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import zlib from 'node:zlib';
+import { calendarFor } from '../../src/calendar/index.ts';
+import { runMlx, tempHome, type MlxRun } from '../helpers/cli.ts';
+import { ledgerHome, predictSessions } from '../helpers/ledger.ts';
+
+/** Every file and folder under `dir`, relative, sorted. */
+function tree(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).sort();
+}
+
+/** A small valid generic CSV of NYSE sessions. */
+function writeCsv(file: string, sessions = 30): void {
+  const calendar = calendarFor('US');
+  const lines = ['date,open,high,low,close,volume'];
+  let day = '2020-01-02';
+  for (let i = 0; i < sessions; i++) {
+    lines.push(`${day},10,11,9,10.5,${1000 + i}`);
+    day = calendar.nextSession(day);
+  }
+  fs.writeFileSync(file, `${lines.join('\n')}\n`);
+}
+
+/** stdout is exactly one JSON document {"error": {message, exit_code, hint}} matching the exit code. */
+function assertJsonError(run: MlxRun, code: number, message: RegExp): void {
+  assert.equal(run.code, code, `${run.stdout}\n${run.stderr}`);
+  const document = JSON.parse(run.stdout) as {
+    error: { message: string; exit_code: number; hint: string | null };
+  };
+  assert.deepEqual(Object.keys(document), ['error']);
+  assert.equal(document.error.exit_code, code);
+  assert.match(document.error.message, message);
+  assert.ok('hint' in document.error);
+}
+
+describe('--json failures are one JSON document on stdout', () => {
+  it('for every command, whatever the failure, `| jq .error` sees it', async () => {
+    const home = tempHome();
+    writeCsv(path.join(home, 'ONE.csv'));
+    assert.equal((await runMlx(['data', 'import', 'ONE.csv'], { home })).code, 0);
+    const cases: [string[], number, RegExp][] = [
+      [['predict', '--no-fetch'], 1, /no promoted model "default"/],
+      [['predict', '--as-of', '2020-13-01'], 2, /--as-of expects YYYY-MM-DD/],
+      [['verify', '--since', '99999999999999999999d'], 2, /--since expects Nd/],
+      [['data', 'import', 'missing.csv'], 2, /cannot read missing\.csv: no such file or folder/],
+      [['data', 'show', 'NOPE'], 1, /unknown symbol NOPE/],
+      [['data', 'show', 'A;B'], 2, /invalid symbol "A;B": a symbol is 1 to 20 characters/],
+      [['data', 'fetch', '--source', 'nowhere'], 2, /argument 'nowhere' is invalid/],
+      [['features', 'NOPE'], 1, /unknown symbol NOPE/],
+      [
+        ['train', '--horizon', 'abc'],
+        2,
+        /--horizon expects a whole number of trading sessions from 1 to 60, got "abc"/,
+      ],
+      [['models', 'show', 'default'], 1, /no promoted model/],
+      [['report', '--until', 'soon'], 2, /--until expects YYYY-MM-DD/],
+      [['backtest', '--from', '2021-01-04', '--to', '2020-01-04'], 2, /--to is before --from/],
+      [['demo', '--symbols', '2'], 2, /--symbols expects a whole number from 5 to 500, got "2"/],
+      [['data', 'ls', '--bogus'], 2, /unknown option '--bogus'/],
+      [['--wait', 'soon', 'data', 'ls'], 2, /--wait expects a number of seconds/],
+    ];
+    for (const [args, code, message] of cases) {
+      const run = await runMlx([...args, '--json'], { home });
+      assertJsonError(run, code, message);
+      assert.match(
+        run.stderr,
+        /error:/,
+        `${args.join(' ')}: the person reading stderr is told too`,
+      );
+    }
+    // Without --json, stdout stays empty on failure.
+    assert.equal((await runMlx(['data', 'show', 'NOPE'], { home })).stdout, '');
+  });
+});
+
+describe('failing or read-only commands leave nothing behind', () => {
+  const commands: string[][] = [
+    ['predict', '--no-fetch'],
+    ['verify', '--no-fetch'],
+    ['verify', '--dry-run', '--no-fetch'],
+    ['report'],
+    ['data', 'ls'],
+    ['data', 'show', 'AAPL'],
+    ['features', 'AAPL'],
+    ['models', 'ls'],
+    ['models', 'show'],
+    ['doctor'],
+    ['doctor', '--repair'],
+    ['doctor', '--reindex'],
+    ['train'],
+    ['backtest', '--from', '2021-01-04', '--to', '2021-02-01'],
+    ['data', 'import', 'missing.csv'],
+    ['data', 'fetch', '--source', 'synthetic', '--count', '3', '--to', '2999-01-01'],
+  ];
+
+  it('a mistyped --home is never created', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx-typo-'));
+    const typo = path.join(parent, 'mlx-hmoe');
+    for (const args of commands) {
+      const run = await runMlx(['--home', typo, ...args], { home: parent });
+      assert.ok(!fs.existsSync(typo), `${args.join(' ')} created ${typo}: ${run.stderr}`);
+    }
+    const predict = await runMlx(['--home', typo, 'predict', '--no-fetch'], { home: parent });
+    assert.equal(predict.code, 2);
+    assert.match(predict.stderr, /no mlx home at .*mlx-hmoe/);
+  });
+
+  it('in an existing empty home, each of them creates no file', async () => {
+    for (const args of commands) {
+      const home = tempHome();
+      await runMlx(args, { home });
+      assert.deepEqual(tree(home), [], args.join(' '));
+    }
+  });
+
+  it('read-only commands on a home with data change nothing in it', async () => {
+    const home = tempHome();
+    writeCsv(path.join(home, 'ONE.csv'));
+    assert.equal((await runMlx(['data', 'import', 'ONE.csv'], { home })).code, 0);
+    const before = tree(home);
+    const stat = () => fs.statSync(path.join(home, 'data', 'mlx.db')).size;
+    const size = stat();
+    for (const args of [
+      ['data', 'ls'],
+      ['data', 'show', 'ONE'],
+      ['report'],
+      ['models', 'ls'],
+      ['doctor'],
+    ]) {
+      await runMlx(args, { home });
+      assert.deepEqual(tree(home), before, args.join(' '));
+    }
+    assert.equal(stat(), size);
+  });
+});
+
+describe('errors a person can act on, as a user sees them', () => {
+  it('a gzip file and a 5 MB header: at most 200 characters, escaped, and what to do', async () => {
+    const home = tempHome();
+    fs.writeFileSync(path.join(home, 'ZIP.csv'), zlib.gzipSync('date,open\n'.repeat(1000)));
+    const gzip = await runMlx(['data', 'import', 'ZIP.csv'], { home });
+    assert.equal(gzip.code, 1);
+    assert.match(gzip.stderr, /ZIP\.csv: not a CSV text file \(gzip-compressed data\)/);
+    assert.match(gzip.stderr, /gunzip/);
+    assert.ok(![...gzip.stderr].some((c) => c.charCodeAt(0) < 0x20 && c !== '\n'), 'no raw bytes');
+
+    fs.writeFileSync(path.join(home, 'WIDE.csv'), `${'col\u001b,'.repeat(1_000_000)}\n1\n`);
+    const wide = await runMlx(['data', 'import', 'WIDE.csv'], { home });
+    assert.equal(wide.code, 1);
+    assert.ok(wide.stderr.length < 1000, `${wide.stderr.length} characters of stderr`);
+    assert.match(wide.stderr, /unrecognised CSV header "col\\u001b,col/);
+    assert.match(wide.stderr, /\(5,000,000 characters\)/);
+  });
+
+  it('a missing column is named', async () => {
+    const home = tempHome();
+    fs.writeFileSync(
+      path.join(home, 'HALF.csv'),
+      'date,open,high,low,volume\n2020-01-02,1,2,0.5,10\n',
+    );
+    const run = await runMlx(['data', 'import', 'HALF.csv'], { home });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /HALF\.csv: line 1: missing column "close"/);
+  });
+});
+
+describe('a lock nobody can read (0 bytes, as a full disk leaves it)', () => {
+  it('doctor reports it and --repair clears it; a writer takes it over once a minute old', async () => {
+    const home = tempHome();
+    writeCsv(path.join(home, 'ONE.csv'));
+    const lock = path.join(home, '.mlx.lock');
+    fs.writeFileSync(lock, '');
+    const age = (seconds: number) => {
+      const then = new Date(Date.now() - seconds * 1000);
+      fs.utimesSync(lock, then, then);
+    };
+    age(10);
+    const blocked = await runMlx(['data', 'import', 'ONE.csv'], { home });
+    assert.equal(blocked.code, 4);
+    assert.match(blocked.stderr, /unreadable lock file, 10 s old/);
+
+    const check = await runMlx(['doctor', '--json'], { home });
+    assert.equal(check.code, 1);
+    const lockCheck = (
+      JSON.parse(check.stdout) as {
+        checks: { name: string; ok: boolean; detail: string; hint: string }[];
+      }
+    ).checks.find((c) => c.name === 'lock');
+    assert.equal(lockCheck?.ok, false);
+    assert.match(lockCheck?.detail ?? '', /\.mlx\.lock is unreadable \(0 bytes/);
+    assert.match(lockCheck?.hint ?? '', /mlx doctor --repair removes it/);
+    const repair = await runMlx(['doctor', '--repair', '--json'], { home });
+    assert.equal(repair.code, 0, repair.stdout);
+    assert.equal(JSON.parse(repair.stdout).lock_cleared, true);
+    assert.ok(!fs.existsSync(lock));
+    assert.equal((await runMlx(['doctor'], { home })).code, 0);
+
+    fs.writeFileSync(lock, 'garbage');
+    age(61);
+    const taken = await runMlx(['data', 'import', 'ONE.csv'], { home });
+    assert.equal(taken.code, 0, taken.stderr);
+    assert.ok(!fs.existsSync(lock), 'released after the import');
+  });
+});
+
+describe('mlx verify --no-fetch with the store removed', () => {
+  it('exits 1 naming the symbols and records nothing; with the store back, it verifies them', async () => {
+    const ctx = await ledgerHome();
+    predictSessions(ctx, ['SYN001', 'SYN002'], ['2021-11-01', '2021-11-02']);
+    const home = ctx.home.root;
+    const aside = tempHome('mlx-aside-');
+    for (const f of fs.readdirSync(ctx.home.dataDir))
+      fs.renameSync(path.join(ctx.home.dataDir, f), path.join(aside, f));
+    const run = await runMlx(['verify', '--no-fetch'], { home });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /cannot verify 4 prediction\(s\) of SYN001, SYN002/);
+    assert.ok(!fs.existsSync(ctx.home.verificationsDir), 'nothing recorded');
+    assert.deepEqual(fs.readdirSync(ctx.home.dataDir), [], 'no empty store created');
+    for (const f of fs.readdirSync(aside))
+      fs.renameSync(path.join(aside, f), path.join(ctx.home.dataDir, f));
+    const back = await runMlx(['verify', '--no-fetch', '--json'], { home });
+    assert.equal(back.code, 0, back.stderr);
+    const verified = JSON.parse(back.stdout) as { verification: { status: string } }[];
+    assert.deepEqual(
+      verified.map((v) => v.verification.status),
+      ['verified', 'verified', 'verified', 'verified'],
+    );
+  });
+});
