@@ -1,9 +1,8 @@
 import { calendarFor } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
-import { DataError } from '../errors.ts';
 import { assessQuality, round, type QualityReport } from '../store/quality.ts';
-import { unknownSymbolError, type PriceStore } from '../store/price-store.ts';
-import { usingStore } from './session.ts';
+import { unknownSymbolError } from '../store/price-store.ts';
+import { noStoreError, usingStore } from './session.ts';
 
 export interface StoredSymbol {
   symbol: string;
@@ -22,12 +21,15 @@ export interface StoredSymbol {
   suspicious_moves: number;
 }
 
-/** `mlx data ls`: every stored symbol with its range, row count and quality flags. */
+/**
+ * `mlx data ls`: every stored symbol with its range, row count and quality
+ * flags, from the per-symbol summaries the store keeps with the bars: one row
+ * per symbol read, however many bars are stored.
+ */
 export async function listStored(ctx: Context): Promise<StoredSymbol[]> {
   return usingStore(ctx, 'read', (store) => {
     if (!store) return [];
     return store.listSymbols().map((s) => {
-      const quality = symbolQuality(store, s.symbol, s.exchange, s.timezone);
       return {
         symbol: s.symbol,
         name: s.name,
@@ -38,23 +40,14 @@ export async function listStored(ctx: Context): Promise<StoredSymbol[]> {
         first: s.first,
         last: s.last,
         rows: s.rows,
-        missing_sessions: quality.missing_sessions.length,
-        zero_volume_days: quality.zero_volume_days.length,
-        splits: quality.splits.length,
-        dividends: quality.dividends.length,
-        suspicious_moves: quality.suspicious_moves.length,
+        missing_sessions: s.missing_sessions,
+        zero_volume_days: s.zero_volume_days,
+        splits: s.splits,
+        dividends: s.dividends,
+        suspicious_moves: s.suspicious_moves,
       };
     });
   });
-}
-
-function symbolQuality(
-  store: PriceStore,
-  symbol: string,
-  exchange: string,
-  timezone: string,
-): QualityReport {
-  return assessQuality(store.adjusted(symbol), calendarFor(exchange, timezone));
 }
 
 export interface SymbolDetail {
@@ -87,12 +80,12 @@ export interface SymbolDetail {
 export async function showStored(ctx: Context, symbol: string): Promise<SymbolDetail> {
   return usingStore(ctx, 'read', (store) => {
     if (!store) throw noStoreError(ctx);
-    const summary = store.listSymbols().find((s) => s.symbol === symbol);
+    const summary = store.symbolSummary(symbol);
     if (!summary) {
       throw unknownSymbolError(symbol);
     }
     const series = store.adjusted(symbol);
-    const raw = store.bars(symbol, { until: summary.last }).at(-1)!;
+    const raw = store.bars(symbol, { from: summary.last }).at(-1)!;
     const last = series.dates.length - 1;
     const revisions = (
       store.db.prepare('SELECT COUNT(*) AS n FROM bar_revisions WHERE symbol = ?').get(symbol) as {
@@ -100,7 +93,17 @@ export async function showStored(ctx: Context, symbol: string): Promise<SymbolDe
       }
     ).n;
     return {
-      ...summary,
+      symbol: summary.symbol,
+      name: summary.name,
+      sector: summary.sector,
+      exchange: summary.exchange,
+      timezone: summary.timezone,
+      currency: summary.currency,
+      synthetic: summary.synthetic,
+      source: summary.source,
+      first: summary.first,
+      last: summary.last,
+      rows: summary.rows,
       last_bar: {
         date: raw.date,
         open: raw.open,
@@ -115,11 +118,4 @@ export async function showStored(ctx: Context, symbol: string): Promise<SymbolDe
       quality: assessQuality(series, calendarFor(summary.exchange, summary.timezone)),
     };
   });
-}
-
-export function noStoreError(ctx: Context): DataError {
-  return new DataError(
-    `no price data in ${ctx.home.root} (no ${ctx.home.db})`,
-    'import or fetch data first: mlx data import FILE... or mlx data fetch SYMBOL...; or pass --home DIR',
-  );
 }

@@ -88,4 +88,21 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX weight_changes_symbol ON weight_changes(symbol, id);
   `,
+  // 3: per-symbol figures of the stored bars, kept up to date by every bar write, so
+  // mlx data ls reads one row per symbol instead of every bar (derived: doctor --reindex
+  // rebuilds it; PriceStore fills it for stores migrated from version 2).
+  `
+  CREATE TABLE bar_summaries (
+    symbol           TEXT PRIMARY KEY,
+    calendar         TEXT NOT NULL,
+    rows             INTEGER NOT NULL,
+    first            TEXT NOT NULL,
+    last             TEXT NOT NULL,
+    missing_sessions INTEGER NOT NULL,
+    zero_volume_days INTEGER NOT NULL,
+    splits           INTEGER NOT NULL,
+    dividends        INTEGER NOT NULL,
+    suspicious_moves INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DataError } from '../errors.ts';
 import { adjustBars } from './adjust.ts';
+import { summaryIsCurrent, writeSummary, type BarSummary } from './bar-summaries.ts';
 import { MIGRATIONS } from './migrations.ts';
 import type { AdjustedSeries, RawBar, StoredBar, SymbolInfo } from './types.ts';
 
@@ -12,11 +13,9 @@ export interface UpsertResult {
   unchanged: number;
 }
 
-export interface SymbolSummary extends SymbolInfo {
+/** A stored symbol, its range and row count, and the counts of its quality flags. */
+export interface SymbolSummary extends SymbolInfo, BarSummary {
   source: string;
-  first: string;
-  last: string;
-  rows: number;
 }
 
 interface BarRow {
@@ -97,6 +96,8 @@ export class PriceStore {
     }
     this.db.transaction(() => {
       for (let v = version; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v]);
+      // Version 3 added bar_summaries: fill it for the bars already stored.
+      if (version > 0 && version < 3) this.refreshAllSummaries();
       this.db.pragma(`user_version = ${MIGRATIONS.length}`);
     })();
   }
@@ -180,7 +181,22 @@ export class PriceStore {
         fetchedAt,
       );
     }
+    const info = this.symbolInfo(symbol);
+    if (info && (result.inserted + result.updated > 0 || !summaryIsCurrent(this.db, info)))
+      writeSummary(this.db, info, this.bars(symbol));
     return result;
+  }
+
+  /** Recount every symbol's summary from its bars (doctor --reindex; the migration to version 3). */
+  refreshAllSummaries(): void {
+    this.db.exec('DELETE FROM bar_summaries');
+    for (const symbol of this.symbolNames()) this.refreshSummary(symbol);
+  }
+
+  /** Recount one symbol's summary from its bars. */
+  refreshSummary(symbol: string): void {
+    const info = this.symbolInfo(symbol);
+    if (info) writeSummary(this.db, info, this.bars(symbol));
   }
 
   transaction<T>(work: () => T): T {
@@ -193,20 +209,37 @@ export class PriceStore {
     return row ? { ...pickInfo(row), synthetic: row.synthetic === 1 } : null;
   }
 
+  /** Every symbol with bars, with its summary: one row read per symbol, however many bars. */
   listSymbols(): SymbolSummary[] {
+    return this.summaries('', []);
+  }
+
+  /** One symbol with its summary, or null when it has no bars. */
+  symbolSummary(symbol: string): SymbolSummary | null {
+    return this.summaries('WHERE s.symbol = ?', [symbol])[0] ?? null;
+  }
+
+  private summaries(where: string, params: readonly unknown[]): SymbolSummary[] {
     const rows = this.db
       .prepare(
-        `SELECT s.*, MIN(b.date) AS first, MAX(b.date) AS last, COUNT(b.date) AS rows
-         FROM symbols s JOIN bars b ON b.symbol = s.symbol GROUP BY s.symbol ORDER BY s.symbol`,
+        `SELECT s.*, q.rows, q.first, q.last, q.missing_sessions, q.zero_volume_days, q.splits,
+                q.dividends, q.suspicious_moves
+         FROM symbols s JOIN bar_summaries q ON q.symbol = s.symbol ${where} ORDER BY s.symbol`,
       )
-      .all() as (Omit<SymbolSummary, 'synthetic'> & { synthetic: number })[];
+      .all(...params) as (Omit<SymbolInfo, 'synthetic'> &
+      BarSummary & { synthetic: number; source: string })[];
     return rows.map((row) => ({
       ...pickInfo(row),
       synthetic: row.synthetic === 1,
       source: row.source,
+      rows: row.rows,
       first: row.first,
       last: row.last,
-      rows: row.rows,
+      missing_sessions: row.missing_sessions,
+      zero_volume_days: row.zero_volume_days,
+      splits: row.splits,
+      dividends: row.dividends,
+      suspicious_moves: row.suspicious_moves,
     }));
   }
 
