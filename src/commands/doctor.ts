@@ -9,6 +9,7 @@ import {
   repairLedgers,
   type LedgerRepair,
 } from '../doctor/ledgers.ts';
+import { badBarsCheck, findBadBars, removeBadBars } from '../doctor/bars.ts';
 import { lockCheck } from '../doctor/lock.ts';
 import { modelChecks } from '../doctor/models.ts';
 import { Ledger, type LedgerProblem } from '../ledger/ledger.ts';
@@ -34,6 +35,8 @@ export interface DoctorResult {
   restored: LedgerRepair['restored'];
   /** --repair removed a lock left by a dead process or one nobody could read. */
   lock_cleared: boolean;
+  /** Stored bars failing the bar checks that --repair moved into bar_revisions. */
+  bars_removed: number;
   reindexed: { predictions: number; verifications: number; weight_changes: number } | null;
   exit_code: ExitCodeValue;
 }
@@ -62,6 +65,7 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
       repaired: [],
       restored: [],
       lock_cleared: false,
+      bars_removed: 0,
       reindexed: null,
       exit_code: ExitCode.ok,
     };
@@ -83,6 +87,17 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
             ok: integrity === 'ok',
             detail: `${ctx.home.db}: schema ${store.schemaVersion()}, ${store.barCount().toLocaleString('en')} bars, integrity ${integrity}`,
           });
+          const bad = findBadBars(store, ctx.now());
+          const barCheck = badBarsCheck(bad);
+          if (options.repair && bad.length > 0) {
+            result.bars_removed = removeBadBars(store, bad, ctx.now());
+            checks.push({
+              ...barCheck,
+              ok: true,
+              detail: `${barCheck.detail}; removed`,
+              hint: undefined,
+            });
+          } else checks.push(barCheck);
         } catch (err) {
           store?.close();
           store = null;

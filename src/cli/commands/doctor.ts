@@ -9,7 +9,8 @@ export function registerDoctorCommand(program: Command): void {
     .option(
       '--repair',
       'move torn, invalid and duplicate ledger lines into quarantine/ (never deleted), append records the index holds back into the ledger, ' +
-        'rebuild the index and replay the weights; remove a lock left by a dead process or one nobody can read',
+        'rebuild the index and replay the weights; remove a lock left by a dead process or one nobody can read; ' +
+        'move impossible stored bars into the revision log',
       false,
     )
     .option(
@@ -20,7 +21,8 @@ export function registerDoctorCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-Checks libxgboost, the tfjs backend, the home's lock, the price store, both ledgers (bad lines,
+Checks libxgboost, the tfjs backend, the home's lock, the price store and its bars (any stored
+before mlx checked them: a future date, a weekend, high below low), both ledgers (bad lines,
 duplicated records, committed records missing from a ledger) and every promoted model, loaded as
 predict loads it. Each failing check says what --repair would do, or what to do instead.
 Exit 0 when every check passes, 1 otherwise.
@@ -46,6 +48,9 @@ Examples:
               (r) => `restored ${r.records} ${r.ledger} record(s) from the index into ${r.file}`,
             ),
             result.lock_cleared ? `removed the leftover lock ${inv.ctx.home.lock}` : '',
+            result.bars_removed
+              ? `moved ${result.bars_removed} impossible bar(s) from the store into bar_revisions`
+              : '',
             result.reindexed
               ? `reindexed: ${result.reindexed.predictions} predictions, ${result.reindexed.verifications} verifications, ${result.reindexed.weight_changes} weight changes replayed`
               : '',
