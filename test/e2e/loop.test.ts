@@ -58,6 +58,24 @@ describe('mlx train / predict / verify as a user runs them', () => {
     assert.match(again.stderr, /8 already in the ledger/);
   });
 
+  it('predict --as-of inside the training data exits 2 and appends nothing; --allow-in-sample marks it', async () => {
+    const refused = await runMlx(['predict', '--as-of', '2021-10-15', '--no-fetch', '--json'], {
+      home,
+    });
+    assert.equal(refused.code, 2);
+    assert.match(JSON.parse(refused.stdout).error.message, /refusing an in-sample prediction/);
+    assert.match(refused.stderr, /mlx backtest/);
+    assert.ok(
+      ledgerLines(path.join(home, 'predictions')).every((l) => !l.includes('"2021-10-15"')),
+    );
+    const allowed = await runMlx(
+      ['predict', '--as-of', '2021-10-15', '--no-fetch', '--allow-in-sample', '--json'],
+      { home },
+    );
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.ok((JSON.parse(allowed.stdout) as { in_sample: boolean }[]).every((r) => r.in_sample));
+  });
+
   it('ten predicts started together leave one set of records and no torn line', async () => {
     const runs = await Promise.all(
       Array.from({ length: 10 }, () =>
