@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { calendarFor } from '../../src/calendar/index.ts';
 import { importFiles } from '../../src/commands/data-import.ts';
 import { doctor } from '../../src/commands/doctor.ts';
@@ -83,6 +84,42 @@ describe('data ls reads per-symbol summaries kept with the bars', () => {
       fromAllBars(ctx).find((s) => s.symbol === 'SYN002'),
     );
     assert.equal(after?.zero_volume_days, 1);
+  });
+
+  it('data ls reads no bar, and data show reads only its own symbol: the store size does not matter', async () => {
+    const ctx = testContext({ now: '2022-01-03T12:00:00Z' });
+    await fetchData(ctx, {
+      symbols: [],
+      source: 'synthetic',
+      count: 3,
+      seed: 2,
+      from: '2020-01-01',
+      to: '2021-12-31',
+    });
+    const statements: string[] = [];
+    const prepare = Database.prototype.prepare;
+    const bars = PriceStore.prototype.bars;
+    const barsRead: string[] = [];
+    Database.prototype.prepare = function (this: Database.Database, sql: string) {
+      statements.push(sql);
+      return prepare.call(this, sql);
+    } as typeof prepare;
+    PriceStore.prototype.bars = function (this: PriceStore, symbol, options) {
+      barsRead.push(symbol);
+      return bars.call(this, symbol, options);
+    };
+    try {
+      assert.equal((await listStored(ctx)).length, 3);
+      assert.deepEqual(barsRead, [], 'data ls reads no bar');
+      await showStored(ctx, 'SYN002');
+      assert.deepEqual([...new Set(barsRead)], ['SYN002']);
+      // No statement aggregates or scans the bars of every symbol.
+      const scans = statements.filter((sql) => /\bbars\b/.test(sql) && !/symbol = \?/.test(sql));
+      assert.deepEqual(scans, []);
+    } finally {
+      Database.prototype.prepare = prepare;
+      PriceStore.prototype.bars = bars;
+    }
   });
 
   it('a store from before summaries (schema 2) gets them when opened', async () => {
