@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import { calendarFor } from '../../src/calendar/index.ts';
+import { PriceStore } from '../../src/store/price-store.ts';
 import { runMlx, tempHome, type MlxRun } from '../helpers/cli.ts';
 import { ledgerHome, predictSessions } from '../helpers/ledger.ts';
 
@@ -223,12 +224,43 @@ describe('mlx verify --no-fetch with the store removed', () => {
     assert.deepEqual(fs.readdirSync(ctx.home.dataDir), [], 'no empty store created');
     for (const f of fs.readdirSync(aside))
       fs.renameSync(path.join(aside, f), path.join(ctx.home.dataDir, f));
+    // One symbol's bars gone: the other is verified (exit 3); only that one: the error document (exit 1).
+    const store = PriceStore.open(ctx.home.db);
+    const saved = store.db.prepare("SELECT * FROM bars WHERE symbol = 'SYN002'").all();
+    store.db.prepare("DELETE FROM bars WHERE symbol = 'SYN002'").run();
+    store.close();
+    const partial = await runMlx(['verify', '--no-fetch', '--json'], { home });
+    assert.equal(partial.code, 3, partial.stderr);
+    assert.equal((JSON.parse(partial.stdout) as unknown[]).length, 2);
+    assert.match(partial.stderr, /SYN002: 2 prediction\(s\) not verified: no bars in the store/);
+    const failed = await runMlx(['verify', '--no-fetch', '--json'], { home });
+    assert.equal(failed.code, 1);
+    assert.match(
+      JSON.parse(failed.stdout).error.message,
+      /no prediction could be verified: bars missing for SYN002/,
+    );
+    const restore = PriceStore.open(ctx.home.db);
+    const insert = restore.db.prepare(
+      'INSERT INTO bars VALUES (@symbol, @date, @open, @high, @low, @close, @volume, @dividend, @split, @adj_close, @source, @fetched_at)',
+    );
+    for (const row of saved) insert.run(row);
+    restore.close();
     const back = await runMlx(['verify', '--no-fetch', '--json'], { home });
     assert.equal(back.code, 0, back.stderr);
     const verified = JSON.parse(back.stdout) as { verification: { status: string } }[];
     assert.deepEqual(
       verified.map((v) => v.verification.status),
-      ['verified', 'verified', 'verified', 'verified'],
+      ['verified', 'verified'],
+    );
+    assert.equal(
+      fs
+        .readdirSync(ctx.home.verificationsDir)
+        .flatMap((f) =>
+          fs.readFileSync(path.join(ctx.home.verificationsDir, f), 'utf8').split('\n'),
+        )
+        .filter(Boolean).length,
+      4,
+      'each prediction verified once',
     );
   });
 });

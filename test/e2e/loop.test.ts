@@ -76,6 +76,14 @@ describe('mlx train / predict / verify as a user runs them', () => {
     assert.ok((JSON.parse(allowed.stdout) as { in_sample: boolean }[]).every((r) => r.in_sample));
   });
 
+  it('predict --json where every symbol fails (stale data today) prints the error document, exit 1', async () => {
+    const run = await runMlx(['predict', '--no-fetch', '--json'], { home });
+    assert.equal(run.code, 1);
+    const error = JSON.parse(run.stdout).error;
+    assert.match(error.message, /no symbol could be predicted \(8 failed; SYN001: stale data/);
+    assert.match(run.stderr, /SYN008: not predicted: stale data/);
+  });
+
   it('ten predicts started together leave one set of records and no torn line', async () => {
     const runs = await Promise.all(
       Array.from({ length: 10 }, () =>

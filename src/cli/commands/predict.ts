@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { predict } from '../../commands/predict.ts';
+import { DataError, ExitCode } from '../../errors.ts';
 import type { Prediction } from '../../ledger/records.ts';
 import { action } from '../runtime.ts';
 import { writeOut, type Terminal } from '../io.ts';
@@ -75,6 +76,14 @@ Examples:
           });
           for (const failure of result.failures)
             inv.ctx.log.warn(`${failure.symbol}: not predicted: ${failure.reason}`);
+          if (result.exit_code === ExitCode.failure) {
+            // Nothing could be predicted: a failure, so --json prints the error document.
+            const first = result.failures[0];
+            throw new DataError(
+              `no symbol could be predicted (${result.failures.length} failed; ${first.symbol}: ${first.reason})`,
+              'see the reasons above',
+            );
+          }
           if (options.jsonl) {
             if (result.appended.length)
               writeOut(result.appended.map((r) => JSON.stringify(r)).join('\n'));

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UNRESOLVABLE_AFTER_DAYS, verify, type VerifiedPrediction } from '../../commands/verify.ts';
+import { DataError, ExitCode } from '../../errors.ts';
 import type { WeightChange } from '../../weights/update.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, formatPct, renderTable } from '../table.ts';
@@ -60,20 +61,26 @@ Examples:
           },
         ) => {
           const result = await verify(inv.ctx, options);
-          inv.emit(result.verified, () =>
-            verifyTable(result.verified, result.weight_changes, inv.terminal.stdoutIsTTY),
-          );
+          const hint =
+            'refresh or restore the data (mlx data fetch SYMBOL, or mlx data import FILE), then rerun; ' +
+            'if a symbol is delisted: mlx verify --delisted SYMBOL';
           for (const failure of result.failures) {
             inv.ctx.log.error(
               `${failure.symbol}: ${failure.predictions} prediction(s) not verified: ${failure.reason}`,
             );
           }
-          if (result.failures.length > 0) {
-            inv.ctx.log.info(
-              '  refresh or restore the data (mlx data fetch SYMBOL, or mlx data import FILE), then rerun; ' +
-                'if a symbol is delisted: mlx verify --delisted SYMBOL',
+          if (result.exit_code === ExitCode.failure) {
+            // Nothing could be verified: a failure, so --json prints the error document.
+            const symbols = result.failures.map((f) => f.symbol).join(', ');
+            throw new DataError(
+              `no prediction could be verified: bars missing for ${symbols}`,
+              hint,
             );
           }
+          if (result.failures.length > 0) inv.ctx.log.info(`  ${hint}`);
+          inv.emit(result.verified, () =>
+            verifyTable(result.verified, result.weight_changes, inv.terminal.stdoutIsTTY),
+          );
           inv.ctx.log.info(
             `${result.verified.length} prediction(s) ${result.dry_run ? 'would be ' : ''}verified` +
               (result.rescored ? ` (${result.rescored} re-scored)` : '') +
