@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from './errors.ts';
+import { ConfigError, fileSystemError } from './errors.ts';
 
 /**
  * mlx.config.json. Every setting has a default, unknown keys are rejected
@@ -148,7 +148,8 @@ export function readConfig(file: string, explicit: boolean): Config {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !explicit) return defaultConfig();
-    throw new ConfigError(`cannot read config ${file}: ${(err as Error).message}`);
+    const reason = fileSystemError(err, 'cannot read config', file);
+    throw new ConfigError(reason.message, reason.hint);
   }
   let raw: unknown;
   try {

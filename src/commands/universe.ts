@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Context } from '../context.ts';
-import { DataError, UsageError } from '../errors.ts';
+import { DataError, UsageError, fileSystemError } from '../errors.ts';
 import { requireSymbol } from '../exchanges.ts';
 import type { PriceStore } from '../store/price-store.ts';
 
@@ -31,7 +31,8 @@ function readUniverseFile(file: string): string[] {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new UsageError(`cannot read universe file ${file}: ${(err as Error).message}`);
+    const reason = fileSystemError(err, 'cannot read universe file', file);
+    throw new UsageError(reason.message, reason.hint);
   }
   return text
     .split(/\r?\n/)

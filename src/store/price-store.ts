@@ -94,12 +94,17 @@ export class PriceStore {
         'run any writing mlx command once',
       );
     }
-    this.db.transaction(() => {
-      for (let v = version; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v]);
-      // Version 3 added bar_summaries: fill it for the bars already stored.
-      if (version > 0 && version < 3) this.refreshAllSummaries();
-      this.db.pragma(`user_version = ${MIGRATIONS.length}`);
-    })();
+    // IMMEDIATE, and the version read again inside: two processes opening an old store
+    // at once migrate it once (the second waits, then finds nothing to do).
+    this.db
+      .transaction(() => {
+        const from = this.schemaVersion();
+        for (let v = from; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v]);
+        // Version 3 added bar_summaries: fill it for the bars already stored.
+        if (from > 0 && from < 3) this.refreshAllSummaries();
+        this.db.pragma(`user_version = ${MIGRATIONS.length}`);
+      })
+      .immediate();
   }
 
   upsertSymbol(info: SymbolInfo, source: string, now: string): void {
