@@ -12,6 +12,7 @@ import {
 import { badBarsCheck, findBadBars, removeBadBars } from '../doctor/bars.ts';
 import { lockCheck } from '../doctor/lock.ts';
 import { modelChecks } from '../doctor/models.ts';
+import { verificationCheck } from '../doctor/verification.ts';
 import { Ledger, type LedgerProblem } from '../ledger/ledger.ts';
 import { clearLedgerIndex, indexPredictions, indexVerifications } from '../ledger/ledger-index.ts';
 import { predictionSchema, verificationSchema } from '../ledger/records.ts';
@@ -139,6 +140,7 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
       store?.close();
     }
 
+    if (fs.existsSync(ctx.home.root)) checks.push(await verificationCheck(ctx));
     checks.push(...(await modelChecks(ctx)));
     result.exit_code = checks.every((c) => c.ok) ? ExitCode.ok : ExitCode.failure;
     return result;

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { buildReport } from '../../src/commands/report.ts';
-import { reindex } from '../../src/commands/doctor.ts';
+import { doctor, reindex } from '../../src/commands/doctor.ts';
 import { verify } from '../../src/commands/verify.ts';
 import { DataError } from '../../src/errors.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
@@ -43,6 +43,12 @@ describe('verify when bars are missing: an error, never a record', () => {
     );
     assert.deepEqual(ledgerRecords(ctx.home.verificationsDir), []);
     assert.ok(!fs.existsSync(ctx.home.db), 'verify does not create an empty store');
+    const check = await doctor(ctx, { repair: false, reindex: false });
+    assert.equal(check.exit_code, 1);
+    assert.match(
+      check.checks.find((c) => c.name === 'verification')?.detail ?? '',
+      /cannot verify 9 prediction\(s\) of SYN001, SYN002, SYN003/,
+    );
     restoreStore(ctx.home.db, aside);
     const result = await verify(ctx, { dryRun: false, fetch: false });
     assert.equal(result.exit_code, 0);
@@ -61,6 +67,15 @@ describe('verify when bars are missing: an error, never a record', () => {
     const first = await verify(ctx, { dryRun: false, fetch: false });
     assert.equal(first.exit_code, 3);
     assert.equal(first.verified.length, 6);
+    const check = (await doctor(ctx, { repair: false, reindex: false })).checks.find(
+      (c) => c.name === 'verification',
+    );
+    assert.equal(check?.ok, false);
+    assert.match(
+      check?.detail ?? '',
+      /due predictions lack bars: SYN002 \(3: no bars in the store/,
+    );
+    assert.match(check?.hint ?? '', /mlx verify --delisted SYMBOL/);
     assert.deepEqual(first.failures, [
       {
         symbol: 'SYN002',
@@ -127,6 +142,14 @@ describe('re-scoring a prediction wrongly closed as unresolvable', () => {
     );
     assert.equal(plain.rescorable, 1);
     assert.equal(ledgerRecords(ctx.home.verificationsDir).length, 3);
+    const check = await doctor(ctx, { repair: false, reindex: false });
+    assert.equal(check.exit_code, 1);
+    const verification = check.checks.find((c) => c.name === 'verification');
+    assert.match(
+      verification?.detail ?? '',
+      /1 prediction\(s\) recorded unresolvable have their bars now/,
+    );
+    assert.match(verification?.hint ?? '', /mlx verify --rescore/);
 
     const rescored = await verify(ctx, { dryRun: false, fetch: false, rescore: true });
     assert.equal(rescored.rescored, 1);
@@ -142,6 +165,7 @@ describe('re-scoring a prediction wrongly closed as unresolvable', () => {
 
     const again = await verify(ctx, { dryRun: false, fetch: false, rescore: true });
     assert.deepEqual([again.verified.length, again.rescored, again.rescorable], [0, 0, 0]);
+    assert.equal((await doctor(ctx, { repair: false, reindex: false })).exit_code, 0);
 
     // The weights after the re-score are what a replay of the ledgers gives.
     const live = weightsOf(ctx);
