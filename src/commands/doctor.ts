@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Context } from '../context.ts';
-import { ExitCode, errorMessage, type ExitCodeValue } from '../errors.ts';
+import { ExitCode, MlxError, errorMessage, type ExitCodeValue } from '../errors.ts';
 import type { Check } from '../doctor/check.ts';
 import {
   examineLedgers,
@@ -102,7 +102,12 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
         } catch (err) {
           store?.close();
           store = null;
-          checks.push({ name: 'price store', ok: false, detail: errorMessage(err) });
+          checks.push({
+            name: 'price store',
+            ok: false,
+            detail: errorMessage(err),
+            hint: err instanceof MlxError ? err.hint : undefined,
+          });
         }
       } else {
         checks.push({ name: 'price store', ok: true, detail: `none yet at ${ctx.home.db}` });

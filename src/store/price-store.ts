@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { DataError } from '../errors.ts';
+import { DataError, UsageError } from '../errors.ts';
 import { adjustBars } from './adjust.ts';
 import { summaryIsCurrent, writeSummary, type BarSummary } from './bar-summaries.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -64,7 +64,17 @@ export class PriceStore {
       }
       db.pragma('foreign_keys = ON');
     } catch (err) {
-      throw new DataError(`cannot open the price store ${file}: ${(err as Error).message}`);
+      const code = (err as { code?: string }).code ?? '';
+      if (['SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_PERM'].includes(code)) {
+        throw new UsageError(
+          `cannot open the price store ${file}: ${(err as Error).message} (${code})`,
+          'check the permissions of the home and of data/ (ls -l), or choose another --home',
+        );
+      }
+      throw new DataError(
+        `cannot open the price store ${file}: ${(err as Error).message}${code ? ` (${code})` : ''}`,
+        'run mlx doctor; a damaged store can be moved aside and the data imported or fetched again (mlx doctor --reindex rebuilds the rest from the ledgers)',
+      );
     }
     const store = new PriceStore(db, file);
     store.migrate(options.readonly ?? false);
