@@ -54,7 +54,8 @@ export async function bench(report: BenchReporter): Promise<void> {
       .readdirSync(dir)
       .filter((f) => f.endsWith('.csv'))
       .map((f) => path.join(dir, f));
-    await importFiles(ctx, { files, onBadRow: 'fail' });
+    // Imported with today's clock: the files run to 2021-04, and bars after "now" are refused.
+    await importFiles({ ...ctx, now: () => new Date() }, { files, onBadRow: 'fail' });
     await train(ctx, { until: '2019-12-31', promote: 'always', walkForward: false });
     report.figure(
       'mlx predict, 55 real symbols, warm store (wall, median of 3)',
