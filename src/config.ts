@@ -23,10 +23,10 @@ const signalWeightsSchema = z
     golden_cross: z.number().default(0.4),
     death_cross: z.number().default(-0.4),
     regime_bullish: z.number().default(0.3),
-    /** Weights of the model and rule components in the ensemble. */
-    xgb: z.number().default(1),
-    lstm: z.number().default(1),
-    rules: z.number().default(0.5),
+    /** No longer used (ensemble weights are fitted on validation rows); accepted so old configs load. */
+    xgb: z.number().optional(),
+    lstm: z.number().optional(),
+    rules: z.number().optional(),
   })
   .strict();
 
@@ -42,7 +42,8 @@ const xgbSchema = z
     max_bin: z.number().int().min(16).default(128),
     nthread: z.number().int().min(1).default(2),
     rounds: z.number().int().min(1).default(400),
-    earlyStoppingRounds: z.number().int().min(1).default(40),
+    /** Patience: rounds without a better validation Rank IC (or RMSE, with no cross-section). */
+    earlyStoppingRounds: z.number().int().min(1).default(50),
   })
   .strict();
 
@@ -83,6 +84,8 @@ const trainSchema = z
     folds: z.number().int().min(1).max(40).default(10),
     testSessions: z.number().int().min(5).default(63),
     validationShare: z.number().positive().max(0.5).default(0.15),
+    /** What the models learn from the forward return (see README, "How a prediction is made"). */
+    label: z.enum(['cs_rank', 'cs_zscore', 'excess', 'raw']).default('cs_rank'),
     xgb: xgbSchema.default({}),
     lstm: lstmSchema.default({}),
   })

@@ -12,7 +12,7 @@ import { withWriteLock } from './session.ts';
 import { noSymbolsError } from './universe.ts';
 import { train } from './train.ts';
 import { verify } from './verify.ts';
-import type { Outcome } from '../report/accuracy.ts';
+import { rankingScore, type Outcome } from '../report/accuracy.ts';
 
 export interface BacktestOptions {
   from: string;
@@ -164,9 +164,14 @@ export function scoreOutcomes(
   const actual = Float64Array.from(outcomes, (o) =>
     Math.log1p(o.verification.actual_change_pct / 100),
   );
-  const rows = (predicted: (o: Outcome) => number, probability: (o: Outcome) => number) => ({
+  const rows = (
+    predicted: (o: Outcome) => number,
+    probability: (o: Outcome) => number,
+    score?: (o: Outcome) => number,
+  ) => ({
     dateIndex: Int32Array.from(outcomes, (o) => dateIndex.get(o.prediction.as_of) as number),
     predicted: Float64Array.from(outcomes, predicted),
+    ...(score ? { score: Float64Array.from(outcomes, score) } : {}),
     probabilityUp: Float64Array.from(outcomes, probability),
     actual,
   });
@@ -177,8 +182,9 @@ export function scoreOutcomes(
       rows(
         (o) => Math.log1p(o.prediction.predicted_change_pct / 100),
         (o) => o.prediction.probability_up,
+        (o) => rankingScore(o.prediction),
       ),
-      { horizonDays },
+      { horizonDays, directionFrom: 'probability' },
     ),
   };
   for (const component of ['xgb', 'lstm'] as const) {

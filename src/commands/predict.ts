@@ -7,8 +7,8 @@ import { Ledger } from '../ledger/ledger.ts';
 import { indexPredictions } from '../ledger/ledger-index.ts';
 import { predictionSchema, type Prediction } from '../ledger/records.ts';
 import { buildPrediction } from '../prediction/record.ts';
-import { scoreSymbols } from '../prediction/score.ts';
-import { loadModel, type LoadedModel, type ModelUnit } from '../registry/loaded-model.ts';
+import { forecastTargets } from '../prediction/score.ts';
+import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import { loadPanel, type Panel, type SymbolPanel } from '../training/panel.ts';
@@ -131,8 +131,10 @@ async function predictLocked(
       });
       return false;
     });
+    // The whole model universe is scored: excess and rank are measured against it.
+    const scored = [...new Set([...known, ...manifest.symbols])].filter((s) => store.symbolInfo(s));
     const panel =
-      reuse?.panel ?? loadPanel(store, known, options.asOf, ctx.config, manifest.symbols);
+      reuse?.panel ?? loadPanel(store, scored, options.asOf, ctx.config, manifest.symbols);
     const weights = readAllWeights(store.db);
     const createdAt = ctx.now().toISOString();
     const targets: { panel: SymbolPanel; row: number; targetDate: string }[] = [];
@@ -164,9 +166,10 @@ async function predictLocked(
         manifest.data_range.until,
       );
 
-    const scores = scoreSymbols(model, targets);
-    const records = targets.map((target, i) =>
-      buildPrediction({
+    const forecasts = forecastTargets(model, panel, targets, weights, ctx.config.signalWeights);
+    const records = targets.map((target, i) => {
+      const regime = marketRegimeAt(target.panel.features, target.row);
+      return buildPrediction({
         symbol: target.panel.symbol,
         asOf: target.panel.features.dates[target.row],
         createdAt,
@@ -175,25 +178,14 @@ async function predictLocked(
         close: target.panel.series.rawClose[target.row],
         // Adjustment is anchored at the last bar a prediction uses, which is as_of itself.
         adjFactor: 1,
-        models: scores[i],
-        rules: ruleSignalsAt(
-          target.panel.features,
-          target.row,
-          marketRegimeAt(target.panel.features, target.row),
-          ctx.config.signalWeights,
-        ),
-        regime: marketRegimeAt(target.panel.features, target.row),
+        forecast: forecasts[i],
+        drift: model.head.drift,
+        rules: ruleSignalsAt(target.panel.features, target.row, regime, ctx.config.signalWeights),
+        regime,
         weights: weights.get(target.panel.symbol) ?? new Map(),
-        model: {
-          name,
-          version: model.version.version,
-          featureSet: manifest.feature_set.id,
-          weights: model.weights,
-          calibration: (model.unitFor(target.panel.symbol) as ModelUnit).calibration,
-          interval: (model.unitFor(target.panel.symbol) as ModelUnit).interval,
-        },
-      }),
-    );
+        model: { name, version: model.version.version, featureSet: manifest.feature_set.id },
+      });
+    });
 
     for (const record of records) if (inSample.has(record.symbol)) record.in_sample = true;
 

@@ -18,6 +18,7 @@ import {
   bySymbol,
   calibrationTable,
   groupFigures,
+  rankingScore,
   rollingHitRate,
   type CalibrationBin,
   type GroupFigures,
@@ -215,7 +216,7 @@ function portfolios(
   const dates = [...new Set(outcomes.map((o) => o.prediction.as_of))].sort();
   const dateIndex = new Map(dates.map((d, i) => [d, i]));
   const predictors: Record<string, (o: Outcome) => number | undefined> = {
-    ensemble: (o) => Math.log1p(o.prediction.predicted_change_pct / 100),
+    ensemble: (o) => rankingScore(o.prediction),
     xgb: (o) => o.prediction.components.xgb,
     lstm: (o) => o.prediction.components.lstm,
     rules: (o) => o.prediction.components.rules,

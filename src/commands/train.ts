@@ -5,16 +5,21 @@ import { featureSetIdentity, REFERENCE_LIBRARY } from '../features/index.ts';
 import { loadXGBoost, xgboostStatus, type XGBoostLib } from '../models/xgboost/index.ts';
 import type { Manifest } from '../registry/manifest.ts';
 import { ModelRegistry } from '../registry/registry.ts';
-import { fitModels, type FittedModels, type ModelKind, type TrainEvent } from '../training/fit.ts';
+import { fitEnsemble, perSymbolUnits, POOLED } from '../training/ensemble.ts';
+import { MIN_CROSS_SECTION } from '../training/head.ts';
+import {
+  scaledInputs,
+  type FittedModels,
+  type ModelKind,
+  type TrainEvent,
+} from '../training/fit.ts';
 import { trainingWindow } from '../training/folds.ts';
 import { writeModelFiles } from '../training/model-files.ts';
 import { buildDataset, loadPanel } from '../training/panel.ts';
-import { fitScaler, scaleDataset } from '../training/scaler.ts';
+import { fitScaler } from '../training/scaler.ts';
 import { decidePromotion, metricsVerdicts } from '../training/verdicts.ts';
 import {
   labelledDates,
-  perSymbolUnits,
-  POOLED,
   rowsBetween,
   usableRows,
   walkForward,
@@ -73,6 +78,10 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new UsageError(`invalid model name "${name}"`);
   const seed = options.seed ?? ctx.config.seed;
   const warnings: string[] = [];
+  const warn = (message: string) => {
+    ctx.log.warn(message);
+    warnings.push(message);
+  };
   const { models, xgbLib } = resolveModels(ctx, options.models, warnings);
 
   return withWriteLock(ctx, 'train', async () => {
@@ -89,11 +98,16 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
     }
     const data = buildDataset(panel, horizonDays, ctx.config);
     const settings = ctx.config.train;
-    const weights = {
-      xgb: ctx.config.signalWeights.xgb,
-      lstm: ctx.config.signalWeights.lstm,
-      rules: ctx.config.signalWeights.rules,
-    };
+    for (const component of ['xgb', 'lstm', 'rules'] as const) {
+      if (ctx.config.signalWeights[component] !== undefined)
+        warn(
+          `signalWeights.${component} is no longer used: ensemble weights are fitted on validation rows (see README, "How a prediction is made")`,
+        );
+    }
+    if (data.labelKind !== 'raw' && data.symbols.length < MIN_CROSS_SECTION)
+      warn(
+        `${data.symbols.length} symbol(s): a cross-sectional label needs at least ${MIN_CROSS_SECTION} to rank; predictions will carry little more than the drift`,
+      );
     ctx.log.info(
       `${data.rows.toLocaleString('en')} feature rows, ${data.symbols.length} symbols, ${data.dates[0]} → ${data.dates.at(-1)}; ` +
         `models: ${models.join(', ') || 'rules only'}; horizon ${horizonDays} sessions`,
@@ -102,13 +116,12 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
     const units = options.perSymbol ? perSymbolUnits(data) : POOLED;
     const walk: WalkForwardResult =
       options.walkForward === false
-        ? skippedWalkForward()
+        ? { folds: [], metrics: {}, oos: [] }
         : await walkForward({
             data,
             horizonDays,
             settings,
             models,
-            weights,
             seed,
             xgbLib,
             units,
@@ -127,54 +140,32 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
     const trainRows = rowsBetween(data, 0, window.trainEnd, usable);
     const validRows = rowsBetween(data, window.validStart, window.validEnd, usable);
     const scaler = fitScaler(data, (r) => data.dateIndex[r] <= window.trainEnd);
-    const scaled = scaleDataset(scaler, data);
+
     ctx.log.info(
       `final fit on ${trainRows.length.toLocaleString('en')} rows (validation ${validRows.length.toLocaleString('en')})`,
     );
     // One fit for the pooled model, or one per symbol with enough rows (--per-symbol).
-    const fittedUnits = new Map<string, FittedModels>();
-    try {
-      for (const unit of units) {
-        const unitTrain = trainRows.filter(unit.has);
-        const unitValid = validRows.filter(unit.has);
-        if (unitTrain.length === 0 || unitValid.length === 0) {
-          ctx.log.warn(
-            `${unit.key}: too little history for its own model; it will not be predicted`,
-          );
-          continue;
-        }
-        fittedUnits.set(
-          unit.key,
-          await fitModels({
-            data,
-            scaled,
-            trainRows: unitTrain,
-            validRows: unitValid,
-            models,
-            settings,
-            weights,
-            seed,
-            xgbLib,
-            onEvent: options.onEvent,
-          }),
-        );
-      }
-    } catch (err) {
-      for (const fitted of fittedUnits.values()) fitted.free();
-      throw err;
-    }
-    const first = fittedUnits.values().next().value;
-    if (!first) {
+    const fitted = await fitEnsemble({
+      data,
+      ...scaledInputs(scaler, data, models),
+      trainRows,
+      validRows,
+      units,
+      models,
+      settings,
+      seed,
+      xgbLib,
+      onEvent: options.onEvent,
+      onSkippedUnit: (key) =>
+        ctx.log.warn(`${key}: too little history for its own model; it will not be predicted`),
+    });
+    if (!fitted) {
       throw new DataError(
         `not enough history to train: ${trainRows.length} training rows before ${data.dates[window.validStart] ?? data.dates.at(-1)}`,
         'import a longer history (features need a year of bars before the first usable row)',
       );
     }
-    const unitFigures = (f: FittedModels) => ({
-      calibration: f.calibration,
-      interval: f.interval,
-      lstm_target_scale: f.lstmTargetScale,
-    });
+    const first = fitted.units.values().next().value as FittedModels;
 
     try {
       const registry = new ModelRegistry(ctx.home.modelsDir);
@@ -192,7 +183,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
         champion ? registry.get(name, champion) : null,
       );
       const manifest: Manifest = {
-        schema: 'mlx.model/1',
+        schema: 'mlx.model/2',
         name,
         version,
         mlx_version: MLX_VERSION,
@@ -201,7 +192,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
         symbols: data.symbols,
         feature_set: { id: featureSet.id, hash: featureSet.hash, names: [...featureSet.names] },
         lstm_features: models.includes('lstm') ? [...settings.lstm.features] : [],
-        label: { kind: 'forward_log_return', horizon_days: horizonDays },
+        label: { kind: 'forward_log_return', horizon_days: horizonDays, processor: data.labelKind },
         models,
         per_symbol: options.perSymbol === true,
         params: {
@@ -213,15 +204,11 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
             validation_share: settings.validationShare,
             purge_sessions: horizonDays,
           },
-          ensemble: options.perSymbol
-            ? {
-                weights,
-                per_symbol: Object.fromEntries(
-                  [...fittedUnits].map(([symbol, f]) => [symbol, unitFigures(f)]),
-                ),
-              }
-            : { weights, ...unitFigures(first) },
-          final_fit: options.perSymbol ? { units: fittedUnits.size } : first.info,
+          head: fitted.head,
+          units: Object.fromEntries(
+            [...fitted.units].map(([unit, f]) => [unit, { lstm_target_scale: f.lstmTargetScale }]),
+          ),
+          final_fit: options.perSymbol ? { units: fitted.units.size } : first.info,
         },
         seed,
         libraries: await libraryVersions(xgbLib, first.info.lstm?.backend),
@@ -235,7 +222,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
         writeModelFiles(temp, {
           manifest,
           walk,
-          fitted: fittedUnits,
+          fitted: fitted.units,
           scaler,
           data,
           horizonDays,
@@ -260,7 +247,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
         seconds: Math.round((Date.now() - started) / 100) / 10,
       };
     } finally {
-      for (const fitted of fittedUnits.values()) fitted.free();
+      fitted.free();
     }
   });
 }
@@ -304,8 +291,4 @@ async function libraryVersions(
     versions.tfjs_backend = tfBackend;
   }
   return versions;
-}
-
-function skippedWalkForward(): WalkForwardResult {
-  return { folds: [], metrics: {}, residual_quantiles: { level: 0.8, low: NaN, high: NaN } };
 }

@@ -44,9 +44,7 @@ export interface VerifyOptions {
   fetchImpl?: typeof fetch;
 }
 
-export interface VerifiedPrediction extends Prediction {
-  verification: Verification;
-}
+export type VerifiedPrediction = Prediction & { verification: Verification };
 
 /** A symbol whose due predictions could not be scored: its bars are missing. */
 export interface VerifyFailure {

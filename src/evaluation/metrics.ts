@@ -7,7 +7,10 @@ import { auc, mean, neweyWestT, pearson, spearman, stdev } from './stats.ts';
  */
 export interface ScoredRows {
   dateIndex: Int32Array;
+  /** The forecast log return (errors; the direction when no probability is used). */
   predicted: Float64Array;
+  /** What ranks the rows for IC, Rank IC and the portfolio; `predicted` when absent. */
+  score?: Float64Array;
   /** NaN for a model that states no probability (e.g. zero change). */
   probabilityUp: Float64Array;
   actual: Float64Array;
@@ -17,7 +20,10 @@ export interface ScoredRows {
 
 export interface CorrelationFigure {
   mean: number | null;
+  /** Newey–West t of the mean (lags: horizon − 1; the daily series overlap). */
   t_stat: number | null;
+  /** Information ratio as Qlib reports it: mean / standard deviation of the daily series. */
+  ir: number | null;
   days: number;
 }
 
@@ -30,8 +36,9 @@ export interface PortfolioFigure {
 
 export interface Metrics {
   rows: number;
-  mae: number;
-  rmse: number;
+  /** Null for a score that is only a ranking (a factor), not a forecast of the return. */
+  mae: number | null;
+  rmse: number | null;
   /** Share of rows whose direction (predicted ≥ 0 is up) matched; null for a model with no direction. */
   directional_accuracy: number | null;
   auc: number | null;
@@ -50,6 +57,10 @@ export interface MetricOptions {
   minCrossSection?: number;
   /** False for a model that states no direction (zero change); predicted ≥ 0 reads as up otherwise. */
   directional?: boolean;
+  /** False for a score that only ranks (a factor): no error figures. */
+  forecast?: boolean;
+  /** 'probability': up when P(up) ≥ 0.5 (how records state direction); default: predicted ≥ 0. */
+  directionFrom?: 'probability' | 'predicted';
 }
 
 /** Every metric DESIGN.md lists, for one model on one set of rows (pure). */
@@ -70,11 +81,12 @@ export function computeMetrics(rows: ScoredRows, options: MetricOptions): Metric
     absErr += Math.abs(error);
     sqErr += error * error;
     const up = rows.actual[i] > 0 ? 1 : 0;
+    const p = rows.probabilityUp[i];
     if (options.directional !== false) {
       directional++;
-      if ((rows.predicted[i] >= 0 ? 1 : 0) === up) hits++;
+      const saysUp = options.directionFrom === 'probability' ? p >= 0.5 : rows.predicted[i] >= 0;
+      if ((saysUp ? 1 : 0) === up) hits++;
     }
-    const p = rows.probabilityUp[i];
     if (Number.isFinite(p)) {
       withProbability++;
       brier += (p - up) ** 2;
@@ -90,8 +102,8 @@ export function computeMetrics(rows: ScoredRows, options: MetricOptions): Metric
   const { ic, rankIc } = crossSectionalCorrelations(rows, options);
   return {
     rows: n,
-    mae: absErr / n,
-    rmse: Math.sqrt(sqErr / n),
+    mae: options.forecast === false ? null : absErr / n,
+    rmse: options.forecast === false ? null : Math.sqrt(sqErr / n),
     directional_accuracy: directional > 0 ? hits / directional : null,
     auc: finiteOrNull(aucValue),
     brier: withProbability > 0 ? brier / withProbability : null,
@@ -121,7 +133,8 @@ function crossSectionalCorrelations(
   const rankIcs: number[] = [];
   for (const members of groupByDate(rows).values()) {
     if (members.length < minimum) continue;
-    const predicted = members.map((i) => rows.predicted[i]);
+    const score = rows.score ?? rows.predicted;
+    const predicted = members.map((i) => score[i]);
     const actual = members.map((i) => rows.actual[i]);
     const ic = pearson(predicted, actual);
     const rankIc = spearman(predicted, actual);
@@ -132,6 +145,7 @@ function crossSectionalCorrelations(
   const figure = (series: number[]): CorrelationFigure => ({
     mean: series.length ? mean(series) : null,
     t_stat: finiteOrNull(neweyWestT(series, options.horizonDays - 1)),
+    ir: finiteOrNull(mean(series) / stdev(series)),
     days: series.length,
   });
   return { ic: figure(ics), rankIc: figure(rankIcs) };
@@ -153,9 +167,10 @@ export function longShortPeriods(
   for (const [dateIndex, members] of groupByDate(rows)) {
     if (members.length < minimum) continue;
     if (step++ % options.horizonDays !== 0) continue;
-    const predictions = members.map((i) => rows.predicted[i]);
+    const score = rows.score ?? rows.predicted;
+    const predictions = members.map((i) => score[i]);
     if (Math.max(...predictions) === Math.min(...predictions)) continue;
-    const sorted = [...members].sort((a, b) => rows.predicted[a] - rows.predicted[b]);
+    const sorted = [...members].sort((a, b) => score[a] - score[b]);
     const k = Math.max(1, Math.floor(sorted.length * fraction));
     const simple = (i: number) => Math.expm1(rows.actual[i]);
     periods.push({

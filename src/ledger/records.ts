@@ -8,43 +8,76 @@ import { z } from 'zod/v4';
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const regime = z.enum(['bullish', 'bearish', 'volatile', 'sideways']);
 
-export const predictionSchema = z
+const predictionFields = {
+  id: z.string().regex(/^[0-9a-f]{16,64}$/),
+  symbol: z.string().min(1),
+  as_of: day,
+  created_at: z.string(),
+  horizon_days: z.number().int().positive(),
+  target_date: day,
+  current_price: z.number().positive(),
+  predicted_price: z.number().positive(),
+  predicted_change_pct: z.number(),
+  interval: z.object({
+    level: z.number().gt(0).lt(1),
+    low: z.number().positive(),
+    high: z.number().positive(),
+  }),
+  direction: z.enum(['up', 'down']),
+  probability_up: z.number().min(0).max(1),
+  confidence: z.number().min(0).max(1),
+  market_regime: regime.nullable(),
+  signals: z.array(z.object({ name: z.string(), value: z.number(), weight: z.number() })),
+  components: z.object({
+    xgb: z.number().optional(),
+    lstm: z.number().optional(),
+    rules: z.number(),
+  }),
+  model: z.object({ name: z.string(), version: z.string(), feature_set: z.string() }),
+  price_basis: z.object({ close: z.number().positive(), adj_factor: z.number().positive() }),
+  in_sample: z.boolean().optional().meta({
+    description:
+      "true when the target session is inside the model's training data (predict --allow-in-sample); report keeps these apart",
+  }),
+};
+
+/** Written by mlx ≤ 0.1: components are log returns; direction is the sign of the change. */
+export const predictionV1Schema = z
+  .object({ schema: z.literal('mlx.prediction/1'), ...predictionFields })
+  .meta({ title: 'mlx prediction record, version 1' });
+
+/**
+ * The forecast is drift plus the stock's expected excess over the universe;
+ * components are each model's score in units of its cross-sectional spread;
+ * direction is up exactly when probability_up ≥ 0.5.
+ */
+export const predictionV2Schema = z
   .object({
-    schema: z.literal('mlx.prediction/1'),
-    id: z.string().regex(/^[0-9a-f]{16,64}$/),
-    symbol: z.string().min(1),
-    as_of: day,
-    created_at: z.string(),
-    horizon_days: z.number().int().positive(),
-    target_date: day,
-    current_price: z.number().positive(),
-    predicted_price: z.number().positive(),
-    predicted_change_pct: z.number(),
-    interval: z.object({
-      level: z.number().gt(0).lt(1),
-      low: z.number().positive(),
-      high: z.number().positive(),
-    }),
-    direction: z.enum(['up', 'down']),
-    probability_up: z.number().min(0).max(1),
-    confidence: z.number().min(0).max(1),
-    market_regime: regime.nullable(),
-    signals: z.array(z.object({ name: z.string(), value: z.number(), weight: z.number() })),
-    components: z.object({
-      xgb: z.number().optional(),
-      lstm: z.number().optional(),
-      rules: z.number(),
-    }),
-    model: z.object({ name: z.string(), version: z.string(), feature_set: z.string() }),
-    price_basis: z.object({ close: z.number().positive(), adj_factor: z.number().positive() }),
-    in_sample: z.boolean().optional().meta({
-      description:
-        "true when the target session is inside the model's training data (predict --allow-in-sample); report keeps these apart",
-    }),
+    schema: z.literal('mlx.prediction/2'),
+    ...predictionFields,
+    /** The expected return over the universe mean, in percent over the horizon. */
+    expected_excess_pct: z.number(),
+    /** The universe's expected return over the horizon (from training rows), in percent. */
+    drift_pct: z.number(),
+    /** Percentile (0–100, 100 best) of the ensemble score among the model universe that session. */
+    rank_pct: z.number().min(0).max(100),
+    probability_outperform: z.number().min(0).max(1),
+    /** Ensemble score, scaled units (what rank_pct ranks). */
+    ensemble_score: z.number(),
+    /** Annualised 20-session volatility at as_of (P(up) depends on it). */
+    volatility: z.number().nonnegative(),
+    /** Annualised short-window volatility the interval is scaled by (README, "How a prediction is made"). */
+    interval_scale: z.number().nonnegative(),
   })
+  .meta({ title: 'mlx prediction record, version 2' });
+
+export const predictionSchema = z
+  .discriminatedUnion('schema', [predictionV1Schema, predictionV2Schema])
   .meta({ title: 'mlx prediction record', description: 'One line of predictions/YYYY-MM.jsonl' });
 
 export type Prediction = z.infer<typeof predictionSchema>;
+export type PredictionV1 = z.infer<typeof predictionV1Schema>;
+export type PredictionV2 = z.infer<typeof predictionV2Schema>;
 
 export const verificationSchema = z
   .object({

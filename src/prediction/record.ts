@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import type { Regime, RuleSignal } from '../features/index.ts';
-import type { Prediction } from '../ledger/records.ts';
-import { calibrated, type Calibration } from '../training/calibration.ts';
-import { combine, rulesComponent, type ComponentWeights } from '../training/ensemble.ts';
+import type { PredictionV2 } from '../ledger/records.ts';
+import { INTERVAL_LEVEL } from '../training/head.ts';
 import { weightOf, type WeightTable } from '../weights/weights.ts';
+import type { TargetForecast } from './score.ts';
 
 export interface PredictionInput {
   symbol: string;
@@ -14,18 +14,13 @@ export interface PredictionInput {
   /** The as-traded close at as_of, and the adjustment factor the store applied to it then. */
   close: number;
   adjFactor: number;
-  models: { xgb?: number; lstm?: number };
+  forecast: TargetForecast;
+  /** The universe's expected log return over the horizon (the head's drift). */
+  drift: number;
   rules: readonly RuleSignal[];
   regime: Regime | null;
   weights: WeightTable;
-  model: {
-    name: string;
-    version: string;
-    featureSet: string;
-    weights: ComponentWeights;
-    calibration: Calibration;
-    interval: { level: number; low: number; high: number };
-  };
+  model: { name: string; version: string; featureSet: string };
 }
 
 /** Stable id: the same symbol, session, horizon and model version always hash the same. */
@@ -44,46 +39,34 @@ export function predictionId(
 }
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+const pct = (logReturn: number) => round(Math.expm1(logReturn) * 100, 3);
 
 /**
- * Combine the components with the symbol's weights into the ledger record
- * (pure). Rules fire with their default values times the symbol's weight for
- * each; models enter the ensemble with their base weight times the symbol's.
+ * The ledger record for one forecast (pure). Direction is up exactly when
+ * P(up) ≥ 0.5. Confidence is how decided P(outperform) is and how many
+ * components agree with the ensemble's relative call, times the symbol's
+ * `confidence` weight, at most 1.
  */
-export function buildPrediction(input: PredictionInput): Prediction {
-  const { weights, model } = input;
-  const weightedRules = input.rules.reduce(
-    (sum, rule) => sum + rule.value * weightOf(weights, rule.name),
-    0,
+export function buildPrediction(input: PredictionInput): PredictionV2 {
+  const { forecast, weights, model } = input;
+  const relative = Math.sign(forecast.centredScore);
+  const votes = Object.entries(forecast.centred).filter(
+    ([name, value]) => value !== 0 && (name !== 'rules' || input.rules.length > 0),
   );
-  const rules = rulesComponent(weightedRules);
-  const ensembleWeights: ComponentWeights = {
-    xgb: model.weights.xgb * weightOf(weights, 'xgb'),
-    lstm: model.weights.lstm * weightOf(weights, 'lstm'),
-    rules: model.weights.rules,
-  };
-  const ensemble = combine({ ...input.models, rules }, ensembleWeights);
-  const predicted = ensemble * weightOf(weights, 'magnitude');
-  const probabilityUp = calibrated(model.calibration, ensemble);
-
-  // Confidence: how decided the calibrated probability is, and how many components agree.
-  const direction = predicted >= 0 ? 1 : -1;
-  const votes = [
-    input.models.xgb,
-    input.models.lstm,
-    weightedRules !== 0 ? rules : undefined,
-  ].filter((v): v is number => v !== undefined);
   const agreement = votes.length
-    ? votes.filter((v) => Math.sign(v) === direction).length / votes.length
+    ? votes.filter(([, value]) => Math.sign(value) === relative).length / votes.length
     : 0.5;
   const confidence = Math.min(
     1,
-    (0.5 * Math.abs(2 * probabilityUp - 1) + 0.5 * agreement) * weightOf(weights, 'confidence'),
+    (0.5 * Math.abs(2 * forecast.probabilityOutperform - 1) + 0.5 * agreement) *
+      weightOf(weights, 'confidence'),
   );
-
   const price = (logReturn: number) => round(input.close * Math.exp(logReturn), 4);
+  // Direction from the probability as recorded, so the two can never disagree on the page.
+  const probabilityUp = round(forecast.probabilityUp, 4);
+  const modelSignals = (['xgb', 'lstm'] as const).filter((n) => forecast.scaled[n] !== undefined);
   return {
-    schema: 'mlx.prediction/1',
+    schema: 'mlx.prediction/2',
     id: predictionId(input.symbol, input.asOf, input.horizonDays, model.name, model.version),
     symbol: input.symbol,
     as_of: input.asOf,
@@ -91,15 +74,11 @@ export function buildPrediction(input: PredictionInput): Prediction {
     horizon_days: input.horizonDays,
     target_date: input.targetDate,
     current_price: input.close,
-    predicted_price: price(predicted),
-    predicted_change_pct: round(Math.expm1(predicted) * 100, 3),
-    interval: {
-      level: model.interval.level,
-      low: price(predicted + model.interval.low),
-      high: price(predicted + model.interval.high),
-    },
-    direction: direction > 0 ? 'up' : 'down',
-    probability_up: round(probabilityUp, 4),
+    predicted_price: price(forecast.forecast),
+    predicted_change_pct: pct(forecast.forecast),
+    interval: { level: INTERVAL_LEVEL, low: price(forecast.low), high: price(forecast.high) },
+    direction: probabilityUp >= 0.5 ? 'up' : 'down',
+    probability_up: probabilityUp,
     confidence: round(confidence, 4),
     market_regime: input.regime,
     signals: [
@@ -108,20 +87,24 @@ export function buildPrediction(input: PredictionInput): Prediction {
         value: rule.value,
         weight: round(weightOf(weights, rule.name), 6),
       })),
-      ...(['xgb', 'lstm'] as const)
-        .filter((name) => input.models[name] !== undefined)
-        .map((name) => ({
-          name,
-          value: round(input.models[name] as number, 6),
-          weight: round(weightOf(weights, name), 6),
-        })),
+      ...modelSignals.map((name) => ({
+        name,
+        value: round(forecast.centred[name] as number, 6),
+        weight: round(weightOf(weights, name), 6),
+      })),
     ],
     components: {
-      ...(input.models.xgb !== undefined ? { xgb: round(input.models.xgb, 6) } : {}),
-      ...(input.models.lstm !== undefined ? { lstm: round(input.models.lstm, 6) } : {}),
-      rules: round(rules, 6),
+      ...Object.fromEntries(modelSignals.map((n) => [n, round(forecast.scaled[n] as number, 6)])),
+      rules: round(forecast.scaled.rules ?? 0, 6),
     },
     model: { name: model.name, version: model.version, feature_set: model.featureSet },
     price_basis: { close: input.close, adj_factor: input.adjFactor },
+    expected_excess_pct: pct(forecast.excess),
+    drift_pct: pct(input.drift),
+    rank_pct: round(forecast.rankPct, 2),
+    probability_outperform: round(forecast.probabilityOutperform, 4),
+    ensemble_score: round(forecast.score, 6),
+    volatility: round(forecast.volatility, 6),
+    interval_scale: round(forecast.intervalScale, 6),
   };
 }

@@ -1,18 +1,156 @@
+import type { Config } from '../config.ts';
+import { marketRegimeAt, ruleSignalsAt } from '../features/index.ts';
 import type { LoadedModel, ModelUnit } from '../registry/loaded-model.ts';
+import { centredRanks } from '../training/cross-section.ts';
 import { predictXgb } from '../training/fit.ts';
-import type { SymbolPanel } from '../training/panel.ts';
+import { applyHead, type ComponentName, type Forecast } from '../training/head.ts';
+import { volatilitiesAt, type Panel, type SymbolPanel } from '../training/panel.ts';
 import { scaleInto } from '../training/scaler.ts';
+import { weightOf, type WeightTable } from '../weights/weights.ts';
+
+export interface ScoreTarget {
+  panel: SymbolPanel;
+  row: number;
+}
+
+/** What the model says about one target row. */
+export interface TargetForecast {
+  /** Raw component scores (the models' predicted label, the rules' weighted points). */
+  raw: Partial<Record<ComponentName, number>>;
+  /** The same in units of each component's cross-sectional spread (what the ensemble mixes). */
+  scaled: Partial<Record<ComponentName, number>>;
+  /** Each component's scaled score minus its mean over the session's cross-section. */
+  centred: Partial<Record<ComponentName, number>>;
+  score: number;
+  centredScore: number;
+  excess: number;
+  forecast: number;
+  probabilityUp: number;
+  probabilityOutperform: number;
+  low: number;
+  high: number;
+  volatility: number;
+  intervalScale: number;
+  /** Percentile 0–100 of the score among the session's cross-section. */
+  rankPct: number;
+  crossSection: number;
+}
 
 /**
- * The model components (log returns over the horizon) for one row of each
- * symbol, batched: one XGBoost call and one LSTM call per model unit (one for
- * a pooled model, one per symbol for --per-symbol).
+ * Forecast each target from its session's cross-section: every symbol of the
+ * panel that the model could score on that date is scored too, because the
+ * excess and the rank are measured against the universe, as in training.
  */
-export function scoreSymbols(
+export function forecastTargets(
   model: LoadedModel,
-  targets: readonly { panel: SymbolPanel; row: number }[],
-): { xgb?: number; lstm?: number }[] {
-  const scores: { xgb?: number; lstm?: number }[] = targets.map(() => ({}));
+  panel: Panel,
+  targets: readonly ScoreTarget[],
+  weights: ReadonlyMap<string, WeightTable>,
+  signalDefaults: Config['signalWeights'],
+): TargetForecast[] {
+  // One cross-section per distinct target date.
+  const sessions = [...new Set(targets.map((t) => t.panel.features.dates[t.row]))];
+  const members: (ScoreTarget & { session: number })[] = [];
+  sessions.forEach((date, session) => {
+    for (const entry of panel.symbols) {
+      const row = rowOfDate(entry.features.dates, date);
+      if (row >= 0 && scorable(model, entry, row)) members.push({ panel: entry, row, session });
+    }
+  });
+  const position = new Map(members.map((m, i) => [`${m.panel.symbol}|${m.session}`, i]));
+  const raw = scoreComponents(model, members);
+  raw.rules = Float64Array.from(members, ({ panel: entry, row }) =>
+    ruleSignalsAt(entry.features, row, marketRegimeAt(entry.features, row), signalDefaults).reduce(
+      (sum, rule) => sum + rule.value * weightOf(weights.get(entry.symbol) ?? new Map(), rule.name),
+      0,
+    ),
+  );
+  const width = model.scaler.featureNames.length;
+  const volatilities = members.map(({ panel: entry, row }) =>
+    volatilitiesAt(entry.features.names, entry.features.values, row * width),
+  );
+  const volatility = Float64Array.from(volatilities, (v) => v.volatility);
+  const intervalScale = Float64Array.from(volatilities, (v) => v.intervalScale);
+  const tableOf = (i: number) => weights.get(members[i].panel.symbol) ?? new Map<string, number>();
+  const dateIndex = Int32Array.from(members, (m) => m.session);
+  const forecast: Forecast = applyHead(model.head, {
+    dateIndex,
+    components: raw,
+    volatility,
+    intervalScale,
+    multipliers: (i, name) => (name === 'rules' ? 1 : weightOf(tableOf(i), name)),
+    excessMultipliers: (i) => weightOf(tableOf(i), 'magnitude'),
+  });
+
+  // Per session: percentile ranks of the score, and each component's cross-sectional centre.
+  const rankPct = new Float64Array(members.length);
+  const centres = new Map<string, number>();
+  sessions.forEach((_, session) => {
+    const indices = members.flatMap((m, i) => (m.session === session ? [i] : []));
+    const ranks = centredRanks(indices.map((i) => forecast.score[i]));
+    indices.forEach((i, k) => (rankPct[i] = indices.length > 1 ? (ranks[k] + 0.5) * 100 : 50));
+    for (const name of model.head.components) {
+      const values = raw[name];
+      if (!values) continue;
+      const sum = indices.reduce((a, i) => a + values[i] / model.head.scale[name], 0);
+      centres.set(`${name}|${session}`, sum / indices.length);
+    }
+  });
+
+  return targets.map((target) => {
+    const session = sessions.indexOf(target.panel.features.dates[target.row]);
+    const i = position.get(`${target.panel.symbol}|${session}`);
+    if (i === undefined)
+      throw new Error(`${target.panel.symbol} is not scorable on its as-of date`);
+    const pick = (transform: (name: ComponentName, value: number) => number) =>
+      Object.fromEntries(
+        model.head.components
+          .filter((name) => raw[name] !== undefined)
+          .map((name) => [name, transform(name, (raw[name] as Float64Array)[i])]),
+      ) as Partial<Record<ComponentName, number>>;
+    return {
+      raw: pick((_, v) => v),
+      scaled: pick((name, v) => v / model.head.scale[name]),
+      centred: pick(
+        (name, v) => v / model.head.scale[name] - (centres.get(`${name}|${session}`) ?? 0),
+      ),
+      score: forecast.score[i],
+      centredScore: forecast.centred[i],
+      excess: forecast.excess[i],
+      forecast: forecast.forecast[i],
+      probabilityUp: forecast.probabilityUp[i],
+      probabilityOutperform: forecast.probabilityOutperform[i],
+      low: forecast.low[i],
+      high: forecast.high[i],
+      volatility: volatility[i],
+      intervalScale: intervalScale[i],
+      rankPct: rankPct[i],
+      crossSection: members.filter((m) => m.session === session).length,
+    };
+  });
+}
+
+/** Whether the model can score a symbol's row: a unit for it, a valid row and the LSTM's window. */
+export function scorable(model: LoadedModel, entry: SymbolPanel, row: number): boolean {
+  if (!model.unitFor(entry.symbol) || !entry.features.valid[row]) return false;
+  const steps = model.lstmFeatures.length > 0 ? model.lstmTimesteps : 1;
+  for (let t = row - steps + 1; t < row; t++) if (t < 0 || !entry.features.valid[t]) return false;
+  return true;
+}
+
+/**
+ * The model components (predicted labels) for one row of each target,
+ * batched: one XGBoost call and one LSTM call per model unit (one for a pooled
+ * model, one per symbol for --per-symbol). NaN where a unit lacks the model.
+ */
+function scoreComponents(
+  model: LoadedModel,
+  targets: readonly ScoreTarget[],
+): Partial<Record<ComponentName, Float64Array>> {
+  const out: Partial<Record<ComponentName, Float64Array>> = {};
+  if (model.head.components.includes('xgb') && model.xgbLib)
+    out.xgb = new Float64Array(targets.length).fill(NaN);
+  if (model.head.components.includes('lstm')) out.lstm = new Float64Array(targets.length).fill(NaN);
   const byUnit = new Map<ModelUnit, number[]>();
   targets.forEach((target, i) => {
     const unit = model.unitFor(target.panel.symbol);
@@ -21,7 +159,7 @@ export function scoreSymbols(
   const names = model.scaler.featureNames;
   const width = names.length;
   for (const [unit, members] of byUnit) {
-    if (unit.xgb && model.xgbLib) {
+    if (unit.xgb && model.xgbLib && out.xgb) {
       const values = new Float32Array(members.length * width);
       members.forEach((t, i) => {
         const { panel, row } = targets[t];
@@ -33,11 +171,12 @@ export function scoreSymbols(
           i * width,
         );
       });
+      const xgb = out.xgb;
       predictXgb(model.xgbLib, unit.xgb, values, members.length, width).forEach(
-        (value, i) => (scores[members[i]].xgb = value),
+        (value, i) => (xgb[members[i]] = value),
       );
     }
-    if (unit.lstm) {
+    if (unit.lstm && out.lstm) {
       const steps = model.lstmTimesteps;
       const columns = model.lstmFeatures.map((name) => names.indexOf(name));
       const scaledRow = new Float32Array(width);
@@ -46,19 +185,34 @@ export function scoreSymbols(
       for (const t of members) {
         const { panel, row } = targets[t];
         for (let bar = row - steps + 1; bar <= row; bar++) {
+          // The LSTM's inputs use the pooled moments, as in training.
           scaleInto(
             model.scaler,
-            panel.symbol,
+            null,
             panel.features.values.subarray(bar * width, (bar + 1) * width),
             scaledRow,
           );
           for (const c of columns) x[at++] = scaledRow[c];
         }
       }
+      const lstm = out.lstm;
       unit.lstm
         .predict(x, members.length)
-        .forEach((value, i) => (scores[members[i]].lstm = value * unit.lstmTargetScale));
+        .forEach((value, i) => (lstm[members[i]] = value * unit.lstmTargetScale));
     }
   }
-  return scores;
+  return out;
+}
+
+/** Index of `date` in ascending `dates`, or −1. */
+function rowOfDate(dates: readonly string[], date: string): number {
+  let low = 0;
+  let high = dates.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (dates[middle] === date) return middle;
+    if (dates[middle] < date) low = middle + 1;
+    else high = middle - 1;
+  }
+  return -1;
 }

@@ -5,35 +5,25 @@ import { DataError } from '../errors.ts';
 import { assertFeatureSetMatches } from '../features/index.ts';
 import { LstmModel } from '../models/lstm/index.ts';
 import { Booster, loadXGBoost, type XGBoostLib } from '../models/xgboost/index.ts';
-import type { Calibration } from '../training/calibration.ts';
-import { POOLED_UNIT, type ComponentWeights } from '../training/ensemble.ts';
+import { POOLED_UNIT } from '../training/ensemble.ts';
+import { headSchema, type Head } from '../training/head.ts';
 import { scalerFileSchema, scalerFromFile, type Scaler } from '../training/scaler.ts';
 import { loadModelPart, readModelText } from './model-part.ts';
 import { readValidated, type ModelRegistry, type ModelVersion } from './registry.ts';
 
-const unitSchema = z.object({
-  calibration: z.object({ a: z.number(), b: z.number() }),
-  interval: z.object({ level: z.number(), low: z.number(), high: z.number() }),
-  lstm_target_scale: z.number(),
+/** The parts of manifest.params that predict needs, checked on load. */
+const paramsSchema = z.object({
+  head: headSchema,
+  /** Fitted units: '*' for the pooled model, else one per symbol (--per-symbol). */
+  units: z.record(z.string(), z.object({ lstm_target_scale: z.number() })),
+  lstm: z.object({ timesteps: z.number().int().positive() }).passthrough().nullable(),
 });
-/** params.ensemble: the pooled model's figures inline, or one set per symbol (--per-symbol). */
-const ensembleSchema = z.union([
-  unitSchema.extend({
-    weights: z.object({ xgb: z.number(), lstm: z.number(), rules: z.number() }),
-  }),
-  z.object({
-    weights: z.object({ xgb: z.number(), lstm: z.number(), rules: z.number() }),
-    per_symbol: z.record(z.string(), unitSchema),
-  }),
-]);
 
 /** One fitted model set: the pooled one, or one symbol's. */
 export interface ModelUnit {
   xgb: Booster | null;
   lstm: LstmModel | null;
   lstmTargetScale: number;
-  calibration: Calibration;
-  interval: { level: number; low: number; high: number };
 }
 
 /** A model version, loaded and ready to predict; call `free()` when done. */
@@ -44,7 +34,7 @@ export interface LoadedModel {
   xgbLib: XGBoostLib | null;
   lstmFeatures: readonly string[];
   lstmTimesteps: number;
-  weights: ComponentWeights;
+  head: Head;
   /** The unit that predicts a symbol: the pooled model, or the symbol's own; null if none. */
   unitFor(symbol: string): ModelUnit | null;
   free(): void;
@@ -62,12 +52,18 @@ export async function loadModel(
 ): Promise<LoadedModel> {
   const version = versionId ? registry.get(name, versionId) : registry.current(name);
   const { manifest, dir } = version;
-  assertFeatureSetMatches(manifest.feature_set.id, regime);
-  const ensemble = ensembleSchema.safeParse(manifest.params.ensemble);
-  if (!ensemble.success) {
+  const manifestFile = path.join(dir, 'manifest.json');
+  if (manifest.schema !== 'mlx.model/2') {
     throw new DataError(
-      `${path.join(dir, 'manifest.json')}: params.ensemble: ${ensemble.error.issues[0].message}`,
+      `${manifestFile}: ${manifest.schema} versions were made by an older mlx and predict differently`,
+      'retrain with mlx train',
     );
+  }
+  assertFeatureSetMatches(manifest.feature_set.id, regime);
+  const params = paramsSchema.safeParse(manifest.params);
+  if (!params.success) {
+    const issue = params.error.issues[0];
+    throw new DataError(`${manifestFile}: params.${issue.path.join('.')}: ${issue.message}`);
   }
   const scalerFile = path.join(dir, 'scaler.json');
   const scaler = await loadModelPart(scalerFile, () =>
@@ -75,45 +71,35 @@ export async function loadModel(
   );
   const xgbLib = manifest.models.includes('xgb') ? loadXGBoost() : null;
   const units = new Map<string, ModelUnit>();
-  const loadUnit = async (
-    unitDir: string,
-    figures: z.infer<typeof unitSchema>,
-  ): Promise<ModelUnit> => ({
-    xgb: xgbLib
-      ? await loadModelPart(path.join(unitDir, 'xgb.json'), () =>
-          Booster.loadJson(xgbLib, readModelText(path.join(unitDir, 'xgb.json'))),
-        )
-      : null,
-    lstm: manifest.models.includes('lstm')
-      ? await loadModelPart(path.join(unitDir, 'lstm'), () =>
-          LstmModel.load(path.join(unitDir, 'lstm')),
-        )
-      : null,
-    lstmTargetScale: figures.lstm_target_scale,
-    calibration: figures.calibration,
-    interval: figures.interval,
-  });
   try {
-    if ('per_symbol' in ensemble.data) {
-      for (const [symbol, figures] of Object.entries(ensemble.data.per_symbol)) {
-        units.set(symbol, await loadUnit(path.join(dir, 'per_symbol', symbol), figures));
-      }
-    } else {
-      units.set(POOLED_UNIT, await loadUnit(dir, ensemble.data));
+    for (const [key, figures] of Object.entries(params.data.units)) {
+      const unitDir = key === POOLED_UNIT ? dir : path.join(dir, 'per_symbol', key);
+      units.set(key, {
+        xgb: xgbLib
+          ? await loadModelPart(path.join(unitDir, 'xgb.json'), () =>
+              Booster.loadJson(xgbLib, readModelText(path.join(unitDir, 'xgb.json'))),
+            )
+          : null,
+        lstm: manifest.models.includes('lstm')
+          ? await loadModelPart(path.join(unitDir, 'lstm'), () =>
+              LstmModel.load(path.join(unitDir, 'lstm')),
+            )
+          : null,
+        lstmTargetScale: figures.lstm_target_scale,
+      });
     }
   } catch (err) {
     for (const unit of units.values()) freeUnit(unit);
     throw err;
   }
-  const lstmParams = manifest.params.lstm as { timesteps?: number } | null;
   return {
     version,
     horizonDays: manifest.label.horizon_days,
     scaler,
     xgbLib,
     lstmFeatures: manifest.lstm_features,
-    lstmTimesteps: lstmParams?.timesteps ?? 0,
-    weights: ensemble.data.weights,
+    lstmTimesteps: params.data.lstm?.timesteps ?? 0,
+    head: params.data.head,
     unitFor: (symbol) => units.get(POOLED_UNIT) ?? units.get(symbol) ?? null,
     free() {
       for (const unit of units.values()) freeUnit(unit);

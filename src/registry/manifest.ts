@@ -1,8 +1,13 @@
 import { z } from 'zod';
 
-/** manifest.json of one model version: what it is, from what, made how. */
+/**
+ * manifest.json of one model version: what it is, from what, made how.
+ * `mlx.model/2` versions carry the head (params.head) that turns component
+ * scores into a forecast; `/1` versions (mlx ≤ 0.1) are still listed, but
+ * predict asks for a retrain.
+ */
 export const manifestSchema = z.object({
-  schema: z.literal('mlx.model/1'),
+  schema: z.enum(['mlx.model/1', 'mlx.model/2']),
   name: z.string(),
   version: z.string(),
   mlx_version: z.string(),
@@ -14,6 +19,8 @@ export const manifestSchema = z.object({
   label: z.object({
     kind: z.literal('forward_log_return'),
     horizon_days: z.number().int().positive(),
+    /** The label processor the models learned (train.label); absent in /1 versions. */
+    processor: z.enum(['cs_rank', 'cs_zscore', 'excess', 'raw']).optional(),
   }),
   models: z.array(z.enum(['xgb', 'lstm'])),
   per_symbol: z.boolean(),

@@ -63,6 +63,17 @@ export function groupFigures(
 
 const realisedUp = (o: Outcome) => o.verification.actual_change_pct > 0;
 
+/**
+ * What ranks a prediction among its session's: the ensemble score of a
+ * `/2` record (its forecast can be flat when the head found no excess to
+ * scale), the predicted change of a `/1` record.
+ */
+export function rankingScore(prediction: Prediction): number {
+  return prediction.schema === 'mlx.prediction/2'
+    ? prediction.ensemble_score
+    : Math.log1p(prediction.predicted_change_pct / 100);
+}
+
 export const bySymbol = (o: Outcome) => [
   { key: o.prediction.symbol, hit: o.verification.direction_hit },
 ];

@@ -52,3 +52,30 @@ export function fitPlatt(
 export function calibrated(calibration: Calibration, score: number): number {
   return 1 / (1 + Math.exp(-(calibration.a * score + calibration.b)));
 }
+
+/**
+ * The slope a of P(y) = σ(offset + a · x), fitted by Newton's method with
+ * each row's offset held fixed (pure): how much a score adds to a base rate
+ * that was fitted elsewhere.
+ */
+export function fitSlopeWithOffset(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  offset: ArrayLike<number>,
+  iterations = 50,
+): number {
+  let a = 0;
+  for (let iteration = 0; iteration < iterations; iteration++) {
+    let gradient = 1e-3 * a;
+    let hessian = 1e-3;
+    for (let i = 0; i < x.length; i++) {
+      const p = 1 / (1 + Math.exp(-(offset[i] + a * x[i])));
+      gradient += (p - y[i]) * x[i];
+      hessian += p * (1 - p) * x[i] * x[i];
+    }
+    const step = gradient / hessian;
+    a -= step;
+    if (Math.abs(step) < 1e-12 * (1 + Math.abs(a))) break;
+  }
+  return a;
+}

@@ -1,42 +1,194 @@
-/**
- * How components become one predicted return, identically in train (for the
- * walk-forward metrics) and predict (for the ledger).
- *
- * The rules component turns fired rule values into a return: each point of
- * rule value is RULES_RETURN_PER_POINT over the horizon (golden cross +0.4 →
- * +0.4%). The ensemble is the weighted mean of the available components.
- */
-export const RULES_RETURN_PER_POINT = 0.01;
+import { fitPlatt } from './calibration.ts';
+import { fitModels, componentScores, type FitInput, type FittedModels } from './fit.ts';
+import {
+  COMPONENTS,
+  fitHead,
+  type ComponentName,
+  type ComponentScores,
+  type Head,
+  type TrainingBase,
+} from './head.ts';
+import type { Dataset } from './panel.ts';
 
 /** The key of the pooled model among fitted units (the others are symbols, for --per-symbol). */
 export const POOLED_UNIT = '*';
 
-export interface Components {
-  xgb?: number;
-  lstm?: number;
-  rules: number;
+/**
+ * What is fitted separately: the pooled model (one unit, every row), or one
+ * model per symbol (--per-symbol). Units partition the rows.
+ */
+export interface FitUnit {
+  key: string;
+  has: (row: number) => boolean;
 }
 
-export interface ComponentWeights {
-  xgb: number;
-  lstm: number;
-  rules: number;
+export const POOLED: readonly FitUnit[] = [{ key: POOLED_UNIT, has: () => true }];
+
+export function perSymbolUnits(data: Dataset): FitUnit[] {
+  return data.symbols.map((symbol, s) => ({
+    key: symbol,
+    has: (r: number) => data.symbolIndex[r] === s,
+  }));
 }
 
-export function rulesComponent(weightedRuleValue: number): number {
-  return RULES_RETURN_PER_POINT * weightedRuleValue;
+/** Component models of every unit, and the head fitted on their validation scores. */
+export interface FittedEnsemble {
+  units: Map<string, FittedModels>;
+  head: Head;
+  /** Each component alone through a head of its own (how it is judged next to the ensemble). */
+  componentHeads: Partial<Record<ComponentName, Head>>;
+  base: TrainingBase;
+  free(): void;
 }
 
-export function combine(components: Components, weights: ComponentWeights): number {
-  let sum = weights.rules * components.rules;
-  let total = weights.rules;
-  if (components.xgb !== undefined) {
-    sum += weights.xgb * components.xgb;
-    total += weights.xgb;
+export interface EnsembleInput extends Omit<FitInput, 'trainRows' | 'validRows'> {
+  trainRows: Int32Array;
+  validRows: Int32Array;
+  units: readonly FitUnit[];
+  /** A unit with fewer rows is not fitted (its rows go unscored). */
+  minimumRows?: { train: number; valid: number };
+  /** Called for a unit skipped for lack of rows. */
+  onSkippedUnit?: (key: string, train: number, valid: number) => void;
+}
+
+/**
+ * Fit each unit's component models, then one head on the validation rows of
+ * every unit that could score them. Returns null when no unit had rows.
+ */
+export async function fitEnsemble(input: EnsembleInput): Promise<FittedEnsemble | null> {
+  const units = new Map<string, FittedModels>();
+  const minimum = input.minimumRows ?? { train: 1, valid: 1 };
+  try {
+    for (const unit of input.units) {
+      const train = input.trainRows.filter(unit.has);
+      const valid = input.validRows.filter(unit.has);
+      if (train.length < minimum.train || valid.length < minimum.valid) {
+        input.onSkippedUnit?.(unit.key, train.length, valid.length);
+        continue;
+      }
+      units.set(unit.key, await fitModels({ ...input, trainRows: train, validRows: valid }));
+    }
+    if (units.size === 0) return null;
+    const validation = scoreRows(units, input, input.validRows);
+    const complete = completeRows(validation);
+    const rows = input.validRows.filter((_, i) => complete[i]);
+    const pick = (scores: Float64Array) => scores.filter((_, i) => complete[i]);
+    const components: ComponentScores = {};
+    for (const name of COMPONENTS) {
+      const scores = validation[name];
+      if (scores) components[name] = pick(scores);
+    }
+    const { data } = input;
+    const base = trainingBase(data, input.trainRows);
+    const fitRows = {
+      dateIndex: Int32Array.from(rows, (r) => data.dateIndex[r]),
+      forward: Float64Array.from(rows, (r) => data.y[r]),
+      excess: Float64Array.from(rows, (r) => data.excess[r]),
+      volatility: Float64Array.from(rows, (r) => data.volatility[r]),
+      intervalScale: Float64Array.from(rows, (r) => data.intervalScale[r]),
+    };
+    const head = fitHead({ ...fitRows, components }, base);
+    const componentHeads: FittedEnsemble['componentHeads'] = {};
+    for (const name of head.components) {
+      componentHeads[name] = fitHead(
+        { ...fitRows, components: { [name]: components[name] } },
+        base,
+      );
+    }
+    return {
+      units,
+      head,
+      componentHeads,
+      base,
+      free() {
+        for (const fitted of units.values()) fitted.free();
+      },
+    };
+  } catch (err) {
+    for (const fitted of units.values()) fitted.free();
+    throw err;
   }
-  if (components.lstm !== undefined) {
-    sum += weights.lstm * components.lstm;
-    total += weights.lstm;
+}
+
+/**
+ * Raw component scores for `rows`, each row by its own unit's models; NaN
+ * where no unit covers a row.
+ */
+export function scoreRows(
+  units: ReadonlyMap<string, FittedModels>,
+  input: Pick<
+    EnsembleInput,
+    'data' | 'scaled' | 'lstmInputs' | 'settings' | 'units' | 'models' | 'xgbLib'
+  >,
+  rows: Int32Array,
+): ComponentScores {
+  const out: ComponentScores = {
+    rules: Float64Array.from(rows, (r) => input.data.rulesScore[r]),
+  };
+  const wanted: ComponentName[] = [];
+  if (input.models.includes('xgb') && input.xgbLib) wanted.push('xgb');
+  if (input.models.includes('lstm')) wanted.push('lstm');
+  for (const name of wanted) out[name] = new Float64Array(rows.length).fill(NaN);
+  for (const unit of input.units) {
+    const fitted = units.get(unit.key);
+    if (!fitted) continue;
+    const positions = Int32Array.from(rows.keys()).filter((i) => unit.has(rows[i]));
+    if (positions.length === 0) continue;
+    const scores = componentScores(
+      fitted,
+      input,
+      Int32Array.from(positions, (i) => rows[i]),
+    );
+    for (const name of wanted) {
+      const source = scores[name];
+      const target = out[name] as Float64Array;
+      if (source) positions.forEach((at, i) => (target[at] = source[i]));
+    }
   }
-  return total > 0 ? sum / total : 0;
+  return out;
+}
+
+/** Rows whose every model component is known (the rows all models are judged on). */
+export function completeRows(scores: ComponentScores): Uint8Array {
+  const n = (scores.rules as Float64Array).length;
+  const complete = new Uint8Array(n).fill(1);
+  for (const name of COMPONENTS) {
+    const values = scores[name];
+    if (!values) continue;
+    for (let i = 0; i < n; i++) if (!Number.isFinite(values[i])) complete[i] = 0;
+  }
+  return complete;
+}
+
+/** Drift and base rate from training rows: the long-run mean of the universe's forward return. */
+export function trainingBase(data: Dataset, trainRows: Int32Array): TrainingBase {
+  const dates = new Set<number>();
+  const width = data.featureNames.length;
+  const ret1 = data.featureNames.indexOf('ret_1');
+  // [ups, rows] overall, after a day up, after a day down.
+  const counts = { all: [0, 0], afterUp: [0, 0], afterDown: [0, 0] };
+  for (const r of trainRows) {
+    dates.add(data.dateIndex[r]);
+    const up = data.y[r] > 0 ? 1 : 0;
+    const after = data.x[r * width + ret1] >= 0 ? counts.afterUp : counts.afterDown;
+    for (const bucket of [counts.all, after]) {
+      bucket[0] += up;
+      bucket[1]++;
+    }
+  }
+  let sum = 0;
+  for (const d of dates) sum += data.dateMean[d];
+  const drift = dates.size ? sum / dates.size : 0;
+  const rate = ([ups, rows]: number[], fallback: number) => (rows ? ups / rows : fallback);
+  const upRate = rate(counts.all, 0.5);
+  return {
+    drift,
+    upRate,
+    upGivenVolatility: fitPlatt(
+      Float64Array.from(trainRows, (r) => drift / data.volatility[r]),
+      Float64Array.from(trainRows, (r) => (data.y[r] > 0 ? 1 : 0)),
+    ),
+    upRateAfterUp: rate(counts.afterUp, upRate),
+    upRateAfterDown: rate(counts.afterDown, upRate),
+  };
 }

@@ -1,11 +1,11 @@
 import type { TrainSettings } from '../config.ts';
-import { quantile } from '../evaluation/stats.ts';
 import { Booster, DMatrix, type XGBoostLib } from '../models/xgboost/index.ts';
 import { trainLstm, type LstmModel } from '../models/lstm/index.ts';
 import { createRandom, shuffledIndices } from '../random.ts';
-import { calibrated, fitPlatt, type Calibration } from './calibration.ts';
-import { combine, rulesComponent, type ComponentWeights } from './ensemble.ts';
+import { rowsByDate } from './cross-section.ts';
+import { dailyRankIc, MIN_CROSS_SECTION, type ComponentScores } from './head.ts';
 import type { Dataset } from './panel.ts';
+import { scaleDataset, type Scaler } from './scaler.ts';
 import { buildSequences, columnIndices } from './sequences.ts';
 
 export type ModelKind = 'xgb' | 'lstm';
@@ -17,29 +17,43 @@ export type TrainEvent =
 
 export interface FitInput {
   data: Dataset;
+  /** The dataset's features scaled per symbol (scaler fitted on training rows): XGBoost's inputs. */
   scaled: Float32Array;
+  /**
+   * The same scaled with the pooled (all-symbol) moments: the LSTM's inputs, so a
+   * sequence keeps the levels that tell one stock from another on the same day.
+   */
+  lstmInputs: Float32Array;
   trainRows: Int32Array;
   validRows: Int32Array;
   models: readonly ModelKind[];
   settings: TrainSettings;
-  weights: ComponentWeights;
   seed: number;
   xgbLib: XGBoostLib | null;
   onEvent?: (event: TrainEvent) => void;
 }
 
+/** Both scalings of a dataset, with a scaler fitted on training rows (the LSTM's only when it trains). */
+export function scaledInputs(
+  scaler: Scaler,
+  data: Dataset,
+  models: readonly ModelKind[],
+): Pick<FitInput, 'scaled' | 'lstmInputs'> {
+  return {
+    scaled: scaleDataset(scaler, data),
+    lstmInputs: models.includes('lstm')
+      ? scaleDataset(scaler, data, 'pooled')
+      : new Float32Array(0),
+  };
+}
+
+/** One unit's component models (the pooled model, or one symbol's). */
 export interface FittedModels {
   xgb: Booster | null;
   xgbLib: XGBoostLib | null;
   lstm: LstmModel | null;
-  /** The LSTM learns y / lstmTargetScale; its outputs are multiplied back. */
+  /** The LSTM learns label / lstmTargetScale; its outputs are multiplied back. */
   lstmTargetScale: number;
-  /** P(up) from the ensemble's predicted return, fitted on the validation rows. */
-  calibration: Calibration;
-  /** Validation residual quantiles (actual − ensemble) for an 80% interval. */
-  interval: { level: number; low: number; high: number };
-  /** The components on the validation rows (what calibration and intervals were fitted on). */
-  validation: ComponentPredictions;
   info: {
     xgb?: { rounds_run: number; best_iteration: number; stopped_early: boolean };
     lstm?: {
@@ -53,15 +67,11 @@ export interface FittedModels {
   free(): void;
 }
 
-export interface ComponentPredictions {
-  xgb?: Float64Array;
-  lstm?: Float64Array;
-  rules: Float64Array;
-  ensemble: Float64Array;
-  probabilityUp: Float64Array;
-}
-
-/** Fit XGBoost and the LSTM on training rows, early-stopped and calibrated on validation rows. */
+/**
+ * Fit XGBoost and the LSTM on training rows to the processed label, early-stopped
+ * on validation rows. The head that turns their scores into a forecast is fitted
+ * afterwards, on validation rows of every unit (see head.ts).
+ */
 export async function fitModels(input: FitInput): Promise<FittedModels> {
   const { data, scaled, trainRows, validRows, settings } = input;
   const info: FittedModels['info'] = {};
@@ -71,8 +81,8 @@ export async function fitModels(input: FitInput): Promise<FittedModels> {
 
   if (input.models.includes('xgb') && input.xgbLib) {
     const lib = input.xgbLib;
-    const train = matrixFor(lib, data, scaled, trainRows, true);
-    const valid = matrixFor(lib, data, scaled, validRows, true);
+    const train = matrixFor(lib, data, scaled, trainRows);
+    const valid = matrixFor(lib, data, scaled, validRows);
     try {
       const { rounds, earlyStoppingRounds, ...params } = settings.xgb;
       xgb = Booster.create(lib, {
@@ -80,13 +90,29 @@ export async function fitModels(input: FitInput): Promise<FittedModels> {
         seed: input.seed,
         eval_metric: 'rmse',
         verbosity: 0,
-        base_score: meanOf(data.y, trainRows),
+        base_score: meanOf(data.label, trainRows),
       });
+      // The round is chosen by what the model is for, ranking: the validation rows' daily Rank
+      // IC (checked every 10 rounds). A validation set without cross-sections (one symbol, or
+      // --per-symbol units) falls back to XGBoost's RMSE.
+      const groups = [...rowsByDate(Int32Array.from(validRows, (r) => data.dateIndex[r])).values()];
+      const ranked = groups.some((g) => g.length >= MIN_CROSS_SECTION);
+      const realised = Float64Array.from(validRows, (r) => data.y[r]);
       const result = xgb.train({
         train,
         valid,
         rounds,
-        earlyStoppingRounds,
+        ...(ranked
+          ? {
+              validationScore: {
+                name: 'rank_ic',
+                every: 10,
+                patience: earlyStoppingRounds,
+                score: (predictions: Float32Array) =>
+                  dailyRankIc(Float64Array.from(predictions), realised, groups) ?? -Infinity,
+              },
+            }
+          : { earlyStoppingRounds }),
         onIteration: (round) => input.onEvent?.({ kind: 'xgb-round', round: round + 1, rounds }),
       });
       info.xgb = {
@@ -103,26 +129,26 @@ export async function fitModels(input: FitInput): Promise<FittedModels> {
   if (input.models.includes('lstm')) {
     const lstmSettings = settings.lstm;
     const columns = columnIndices(data.featureNames, lstmSettings.features);
-    // The most recent sequences: the LSTM is the slow part, and recent markets matter most.
-    const trainSample =
-      trainRows.length > lstmSettings.maxSamples
-        ? trainRows.slice(trainRows.length - lstmSettings.maxSamples)
-        : trainRows;
-    lstmTargetScale = stdOf(data.y, trainSample) || 1;
+    // The LSTM is the slow part: it sees at most maxSamples sequences, spread evenly over the
+    // training rows (every symbol, every period), since it learns a cross-sectional label.
+    const trainSample = evenlySpaced(trainRows, lstmSettings.maxSamples);
+    const validSample = evenlySpaced(validRows, Math.ceil(lstmSettings.maxSamples / 2));
+    lstmTargetScale = stdOf(data.label, trainSample) || 1;
     const target = (rows: Int32Array) =>
-      Float32Array.from(rows, (r) => data.y[r] / lstmTargetScale);
+      Float32Array.from(rows, (r) => data.label[r] / lstmTargetScale);
     const shuffle = shuffledIndices(trainSample.length, createRandom(input.seed));
     const shuffled = Int32Array.from(shuffle, (i) => trainSample[i]);
     const result = await trainLstm(
       {
-        x: buildSequences(data, scaled, shuffled, columns, lstmSettings.timesteps),
+        x: buildSequences(data, input.lstmInputs, shuffled, columns, lstmSettings.timesteps),
         y: target(shuffled),
         samples: shuffled.length,
       },
+      // Early stopping needs a loss, not every validation row: an even sample keeps it cheap.
       {
-        x: buildSequences(data, scaled, validRows, columns, lstmSettings.timesteps),
-        y: target(validRows),
-        samples: validRows.length,
+        x: buildSequences(data, input.lstmInputs, validSample, columns, lstmSettings.timesteps),
+        y: target(validSample),
+        samples: validSample.length,
       },
       {
         timesteps: lstmSettings.timesteps,
@@ -156,50 +182,28 @@ export async function fitModels(input: FitInput): Promise<FittedModels> {
     };
   }
 
-  const fitted: FittedModels = {
+  return {
     xgb,
     xgbLib: input.xgbLib,
     lstm,
     lstmTargetScale,
-    calibration: { a: 0, b: 0 },
-    interval: { level: 0.8, low: 0, high: 0 },
-    validation: {
-      rules: new Float64Array(0),
-      ensemble: new Float64Array(0),
-      probabilityUp: new Float64Array(0),
-    },
     info,
     free() {
       xgb?.free();
       lstm?.dispose();
     },
   };
-  // Calibrate the ensemble and size its interval on validation rows (never training rows).
-  const validation = predictComponents(fitted, input, validRows);
-  fitted.validation = validation;
-  fitted.calibration = fitPlatt(
-    validation.ensemble,
-    Float64Array.from(validRows, (r) => (data.y[r] > 0 ? 1 : 0)),
-  );
-  const residuals = Float64Array.from(validRows, (r, i) => data.y[r] - validation.ensemble[i]);
-  fitted.interval = { level: 0.8, low: quantile(residuals, 0.1), high: quantile(residuals, 0.9) };
-  withProbabilities(fitted, validation);
-  return fitted;
 }
 
-/** Every component and the ensemble for `rows`, with the calibrated P(up). */
-export function predictComponents(
+/** Every component's raw score for `rows`: the models' predicted label and the rules' points. */
+export function componentScores(
   fitted: FittedModels,
-  input: Pick<FitInput, 'data' | 'scaled' | 'settings' | 'weights'>,
+  input: Pick<FitInput, 'data' | 'scaled' | 'lstmInputs' | 'settings'>,
   rows: Int32Array,
-): ComponentPredictions {
-  const { data, scaled, settings, weights } = input;
+): ComponentScores {
+  const { data, scaled, settings } = input;
   const width = data.featureNames.length;
-  const out: ComponentPredictions = {
-    rules: Float64Array.from(rows, (r) => rulesComponent(data.rulesScore[r])),
-    ensemble: new Float64Array(rows.length),
-    probabilityUp: new Float64Array(rows.length),
-  };
+  const out: ComponentScores = { rules: Float64Array.from(rows, (r) => data.rulesScore[r]) };
   if (fitted.xgb && rows.length > 0) {
     const values = new Float32Array(rows.length * width);
     rows.forEach((r, i) => values.set(scaled.subarray(r * width, (r + 1) * width), i * width));
@@ -207,25 +211,12 @@ export function predictComponents(
   }
   if (fitted.lstm && rows.length > 0) {
     const columns = columnIndices(data.featureNames, settings.lstm.features);
-    const x = buildSequences(data, scaled, rows, columns, settings.lstm.timesteps);
+    const x = buildSequences(data, input.lstmInputs, rows, columns, settings.lstm.timesteps);
     out.lstm = Float64Array.from(
       fitted.lstm.predict(x, rows.length),
       (v) => v * fitted.lstmTargetScale,
     );
   }
-  for (let i = 0; i < rows.length; i++) {
-    out.ensemble[i] = combine(
-      { xgb: out.xgb?.[i], lstm: out.lstm?.[i], rules: out.rules[i] },
-      weights,
-    );
-  }
-  return withProbabilities(fitted, out);
-}
-
-/** P(up) from the calibration (recomputed after calibrating on validation rows). */
-function withProbabilities(fitted: FittedModels, out: ComponentPredictions): ComponentPredictions {
-  for (let i = 0; i < out.ensemble.length; i++)
-    out.probabilityUp[i] = calibrated(fitted.calibration, out.ensemble[i]);
   return out;
 }
 
@@ -249,15 +240,23 @@ function matrixFor(
   data: Dataset,
   scaled: Float32Array,
   rows: Int32Array,
-  withLabels: boolean,
 ): DMatrix {
   const width = data.featureNames.length;
   const values = new Float32Array(rows.length * width);
   rows.forEach((r, i) => values.set(scaled.subarray(r * width, (r + 1) * width), i * width));
   return DMatrix.fromFloat32(lib, values, rows.length, width, {
-    labels: withLabels ? Float32Array.from(rows, (r) => data.y[r]) : undefined,
+    labels: Float32Array.from(rows, (r) => data.label[r]),
     featureNames: data.featureNames,
   });
+}
+
+/** At most `count` of `rows`, evenly spaced (all of them when there are fewer). */
+export function evenlySpaced(rows: Int32Array, count: number): Int32Array {
+  if (rows.length <= count) return rows;
+  return Int32Array.from(
+    { length: count },
+    (_, i) => rows[Math.floor(((i + 0.5) * rows.length) / count)],
+  );
 }
 
 function meanOf(values: Float64Array, rows: Int32Array): number {

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Manifest } from '../registry/manifest.ts';
 import { POOLED_UNIT } from './ensemble.ts';
+import { MIN_CROSS_SECTION } from './head.ts';
+import { oosCsv } from './oos.ts';
 import type { FittedModels } from './fit.ts';
 import type { Dataset } from './panel.ts';
 import { scalerToFile, type Scaler } from './scaler.ts';
@@ -26,12 +28,17 @@ export async function writeModelFiles(dir: string, files: ModelFiles): Promise<v
   json('metrics.json', {
     schema: 'mlx.metrics/1',
     horizon_days: files.horizonDays,
-    note: 'walk-forward, out-of-sample: every figure is on test folds the models never trained on; all models and baselines on the same rows',
+    label: files.data.labelKind,
+    note:
+      'walk-forward, out-of-sample: every figure is on test folds the models never trained on, with heads fitted on validation rows; ' +
+      'all models and baselines on the same rows (oos.csv). IC and Rank IC are daily cross-sectional correlations of the score with the ' +
+      `realised log return over dates with at least ${MIN_CROSS_SECTION} symbols; t is Newey–West with horizon − 1 lags; ir is mean / sd of the daily series`,
     walk_forward: files.walk.metrics,
-    residual_quantiles: files.walk.residual_quantiles,
     folds: files.walk.folds,
     verdicts: files.verdicts,
   });
+  if (files.walk.oos.length > 0)
+    fs.writeFileSync(path.join(dir, 'oos.csv'), oosCsv(files.walk.oos));
   // Gain summed over every fitted unit (one for a pooled model).
   const importance: Record<string, number> = {};
   for (const fitted of files.fitted.values()) {

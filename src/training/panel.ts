@@ -11,6 +11,7 @@ import {
 } from '../features/index.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import type { AdjustedSeries } from '../store/types.ts';
+import { processLabels, type LabelKind } from './cross-section.ts';
 
 /** One symbol's bars and the feature rows the models see, up to a date. */
 export interface SymbolPanel {
@@ -74,12 +75,39 @@ export interface Dataset {
   x: Float64Array;
   /** Forward log return over the horizon; NaN where the future is not known yet. */
   y: Float64Array;
+  /** What the models learn: `y` through the label processor (train.label); NaN where y is. */
+  label: Float64Array;
+  labelKind: LabelKind;
+  /** y minus the mean y of the row's date (the realised excess over the universe). */
+  excess: Float64Array;
+  /** By date index: the universe's mean forward return that date (NaN where unknown). */
+  dateMean: Float64Array;
+  /** The row's 20-session volatility (annualised): P(up)'s base rate depends on it. */
+  volatility: Float64Array;
+  /** The row's interval scale (see intervalScale). */
+  intervalScale: Float64Array;
   symbolIndex: Int32Array;
   dateIndex: Int32Array;
   /** Row of the symbol's own feature matrix (for LSTM sequences). */
   barIndex: Int32Array;
   /** Sum of the default values of the rules that fire (the rules-alone signal). */
   rulesScore: Float64Array;
+}
+
+/**
+ * A row's volatilities, from its feature row: the 20-session realised
+ * volatility, and the interval's scale — the last 5 sessions' (the horizon's
+ * own window: it widens within days when a market turns, where 20 sessions take
+ * weeks), floored at a fifth of the 60-session one so a few flat sessions do not
+ * collapse the band.
+ */
+export function volatilitiesAt(
+  names: readonly string[],
+  values: ArrayLike<number>,
+  offset: number,
+): { volatility: number; intervalScale: number } {
+  const at = (name: string) => values[offset + names.indexOf(name)];
+  return { volatility: at('rv_20'), intervalScale: Math.max(at('rv_5'), at('rv_60') / 5) };
 }
 
 export function buildDataset(panel: Panel, horizonDays: number, config: Config): Dataset {
@@ -123,6 +151,15 @@ export function buildDataset(panel: Panel, horizonDays: number, config: Config):
       r++;
     }
   });
+  const volatility = new Float64Array(rows);
+  const intervalScale = new Float64Array(rows);
+  for (let row = 0; row < rows; row++) {
+    const v = volatilitiesAt(featureNames, x, row * width);
+    volatility[row] = v.volatility;
+    intervalScale[row] = v.intervalScale;
+  }
+  const labelKind = config.train.label;
+  const { label, excess, dateMean } = processLabels(labelKind, y, dateIndex, dates.length);
   return {
     featureNames,
     symbols: panel.symbols.map((p) => p.symbol),
@@ -130,6 +167,12 @@ export function buildDataset(panel: Panel, horizonDays: number, config: Config):
     rows,
     x,
     y,
+    label,
+    labelKind,
+    excess,
+    dateMean,
+    volatility,
+    intervalScale,
     symbolIndex,
     dateIndex,
     barIndex,

@@ -51,15 +51,18 @@ export function fitScaler(data: Dataset, isTrainingRow: (row: number) => boolean
   return { featureNames: data.featureNames, bySymbol, pooled };
 }
 
-/** Scale a block of rows of one symbol (row-major, featureNames order) into `out`. */
+/**
+ * Scale a block of rows of one symbol (row-major, featureNames order) into
+ * `out`: with the symbol's own moments, or with the pooled ones (symbol null).
+ */
 export function scaleInto(
   scaler: Scaler,
-  symbol: string,
+  symbol: string | null,
   values: ArrayLike<number>,
   out: Float32Array,
   offset = 0,
 ): void {
-  const { mean, std } = scaler.bySymbol.get(symbol) ?? scaler.pooled;
+  const { mean, std } = (symbol !== null && scaler.bySymbol.get(symbol)) || scaler.pooled;
   const width = mean.length;
   for (let i = 0; i < values.length; i++) {
     const j = i % width;
@@ -68,14 +71,21 @@ export function scaleInto(
   }
 }
 
-/** The scaled feature matrix of a dataset's rows (all of them), for XGBoost and sequences. */
-export function scaleDataset(scaler: Scaler, data: Dataset): Float32Array {
+/**
+ * The scaled feature matrix of a dataset's rows (all of them): per symbol
+ * (XGBoost's inputs) or with the pooled moments (the LSTM's).
+ */
+export function scaleDataset(
+  scaler: Scaler,
+  data: Dataset,
+  moments: 'per-symbol' | 'pooled' = 'per-symbol',
+): Float32Array {
   const width = data.featureNames.length;
   const out = new Float32Array(data.rows * width);
   for (let r = 0; r < data.rows; r++) {
     scaleInto(
       scaler,
-      data.symbols[data.symbolIndex[r]],
+      moments === 'pooled' ? null : data.symbols[data.symbolIndex[r]],
       data.x.subarray(r * width, (r + 1) * width),
       out,
       r * width,

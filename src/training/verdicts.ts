@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Metrics } from '../evaluation/metrics.ts';
 import type { ModelVersion } from '../registry/registry.ts';
+import { FACTORS } from './factors.ts';
+import { COMPONENTS } from './head.ts';
 import type { WalkForwardResult } from './walk-forward.ts';
 
 const pct = (v: number | null | undefined) =>
@@ -11,52 +12,78 @@ const num = (v: number | null | undefined, digits = 4) =>
   v === null || v === undefined ? 'n/a' : v.toFixed(digits);
 
 /**
- * Plain statements of whether the models beat the naive baselines on the
- * same out-of-sample rows. Written into metrics.json and printed by train.
+ * Plain statements of what the models know, on the same out-of-sample rows as
+ * every baseline: ranking skill in Qlib's terms against the classic factors,
+ * the ensemble against its best component, direction and Brier against the
+ * training rows' base rate, and interval coverage. Written into metrics.json
+ * and printed by train.
  */
 export function metricsVerdicts(walk: WalkForwardResult): string[] {
   const m = walk.metrics;
   const verdicts: string[] = [];
-  const baselines = (['always_up', 'momentum', 'rules'] as const)
-    .map((name) => ({ name, metrics: m[name] }))
-    .filter(
-      (b): b is { name: 'always_up' | 'momentum' | 'rules'; metrics: Metrics } =>
-        b.metrics !== undefined,
-    );
-  const bestDirection = baselines.reduce<{ name: string; accuracy: number } | null>((best, b) => {
-    const accuracy = b.metrics.directional_accuracy ?? -1;
-    return !best || accuracy > best.accuracy ? { name: b.name, accuracy } : best;
+  const factors = FACTORS.flatMap((name) => (m[name] ? [{ name, metrics: m[name] }] : []));
+  const bestFactor = factors.reduce<{ name: string; ic: number } | null>((best, f) => {
+    const ic = f.metrics.rank_ic.mean ?? -Infinity;
+    return !best || ic > best.ic ? { name: f.name, ic } : best;
   }, null);
-  for (const name of ['ensemble', 'xgb', 'lstm'] as const) {
+  for (const name of ['ensemble', ...COMPONENTS] as const) {
     const model = m[name];
     if (!model) continue;
-    const accuracy = model.directional_accuracy ?? 0;
-    if (bestDirection) {
-      verdicts.push(
-        `${name}: directional accuracy ${pct(accuracy)} vs best naive baseline (${bestDirection.name}) ${pct(bestDirection.accuracy)} — ` +
-          (accuracy > bestDirection.accuracy ? 'beats it' : 'does NOT beat it'),
-      );
-    }
     const ric = model.rank_ic;
     verdicts.push(
-      `${name}: mean daily Rank IC ${num(ric.mean)} (Newey–West t ${num(ric.t_stat, 2)}, ${ric.days} days) — ` +
+      `${name}: Rank IC ${num(ric.mean)} (Newey–West t ${num(ric.t_stat, 2)}, Rank ICIR ${num(ric.ir, 3)}, ${ric.days} days), ` +
+        `IC ${num(model.ic.mean)} (ICIR ${num(model.ic.ir, 3)}) — ` +
         (ric.t_stat !== null && ric.t_stat > 2
-          ? 'positive and significant'
+          ? 'ranks stocks, significantly'
           : ric.mean !== null && ric.mean > 0
-            ? 'positive but not significant (|t| ≤ 2)'
-            : 'no positive ranking skill'),
+            ? 'positive but not significant (t ≤ 2)'
+            : 'no ranking skill') +
+        (bestFactor
+          ? `; ${ric.mean !== null && ric.mean > bestFactor.ic ? 'beats' : 'does NOT beat'} the best factor (${bestFactor.name} ${num(bestFactor.ic)})`
+          : ''),
     );
   }
-  const zero = m.zero_change;
   const ensemble = m.ensemble;
-  if (zero && ensemble) {
+  if (!ensemble) return verdicts;
+  const components = COMPONENTS.flatMap((name) =>
+    m[name] ? [{ name, ic: m[name].rank_ic.mean ?? -Infinity }] : [],
+  );
+  const best = components.reduce<{ name: string; ic: number } | null>(
+    (a, c) => (!a || c.ic > a.ic ? c : a),
+    null,
+  );
+  if (best && ensemble.rank_ic.mean !== null) {
+    verdicts.push(
+      `ensemble Rank IC ${num(ensemble.rank_ic.mean)} vs best component (${best.name}) ${num(best.ic)} — ` +
+        (ensemble.rank_ic.mean >= best.ic - 0.003 ? 'no worse' : 'WORSE than its best component'),
+    );
+  }
+  const up = m.always_up;
+  if (up) {
+    verdicts.push(
+      `ensemble direction ${pct(ensemble.directional_accuracy)} vs always-up ${pct(up.directional_accuracy)} — ` +
+        ((ensemble.directional_accuracy ?? 0) > (up.directional_accuracy ?? 0)
+          ? 'beats it'
+          : 'does NOT beat it'),
+    );
+    if (ensemble.brier !== null && up.brier !== null) {
+      verdicts.push(
+        `ensemble Brier ${num(ensemble.brier)} vs the training rows' up-rate ${num(up.brier)} — ` +
+          (ensemble.brier < up.brier ? 'better calibrated' : 'NOT better than the base rate'),
+      );
+    }
+  }
+  const zero = m.zero_change;
+  if (zero && ensemble.mae !== null && zero.mae !== null) {
     verdicts.push(
       `ensemble MAE ${num(ensemble.mae, 5)} vs zero-change ${num(zero.mae, 5)} — ${ensemble.mae < zero.mae ? 'beats it' : 'does NOT beat it'}`,
     );
   }
-  if (m.always_up && ensemble && ensemble.brier !== null && m.always_up.brier !== null) {
+  if (ensemble.interval_coverage !== null) {
+    const folds = walk.folds.map((f) => f.coverage).filter((c): c is number => c !== null);
     verdicts.push(
-      `ensemble Brier ${num(ensemble.brier)} vs always-up base rate ${num(m.always_up.brier)} — ${ensemble.brier < m.always_up.brier ? 'better calibrated' : 'NOT better than the base rate'}`,
+      `80% interval covers ${pct(ensemble.interval_coverage)} of test rows` +
+        (folds.length ? ` (folds ${pct(Math.min(...folds))}–${pct(Math.max(...folds))})` : ''),
     );
   }
   return verdicts;

@@ -1,30 +1,41 @@
 import type { TrainSettings } from '../config.ts';
-import { computeMetrics, type Metrics, type ScoredRows } from '../evaluation/metrics.ts';
-import { quantile } from '../evaluation/stats.ts';
+import { computeMetrics, type Metrics, type MetricOptions } from '../evaluation/metrics.ts';
 import type { XGBoostLib } from '../models/xgboost/index.ts';
-import { calibrated, fitPlatt } from './calibration.ts';
-import { POOLED_UNIT, rulesComponent, type ComponentWeights } from './ensemble.ts';
+import { factorScores, FACTORS, type FactorName } from './factors.ts';
 import {
-  fitModels,
-  predictComponents,
-  type FittedModels,
-  type ModelKind,
-  type TrainEvent,
-} from './fit.ts';
+  completeRows,
+  fitEnsemble,
+  POOLED,
+  scoreRows,
+  type FitUnit,
+  type FittedEnsemble,
+} from './ensemble.ts';
+import { scaledInputs, type FittedModels, type ModelKind, type TrainEvent } from './fit.ts';
 import { walkForwardFolds, type Fold } from './folds.ts';
+import {
+  applyHead,
+  COMPONENTS,
+  dailyRankIc,
+  type ComponentName,
+  type ComponentScores,
+  type Forecast,
+} from './head.ts';
+import type { OosRow } from './oos.ts';
 import type { Dataset } from './panel.ts';
-import { fitScaler, scaleDataset } from './scaler.ts';
+import { rowsByDate } from './cross-section.ts';
+import { fitScaler } from './scaler.ts';
 import { hasSequence } from './sequences.ts';
 
 /** Every model and baseline scored on the same out-of-sample rows. */
 export const SCORED = [
+  'ensemble',
   'xgb',
   'lstm',
-  'ensemble',
+  'rules',
+  ...FACTORS,
   'zero_change',
   'always_up',
   'momentum',
-  'rules',
 ] as const;
 export type ScoredName = (typeof SCORED)[number];
 
@@ -35,44 +46,29 @@ export interface FoldReport {
   test: { from: string; to: string; rows: number };
   xgb?: { rounds_run: number; best_iteration: number };
   lstm?: { epochs_run: number; samples: number; backend: string };
+  /** How the fold's head combined the components, fitted on its validation rows. */
+  ensemble: { weights: Record<string, number>; weighting: string; excess_per_score: number };
+  ensemble_rank_ic: number | null;
   ensemble_directional_accuracy: number | null;
+  /** Share of the fold's test rows inside the ensemble's 80% interval. */
+  coverage: number | null;
 }
 
 export interface WalkForwardResult {
   folds: FoldReport[];
   metrics: Partial<Record<ScoredName, Metrics>>;
-  /** Out-of-sample residual quantiles of the ensemble (actual − predicted), pooled over folds. */
-  residual_quantiles: { level: number; low: number; high: number };
-}
-
-/**
- * What is fitted separately: the pooled model (one unit, every row), or one
- * model per symbol (--per-symbol). Units partition the rows.
- */
-export interface FitUnit {
-  key: string;
-  has: (row: number) => boolean;
-}
-
-export const POOLED: readonly FitUnit[] = [{ key: POOLED_UNIT, has: () => true }];
-
-export function perSymbolUnits(data: Dataset): FitUnit[] {
-  return data.symbols.map((symbol, s) => ({
-    key: symbol,
-    has: (r: number) => data.symbolIndex[r] === s,
-  }));
+  /** Every scored test row (oos.csv). */
+  oos: OosRow[];
 }
 
 /** A unit with fewer rows than this in a fold is not fitted there (its rows are not scored). */
-const MIN_UNIT_TRAIN_ROWS = 250;
-const MIN_UNIT_VALID_ROWS = 20;
+const MINIMUM_UNIT_ROWS = { train: 250, valid: 20 };
 
 export interface WalkForwardInput {
   data: Dataset;
   horizonDays: number;
   settings: TrainSettings;
   models: readonly ModelKind[];
-  weights: ComponentWeights;
   seed: number;
   xgbLib: XGBoostLib | null;
   onEvent?: (event: TrainEvent) => void;
@@ -91,7 +87,7 @@ export function rowsBetween(
   const rows: number[] = [];
   for (let r = 0; r < data.rows; r++) {
     const d = data.dateIndex[r];
-    if (d >= from && d <= to && Number.isFinite(data.y[r]) && usable(r)) rows.push(r);
+    if (d >= from && d <= to && Number.isFinite(data.label[r]) && usable(r)) rows.push(r);
   }
   return Int32Array.from(rows);
 }
@@ -111,10 +107,20 @@ export function usableRows(
   return models.includes('lstm') ? (r) => hasSequence(data, r, timesteps) : () => true;
 }
 
+interface Collected {
+  dateIndex: number[];
+  predicted: number[];
+  score: number[];
+  probabilityUp: number[];
+  actual: number[];
+  low: number[];
+  high: number[];
+}
+
 /**
- * Expanding-window walk-forward: for each test fold, a scaler and models fitted
- * on earlier rows only (purged by the horizon), validation carved from those,
- * and every model and baseline predicted on the fold's rows.
+ * Expanding-window walk-forward: for each test fold, a scaler, models and a
+ * head fitted on earlier rows only (purged by the horizon; the head on the
+ * validation slice), then every model and baseline predicted on the fold's rows.
  */
 export async function walkForward(input: WalkForwardInput): Promise<WalkForwardResult> {
   const { data, settings, horizonDays } = input;
@@ -126,197 +132,202 @@ export async function walkForward(input: WalkForwardInput): Promise<WalkForwardR
     validationShare: settings.validationShare,
   });
   const usable = usableRows(data, input.models, settings.lstm.timesteps);
-  const collected = new Map<
-    ScoredName,
-    {
-      dateIndex: number[];
-      predicted: number[];
-      probabilityUp: number[];
-      actual: number[];
-      low: number[];
-      high: number[];
-    }
-  >();
-  const add = (
-    name: ScoredName,
-    d: number,
-    predicted: number,
-    p: number,
-    actual: number,
-    interval?: [number, number],
-  ) => {
-    let c = collected.get(name);
-    if (!c)
-      collected.set(
-        name,
-        (c = { dateIndex: [], predicted: [], probabilityUp: [], actual: [], low: [], high: [] }),
-      );
-    c.dateIndex.push(d);
-    c.predicted.push(predicted);
-    c.probabilityUp.push(p);
-    c.actual.push(actual);
-    if (interval) {
-      c.low.push(interval[0]);
-      c.high.push(interval[1]);
-    }
-  };
+  const collected = new Map<ScoredName, Collected>();
   const reports: FoldReport[] = [];
-  const residuals: number[] = [];
-  const ret1 = data.featureNames.indexOf('ret_1');
-  const width = data.featureNames.length;
-
+  const oos: OosRow[] = [];
   const units = input.units ?? POOLED;
+
   for (const fold of folds) {
     const trainRows = rowsBetween(data, 0, fold.trainEnd, usable);
     const validRows = rowsBetween(data, fold.validStart, fold.validEnd, usable);
     const testRows = rowsBetween(data, fold.testStart, fold.testEnd, usable);
     const scaler = fitScaler(data, (r) => data.dateIndex[r] <= fold.trainEnd);
-    const scaled = scaleDataset(scaler, data);
-
-    // Models: one fit per unit (the pooled model, or one per symbol), each judged on its own test rows.
-    const n = testRows.length;
-    const model = {
-      ensemble: new Float64Array(n).fill(NaN),
-      probability: new Float64Array(n).fill(NaN),
-      low: new Float64Array(n).fill(NaN),
-      high: new Float64Array(n).fill(NaN),
-      xgb: new Float64Array(n).fill(NaN),
-      xgbP: new Float64Array(n).fill(NaN),
-      lstm: new Float64Array(n).fill(NaN),
-      lstmP: new Float64Array(n).fill(NaN),
-    };
-    let info: FittedModels['info'] | null = null;
-    for (const unit of units) {
-      const unitTrain = trainRows.filter(unit.has);
-      const unitValid = validRows.filter(unit.has);
-      const positions = Int32Array.from(testRows.keys()).filter((i) => unit.has(testRows[i]));
-      if (
-        positions.length === 0 ||
-        unitTrain.length < MIN_UNIT_TRAIN_ROWS ||
-        unitValid.length < MIN_UNIT_VALID_ROWS
-      )
-        continue;
-      const fitted = await fitModels({
-        ...input,
-        scaled,
-        trainRows: unitTrain,
-        validRows: unitValid,
-      });
-      try {
-        info ??= fitted.info;
-        const unitTest = Int32Array.from(positions, (i) => testRows[i]);
-        const test = predictComponents(
-          fitted,
-          { data, scaled, settings, weights: input.weights },
-          unitTest,
-        );
-        const validUps = Float64Array.from(unitValid, (r) => (data.y[r] > 0 ? 1 : 0));
-        const xgbCalibration = fitted.validation.xgb
-          ? fitPlatt(fitted.validation.xgb, validUps)
-          : null;
-        const lstmCalibration = fitted.validation.lstm
-          ? fitPlatt(fitted.validation.lstm, validUps)
-          : null;
-        positions.forEach((at, i) => {
-          model.ensemble[at] = test.ensemble[i];
-          model.probability[at] = test.probabilityUp[i];
-          model.low[at] = test.ensemble[i] + fitted.interval.low;
-          model.high[at] = test.ensemble[i] + fitted.interval.high;
-          if (test.xgb && xgbCalibration) {
-            model.xgb[at] = test.xgb[i];
-            model.xgbP[at] = calibrated(xgbCalibration, test.xgb[i]);
-          }
-          if (test.lstm && lstmCalibration) {
-            model.lstm[at] = test.lstm[i];
-            model.lstmP[at] = calibrated(lstmCalibration, test.lstm[i]);
-          }
-        });
-      } finally {
-        fitted.free();
-      }
-    }
-
-    // Baselines learn only from (all) training rows.
-    const trainUps = Array.from(trainRows, (r) => (data.y[r] > 0 ? 1 : 0));
-    const upRate = trainUps.reduce((a: number, b) => a + b, 0) / trainRows.length;
-    const meanReturn =
-      Array.from(trainRows, (r) => data.y[r]).reduce((a, b) => a + b, 0) / trainRows.length;
-    const upAfter = { up: [0, 0], down: [0, 0] };
-    trainRows.forEach((r, i) => {
-      const bucket = data.x[r * width + ret1] >= 0 ? upAfter.up : upAfter.down;
-      bucket[0] += trainUps[i];
-      bucket[1]++;
-    });
-    const rulesCalibration = fitPlatt(
-      Float64Array.from(trainRows, (r) => data.rulesScore[r]),
-      Float64Array.from(trainUps),
-    );
-
-    // Every model and baseline on the same rows: those every requested model could predict.
-    let scored = 0;
-    let hits = 0;
-    testRows.forEach((r, i) => {
-      const complete =
-        Number.isFinite(model.ensemble[i]) &&
-        (!input.models.includes('xgb') || !input.xgbLib || Number.isFinite(model.xgb[i])) &&
-        (!input.models.includes('lstm') || Number.isFinite(model.lstm[i]));
-      if (!complete) return;
-      scored++;
-      const d = data.dateIndex[r];
-      const actual = data.y[r];
-      const ensemble = model.ensemble[i];
-      if (ensemble >= 0 === actual > 0) hits++;
-      add('ensemble', d, ensemble, model.probability[i], actual, [model.low[i], model.high[i]]);
-      residuals.push(actual - ensemble);
-      if (Number.isFinite(model.xgb[i])) add('xgb', d, model.xgb[i], model.xgbP[i], actual);
-      if (Number.isFinite(model.lstm[i])) add('lstm', d, model.lstm[i], model.lstmP[i], actual);
-      add('zero_change', d, 0, NaN, actual);
-      add('always_up', d, Math.max(meanReturn, 1e-9), upRate, actual);
-      const last = data.x[r * width + ret1];
-      const bucket = last >= 0 ? upAfter.up : upAfter.down;
-      add('momentum', d, last, bucket[1] ? bucket[0] / bucket[1] : upRate, actual);
-      add(
-        'rules',
-        d,
-        rulesComponent(data.rulesScore[r]),
-        calibrated(rulesCalibration, data.rulesScore[r]),
-        actual,
-      );
-    });
-    const report = foldReport(
-      data,
-      fold,
+    const fitInput = {
+      ...input,
+      ...scaledInputs(scaler, data, input.models),
       trainRows,
       validRows,
-      scored,
-      units.length === 1 ? info : null,
-    );
-    report.ensemble_directional_accuracy = scored ? hits / scored : null;
-    reports.push(report);
-    input.onFold?.(report, folds.length);
+      units,
+    };
+    const fitted = await fitEnsemble({ ...fitInput, minimumRows: MINIMUM_UNIT_ROWS });
+    if (!fitted) continue;
+    try {
+      const scores = scoreRows(fitted.units, fitInput, testRows);
+      const complete = completeRows(scores);
+      const rows = testRows.filter((_, i) => complete[i]);
+      const components: ComponentScores = {};
+      for (const name of COMPONENTS) {
+        const values = scores[name];
+        if (values) components[name] = values.filter((_, i) => complete[i]);
+      }
+      const judged = judgeFold(data, fitted, rows, components, collected, fold.index);
+      oos.push(...judged.oos);
+      const report = foldReport(data, fold, trainRows, validRows, rows.length, fitted, units);
+      report.ensemble_rank_ic = judged.rankIc;
+      report.coverage = judged.coverage;
+      report.ensemble_directional_accuracy = judged.directionalAccuracy;
+      reports.push(report);
+      input.onFold?.(report, folds.length);
+    } finally {
+      fitted.free();
+    }
   }
 
   const metrics: Partial<Record<ScoredName, Metrics>> = {};
   for (const name of SCORED) {
     const c = collected.get(name);
-    if (!c) continue;
-    const rows: ScoredRows = {
-      dateIndex: Int32Array.from(c.dateIndex),
-      predicted: Float64Array.from(c.predicted),
-      probabilityUp: Float64Array.from(c.probabilityUp),
-      actual: Float64Array.from(c.actual),
-      ...(c.low.length ? { low: Float64Array.from(c.low), high: Float64Array.from(c.high) } : {}),
-    };
-    metrics[name] = computeMetrics(rows, { horizonDays, directional: name !== 'zero_change' });
+    if (!c || c.actual.length === 0) continue;
+    metrics[name] = computeMetrics(
+      {
+        dateIndex: Int32Array.from(c.dateIndex),
+        predicted: Float64Array.from(c.predicted),
+        score: Float64Array.from(c.score),
+        probabilityUp: Float64Array.from(c.probabilityUp),
+        actual: Float64Array.from(c.actual),
+        ...(c.low.length ? { low: Float64Array.from(c.low), high: Float64Array.from(c.high) } : {}),
+      },
+      { horizonDays, ...METRIC_KINDS[name] },
+    );
+  }
+  return { folds: reports, metrics, oos };
+}
+
+/** How each scored name is judged: forecasts state a direction through P(up); factors only rank. */
+const METRIC_KINDS: Record<ScoredName, Omit<MetricOptions, 'horizonDays'>> = {
+  ensemble: { directionFrom: 'probability' },
+  xgb: { directionFrom: 'probability' },
+  lstm: { directionFrom: 'probability' },
+  rules: { directionFrom: 'probability' },
+  reversal_5: { directional: false, forecast: false },
+  momentum_60: { directional: false, forecast: false },
+  low_vol_20: { directional: false, forecast: false },
+  zero_change: { directional: false },
+  always_up: {},
+  momentum: {},
+};
+
+/** Score one fold's test rows with the ensemble, each component alone and every baseline. */
+function judgeFold(
+  data: Dataset,
+  fitted: FittedEnsemble,
+  rows: Int32Array,
+  components: ComponentScores,
+  collected: Map<ScoredName, Collected>,
+  foldIndex: number,
+): {
+  oos: OosRow[];
+  rankIc: number | null;
+  coverage: number | null;
+  directionalAccuracy: number | null;
+} {
+  const n = rows.length;
+  const dateIndex = Int32Array.from(rows, (r) => data.dateIndex[r]);
+  const volatility = Float64Array.from(rows, (r) => data.volatility[r]);
+  const intervalScale = Float64Array.from(rows, (r) => data.intervalScale[r]);
+  const actual = Float64Array.from(rows, (r) => data.y[r]);
+  const add = (
+    name: ScoredName,
+    predicted: ArrayLike<number>,
+    score: ArrayLike<number>,
+    probabilityUp: ArrayLike<number> | null,
+    interval?: Forecast,
+  ) => {
+    let c = collected.get(name);
+    if (!c) {
+      c = {
+        dateIndex: [],
+        predicted: [],
+        score: [],
+        probabilityUp: [],
+        actual: [],
+        low: [],
+        high: [],
+      };
+      collected.set(name, c);
+    }
+    for (let i = 0; i < n; i++) {
+      c.dateIndex.push(dateIndex[i]);
+      c.predicted.push(predicted[i]);
+      c.score.push(score[i]);
+      c.probabilityUp.push(probabilityUp ? probabilityUp[i] : NaN);
+      c.actual.push(actual[i]);
+      if (interval) {
+        c.low.push(interval.low[i]);
+        c.high.push(interval.high[i]);
+      }
+    }
+  };
+
+  const ensemble = applyHead(fitted.head, { dateIndex, components, volatility, intervalScale });
+  add('ensemble', ensemble.forecast, ensemble.score, ensemble.probabilityUp, ensemble);
+  for (const name of COMPONENTS) {
+    const head = fitted.componentHeads[name];
+    if (!head) continue;
+    const alone = applyHead(head, {
+      dateIndex,
+      components: { [name]: components[name] },
+      volatility,
+      intervalScale,
+    });
+    add(
+      name as ComponentName,
+      alone.forecast,
+      components[name] as Float64Array,
+      alone.probabilityUp,
+    );
+  }
+
+  // Baselines learn only from training rows (the base rate, drift and yesterday's-direction rates).
+  const { base } = fitted;
+  const factors = factorScores(data, rows);
+  for (const name of FACTORS) add(name as FactorName, factors[name], factors[name], null);
+  add('zero_change', new Float64Array(n), new Float64Array(n), null);
+  add(
+    'always_up',
+    new Float64Array(n).fill(Math.max(base.drift, 1e-9)),
+    new Float64Array(n),
+    new Float64Array(n).fill(base.upRate),
+  );
+  const yesterday = factors.ret_1;
+  add(
+    'momentum',
+    yesterday,
+    yesterday,
+    Float64Array.from(yesterday, (v) => (v >= 0 ? base.upRateAfterUp : base.upRateAfterDown)),
+  );
+
+  const groups = [...rowsByDate(dateIndex).values()];
+  let covered = 0;
+  let hits = 0;
+  const oos: OosRow[] = [];
+  for (let i = 0; i < n; i++) {
+    if (actual[i] >= ensemble.low[i] && actual[i] <= ensemble.high[i]) covered++;
+    if (ensemble.probabilityUp[i] >= 0.5 === actual[i] > 0) hits++;
+    const r = rows[i];
+    oos.push({
+      symbol: data.symbols[data.symbolIndex[r]],
+      as_of: data.dates[data.dateIndex[r]],
+      fold: foldIndex,
+      ensemble: ensemble.score[i],
+      xgb: components.xgb?.[i] ?? null,
+      lstm: components.lstm?.[i] ?? null,
+      rules: components.rules?.[i] ?? null,
+      predicted_log_return: ensemble.forecast[i],
+      expected_excess: ensemble.excess[i],
+      low: ensemble.low[i],
+      high: ensemble.high[i],
+      p_up: ensemble.probabilityUp[i],
+      p_outperform: ensemble.probabilityOutperform[i],
+      volatility: volatility[i],
+      interval_scale: intervalScale[i],
+      realised_log_return: actual[i],
+    });
   }
   return {
-    folds: reports,
-    metrics,
-    residual_quantiles: {
-      level: 0.8,
-      low: quantile(residuals, 0.1),
-      high: quantile(residuals, 0.9),
-    },
+    oos,
+    rankIc: dailyRankIc(ensemble.score, actual, groups),
+    coverage: n ? covered / n : null,
+    directionalAccuracy: n ? hits / n : null,
   };
 }
 
@@ -326,13 +337,16 @@ function foldReport(
   trainRows: Int32Array,
   validRows: Int32Array,
   testRows: number,
-  info: FittedModels['info'] | null,
+  fitted: FittedEnsemble,
+  units: readonly FitUnit[],
 ): FoldReport {
   const span = (from: number, to: number, rows: number) => ({
     from: data.dates[from],
     to: data.dates[Math.min(to, data.dates.length - 1)],
     rows,
   });
+  const info: FittedModels['info'] | null =
+    units.length === 1 ? (fitted.units.values().next().value?.info ?? null) : null;
   return {
     index: fold.index,
     train: span(0, fold.trainEnd, trainRows.length),
@@ -350,6 +364,13 @@ function foldReport(
           },
         }
       : {}),
+    ensemble: {
+      weights: fitted.head.weights,
+      weighting: fitted.head.weighting,
+      excess_per_score: fitted.head.excess_per_score,
+    },
+    ensemble_rank_ic: null,
     ensemble_directional_accuracy: null,
+    coverage: null,
   };
 }

@@ -15,7 +15,7 @@ describe('mlx train --per-symbol', () => {
     const result = await train(ctx, { promote: 'always', perSymbol: true, until });
     const manifest = JSON.parse(fs.readFileSync(path.join(result.dir, 'manifest.json'), 'utf8'));
     assert.equal(manifest.per_symbol, true);
-    assert.deepEqual(Object.keys(manifest.params.ensemble.per_symbol).sort(), manifest.symbols);
+    assert.deepEqual(Object.keys(manifest.params.units).sort(), manifest.symbols);
     for (const symbol of manifest.symbols) {
       assert.ok(fs.existsSync(path.join(result.dir, 'per_symbol', symbol, 'xgb.json')), symbol);
       assert.ok(
@@ -23,6 +23,8 @@ describe('mlx train --per-symbol', () => {
         symbol,
       );
     }
+    // One head over every symbol's validation scores.
+    assert.deepEqual(manifest.params.head.components, ['xgb', 'lstm', 'rules']);
     // Both are judged on the same out-of-sample rows, next to the same baselines.
     const m = result.walk_forward.metrics;
     assert.equal(m.ensemble?.rows, pooled.walk_forward.metrics.ensemble?.rows);

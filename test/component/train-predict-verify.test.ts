@@ -77,20 +77,40 @@ describe('train → predict → verify on a seeded synthetic market', () => {
     assert.ok(trained.promoted);
   });
 
-  it('scores every model and every baseline on the same out-of-sample rows', () => {
+  it('scores every model and every baseline on the same out-of-sample rows, all on disk in oos.csv', () => {
     const metrics = JSON.parse(fs.readFileSync(path.join(trained.dir, 'metrics.json'), 'utf8'));
-    const names = ['xgb', 'lstm', 'ensemble', 'zero_change', 'always_up', 'momentum', 'rules'];
+    const names = [
+      'ensemble',
+      'xgb',
+      'lstm',
+      'rules',
+      'reversal_5',
+      'momentum_60',
+      'low_vol_20',
+      'zero_change',
+      'always_up',
+      'momentum',
+    ];
     assert.deepEqual(Object.keys(metrics.walk_forward).sort(), [...names].sort());
     const rows = new Set(names.map((n) => metrics.walk_forward[n].rows));
     assert.equal(rows.size, 1, 'same rows for all');
+    assert.equal(metrics.label, 'cs_rank');
     assert.equal(metrics.folds.length, 3);
     for (const fold of metrics.folds) {
       // Purge: the last training date is at least the horizon before the test starts.
       assert.ok(fold.validation.to < fold.test.from);
       assert.ok(fold.train.to < fold.validation.from);
+      assert.ok(fold.coverage > 0 && fold.coverage <= 1);
+      const weights = Object.values(fold.ensemble.weights) as number[];
+      assert.ok(Math.abs(weights.reduce((a, b) => a + b, 0) - 1) < 1e-9);
     }
-    assert.ok(metrics.verdicts.some((v: string) => v.startsWith('ensemble: directional accuracy')));
+    assert.ok(metrics.verdicts.some((v: string) => v.startsWith('ensemble: Rank IC')));
+    assert.ok(metrics.verdicts.some((v: string) => v.startsWith('80% interval covers')));
     assert.equal(metrics.walk_forward.zero_change.directional_accuracy, null);
+    assert.equal(metrics.walk_forward.low_vol_20.mae, null, 'a factor only ranks');
+    const oos = fs.readFileSync(path.join(trained.dir, 'oos.csv'), 'utf8').trim().split('\n');
+    assert.equal(oos.length - 1, [...rows][0]);
+    assert.match(oos[0], /^symbol,as_of,fold,ensemble,xgb,lstm,rules,predicted_log_return,/);
   });
 
   it('is reproducible: the same data, config and seed give a byte-identical xgb.json and equal metrics', async () => {
@@ -123,7 +143,17 @@ describe('train → predict → verify on a seeded synthetic market', () => {
       for (const record of result.appended) {
         assert.ok(validate(record), JSON.stringify(validate.errors));
         assert.equal(record.as_of, asOf);
+        assert.equal(record.schema, 'mlx.prediction/2');
+        assert.equal(record.direction, record.probability_up >= 0.5 ? 'up' : 'down');
       }
+      // Excess is measured against the session's cross-section: it sums to about zero.
+      const excess = result.appended.map((r) =>
+        r.schema === 'mlx.prediction/2' ? r.expected_excess_pct : NaN,
+      );
+      assert.ok(
+        Math.abs(excess.reduce((a, b) => a + b, 0)) < 0.01 * result.appended.length,
+        `${excess}`,
+      );
     }
     const rerun = await predict(ctx, { asOf: '2021-11-01', fetch: false, allowStale: false });
     assert.equal(rerun.appended.length, 0);

@@ -4,7 +4,7 @@ import { calendarFor } from '../../src/calendar/index.ts';
 import { fetchData } from '../../src/commands/data-fetch.ts';
 import type { Context } from '../../src/context.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
-import { predictionSchema, type Prediction } from '../../src/ledger/records.ts';
+import { predictionSchema, type Prediction, type PredictionV1 } from '../../src/ledger/records.ts';
 import { predictionId } from '../../src/prediction/record.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
 import { testContext } from './context.ts';
@@ -35,7 +35,7 @@ export function handPrediction(
   ctx: Context,
   symbol: string,
   asOf: string,
-  overrides: Partial<Prediction> = {},
+  overrides: Partial<PredictionV1> = {},
 ): Prediction {
   const store = PriceStore.open(ctx.home.db);
   const close = store.bars(symbol, { from: asOf, until: asOf })[0]?.close ?? 100;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultConfig } from '../../src/config.ts';
-import type { Prediction } from '../../src/ledger/records.ts';
+import type { Prediction, PredictionV1 } from '../../src/ledger/records.ts';
 import { adjustBars } from '../../src/store/adjust.ts';
 import type { StoredBar } from '../../src/store/types.ts';
 import { scorePrediction } from '../../src/verification/score.ts';
@@ -21,7 +21,7 @@ const bar = (date: string, close: number, split = 1): StoredBar => ({
   fetchedAt: 'x',
 });
 
-function prediction(overrides: Partial<Prediction> = {}): Prediction {
+function prediction(overrides: Partial<PredictionV1> = {}): Prediction {
   return {
     schema: 'mlx.prediction/1',
     id: 'a'.repeat(24),

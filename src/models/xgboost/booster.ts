@@ -16,18 +16,33 @@ export interface BoosterTrainOptions {
   rounds: number;
   /** Stop when the watched validation metric has not improved for this many rounds. */
   earlyStoppingRounds?: number;
+  /**
+   * Early stopping on a score of the validation predictions instead of an
+   * XGBoost metric (higher is better): checked every `every` rounds, stopping
+   * after `patience` rounds without a better score, keeping the best round.
+   */
+  validationScore?: {
+    name: string;
+    every: number;
+    patience: number;
+    score(predictions: Float32Array): number;
+  };
+  /** After every round; `evaluation` is empty when nothing was evaluated that round. */
   onIteration?(iteration: number, evaluation: Evaluation): void;
 }
 
 export type ImportanceType = 'weight' | 'gain' | 'cover' | 'total_gain' | 'total_cover';
 
-const PREDICT_CONFIG = JSON.stringify({
-  type: 0,
-  training: false,
-  iteration_begin: 0,
-  iteration_end: 0,
-  strict_shape: false,
-});
+/** Prediction with the trees of rounds [0, iterationEnd); 0 means every round. */
+const predictConfig = (iterationEnd: number) =>
+  JSON.stringify({
+    type: 0,
+    training: false,
+    iteration_begin: 0,
+    iteration_end: iterationEnd,
+    strict_shape: false,
+  });
+const PREDICT_CONFIG = predictConfig(0);
 
 /**
  * A gradient-boosted tree model held by libxgboost. `create` only records the
@@ -95,7 +110,8 @@ export class Booster {
     if (!Number.isInteger(rounds) || rounds < 1) {
       throw new Error(`Boosting rounds must be a positive integer (got ${rounds}).`);
     }
-    if (earlyStoppingRounds !== undefined && !valid) {
+    const custom = options.validationScore;
+    if ((earlyStoppingRounds !== undefined || custom) && !valid) {
       throw new Error('Early stopping needs a validation matrix.');
     }
     this.trained = true;
@@ -113,9 +129,12 @@ export class Booster {
       );
     }
 
-    const evaluate = earlyStoppingRounds !== undefined || options.onIteration !== undefined;
+    const evaluate =
+      !custom && (earlyStoppingRounds !== undefined || options.onIteration !== undefined);
     const names = valid ? ['train', 'valid'] : ['train'];
-    const tracker = new BestRound(valid ? 'valid' : 'train', earlyStoppingRounds);
+    const tracker = custom
+      ? new BestRound('valid', custom.patience, true)
+      : new BestRound(valid ? 'valid' : 'train', earlyStoppingRounds);
     let roundsRun = 0;
     for (let iteration = 0; iteration < rounds; iteration++) {
       check(
@@ -124,6 +143,13 @@ export class Booster {
         'XGBoosterUpdateOneIter',
       );
       roundsRun = iteration + 1;
+      if (custom && valid) {
+        options.onIteration?.(iteration, {});
+        if (roundsRun % custom.every !== 0 && roundsRun !== rounds) continue;
+        const score = custom.score(this.predict(valid));
+        if (tracker.record(iteration, { valid: { [custom.name]: score } }) === 'stop') break;
+        continue;
+      }
       if (!evaluate) continue;
       const out: [string | null] = [null];
       check(
@@ -144,7 +170,7 @@ export class Booster {
     }
 
     const result = tracker.result(roundsRun);
-    if (earlyStoppingRounds !== undefined) {
+    if (earlyStoppingRounds !== undefined || custom) {
       if (result.bestIteration < roundsRun - 1) this.truncate(result.bestIteration + 1);
       this.setAttribute('best_iteration', String(result.bestIteration));
       if (result.bestScore !== null) this.setAttribute('best_score', String(result.bestScore));
@@ -183,7 +209,7 @@ export class Booster {
    * binary:logistic). The column count must match the model's: XGBoost itself
    * would quietly treat missing trailing columns as missing values.
    */
-  predict(matrix: DMatrix): Float32Array {
+  predict(matrix: DMatrix, options: { iterationEnd?: number } = {}): Float32Array {
     const featureCount = this.featureCount;
     if (matrix.cols !== featureCount) {
       throw new DataError(
@@ -198,7 +224,7 @@ export class Booster {
       this.lib.api.XGBoosterPredictFromDMatrix(
         this.handle,
         matrix.handle,
-        PREDICT_CONFIG,
+        options.iterationEnd ? predictConfig(options.iterationEnd) : PREDICT_CONFIG,
         shape,
         dims,
         result,

@@ -40,7 +40,7 @@ export interface BoosterTrainResult {
   /** Name of the watched metric, e.g. 'rmse' or 'logloss'. */
   metric: string | null;
   stoppedEarly: boolean;
-  /** One evaluation per round run (empty when nothing was evaluated). */
+  /** One evaluation per round evaluated (empty when nothing was evaluated). */
   history: Evaluation[];
 }
 
@@ -60,6 +60,8 @@ export class BestRound {
   constructor(
     private readonly watched: 'train' | 'valid',
     private readonly patience?: number,
+    /** True for a custom score that is better when higher (XGBoost's own metrics are known by name). */
+    private readonly maximize?: boolean,
   ) {}
 
   record(iteration: number, evaluation: Evaluation): 'continue' | 'stop' {
@@ -71,7 +73,9 @@ export class BestRound {
     const score = scores[this.metric];
     const improved =
       this.bestScore === null ||
-      (isMaximizedMetric(this.metric) ? score > this.bestScore : score < this.bestScore);
+      (this.maximize || isMaximizedMetric(this.metric)
+        ? score > this.bestScore
+        : score < this.bestScore);
     if (improved) {
       this.bestScore = score;
       this.bestIteration = iteration;

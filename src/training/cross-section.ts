@@ -1,0 +1,86 @@
+import type { TrainSettings } from '../config.ts';
+import { ranks } from '../evaluation/stats.ts';
+
+/**
+ * Per-date (cross-sectional) processing, as Qlib's CSRankNorm / CSZScoreNorm
+ * processors do: every value is transformed using only the rows of its own
+ * date, so nothing crosses from one session into another (pure).
+ */
+
+/** Row numbers grouped by date index, for the rows `include` accepts. */
+export function rowsByDate(
+  dateIndex: Int32Array,
+  include: (row: number) => boolean = () => true,
+): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (let r = 0; r < dateIndex.length; r++) {
+    if (!include(r)) continue;
+    const list = groups.get(dateIndex[r]);
+    if (list) list.push(r);
+    else groups.set(dateIndex[r], [r]);
+  }
+  return groups;
+}
+
+/**
+ * Centred percentile ranks of one date's values: (rank − 1) / (n − 1) − 0.5,
+ * so the lowest is −0.5, the highest +0.5 and ties share their mean rank. A
+ * single value is 0.
+ */
+export function centredRanks(values: ArrayLike<number>): Float64Array {
+  const n = values.length;
+  if (n < 2) return new Float64Array(n);
+  const r = ranks(values);
+  for (let i = 0; i < n; i++) r[i] = (r[i] - 1) / (n - 1) - 0.5;
+  return r;
+}
+
+/** How a forward return becomes the target every model learns (`train.label`). */
+export type LabelKind = TrainSettings['label'];
+
+export interface ProcessedLabels {
+  /** The target the models learn; NaN where the forward return is unknown. */
+  label: Float64Array;
+  /** Forward return minus the mean of its date's forward returns; NaN where unknown. */
+  excess: Float64Array;
+  /** By date index: the mean forward return of the rows labelled that date (NaN if none). */
+  dateMean: Float64Array;
+}
+
+/**
+ * Label processors. `cs_rank`: per-date centred percentile rank of the
+ * forward return; `cs_zscore`: (return − date mean) / date standard
+ * deviation; `excess`: return − date mean; `raw`: the return itself.
+ */
+export function processLabels(
+  kind: LabelKind,
+  forward: Float64Array,
+  dateIndex: Int32Array,
+  dates: number,
+): ProcessedLabels {
+  const label = new Float64Array(forward.length).fill(NaN);
+  const excess = new Float64Array(forward.length).fill(NaN);
+  const dateMean = new Float64Array(dates).fill(NaN);
+  for (const [d, rows] of rowsByDate(dateIndex, (r) => Number.isFinite(forward[r]))) {
+    const values = rows.map((r) => forward[r]);
+    const n = values.length;
+    const mean = values.reduce((a, b) => a + b, 0) / n;
+    dateMean[d] = mean;
+    const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / n);
+    const centred = kind === 'cs_rank' ? centredRanks(values) : null;
+    rows.forEach((r, i) => {
+      excess[r] = forward[r] - mean;
+      label[r] =
+        kind === 'raw'
+          ? forward[r]
+          : kind === 'excess'
+            ? forward[r] - mean
+            : kind === 'cs_zscore'
+              ? sd > 0
+                ? (forward[r] - mean) / sd
+                : 0
+              : (centred as Float64Array)[i];
+    });
+  }
+  return { label, excess, dateMean };
+}

@@ -1,0 +1,290 @@
+import { z } from 'zod';
+import { mean, quantile, spearman } from '../evaluation/stats.ts';
+import { calibrated, fitPlatt, fitSlopeWithOffset, type Calibration } from './calibration.ts';
+import { rowsByDate } from './cross-section.ts';
+
+/**
+ * The head turns component scores into a forecast, and every figure in it is
+ * fitted on validation rows (drift and the base rate on training rows), never
+ * on the rows it is judged on (pure):
+ *
+ * - each component's score is divided by its cross-sectional spread, so
+ *   scores of different units (a rank label, rule points) mix;
+ * - the ensemble score is a weighted sum of those, with weights from each
+ *   component's validation Rank IC (negative IC: weight 0); when one
+ *   component alone ranks the validation rows better than the blend, it is
+ *   used alone, so the ensemble is never worse than its best component there;
+ * - the expected excess return is the ensemble score, centred on its date's
+ *   mean, times a slope fitted on validation excess returns;
+ * - the absolute forecast is drift (the training rows' mean forward return
+ *   across the universe) plus that excess;
+ * - P(up) is logistic: the base rate for the stock's volatility (drift over
+ *   volatility, fitted on training rows) plus the expected excess over
+ *   volatility, whose slope is fitted on validation rows; P(outperform) is
+ *   logistic in the centred score, fitted on validation rows;
+ * - the interval is conformal on volatility-scaled residuals: the 10% and 90%
+ *   quantiles of (realised − forecast) / scale on validation rows, where the
+ *   scale is the row's short-window volatility (see volatilitiesAt).
+ */
+export const COMPONENTS = ['xgb', 'lstm', 'rules'] as const;
+export type ComponentName = (typeof COMPONENTS)[number];
+
+export const INTERVAL_LEVEL = 0.8;
+
+/** Fewest rows of a date for it to count in a cross-sectional figure (as in the metrics). */
+export const MIN_CROSS_SECTION = 5;
+
+export const headSchema = z.object({
+  components: z.array(z.enum(COMPONENTS)),
+  /** Cross-sectional standard deviation of each component's raw score on validation rows. */
+  scale: z.record(z.string(), z.number()),
+  /** Ensemble weights on the scaled scores (non-negative, summing to 1). */
+  weights: z.record(z.string(), z.number()),
+  weighting: z.string(),
+  validation_rank_ic: z.record(z.string(), z.number().nullable()),
+  /** Log-return excess per unit of centred ensemble score. */
+  excess_per_score: z.number(),
+  /** Mean forward log return over the horizon across the universe, training rows. */
+  drift: z.number(),
+  /** P(up) = σ(intercept + drift_slope · drift / vol + excess_slope · excess / vol). */
+  probability_up: z.object({
+    intercept: z.number(),
+    drift_slope: z.number(),
+    excess_slope: z.number(),
+  }),
+  probability_outperform: z.object({ a: z.number(), b: z.number() }),
+  interval: z.object({
+    level: z.number(),
+    /** Quantiles of (realised − forecast) / interval scale. */
+    low: z.number(),
+    high: z.number(),
+  }),
+});
+export type Head = z.infer<typeof headSchema>;
+
+export type ComponentScores = Partial<Record<ComponentName, Float64Array>>;
+
+export interface HeadFitRows {
+  dateIndex: Int32Array;
+  components: ComponentScores;
+  /** Realised forward log return and its excess over the date mean. */
+  forward: Float64Array;
+  excess: Float64Array;
+  volatility: Float64Array;
+  intervalScale: Float64Array;
+}
+
+export interface TrainingBase {
+  /** Mean over training dates of the universe's mean forward return. */
+  drift: number;
+  /** Share of training rows that went up: overall, and after a day up or down (naive baselines). */
+  upRate: number;
+  /** The base rate of going up as a function of drift / volatility: σ(a · drift / vol + b). */
+  upGivenVolatility: Calibration;
+  upRateAfterUp: number;
+  upRateAfterDown: number;
+}
+
+export interface Forecast {
+  /** Ensemble score (scaled units) and its centred value. */
+  score: Float64Array;
+  centred: Float64Array;
+  excess: Float64Array;
+  forecast: Float64Array;
+  probabilityUp: Float64Array;
+  probabilityOutperform: Float64Array;
+  low: Float64Array;
+  high: Float64Array;
+}
+
+/** Per-row multipliers on each component (per-stock weights); 1 when absent. */
+export type ComponentMultipliers = (row: number, component: ComponentName) => number;
+
+export function fitHead(rows: HeadFitRows, base: TrainingBase): Head {
+  const names = COMPONENTS.filter((c) => rows.components[c] !== undefined);
+  const groups = [...rowsByDate(rows.dateIndex).values()];
+  const scale: Record<string, number> = {};
+  const ic: Record<string, number | null> = {};
+  for (const name of names) {
+    const scores = rows.components[name] as Float64Array;
+    scale[name] = crossSectionalSpread(scores, groups) || 1;
+    ic[name] = dailyRankIc(scores, rows.forward, groups);
+  }
+  const scaled = (name: ComponentName, r: number) =>
+    (rows.components[name] as Float64Array)[r] / scale[name];
+  // The blend: weights proportional to positive validation Rank IC.
+  const positive = names.filter((n) => (ic[n] ?? 0) > 0);
+  const candidates: { weights: Record<string, number>; how: string }[] = [];
+  if (positive.length > 1) {
+    const total = positive.reduce((sum, n) => sum + (ic[n] as number), 0);
+    candidates.push({
+      weights: Object.fromEntries(
+        names.map((n) => [n, positive.includes(n) ? (ic[n] as number) / total : 0]),
+      ),
+      how: 'validation Rank IC',
+    });
+  }
+  for (const n of names) {
+    candidates.push({
+      weights: Object.fromEntries(names.map((m) => [m, m === n ? 1 : 0])),
+      how: `${n} alone (best on validation)`,
+    });
+  }
+  const ensembleOf = (weights: Record<string, number>) => {
+    const score = new Float64Array(rows.dateIndex.length);
+    for (let r = 0; r < score.length; r++) {
+      let sum = 0;
+      for (const n of names) if (weights[n] > 0) sum += weights[n] * scaled(n, r);
+      score[r] = sum;
+    }
+    return score;
+  };
+  let best = { ...candidates[0], score: ensembleOf(candidates[0].weights), ic: -Infinity };
+  for (const candidate of candidates) {
+    const score = ensembleOf(candidate.weights);
+    const value = dailyRankIc(score, rows.forward, groups) ?? -Infinity;
+    if (value > best.ic + 1e-12) best = { ...candidate, score, ic: value };
+  }
+  ic.ensemble = Number.isFinite(best.ic) ? best.ic : null;
+
+  const centred = centreByDate(best.score, groups);
+  const slope = Math.max(0, regressionThroughOrigin(centred, rows.excess));
+  const n = rows.dateIndex.length;
+  const forecast = Float64Array.from(centred, (c) => base.drift + slope * c);
+  const z = new Float64Array(n);
+  for (let r = 0; r < n; r++) z[r] = (rows.forward[r] - forecast[r]) / rows.intervalScale[r];
+  return {
+    components: names,
+    scale,
+    weights: best.weights,
+    weighting: best.how,
+    validation_rank_ic: ic,
+    excess_per_score: slope,
+    drift: base.drift,
+    probability_up: {
+      intercept: base.upGivenVolatility.b,
+      drift_slope: base.upGivenVolatility.a,
+      excess_slope: fitSlopeWithOffset(
+        Float64Array.from(centred, (c, r) => (slope * c) / rows.volatility[r]),
+        Float64Array.from(rows.forward, (y) => (y > 0 ? 1 : 0)),
+        Float64Array.from(
+          rows.volatility,
+          (vol) => base.upGivenVolatility.b + (base.upGivenVolatility.a * base.drift) / vol,
+        ),
+      ),
+    },
+    probability_outperform: fitPlatt(
+      centred,
+      Float64Array.from(rows.excess, (e) => (e > 0 ? 1 : 0)),
+    ),
+    interval: { level: INTERVAL_LEVEL, low: quantile(z, 0.1), high: quantile(z, 0.9) },
+  };
+}
+
+/**
+ * The forecast for rows scored together; rows of one date form its cross-section,
+ * whose mean ensemble score is what the excess is measured from.
+ */
+export function applyHead(
+  head: Head,
+  rows: {
+    dateIndex: Int32Array;
+    components: ComponentScores;
+    volatility: Float64Array;
+    intervalScale: Float64Array;
+    multipliers?: ComponentMultipliers;
+    /** Per-row multiplier on the expected excess (the per-stock `magnitude` weight). */
+    excessMultipliers?: (row: number) => number;
+  },
+): Forecast {
+  const n = rows.dateIndex.length;
+  const score = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    let sum = 0;
+    for (const name of head.components) {
+      const weight = head.weights[name] ?? 0;
+      const value = rows.components[name]?.[r];
+      if (weight === 0 || value === undefined) continue;
+      sum += weight * (rows.multipliers?.(r, name) ?? 1) * (value / head.scale[name]);
+    }
+    score[r] = sum;
+  }
+  const centred = centreByDate(score, rowsByDate(rows.dateIndex).values());
+  const forecast: Forecast = {
+    score,
+    centred,
+    excess: new Float64Array(n),
+    forecast: new Float64Array(n),
+    probabilityUp: new Float64Array(n),
+    probabilityOutperform: new Float64Array(n),
+    low: new Float64Array(n),
+    high: new Float64Array(n),
+  };
+  for (let r = 0; r < n; r++) {
+    const excess = head.excess_per_score * centred[r] * (rows.excessMultipliers?.(r) ?? 1);
+    const mu = head.drift + excess;
+    const vol = rows.volatility[r];
+    forecast.excess[r] = excess;
+    forecast.forecast[r] = mu;
+    const up = head.probability_up;
+    forecast.probabilityUp[r] =
+      1 /
+      (1 +
+        Math.exp(-(up.intercept + (up.drift_slope * head.drift + up.excess_slope * excess) / vol)));
+    forecast.probabilityOutperform[r] = calibrated(head.probability_outperform, centred[r]);
+    forecast.low[r] = mu + head.interval.low * rows.intervalScale[r];
+    forecast.high[r] = mu + head.interval.high * rows.intervalScale[r];
+  }
+  return forecast;
+}
+
+/** Each value minus the mean of its date's values. */
+export function centreByDate(
+  values: Float64Array,
+  groups: Iterable<readonly number[]>,
+): Float64Array {
+  const out = new Float64Array(values.length);
+  for (const rows of groups) {
+    const m = mean(rows.map((r) => values[r]));
+    for (const r of rows) out[r] = values[r] - m;
+  }
+  return out;
+}
+
+/** Pooled standard deviation of values around their date means. */
+function crossSectionalSpread(values: Float64Array, groups: readonly number[][]): number {
+  const centred = centreByDate(values, groups);
+  let ss = 0;
+  for (const v of centred) ss += v * v;
+  return centred.length > 1 ? Math.sqrt(ss / centred.length) : 0;
+}
+
+/** Mean daily Spearman correlation over dates with enough rows; null with none. */
+export function dailyRankIc(
+  predicted: Float64Array,
+  actual: Float64Array,
+  groups: readonly number[][],
+): number | null {
+  const daily: number[] = [];
+  for (const rows of groups) {
+    if (rows.length < MIN_CROSS_SECTION) continue;
+    const value = spearman(
+      rows.map((r) => predicted[r]),
+      rows.map((r) => actual[r]),
+    );
+    if (Number.isFinite(value)) daily.push(value);
+  }
+  return daily.length ? mean(daily) : null;
+}
+
+function regressionThroughOrigin(x: Float64Array, y: Float64Array): number {
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < x.length; i++) {
+    sxy += x[i] * y[i];
+    sxx += x[i] * x[i];
+  }
+  return sxx > 0 ? sxy / sxx : 0;
+}
+
+export type { Calibration };
