@@ -86,6 +86,8 @@ const trainSchema = z
     validationShare: z.number().positive().max(0.5).default(0.15),
     /** What the models learn from the forward return (see README, "How a prediction is made"). */
     label: z.enum(['cs_rank', 'cs_zscore', 'excess', 'raw']).default('cs_rank'),
+    /** Give XGBoost each stock-specific feature's per-date rank across the universe as well. */
+    featureRanks: z.boolean().default(true),
     xgb: xgbSchema.default({}),
     lstm: lstmSchema.default({}),
   })

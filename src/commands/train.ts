@@ -205,6 +205,8 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
             purge_sessions: horizonDays,
           },
           head: fitted.head,
+          // XGBoost also sees these features' per-date ranks across the universe.
+          feature_ranks: data.rankedNames,
           units: Object.fromEntries(
             [...fitted.units].map(([unit, f]) => [unit, { lstm_target_scale: f.lstmTargetScale }]),
           ),

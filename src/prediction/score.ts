@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import { marketRegimeAt, ruleSignalsAt } from '../features/index.ts';
 import type { LoadedModel, ModelUnit } from '../registry/loaded-model.ts';
-import { centredRanks } from '../training/cross-section.ts';
+import { centredRanks, crossSectionalRanks } from '../training/cross-section.ts';
 import { predictXgb } from '../training/fit.ts';
 import { applyHead, type ComponentName, type Forecast } from '../training/head.ts';
 import { volatilitiesAt, type Panel, type SymbolPanel } from '../training/panel.ts';
@@ -58,7 +58,7 @@ export function forecastTargets(
     }
   });
   const position = new Map(members.map((m, i) => [`${m.panel.symbol}|${m.session}`, i]));
-  const raw = scoreComponents(model, members);
+  const raw = scoreComponents(model, members, featureRanks(model, panel, sessions, members));
   raw.rules = Float64Array.from(members, ({ panel: entry, row }) =>
     ruleSignalsAt(entry.features, row, marketRegimeAt(entry.features, row), signalDefaults).reduce(
       (sum, rule) => sum + rule.value * weightOf(weights.get(entry.symbol) ?? new Map(), rule.name),
@@ -130,6 +130,47 @@ export function forecastTargets(
   });
 }
 
+/**
+ * Each member's features ranked across its session's universe (every panel
+ * symbol with a valid row that date, as in training): members × featureRanks.
+ */
+function featureRanks(
+  model: LoadedModel,
+  panel: Panel,
+  sessions: readonly string[],
+  members: readonly (ScoreTarget & { session: number })[],
+): Float32Array {
+  const names = model.scaler.featureNames;
+  const width = names.length;
+  const columns = model.featureRanks.map((name) => names.indexOf(name));
+  const k = columns.length;
+  const out = new Float32Array(members.length * k);
+  if (k === 0) return out;
+  sessions.forEach((date, session) => {
+    const universe = panel.symbols.flatMap((entry) => {
+      const row = rowOfDate(entry.features.dates, date);
+      return row >= 0 && entry.features.valid[row] ? [{ entry, row }] : [];
+    });
+    const values = new Float64Array(universe.length * width);
+    universe.forEach(({ entry, row }, i) =>
+      values.set(entry.features.values.subarray(row * width, (row + 1) * width), i * width),
+    );
+    const ranks = crossSectionalRanks(
+      values,
+      width,
+      columns,
+      [[...universe.keys()]],
+      universe.length,
+    );
+    const bySymbol = new Map(universe.map(({ entry }, i) => [entry.symbol, i]));
+    members.forEach((m, i) => {
+      const at = m.session === session ? bySymbol.get(m.panel.symbol) : undefined;
+      if (at !== undefined) out.set(ranks.subarray(at * k, (at + 1) * k), i * k);
+    });
+  });
+  return out;
+}
+
 /** Whether the model can score a symbol's row: a unit for it, a valid row and the LSTM's window. */
 export function scorable(model: LoadedModel, entry: SymbolPanel, row: number): boolean {
   if (!model.unitFor(entry.symbol) || !entry.features.valid[row]) return false;
@@ -146,6 +187,7 @@ export function scorable(model: LoadedModel, entry: SymbolPanel, row: number): b
 function scoreComponents(
   model: LoadedModel,
   targets: readonly ScoreTarget[],
+  ranks: Float32Array,
 ): Partial<Record<ComponentName, Float64Array>> {
   const out: Partial<Record<ComponentName, Float64Array>> = {};
   if (model.head.components.includes('xgb') && model.xgbLib)
@@ -160,7 +202,9 @@ function scoreComponents(
   const width = names.length;
   for (const [unit, members] of byUnit) {
     if (unit.xgb && model.xgbLib && out.xgb) {
-      const values = new Float32Array(members.length * width);
+      // XGBoost's inputs: the scaled features, then their ranks (as xgbInputNames in training).
+      const k = model.featureRanks.length;
+      const values = new Float32Array(members.length * (width + k));
       members.forEach((t, i) => {
         const { panel, row } = targets[t];
         scaleInto(
@@ -168,11 +212,12 @@ function scoreComponents(
           panel.symbol,
           panel.features.values.subarray(row * width, (row + 1) * width),
           values,
-          i * width,
+          i * (width + k),
         );
+        values.set(ranks.subarray(t * k, (t + 1) * k), i * (width + k) + width);
       });
       const xgb = out.xgb;
-      predictXgb(model.xgbLib, unit.xgb, values, members.length, width).forEach(
+      predictXgb(model.xgbLib, unit.xgb, values, members.length, width + k).forEach(
         (value, i) => (xgb[members[i]] = value),
       );
     }

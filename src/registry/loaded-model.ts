@@ -14,6 +14,7 @@ import { readValidated, type ModelRegistry, type ModelVersion } from './registry
 /** The parts of manifest.params that predict needs, checked on load. */
 const paramsSchema = z.object({
   head: headSchema,
+  feature_ranks: z.array(z.string()),
   /** Fitted units: '*' for the pooled model, else one per symbol (--per-symbol). */
   units: z.record(z.string(), z.object({ lstm_target_scale: z.number() })),
   lstm: z.object({ timesteps: z.number().int().positive() }).passthrough().nullable(),
@@ -35,6 +36,8 @@ export interface LoadedModel {
   lstmFeatures: readonly string[];
   lstmTimesteps: number;
   head: Head;
+  /** Features XGBoost also sees ranked across the session's universe. */
+  featureRanks: readonly string[];
   /** The unit that predicts a symbol: the pooled model, or the symbol's own; null if none. */
   unitFor(symbol: string): ModelUnit | null;
   free(): void;
@@ -100,6 +103,7 @@ export async function loadModel(
     lstmFeatures: manifest.lstm_features,
     lstmTimesteps: params.data.lstm?.timesteps ?? 0,
     head: params.data.head,
+    featureRanks: params.data.feature_ranks,
     unitFor: (symbol) => units.get(POOLED_UNIT) ?? units.get(symbol) ?? null,
     free() {
       for (const unit of units.values()) freeUnit(unit);

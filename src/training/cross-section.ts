@@ -84,3 +84,40 @@ export function processLabels(
   }
   return { label, excess, dateMean };
 }
+
+/**
+ * The features worth ranking across stocks: every column but those that are
+ * the same for every stock on a date (calendar and market columns), whose
+ * ranks would carry nothing.
+ */
+export function rankedFeatureNames(names: readonly string[]): string[] {
+  return names.filter((name) => !/^(dow_|month_|mkt_)/.test(name));
+}
+
+/** The name an XGBoost input carries for a feature's per-date rank. */
+export const rankInputName = (feature: string) => `${feature}_cs_rank`;
+
+/**
+ * Per-date centred ranks of chosen columns of a row-major matrix: for each
+ * group of rows (one date) and column, each row's rank among the group.
+ * Returns rowCount × columns.length, row-major, indexed like the matrix.
+ */
+export function crossSectionalRanks(
+  values: ArrayLike<number>,
+  width: number,
+  columns: readonly number[],
+  groups: Iterable<readonly number[]>,
+  rowCount: number,
+): Float32Array {
+  const k = columns.length;
+  const out = new Float32Array(rowCount * k);
+  for (const rows of groups) {
+    const column = new Float64Array(rows.length);
+    columns.forEach((j, c) => {
+      for (let i = 0; i < rows.length; i++) column[i] = values[rows[i] * width + j];
+      const centred = centredRanks(column);
+      for (let i = 0; i < rows.length; i++) out[rows[i] * k + c] = centred[i];
+    });
+  }
+  return out;
+}

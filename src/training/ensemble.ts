@@ -69,37 +69,15 @@ export async function fitEnsemble(input: EnsembleInput): Promise<FittedEnsemble 
       units.set(unit.key, await fitModels({ ...input, trainRows: train, validRows: valid }));
     }
     if (units.size === 0) return null;
-    const validation = scoreRows(units, input, input.validRows);
-    const complete = completeRows(validation);
-    const rows = input.validRows.filter((_, i) => complete[i]);
-    const pick = (scores: Float64Array) => scores.filter((_, i) => complete[i]);
-    const components: ComponentScores = {};
-    for (const name of COMPONENTS) {
-      const scores = validation[name];
-      if (scores) components[name] = pick(scores);
-    }
-    const { data } = input;
-    const base = trainingBase(data, input.trainRows);
-    const fitRows = {
-      dateIndex: Int32Array.from(rows, (r) => data.dateIndex[r]),
-      forward: Float64Array.from(rows, (r) => data.y[r]),
-      excess: Float64Array.from(rows, (r) => data.excess[r]),
-      volatility: Float64Array.from(rows, (r) => data.volatility[r]),
-      intervalScale: Float64Array.from(rows, (r) => data.intervalScale[r]),
-    };
-    const head = fitHead({ ...fitRows, components }, base);
-    const componentHeads: FittedEnsemble['componentHeads'] = {};
-    for (const name of head.components) {
-      componentHeads[name] = fitHead(
-        { ...fitRows, components: { [name]: components[name] } },
-        base,
-      );
-    }
+    const heads = fitHeads(
+      input.data,
+      input.trainRows,
+      input.validRows,
+      scoreRows(units, input, input.validRows),
+    );
     return {
       units,
-      head,
-      componentHeads,
-      base,
+      ...heads,
       free() {
         for (const fitted of units.values()) fitted.free();
       },
@@ -108,6 +86,40 @@ export async function fitEnsemble(input: EnsembleInput): Promise<FittedEnsemble 
     for (const fitted of units.values()) fitted.free();
     throw err;
   }
+}
+
+/**
+ * The head, and one per component alone, fitted on the validation rows every
+ * component could score (`validation`: raw scores aligned with `validRows`),
+ * with drift and base rates from the training rows.
+ */
+export function fitHeads(
+  data: Dataset,
+  trainRows: Int32Array,
+  validRows: Int32Array,
+  validation: ComponentScores,
+): Pick<FittedEnsemble, 'head' | 'componentHeads' | 'base'> {
+  const complete = completeRows(validation);
+  const rows = validRows.filter((_, i) => complete[i]);
+  const components: ComponentScores = {};
+  for (const name of COMPONENTS) {
+    const scores = validation[name];
+    if (scores) components[name] = scores.filter((_, i) => complete[i]);
+  }
+  const base = trainingBase(data, trainRows);
+  const fitRows = {
+    dateIndex: Int32Array.from(rows, (r) => data.dateIndex[r]),
+    forward: Float64Array.from(rows, (r) => data.y[r]),
+    excess: Float64Array.from(rows, (r) => data.excess[r]),
+    volatility: Float64Array.from(rows, (r) => data.volatility[r]),
+    intervalScale: Float64Array.from(rows, (r) => data.intervalScale[r]),
+  };
+  const head = fitHead({ ...fitRows, components }, base);
+  const componentHeads: FittedEnsemble['componentHeads'] = {};
+  for (const name of head.components) {
+    componentHeads[name] = fitHead({ ...fitRows, components: { [name]: components[name] } }, base);
+  }
+  return { head, componentHeads, base };
 }
 
 /**
@@ -182,6 +194,7 @@ export function trainingBase(data: Dataset, trainRows: Int32Array): TrainingBase
   const rate = ([ups, rows]: number[], fallback: number) => (rows ? ups / rows : fallback);
   const upRate = rate(counts.all, 0.5);
   return {
+    horizonDays: data.horizonDays,
     drift,
     upRate,
     upGivenVolatility: fitPlatt(

@@ -2,7 +2,7 @@ import type { TrainSettings } from '../config.ts';
 import { Booster, DMatrix, type XGBoostLib } from '../models/xgboost/index.ts';
 import { trainLstm, type LstmModel } from '../models/lstm/index.ts';
 import { createRandom, shuffledIndices } from '../random.ts';
-import { rowsByDate } from './cross-section.ts';
+import { rankInputName, rowsByDate } from './cross-section.ts';
 import { dailyRankIc, MIN_CROSS_SECTION, type ComponentScores } from './head.ts';
 import type { Dataset } from './panel.ts';
 import { scaleDataset, type Scaler } from './scaler.ts';
@@ -202,12 +202,16 @@ export function componentScores(
   rows: Int32Array,
 ): ComponentScores {
   const { data, scaled, settings } = input;
-  const width = data.featureNames.length;
   const out: ComponentScores = { rules: Float64Array.from(rows, (r) => data.rulesScore[r]) };
   if (fitted.xgb && rows.length > 0) {
-    const values = new Float32Array(rows.length * width);
-    rows.forEach((r, i) => values.set(scaled.subarray(r * width, (r + 1) * width), i * width));
-    out.xgb = predictXgb(fitted.xgbLib as XGBoostLib, fitted.xgb, values, rows.length, width);
+    const names = xgbInputNames(data);
+    out.xgb = predictXgb(
+      fitted.xgbLib as XGBoostLib,
+      fitted.xgb,
+      xgbInputs(data, scaled, rows),
+      rows.length,
+      names.length,
+    );
   }
   if (fitted.lstm && rows.length > 0) {
     const columns = columnIndices(data.featureNames, settings.lstm.features);
@@ -235,18 +239,33 @@ export function predictXgb(
   }
 }
 
+/** XGBoost's inputs: the scaled features, then their per-date ranks (when used). */
+export function xgbInputNames(data: Dataset): string[] {
+  return [...data.featureNames, ...data.rankedNames.map(rankInputName)];
+}
+
+/** rows × xgbInputNames, row-major. */
+function xgbInputs(data: Dataset, scaled: Float32Array, rows: Int32Array): Float32Array {
+  const width = data.featureNames.length;
+  const k = data.rankedNames.length;
+  const values = new Float32Array(rows.length * (width + k));
+  rows.forEach((r, i) => {
+    values.set(scaled.subarray(r * width, (r + 1) * width), i * (width + k));
+    values.set(data.ranks.subarray(r * k, (r + 1) * k), i * (width + k) + width);
+  });
+  return values;
+}
+
 function matrixFor(
   lib: XGBoostLib,
   data: Dataset,
   scaled: Float32Array,
   rows: Int32Array,
 ): DMatrix {
-  const width = data.featureNames.length;
-  const values = new Float32Array(rows.length * width);
-  rows.forEach((r, i) => values.set(scaled.subarray(r * width, (r + 1) * width), i * width));
-  return DMatrix.fromFloat32(lib, values, rows.length, width, {
+  const names = xgbInputNames(data);
+  return DMatrix.fromFloat32(lib, xgbInputs(data, scaled, rows), rows.length, names.length, {
     labels: Float32Array.from(rows, (r) => data.label[r]),
-    featureNames: data.featureNames,
+    featureNames: names,
   });
 }
 

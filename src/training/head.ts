@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { mean, quantile, spearman } from '../evaluation/stats.ts';
+import { mean, neweyWestT, quantile, spearman } from '../evaluation/stats.ts';
 import { calibrated, fitPlatt, fitSlopeWithOffset, type Calibration } from './calibration.ts';
 import { rowsByDate } from './cross-section.ts';
 
@@ -11,7 +11,8 @@ import { rowsByDate } from './cross-section.ts';
  * - each component's score is divided by its cross-sectional spread, so
  *   scores of different units (a rank label, rule points) mix;
  * - the ensemble score is a weighted sum of those, with weights from each
- *   component's validation Rank IC (negative IC: weight 0); when one
+ *   component's validation Rank IC shrunk by its significance (IC · (1 − 1/t²);
+ *   t ≤ 1 or a negative IC: weight 0); when one
  *   component alone ranks the validation rows better than the blend, it is
  *   used alone, so the ensemble is never worse than its best component there;
  * - the expected excess return is the ensemble score, centred on its date's
@@ -75,6 +76,8 @@ export interface HeadFitRows {
 }
 
 export interface TrainingBase {
+  /** The label's horizon in sessions (daily figures of h-session returns overlap by h − 1). */
+  horizonDays: number;
   /** Mean over training dates of the universe's mean forward return. */
   drift: number;
   /** Share of training rows that went up: overall, and after a day up or down (naive baselines). */
@@ -102,26 +105,28 @@ export type ComponentMultipliers = (row: number, component: ComponentName) => nu
 
 export function fitHead(rows: HeadFitRows, base: TrainingBase): Head {
   const names = COMPONENTS.filter((c) => rows.components[c] !== undefined);
-  const groups = [...rowsByDate(rows.dateIndex).values()];
+  const groups = [...rowsByDate(rows.dateIndex)].sort((a, b) => a[0] - b[0]).map((g) => g[1]);
   const scale: Record<string, number> = {};
   const ic: Record<string, number | null> = {};
+  const blend: Record<string, number> = {};
   for (const name of names) {
     const scores = rows.components[name] as Float64Array;
     scale[name] = crossSectionalSpread(scores, groups) || 1;
-    ic[name] = dailyRankIc(scores, rows.forward, groups);
+    const daily = dailyRankIcSeries(scores, rows.forward, groups);
+    ic[name] = daily.length ? mean(daily) : null;
+    // A validation Rank IC is an estimate: shrink it by its own noise (James–Stein
+    // style, by 1 − 1/t²), so a component with a lucky but insignificant mean weighs little.
+    const t = neweyWestT(daily, base.horizonDays - 1);
+    blend[name] = (ic[name] ?? 0) > 0 && t > 1 ? (ic[name] as number) * (1 - 1 / t ** 2) : 0;
   }
   const scaled = (name: ComponentName, r: number) =>
     (rows.components[name] as Float64Array)[r] / scale[name];
-  // The blend: weights proportional to positive validation Rank IC.
-  const positive = names.filter((n) => (ic[n] ?? 0) > 0);
   const candidates: { weights: Record<string, number>; how: string }[] = [];
-  if (positive.length > 1) {
-    const total = positive.reduce((sum, n) => sum + (ic[n] as number), 0);
+  const total = names.reduce((sum, n) => sum + blend[n], 0);
+  if (names.filter((n) => blend[n] > 0).length > 1) {
     candidates.push({
-      weights: Object.fromEntries(
-        names.map((n) => [n, positive.includes(n) ? (ic[n] as number) / total : 0]),
-      ),
-      how: 'validation Rank IC',
+      weights: Object.fromEntries(names.map((n) => [n, blend[n] / total])),
+      how: 'validation Rank IC, shrunk by its t',
     });
   }
   for (const n of names) {
@@ -259,12 +264,12 @@ function crossSectionalSpread(values: Float64Array, groups: readonly number[][])
   return centred.length > 1 ? Math.sqrt(ss / centred.length) : 0;
 }
 
-/** Mean daily Spearman correlation over dates with enough rows; null with none. */
-export function dailyRankIc(
+/** Daily Spearman correlations, in the groups' order, over dates with enough rows. */
+export function dailyRankIcSeries(
   predicted: Float64Array,
   actual: Float64Array,
   groups: readonly number[][],
-): number | null {
+): number[] {
   const daily: number[] = [];
   for (const rows of groups) {
     if (rows.length < MIN_CROSS_SECTION) continue;
@@ -274,6 +279,16 @@ export function dailyRankIc(
     );
     if (Number.isFinite(value)) daily.push(value);
   }
+  return daily;
+}
+
+/** Mean daily Spearman correlation over dates with enough rows; null with none. */
+export function dailyRankIc(
+  predicted: Float64Array,
+  actual: Float64Array,
+  groups: readonly number[][],
+): number | null {
+  const daily = dailyRankIcSeries(predicted, actual, groups);
   return daily.length ? mean(daily) : null;
 }
 

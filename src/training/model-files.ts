@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Manifest } from '../registry/manifest.ts';
 import { POOLED_UNIT } from './ensemble.ts';
+import { xgbInputNames } from './fit.ts';
 import { MIN_CROSS_SECTION } from './head.ts';
 import { oosCsv } from './oos.ts';
 import type { FittedModels } from './fit.ts';
@@ -44,7 +45,7 @@ export async function writeModelFiles(dir: string, files: ModelFiles): Promise<v
   for (const fitted of files.fitted.values()) {
     if (!fitted.xgb) continue;
     for (const [name, gain] of Object.entries(
-      fitted.xgb.importance('total_gain', files.data.featureNames),
+      fitted.xgb.importance('total_gain', xgbInputNames(files.data)),
     )) {
       importance[name] = (importance[name] ?? 0) + gain;
     }

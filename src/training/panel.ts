@@ -11,7 +11,13 @@ import {
 } from '../features/index.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import type { AdjustedSeries } from '../store/types.ts';
-import { processLabels, type LabelKind } from './cross-section.ts';
+import {
+  crossSectionalRanks,
+  processLabels,
+  rankedFeatureNames,
+  rowsByDate,
+  type LabelKind,
+} from './cross-section.ts';
 
 /** One symbol's bars and the feature rows the models see, up to a date. */
 export interface SymbolPanel {
@@ -73,8 +79,9 @@ export interface Dataset {
   rows: number;
   /** rows × featureNames.length, row-major, raw (unscaled) values. */
   x: Float64Array;
-  /** Forward log return over the horizon; NaN where the future is not known yet. */
+  /** Forward log return over `horizonDays` sessions; NaN where the future is not known yet. */
   y: Float64Array;
+  horizonDays: number;
   /** What the models learn: `y` through the label processor (train.label); NaN where y is. */
   label: Float64Array;
   labelKind: LabelKind;
@@ -86,6 +93,10 @@ export interface Dataset {
   volatility: Float64Array;
   /** The row's interval scale (see intervalScale). */
   intervalScale: Float64Array;
+  /** Features ranked across the universe per date (train.featureRanks), XGBoost's extra inputs. */
+  rankedNames: readonly string[];
+  /** rows × rankedNames.length, row-major: centred per-date ranks of those features. */
+  ranks: Float32Array;
   symbolIndex: Int32Array;
   dateIndex: Int32Array;
   /** Row of the symbol's own feature matrix (for LSTM sequences). */
@@ -160,6 +171,14 @@ export function buildDataset(panel: Panel, horizonDays: number, config: Config):
   }
   const labelKind = config.train.label;
   const { label, excess, dateMean } = processLabels(labelKind, y, dateIndex, dates.length);
+  const rankedNames = config.train.featureRanks ? rankedFeatureNames(featureNames) : [];
+  const ranks = crossSectionalRanks(
+    x,
+    width,
+    rankedNames.map((name) => featureNames.indexOf(name)),
+    rowsByDate(dateIndex).values(),
+    rows,
+  );
   return {
     featureNames,
     symbols: panel.symbols.map((p) => p.symbol),
@@ -167,12 +186,15 @@ export function buildDataset(panel: Panel, horizonDays: number, config: Config):
     rows,
     x,
     y,
+    horizonDays,
     label,
     labelKind,
     excess,
     dateMean,
     volatility,
     intervalScale,
+    rankedNames,
+    ranks,
     symbolIndex,
     dateIndex,
     barIndex,

@@ -10,6 +10,7 @@ import {
 } from '../../src/training/head.ts';
 
 const base: TrainingBase = {
+  horizonDays: 5,
   drift: 0.002,
   upRate: 0.55,
   upRateAfterUp: 0.55,
