@@ -93,13 +93,29 @@ const trainSchema = z
   })
   .strict();
 
+/** The learning loop (README, "How the weights adapt"). */
 const adaptationSchema = z
   .object({
-    learningRate: z.number().positive().max(1).default(0.1),
-    floor: z.number().positive().default(0.25),
-    cap: z.number().positive().default(4),
+    /** η: log-step of a component weight per independent relative outcome. */
+    learningRate: z.number().positive().max(1).default(0.05),
+    /** The most one verified prediction can move a per-stock weight (log units, ≈ 2%). */
+    maxStep: z.number().positive().max(1).default(0.02),
+    floor: z.number().positive().default(0.5),
+    cap: z.number().positive().default(2),
+    /** λ: pull of a stock's log weight toward the all-stock one per outcome. */
     shrink: z.number().min(0).max(1).default(0.05),
-    magnitudeWindow: z.number().int().positive().default(20),
+    /** Independent outcomes (Σ 1/h) before a stock's own weights are used. */
+    minEvidence: z.number().min(0).default(20),
+    /** γ: adaptive conformal step of the interval width per session. */
+    intervalRate: z.number().min(0).default(0.3),
+    intervalFloor: z.number().positive().default(0.5),
+    intervalCap: z.number().positive().default(3),
+    /** κ: online step of the P(up) / P(outperform) intercepts per session. */
+    calibrationRate: z.number().min(0).default(0.2),
+    /** Largest intercept shift, in log odds. */
+    calibrationBound: z.number().min(0).default(0.5),
+    /** No longer used (the seed systems' hit-rate rule was replaced); accepted so old configs load. */
+    magnitudeWindow: z.number().int().positive().optional(),
   })
   .strict();
 

@@ -4,12 +4,18 @@ import { calendarFor, isIsoDate, type TradingCalendar } from '../calendar/index.
 import type { Context } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { computeMetrics, type Metrics } from '../evaluation/metrics.ts';
+import { compareArms, type ArmComparison, type PairedOutcome } from '../evaluation/paired.ts';
+import { INTERVAL_LEVEL } from '../training/head.ts';
 import { homePaths, type HomePaths } from '../home.ts';
 import { PriceStore } from '../store/price-store.ts';
-import { predict, replayPanel, type PredictReuse } from './predict.ts';
+import { predict, type PredictReuse } from './predict.ts';
+import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
+import { ModelRegistry } from '../registry/registry.ts';
+import { POOLED_UNIT } from '../training/ensemble.ts';
+import { loadPanel, type Panel } from '../training/panel.ts';
 import { lastReturnsFor, loadOutcomes } from './report.ts';
-import { withWriteLock } from './session.ts';
-import { noSymbolsError } from './universe.ts';
+import { openExistingStore, withWriteLock } from './session.ts';
+import { noSymbolsError, resolveUniverse } from './universe.ts';
 import { train } from './train.ts';
 import { verify } from './verify.ts';
 import { rankingScore, type Outcome } from '../report/accuracy.ts';
@@ -30,6 +36,7 @@ export interface BacktestOptions {
 export type ArmName = 'adaptive' | 'static';
 
 export interface BacktestResult {
+  schema: 'mlx.backtest/1';
   out: string;
   from: string;
   to: string;
@@ -39,6 +46,9 @@ export interface BacktestResult {
   arms: Partial<
     Record<ArmName, { predictions: number; verified: number; metrics: Record<string, Metrics> }>
   >;
+  /** With --compare: adaptive against static on the same predictions, with paired tests. */
+  comparison?: ArmComparison;
+  verdict?: string[];
   seconds: number;
 }
 
@@ -74,7 +84,8 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
   const modelsDir = path.join(out, 'models');
   const armHomes = new Map<ArmName, HomePaths>();
   await withWriteLock(ctx, 'backtest', () => {
-    const store = PriceStore.open(ctx.home.db, { readonly: true });
+    // Opened for writing (under the lock) so an older store is migrated before it is copied.
+    const store = openExistingStore(ctx);
     try {
       // Refuse before making the replay's folder: a failed start leaves nothing behind.
       if (store.symbolNames().length === 0) throw noSymbolsError(ctx);
@@ -94,8 +105,12 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
   if (sessions.length === 0)
     throw new UsageError(`no trading sessions between ${options.from} and ${options.to}`);
   const retrains: string[] = [];
-  let reuse: PredictReuse | null = null;
   const universe = options.symbols?.length ? options.symbols : undefined;
+  // Features once, up to the last session: row t uses bars up to t only (the look-ahead
+  // test), and each retrain takes just the rows and labels known on its date.
+  const panel = replayUniverse(trainingCtx, options.to, universe);
+  const registry = new ModelRegistry(trainingCtx.home.modelsDir);
+  let model: LoadedModel | null = null;
   try {
     for (const [i, session] of sessions.entries()) {
       if (i === 0 || retrainDue(sessions[i - 1], session, options.retrain)) {
@@ -103,10 +118,18 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
         ctx.log.info(`backtest: training on bars up to ${until}`);
         await train(
           { ...trainingCtx, log: quiet(ctx) },
-          { until, promote: 'always', walkForward: false, symbols: universe },
+          {
+            until,
+            promote: 'always',
+            walkForward: false,
+            panel,
+            // Last month's LSTM is the starting point: a pass or two adapts it.
+            lstmWarmStart: model?.unitFor(POOLED_UNIT)?.lstm ?? undefined,
+          },
         );
-        reuse?.model.free();
-        reuse = await replayPanel(trainingCtx, options.to, universe);
+        const next = await loadModel(registry, ctx.config.modelName, ctx.config.regime);
+        model?.free();
+        model = next;
         retrains.push(until);
       }
       const verifyToday = options.verifyEvery === 'daily' || weekEnds(calendar, session);
@@ -114,14 +137,21 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
         ctx: { ...ctx, log: quiet(ctx), home: armHomes.get(arm) as HomePaths },
         adapt: arm === 'adaptive',
       }));
-      await replaySession(armContexts, session, reuse as PredictReuse, verifyToday, universe);
+      await replaySession(
+        armContexts,
+        session,
+        { model: model as LoadedModel, panel },
+        verifyToday,
+        universe,
+      );
       options.onProgress?.(i + 1, sessions.length, session);
     }
   } finally {
-    reuse?.model.free();
+    model?.free();
   }
 
   const result: BacktestResult = {
+    schema: 'mlx.backtest/1',
     out,
     from: options.from,
     to: options.to,
@@ -130,6 +160,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     arms: {},
     seconds: 0,
   };
+  const paired = new Map<ArmName, Map<string, PairedOutcome>>();
   for (const arm of arms) {
     const armCtx: Context = {
       ...ctx,
@@ -138,6 +169,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     };
     await verify(armCtx, { dryRun: false, fetch: false, adapt: arm === 'adaptive' });
     const { predictions, outcomes } = loadOutcomes(armCtx, {});
+    paired.set(arm, new Map(outcomes.map((o) => [o.prediction.id, pairedOutcome(o)])));
     const store = PriceStore.open(armCtx.home.db);
     const lastReturns = lastReturnsFor(store, outcomes);
     store.close();
@@ -147,9 +179,34 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
       metrics: scoreOutcomes(outcomes, lastReturns),
     };
   }
+  const adaptive = paired.get('adaptive');
+  const fixed = paired.get('static');
+  if (adaptive && fixed) {
+    result.comparison = compareArms(adaptive, fixed, {
+      horizonDays: ctx.config.horizonDays,
+      coverageTarget: INTERVAL_LEVEL,
+    });
+    result.verdict = result.comparison.verdict;
+  }
   result.seconds = Math.round((Date.now() - started) / 100) / 10;
   fs.writeFileSync(path.join(out, 'backtest.json'), `${JSON.stringify(result, null, 2)}\n`);
   return result;
+}
+
+/** What the paired comparison needs of one verified prediction. */
+function pairedOutcome(o: Outcome): PairedOutcome {
+  const v = o.verification;
+  return {
+    session: o.prediction.as_of,
+    score: rankingScore(o.prediction),
+    realised: Math.log1p(v.actual_change_pct / 100),
+    directionHit: v.direction_hit,
+    ...(v.schema === 'mlx.verification/2' && v.excess_hit !== undefined
+      ? { excessHit: v.excess_hit }
+      : {}),
+    probabilityUp: o.prediction.probability_up,
+    ...(v.within_interval !== undefined ? { withinInterval: v.within_interval } : {}),
+  };
 }
 
 /** The ensemble, its components and the naive baselines, on the same verified predictions. */
@@ -267,6 +324,16 @@ export function weekEnds(calendar: TradingCalendar, session: string): boolean {
   const next = calendar.nextSession(session);
   const day = (d: string) => new Date(`${d}T12:00:00Z`).getUTCDay();
   return day(next) <= day(session) || Date.parse(next) - Date.parse(session) > 6 * 86_400_000;
+}
+
+/** The replay's universe (as train resolves it) with its features up to `until`. */
+function replayUniverse(ctx: Context, until: string, symbols?: string[]): Panel {
+  const store = openExistingStore(ctx);
+  try {
+    return loadPanel(store, resolveUniverse(ctx, store, { symbols }), until, ctx.config);
+  } finally {
+    store.close();
+  }
 }
 
 /** Inner commands of a replay log only warnings: the backtest reports progress itself. */

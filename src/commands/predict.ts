@@ -166,7 +166,14 @@ async function predictLocked(
         manifest.data_range.until,
       );
 
-    const forecasts = forecastTargets(model, panel, targets, weights, ctx.config.signalWeights);
+    const forecasts = forecastTargets(
+      model,
+      panel,
+      targets,
+      weights,
+      ctx.config.signalWeights,
+      ctx.config.adaptation,
+    );
     const records = targets.map((target, i) => {
       const regime = marketRegimeAt(target.panel.features, target.row);
       return buildPrediction({
@@ -182,7 +189,6 @@ async function predictLocked(
         drift: model.head.drift,
         rules: ruleSignalsAt(target.panel.features, target.row, regime, ctx.config.signalWeights),
         regime,
-        weights: weights.get(target.panel.symbol) ?? new Map(),
         model: { name, version: model.version.version, featureSet: manifest.feature_set.id },
       });
     });

@@ -15,7 +15,8 @@ import {
 } from '../training/fit.ts';
 import { trainingWindow } from '../training/folds.ts';
 import { writeModelFiles } from '../training/model-files.ts';
-import { buildDataset, loadPanel } from '../training/panel.ts';
+import { buildDataset, loadPanel, type Panel } from '../training/panel.ts';
+import type { LstmModel } from '../models/lstm/index.ts';
 import { fitScaler } from '../training/scaler.ts';
 import { decidePromotion, metricsVerdicts } from '../training/verdicts.ts';
 import {
@@ -44,6 +45,13 @@ export interface TrainOptions {
   perSymbol?: boolean;
   /** False skips the walk-forward evaluation (backtest retrains, which are scored by the replay). */
   walkForward?: boolean;
+  /**
+   * Features already computed (a replay computes them once, up to its last
+   * session): only rows up to `until`, and labels whose horizon ends by then, are used.
+   */
+  panel?: Panel;
+  /** Start the LSTM from this model's weights (a replay's previous monthly fit). */
+  lstmWarmStart?: LstmModel;
   onEvent?: (event: TrainEvent) => void;
   onFold?: (fold: FoldReport, of: number) => void;
 }
@@ -85,18 +93,20 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
   const { models, xgbLib } = resolveModels(ctx, options.models, warnings);
 
   return withWriteLock(ctx, 'train', async () => {
-    const store = openExistingStore(ctx);
-    let panel;
-    try {
-      const symbols = resolveUniverse(ctx, store, options);
-      ctx.log.info(
-        `loading ${symbols.length} symbols${options.until ? ` up to ${options.until}` : ''}…`,
-      );
-      panel = loadPanel(store, symbols, options.until, ctx.config);
-    } finally {
-      store.close();
+    let panel = options.panel;
+    if (!panel) {
+      const store = openExistingStore(ctx);
+      try {
+        const symbols = resolveUniverse(ctx, store, options);
+        ctx.log.info(
+          `loading ${symbols.length} symbols${options.until ? ` up to ${options.until}` : ''}…`,
+        );
+        panel = loadPanel(store, symbols, options.until, ctx.config);
+      } finally {
+        store.close();
+      }
     }
-    const data = buildDataset(panel, horizonDays, ctx.config);
+    const data = buildDataset(panel, horizonDays, ctx.config, options.until);
     const settings = ctx.config.train;
     for (const component of ['xgb', 'lstm', 'rules'] as const) {
       if (ctx.config.signalWeights[component] !== undefined)
@@ -155,6 +165,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
       settings,
       seed,
       xgbLib,
+      lstmWarmStart: options.lstmWarmStart,
       onEvent: options.onEvent,
       onSkippedUnit: (key) =>
         ctx.log.warn(`${key}: too little history for its own model; it will not be predicted`),

@@ -18,7 +18,13 @@ import { latestVerifications, movesWeights, uniquePredictions } from '../ledger/
 import { adjustBars } from '../store/adjust.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import type { AdjustedSeries } from '../store/types.ts';
-import { scorePrediction, type Scored } from '../verification/score.ts';
+import { ModelRegistry } from '../registry/registry.ts';
+import {
+  scorePrediction,
+  universeMove,
+  type Scored,
+  type UniverseMove,
+} from '../verification/score.ts';
 import { loadWeightState, rebuildWeights, saveWeightChanges } from '../weights/replay.ts';
 import type { WeightChange } from '../weights/update.ts';
 import { fetchIntoStore } from './data-fetch.ts';
@@ -186,7 +192,19 @@ async function verifyLocked(
   const now = ctx.now();
   const verifiedAt = now.toISOString();
   const today = verifiedAt.slice(0, 10);
-  const score = store ? scorer(store, toScore, verifiedAt, today, options.delisted ?? []) : null;
+  const score = store
+    ? scorer(
+        store,
+        toScore,
+        verifiedAt,
+        today,
+        options.delisted ?? [],
+        universes(
+          ctx,
+          predictions.entries.map((e) => e.record),
+        ),
+      )
+    : null;
   const due: VerifiedPrediction[] = [];
   const failures = new Map<string, VerifyFailure>();
   let pending = 0;
@@ -257,10 +275,11 @@ async function verifyLocked(
 }
 
 /**
- * Scores predictions against each symbol's bars from its earliest prediction
+ * Scores predictions against each symbol's bars from the earliest prediction
  * to "now" (bars after now do not exist as far as scoring goes: a replay pins
- * the clock). Ratios between two bars do not depend on where the history
- * starts, so the window changes no score.
+ * the clock), and against their universe's move over the same sessions.
+ * Ratios between two bars do not depend on where the history starts, so the
+ * window changes no score.
  */
 function scorer(
   store: PriceStore,
@@ -268,32 +287,70 @@ function scorer(
   verifiedAt: string,
   today: string,
   delisted: readonly string[],
+  universeOf: (prediction: Prediction) => readonly string[],
 ): (prediction: Prediction) => Scored {
-  const firstAsOf = new Map<string, string>();
-  for (const p of predictions)
-    if (!firstAsOf.has(p.symbol) || p.as_of < (firstAsOf.get(p.symbol) as string))
-      firstAsOf.set(p.symbol, p.as_of);
+  const from = predictions.reduce((a, p) => (p.as_of < a ? p.as_of : a), today);
   const cache = new Map<string, { series: AdjustedSeries; index: Map<string, number> }>();
-  return (prediction) => {
-    let cached = cache.get(prediction.symbol);
+  const seriesOf = (symbol: string) => {
+    let cached = cache.get(symbol);
     if (!cached) {
-      const series = adjustBars(
-        prediction.symbol,
-        store.bars(prediction.symbol, { from: firstAsOf.get(prediction.symbol), until: today }),
-      );
+      const series = adjustBars(symbol, store.bars(symbol, { from, until: today }));
       cached = { series, index: new Map(series.dates.map((d, i) => [d, i])) };
-      cache.set(prediction.symbol, cached);
+      cache.set(symbol, cached);
     }
-    return scorePrediction(
-      prediction,
-      cached.series,
-      verifiedAt,
-      {
-        today,
-        graceDays: UNRESOLVABLE_AFTER_DAYS,
-        delisted: delisted.includes(prediction.symbol),
-      },
-      cached.index,
+    return cached;
+  };
+  const moves = new Map<string, UniverseMove | null>();
+  const moveOf = (prediction: Prediction) => {
+    const symbols = universeOf(prediction);
+    const key = `${prediction.as_of}|${prediction.horizon_days}|${symbols.join(',')}`;
+    if (!moves.has(key)) {
+      const members = symbols.filter((s) => store.symbolInfo(s)).map(seriesOf);
+      moves.set(key, universeMove(members, prediction.as_of, prediction.horizon_days));
+    }
+    return moves.get(key) ?? null;
+  };
+  return (prediction) => {
+    const { series, index } = seriesOf(prediction.symbol);
+    const giveUp = {
+      today,
+      graceDays: UNRESOLVABLE_AFTER_DAYS,
+      delisted: delisted.includes(prediction.symbol),
+    };
+    return scorePrediction(prediction, series, verifiedAt, giveUp, index, () => moveOf(prediction));
+  };
+}
+
+/**
+ * The universe a prediction's excess is measured against: its model
+ * version's symbols (as in training), or, when that version is gone, the
+ * symbols predicted for the same session.
+ */
+function universes(
+  ctx: Context,
+  predictions: readonly Prediction[],
+): (prediction: Prediction) => readonly string[] {
+  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const bySession = new Map<string, string[]>();
+  for (const p of predictions) {
+    const key = `${p.model.name}/${p.model.version}|${p.as_of}`;
+    bySession.set(key, [...(bySession.get(key) ?? []), p.symbol]);
+  }
+  const models = new Map<string, readonly string[] | null>();
+  return (prediction) => {
+    const model = `${prediction.model.name}/${prediction.model.version}`;
+    if (!models.has(model)) {
+      try {
+        models.set(
+          model,
+          registry.get(prediction.model.name, prediction.model.version).manifest.symbols,
+        );
+      } catch {
+        models.set(model, null);
+      }
+    }
+    return (
+      models.get(model) ?? [...new Set(bySession.get(`${model}|${prediction.as_of}`) ?? [])].sort()
     );
   };
 }

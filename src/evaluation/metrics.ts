@@ -32,7 +32,12 @@ export interface PortfolioFigure {
   sharpe: number | null;
   max_drawdown: number | null;
   periods: number;
+  /** Why a figure is missing (too few periods to annualise). */
+  note?: string;
 }
+
+/** Fewer periods than this give no annualised return or Sharpe (about half a year of weeks). */
+export const MIN_ANNUALISED_PERIODS = 26;
 
 export interface Metrics {
   rows: number;
@@ -186,14 +191,6 @@ export function portfolioFigures(
   periodReturns: readonly number[],
   horizonDays: number,
 ): PortfolioFigure {
-  if (periodReturns.length < 2) {
-    return {
-      annualised_return: null,
-      sharpe: null,
-      max_drawdown: null,
-      periods: periodReturns.length,
-    };
-  }
   const periodsPerYear = 252 / horizonDays;
   let equity = 1;
   let peak = 1;
@@ -202,6 +199,15 @@ export function portfolioFigures(
     equity *= 1 + r;
     peak = Math.max(peak, equity);
     maxDrawdown = Math.max(maxDrawdown, 1 - equity / peak);
+  }
+  if (periodReturns.length < MIN_ANNUALISED_PERIODS) {
+    return {
+      annualised_return: null,
+      sharpe: null,
+      max_drawdown: periodReturns.length > 0 ? maxDrawdown : null,
+      periods: periodReturns.length,
+      note: `no annualised figure or Sharpe from ${periodReturns.length} period(s): at least ${MIN_ANNUALISED_PERIODS} are needed`,
+    };
   }
   const years = periodReturns.length / periodsPerYear;
   const sd = stdev(periodReturns);

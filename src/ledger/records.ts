@@ -64,6 +64,13 @@ export const predictionV2Schema = z
     probability_outperform: z.number().min(0).max(1),
     /** Ensemble score, scaled units (what rank_pct ranks). */
     ensemble_score: z.number(),
+    /**
+     * Each component's score minus the session's mean (spread units): its
+     * relative call, which verify scores against the realised excess.
+     */
+    relative: z
+      .object({ xgb: z.number().optional(), lstm: z.number().optional(), rules: z.number() })
+      .optional(),
     /** Annualised 20-session volatility at as_of (P(up) depends on it). */
     volatility: z.number().nonnegative(),
     /** Annualised short-window volatility the interval is scaled by (README, "How a prediction is made"). */
@@ -79,33 +86,56 @@ export type Prediction = z.infer<typeof predictionSchema>;
 export type PredictionV1 = z.infer<typeof predictionV1Schema>;
 export type PredictionV2 = z.infer<typeof predictionV2Schema>;
 
-export const verificationSchema = z
+const verificationFields = {
+  prediction_id: z.string(),
+  symbol: z.string(),
+  as_of: day,
+  target_date: day,
+  verified_at: z.string(),
+  status: z.enum(['verified', 'unresolvable']),
+  reason: z.string().optional(),
+  actual_date: day.optional(),
+  actual_price: z.number().optional(),
+  actual_change_pct: z.number().optional(),
+  error_pct: z.number().optional(),
+  direction_hit: z.boolean().optional(),
+  within_interval: z.boolean().optional(),
+  supersedes: z.string().optional().meta({
+    description:
+      'verified_at of the earlier verification of this prediction that this one replaces (verify --rescore); readers take the latest',
+  }),
+};
+
+/** Written by mlx ≤ 0.1: the absolute move only. */
+export const verificationV1Schema = z
+  .object({ schema: z.literal('mlx.verification/1'), ...verificationFields })
+  .meta({ title: 'mlx verification record, version 1' });
+
+/** Adds the relative outcome: the move against the universe's over the same sessions. */
+export const verificationV2Schema = z
   .object({
-    schema: z.literal('mlx.verification/1'),
-    prediction_id: z.string(),
-    symbol: z.string(),
-    as_of: day,
-    target_date: day,
-    verified_at: z.string(),
-    status: z.enum(['verified', 'unresolvable']),
-    reason: z.string().optional(),
-    actual_date: day.optional(),
-    actual_price: z.number().optional(),
-    actual_change_pct: z.number().optional(),
-    error_pct: z.number().optional(),
-    direction_hit: z.boolean().optional(),
-    within_interval: z.boolean().optional(),
-    supersedes: z.string().optional().meta({
-      description:
-        'verified_at of the earlier verification of this prediction that this one replaces (verify --rescore); readers take the latest',
-    }),
+    schema: z.literal('mlx.verification/2'),
+    ...verificationFields,
+    /** The universe's mean realised change over the same sessions (log-mean, in percent). */
+    universe_change_pct: z.number().optional(),
+    /** How many symbols of the model's universe that mean is over. */
+    universe_size: z.number().int().nonnegative().optional(),
+    /** The stock's realised change over the universe's, in percent (log difference). */
+    actual_excess_pct: z.number().optional(),
+    /** The sign of the predicted excess matched the realised excess (`/2` predictions). */
+    excess_hit: z.boolean().optional(),
   })
+  .meta({ title: 'mlx verification record, version 2' });
+
+export const verificationSchema = z
+  .discriminatedUnion('schema', [verificationV1Schema, verificationV2Schema])
   .meta({
     title: 'mlx verification record',
     description: 'One line of predictions/verifications/YYYY-MM.jsonl',
   });
 
 export type Verification = z.infer<typeof verificationSchema>;
+export type VerificationV2 = z.infer<typeof verificationV2Schema>;
 
 export function publishedSchema(
   schema: typeof predictionSchema | typeof verificationSchema,

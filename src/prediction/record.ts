@@ -2,7 +2,6 @@ import crypto from 'node:crypto';
 import type { Regime, RuleSignal } from '../features/index.ts';
 import type { PredictionV2 } from '../ledger/records.ts';
 import { INTERVAL_LEVEL } from '../training/head.ts';
-import { weightOf, type WeightTable } from '../weights/weights.ts';
 import type { TargetForecast } from './score.ts';
 
 export interface PredictionInput {
@@ -19,7 +18,6 @@ export interface PredictionInput {
   drift: number;
   rules: readonly RuleSignal[];
   regime: Regime | null;
-  weights: WeightTable;
   model: { name: string; version: string; featureSet: string };
 }
 
@@ -44,11 +42,12 @@ const pct = (logReturn: number) => round(Math.expm1(logReturn) * 100, 3);
 /**
  * The ledger record for one forecast (pure). Direction is up exactly when
  * P(up) ≥ 0.5. Confidence is how decided P(outperform) is and how many
- * components agree with the ensemble's relative call, times the symbol's
- * `confidence` weight, at most 1.
+ * components agree with the ensemble's relative call. Each signal carries the
+ * weight its component had for this stock (rules share the rules component's).
  */
 export function buildPrediction(input: PredictionInput): PredictionV2 {
-  const { forecast, weights, model } = input;
+  const { forecast, model } = input;
+  const weightOf = (name: 'xgb' | 'lstm' | 'rules') => round(forecast.weights[name] ?? 1, 6);
   const relative = Math.sign(forecast.centredScore);
   const votes = Object.entries(forecast.centred).filter(
     ([name, value]) => value !== 0 && (name !== 'rules' || input.rules.length > 0),
@@ -56,11 +55,7 @@ export function buildPrediction(input: PredictionInput): PredictionV2 {
   const agreement = votes.length
     ? votes.filter(([, value]) => Math.sign(value) === relative).length / votes.length
     : 0.5;
-  const confidence = Math.min(
-    1,
-    (0.5 * Math.abs(2 * forecast.probabilityOutperform - 1) + 0.5 * agreement) *
-      weightOf(weights, 'confidence'),
-  );
+  const confidence = 0.5 * Math.abs(2 * forecast.probabilityOutperform - 1) + 0.5 * agreement;
   const price = (logReturn: number) => round(input.close * Math.exp(logReturn), 4);
   // Direction from the probability as recorded, so the two can never disagree on the page.
   const probabilityUp = round(forecast.probabilityUp, 4);
@@ -85,12 +80,12 @@ export function buildPrediction(input: PredictionInput): PredictionV2 {
       ...input.rules.map((rule) => ({
         name: rule.name,
         value: rule.value,
-        weight: round(weightOf(weights, rule.name), 6),
+        weight: weightOf('rules'),
       })),
       ...modelSignals.map((name) => ({
         name,
         value: round(forecast.centred[name] as number, 6),
-        weight: round(weightOf(weights, name), 6),
+        weight: weightOf(name),
       })),
     ],
     components: {
@@ -104,6 +99,10 @@ export function buildPrediction(input: PredictionInput): PredictionV2 {
     rank_pct: round(forecast.rankPct, 2),
     probability_outperform: round(forecast.probabilityOutperform, 4),
     ensemble_score: round(forecast.score, 6),
+    relative: {
+      ...Object.fromEntries(modelSignals.map((n) => [n, round(forecast.centred[n] as number, 6)])),
+      rules: round(forecast.centred.rules ?? 0, 6),
+    },
     volatility: round(forecast.volatility, 6),
     interval_scale: round(forecast.intervalScale, 6),
   };

@@ -6,7 +6,8 @@ import { predictXgb } from '../training/fit.ts';
 import { applyHead, type ComponentName, type Forecast } from '../training/head.ts';
 import { volatilitiesAt, type Panel, type SymbolPanel } from '../training/panel.ts';
 import { scaleInto } from '../training/scaler.ts';
-import { weightOf, type WeightTable } from '../weights/weights.ts';
+import { ALL_SYMBOLS, INTERVAL_WIDTH, OUTPERFORM_ODDS, UP_ODDS } from '../weights/update.ts';
+import { componentWeight, weightOf, type WeightTable } from '../weights/weights.ts';
 
 export interface ScoreTarget {
   panel: SymbolPanel;
@@ -19,6 +20,8 @@ export interface TargetForecast {
   raw: Partial<Record<ComponentName, number>>;
   /** The same in units of each component's cross-sectional spread (what the ensemble mixes). */
   scaled: Partial<Record<ComponentName, number>>;
+  /** The multiplier each component had for this stock (its adapted weight). */
+  weights: Partial<Record<ComponentName, number>>;
   /** Each component's scaled score minus its mean over the session's cross-section. */
   centred: Partial<Record<ComponentName, number>>;
   score: number;
@@ -47,6 +50,7 @@ export function forecastTargets(
   targets: readonly ScoreTarget[],
   weights: ReadonlyMap<string, WeightTable>,
   signalDefaults: Config['signalWeights'],
+  adaptation: Config['adaptation'],
 ): TargetForecast[] {
   // One cross-section per distinct target date.
   const sessions = [...new Set(targets.map((t) => t.panel.features.dates[t.row]))];
@@ -61,7 +65,7 @@ export function forecastTargets(
   const raw = scoreComponents(model, members, featureRanks(model, panel, sessions, members));
   raw.rules = Float64Array.from(members, ({ panel: entry, row }) =>
     ruleSignalsAt(entry.features, row, marketRegimeAt(entry.features, row), signalDefaults).reduce(
-      (sum, rule) => sum + rule.value * weightOf(weights.get(entry.symbol) ?? new Map(), rule.name),
+      (sum, rule) => sum + rule.value,
       0,
     ),
   );
@@ -71,15 +75,21 @@ export function forecastTargets(
   );
   const volatility = Float64Array.from(volatilities, (v) => v.volatility);
   const intervalScale = Float64Array.from(volatilities, (v) => v.intervalScale);
-  const tableOf = (i: number) => weights.get(members[i].panel.symbol) ?? new Map<string, number>();
+  const none = new Map<string, number>();
+  const all = weights.get(ALL_SYMBOLS) ?? none;
+  const tableOf = (i: number) => weights.get(members[i].panel.symbol) ?? none;
   const dateIndex = Int32Array.from(members, (m) => m.session);
   const forecast: Forecast = applyHead(model.head, {
     dateIndex,
     components: raw,
     volatility,
     intervalScale,
-    multipliers: (i, name) => (name === 'rules' ? 1 : weightOf(tableOf(i), name)),
-    excessMultipliers: (i) => weightOf(tableOf(i), 'magnitude'),
+    multipliers: (i, name) => componentWeight(tableOf(i), all, name, adaptation.minEvidence),
+    adapted: {
+      intervalWidth: weightOf(all, INTERVAL_WIDTH),
+      upOdds: weightOf(all, UP_ODDS),
+      outperformOdds: weightOf(all, OUTPERFORM_ODDS),
+    },
   });
 
   // Per session: percentile ranks of the score, and each component's cross-sectional centre.
@@ -110,6 +120,7 @@ export function forecastTargets(
       ) as Partial<Record<ComponentName, number>>;
     return {
       raw: pick((_, v) => v),
+      weights: pick((name) => componentWeight(tableOf(i), all, name, adaptation.minEvidence)),
       scaled: pick((name, v) => v / model.head.scale[name]),
       centred: pick(
         (name, v) => v / model.head.scale[name] - (centres.get(`${name}|${session}`) ?? 0),

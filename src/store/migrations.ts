@@ -105,4 +105,11 @@ export const MIGRATIONS: readonly string[] = [
     suspicious_moves INTEGER NOT NULL
   ) WITHOUT ROWID;
   `,
+  // 4: the learning loop became relative (mlx.prediction/2, README "How the weights adapt"):
+  // weights of the old absolute rule mean something else, so they start again from neutral.
+  // They are derived state: mlx doctor --reindex replays them from the ledgers.
+  `
+  DELETE FROM signal_weights;
+  DELETE FROM weight_changes;
+  `,
 ];

@@ -1,5 +1,4 @@
 import type { TrainSettings } from '../config.ts';
-import { ranks } from '../evaluation/stats.ts';
 
 /**
  * Per-date (cross-sectional) processing, as Qlib's CSRankNorm / CSZScoreNorm
@@ -22,17 +21,31 @@ export function rowsByDate(
   return groups;
 }
 
+/** Values this close (relative) are ties: the same figure from differently anchored prices. */
+const TIE = 1e-9;
+
 /**
  * Centred percentile ranks of one date's values: (rank − 1) / (n − 1) − 0.5,
  * so the lowest is −0.5, the highest +0.5 and ties share their mean rank. A
- * single value is 0.
+ * single value is 0. Values within 1e-9 (relative) of each other are ties, so
+ * the last bits of adjusted prices — which depend on where the history ends —
+ * never reorder stocks.
  */
 export function centredRanks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
-  if (n < 2) return new Float64Array(n);
-  const r = ranks(values);
-  for (let i = 0; i < n; i++) r[i] = (r[i] - 1) / (n - 1) - 0.5;
-  return r;
+  const out = new Float64Array(n);
+  if (n < 2) return out;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    const first = values[order[i]];
+    while (j + 1 < n && values[order[j + 1]] - first <= TIE * Math.max(1, Math.abs(first))) j++;
+    const rank = (i + j) / 2;
+    for (let k = i; k <= j; k++) out[order[k]] = rank / (n - 1) - 0.5;
+    i = j + 1;
+  }
+  return out;
 }
 
 /** How a forward return becomes the target every model learns (`train.label`). */

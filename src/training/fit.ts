@@ -31,7 +31,12 @@ export interface FitInput {
   seed: number;
   xgbLib: XGBoostLib | null;
   onEvent?: (event: TrainEvent) => void;
+  /** Start the LSTM from this model's weights (a replay's previous monthly fit) when shapes match. */
+  lstmWarmStart?: LstmModel;
 }
+
+/** Epochs of an LSTM fit that starts from a previous fit's weights. */
+const WARM_EPOCHS = 2;
 
 /** Both scalings of a dataset, with a scaler fitted on training rows (the LSTM's only when it trains). */
 export function scaledInputs(
@@ -57,6 +62,7 @@ export interface FittedModels {
   info: {
     xgb?: { rounds_run: number; best_iteration: number; stopped_early: boolean };
     lstm?: {
+      warm_start: boolean;
       epochs_run: number;
       best_epoch: number;
       samples: number;
@@ -138,6 +144,15 @@ export async function fitModels(input: FitInput): Promise<FittedModels> {
       Float32Array.from(rows, (r) => data.label[r] / lstmTargetScale);
     const shuffle = shuffledIndices(trainSample.length, createRandom(input.seed));
     const shuffled = Int32Array.from(shuffle, (i) => trainSample[i]);
+    const previous = input.lstmWarmStart?.architecture;
+    const warm =
+      previous &&
+      previous.timesteps === lstmSettings.timesteps &&
+      previous.features === columns.length &&
+      previous.units === lstmSettings.units &&
+      previous.denseUnits === lstmSettings.denseUnits
+        ? input.lstmWarmStart?.weights()
+        : undefined;
     const result = await trainLstm(
       {
         x: buildSequences(data, input.lstmInputs, shuffled, columns, lstmSettings.timesteps),
@@ -155,7 +170,8 @@ export async function fitModels(input: FitInput): Promise<FittedModels> {
         features: columns.length,
         units: lstmSettings.units,
         denseUnits: lstmSettings.denseUnits,
-        epochs: lstmSettings.epochs,
+        // A warm start already fits last month's rows: a pass or two adapts it.
+        epochs: warm ? Math.min(WARM_EPOCHS, lstmSettings.epochs) : lstmSettings.epochs,
         batchSize: lstmSettings.batchSize,
         learningRate: lstmSettings.learningRate,
         patience: lstmSettings.patience,
@@ -171,9 +187,11 @@ export async function fitModels(input: FitInput): Promise<FittedModels> {
             valLoss: e.valLoss,
           }),
       },
+      warm,
     );
     lstm = result.model;
     info.lstm = {
+      warm_start: warm !== undefined,
       epochs_run: result.epochsRun,
       best_epoch: result.bestEpoch,
       samples: shuffled.length,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { mean, neweyWestT, quantile, spearman } from '../evaluation/stats.ts';
-import { calibrated, fitPlatt, fitSlopeWithOffset, type Calibration } from './calibration.ts';
+import { fitPlatt, fitSlopeWithOffset, type Calibration } from './calibration.ts';
 import { rowsByDate } from './cross-section.ts';
 
 /**
@@ -198,8 +198,14 @@ export function applyHead(
     volatility: Float64Array;
     intervalScale: Float64Array;
     multipliers?: ComponentMultipliers;
-    /** Per-row multiplier on the expected excess (the per-stock `magnitude` weight). */
-    excessMultipliers?: (row: number) => number;
+    /** What the learning loop learned since training (README, "How the weights adapt"). */
+    adapted?: {
+      /** Multiplies the interval's quantiles (adaptive conformal width). */
+      intervalWidth: number;
+      /** Multiply the odds of P(up) and P(outperform) (online intercepts). */
+      upOdds: number;
+      outperformOdds: number;
+    };
   },
 ): Forecast {
   const n = rows.dateIndex.length;
@@ -225,23 +231,29 @@ export function applyHead(
     low: new Float64Array(n),
     high: new Float64Array(n),
   };
+  const adapted = rows.adapted ?? { intervalWidth: 1, upOdds: 1, outperformOdds: 1 };
   for (let r = 0; r < n; r++) {
-    const excess = head.excess_per_score * centred[r] * (rows.excessMultipliers?.(r) ?? 1);
+    const excess = head.excess_per_score * centred[r];
     const mu = head.drift + excess;
     const vol = rows.volatility[r];
     forecast.excess[r] = excess;
     forecast.forecast[r] = mu;
     const up = head.probability_up;
-    forecast.probabilityUp[r] =
-      1 /
-      (1 +
-        Math.exp(-(up.intercept + (up.drift_slope * head.drift + up.excess_slope * excess) / vol)));
-    forecast.probabilityOutperform[r] = calibrated(head.probability_outperform, centred[r]);
-    forecast.low[r] = mu + head.interval.low * rows.intervalScale[r];
-    forecast.high[r] = mu + head.interval.high * rows.intervalScale[r];
+    const upLogit = up.intercept + (up.drift_slope * head.drift + up.excess_slope * excess) / vol;
+    forecast.probabilityUp[r] = sigmoid(upLogit + Math.log(adapted.upOdds));
+    forecast.probabilityOutperform[r] = sigmoid(
+      head.probability_outperform.a * centred[r] +
+        head.probability_outperform.b +
+        Math.log(adapted.outperformOdds),
+    );
+    const width = adapted.intervalWidth * rows.intervalScale[r];
+    forecast.low[r] = mu + head.interval.low * width;
+    forecast.high[r] = mu + head.interval.high * width;
   }
   return forecast;
 }
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** Each value minus the mean of its date's values. */
 export function centreByDate(

@@ -121,13 +121,24 @@ export function volatilitiesAt(
   return { volatility: at('rv_20'), intervalScale: Math.max(at('rv_5'), at('rv_60') / 5) };
 }
 
-export function buildDataset(panel: Panel, horizonDays: number, config: Config): Dataset {
+/**
+ * The dataset of a panel, up to `until` when given: rows after it are left
+ * out, and a label whose horizon ends after it is unknown (NaN), exactly as
+ * if the panel had been loaded up to `until`.
+ */
+export function buildDataset(
+  panel: Panel,
+  horizonDays: number,
+  config: Config,
+  until?: string,
+): Dataset {
   const featureNames = panel.symbols[0].features.names;
   const width = featureNames.length;
   const dateSet = new Set<string>();
   let rows = 0;
   for (const p of panel.symbols) {
     for (let t = 0; t < p.features.dates.length; t++) {
+      if (until !== undefined && p.features.dates[t] > until) break;
       if (p.features.valid[t]) {
         rows++;
         dateSet.add(p.features.dates[t]);
@@ -146,10 +157,13 @@ export function buildDataset(panel: Panel, horizonDays: number, config: Config):
   panel.symbols.forEach((p, s) => {
     const labels = forwardLabels(p.series, horizonDays);
     const { features } = p;
+    const { dates: barDates } = p.series;
     for (let t = 0; t < features.dates.length; t++) {
+      if (until !== undefined && features.dates[t] > until) break;
       if (!features.valid[t]) continue;
       x.set(features.values.subarray(t * width, (t + 1) * width), r * width);
-      y[r] = labels.logReturn[t];
+      const known = until === undefined || (barDates[t + horizonDays] ?? '') <= until;
+      y[r] = known ? labels.logReturn[t] : NaN;
       symbolIndex[r] = s;
       dateIndex[r] = dateLookup.get(features.dates[t]) as number;
       barIndex[r] = t;

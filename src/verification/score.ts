@@ -30,19 +30,28 @@ export interface GiveUp {
  * `missing` once the grace has passed: the caller reports an error and writes
  * nothing, so restoring the data lets the prediction be scored.
  */
+/** The model universe's realised move over a prediction's sessions (see universeMove). */
+export interface UniverseMove {
+  /** Mean of the members' log returns. */
+  logMean: number;
+  size: number;
+}
+
 export function scorePrediction(
   prediction: Prediction,
   series: AdjustedSeries,
   verifiedAt: string,
   giveUpAfter: GiveUp,
   dateIndex?: ReadonlyMap<string, number>,
+  /** The universe's move over the same sessions, asked for only when the prediction is scored. */
+  universe?: () => UniverseMove | null,
 ): Scored {
   const base = dateIndex
     ? (dateIndex.get(prediction.as_of) ?? -1)
     : series.dates.indexOf(prediction.as_of);
   const target = base + prediction.horizon_days;
   const header = {
-    schema: 'mlx.verification/1' as const,
+    schema: 'mlx.verification/2' as const,
     prediction_id: prediction.id,
     symbol: prediction.symbol,
     as_of: prediction.as_of,
@@ -65,6 +74,7 @@ export function scorePrediction(
         direction_hit: (prediction.direction === 'up') === change > 0,
         within_interval:
           actualPrice >= prediction.interval.low && actualPrice <= prediction.interval.high,
+        ...relativeOutcome(prediction, Math.log1p(change), universe?.() ?? null),
       },
     };
   }
@@ -102,6 +112,43 @@ export function scorePrediction(
     status: 'missing',
     reason: `${stored}; ${prediction.horizon_days} needed (target ${prediction.target_date})`,
   };
+}
+
+/**
+ * The stock's move against its universe's over the same sessions: the log
+ * difference (as the excess the models learn), and whether a `/2`
+ * prediction's expected excess had its sign.
+ */
+function relativeOutcome(prediction: Prediction, logChange: number, universe: UniverseMove | null) {
+  if (!universe || universe.size < 2) return {};
+  const excess = logChange - universe.logMean;
+  const expected = prediction.schema === 'mlx.prediction/2' ? prediction.expected_excess_pct : 0;
+  return {
+    universe_change_pct: round(Math.expm1(universe.logMean) * 100, 4),
+    universe_size: universe.size,
+    actual_excess_pct: round(Math.expm1(excess) * 100, 4),
+    ...(expected !== 0 && excess !== 0 ? { excess_hit: expected > 0 === excess > 0 } : {}),
+  };
+}
+
+/**
+ * The mean log return of a universe over the `horizonDays` bars after
+ * `asOf`, over the members with both bars (pure); null when none has them.
+ */
+export function universeMove(
+  members: Iterable<{ series: AdjustedSeries; index: ReadonlyMap<string, number> }>,
+  asOf: string,
+  horizonDays: number,
+): UniverseMove | null {
+  let sum = 0;
+  let size = 0;
+  for (const { series, index } of members) {
+    const base = index.get(asOf);
+    if (base === undefined || base + horizonDays >= series.dates.length) continue;
+    sum += Math.log(series.close[base + horizonDays] / series.close[base]);
+    size++;
+  }
+  return size > 0 ? { logMean: sum / size, size } : null;
 }
 
 function addDays(date: string, days: number): string {

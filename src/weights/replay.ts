@@ -4,29 +4,12 @@ import type { Prediction, Verification } from '../ledger/records.ts';
 import { movesWeights } from '../ledger/views.ts';
 import { WeightState, type WeightChange } from './update.ts';
 
-/** The current weights and each symbol's recent hits, loaded to continue updating. */
+/** The current weights, loaded to continue updating. */
 export function loadWeightState(db: Database.Database, config: Config): WeightState {
   const rows = db
     .prepare('SELECT symbol, signal, weight FROM signal_weights ORDER BY symbol, signal')
     .all() as { symbol: string; signal: string; weight: number }[];
-  const state = new WeightState(config.adaptation, rows);
-  // In-sample predictions never move weights (see movesWeights), so they are not in the history either.
-  const recent = db
-    .prepare(
-      `SELECT v.symbol AS symbol, v.record AS record
-       FROM verification_index v JOIN prediction_index p ON p.id = v.prediction_id
-       WHERE v.status = 'verified' AND json_extract(p.record, '$.in_sample') IS NOT 1
-       ORDER BY v.file, v.line`,
-    )
-    .all() as { symbol: string; record: string }[];
-  const hits = new Map<string, boolean[]>();
-  for (const row of recent) {
-    const v = JSON.parse(row.record) as Verification;
-    if (v.direction_hit === undefined) continue;
-    hits.set(row.symbol, [...(hits.get(row.symbol) ?? []), v.direction_hit]);
-  }
-  for (const [symbol, list] of hits) state.seedHistory(symbol, list);
-  return state;
+  return new WeightState(config.adaptation, rows);
 }
 
 export function saveWeightChanges(

@@ -1,9 +1,15 @@
 import type { Config } from '../config.ts';
 import type { Prediction, Verification } from '../ledger/records.ts';
-import { NEUTRAL_WEIGHT } from './weights.ts';
+import { COMPONENTS, type ComponentName } from '../training/head.ts';
+import { EVIDENCE, NEUTRAL_WEIGHT } from './weights.ts';
 
 /** The all-symbol weights live under this pseudo-symbol; per-stock weights shrink toward them. */
 export const ALL_SYMBOLS = '*';
+
+/** Signals of the all-symbol table that are not component weights (see WeightState). */
+export const INTERVAL_WIDTH = 'interval_width';
+export const UP_ODDS = 'p_up_odds';
+export const OUTPERFORM_ODDS = 'p_outperform_odds';
 
 export interface WeightChange {
   prediction_id: string;
@@ -18,25 +24,31 @@ export interface WeightChange {
 type Adaptation = Config['adaptation'];
 
 /**
- * Weights and the recent hit history, updated one verified prediction at a
- * time (pure apart from this object; same inputs in the same order give the
- * same weights).
+ * The learning loop's state, updated one verified prediction at a time (pure
+ * apart from this object; the same inputs in the same order give the same
+ * weights). Only `mlx.prediction/2` records verified with their universe's
+ * move count: the outcome that matters is relative.
  *
- * For each signal the prediction carried (fired rules and model components):
- * the signal was right when the sign of its value matches the sign of the
- * realised change. Right: w × (1 + η); wrong: w × (1 − η); then the symbol's
- * weight is shrunk toward the all-symbol weight, w ← (1 − λ)·w + λ·w_all, and
- * clamped to [floor, cap]. The all-symbol weight takes the same step unshrunk.
+ * Each verified prediction is one h-session outcome that overlaps the h − 1
+ * predictions before it, so it counts 1/h (ω). For each component c (xgb,
+ * lstm, rules) whose relative call r_c (its score minus the session's mean)
+ * and the realised excess e are both non-zero, g = sign(r_c) · sign(e):
  *
- * The seed systems' magnitude rule: once a symbol has `magnitudeWindow`
- * verified predictions, a hit rate under 50% over the last window scales its
- * predicted change down (magnitude × 0.95, not below 0.5), over 80% raises its
- * stated confidence (confidence × 1.05, at most 1.5); in between, both ease back
- * toward 1 by the same factors.
+ * - the all-stock weight: log W_c += η · ω · g / N (N: the universe's size, so
+ *   one session moves it by η · ω · mean g);
+ * - the stock's weight: log w_c += η · ω · g − λ · ω · (log w_c − log W_c),
+ *   the step capped at ±`maxStep`, the weight kept in [floor, cap]. A stock's
+ *   own weight is used only once it has `minEvidence` outcomes (Σ ω); before
+ *   that it predicts with W_c.
+ *
+ * The interval width (adaptive conformal inference, Gibbs & Candès 2021, on a
+ * width multiplier): log width += γ · ω · (miss − (1 − level)) / N, in
+ * [intervalFloor, intervalCap]. P(up) and P(outperform) get an online
+ * intercept, kept as odds multipliers: log odds += κ · ω · (outcome − p) / N,
+ * within ±`calibrationBound`.
  */
 export class WeightState {
   private readonly weights = new Map<string, Map<string, number>>();
-  private readonly history = new Map<string, boolean[]>();
   private readonly settings: Adaptation;
 
   constructor(
@@ -48,90 +60,111 @@ export class WeightState {
   }
 
   get(symbol: string, signal: string): number {
-    return this.weights.get(symbol)?.get(signal) ?? NEUTRAL_WEIGHT;
-  }
-
-  seedHistory(symbol: string, hits: boolean[]): void {
-    this.history.set(symbol, hits.slice(-this.settings.magnitudeWindow));
+    return this.weights.get(symbol)?.get(signal) ?? (signal === EVIDENCE ? 0 : NEUTRAL_WEIGHT);
   }
 
   /** Apply one verification; returns every weight it changed. */
   apply(prediction: Prediction, verification: Verification): WeightChange[] {
-    if (verification.status !== 'verified' || verification.actual_change_pct === undefined)
+    if (
+      prediction.schema !== 'mlx.prediction/2' ||
+      verification.schema !== 'mlx.verification/2' ||
+      verification.status !== 'verified' ||
+      verification.actual_change_pct === undefined
+    )
       return [];
-    const { learningRate, floor, cap, shrink } = this.settings;
-    const realised = Math.sign(verification.actual_change_pct);
+    const s = this.settings;
+    const omega = 1 / prediction.horizon_days;
+    const size = Math.max(1, verification.universe_size ?? 1);
     const changes: WeightChange[] = [];
     const change = (symbol: string, signal: string, next: number, reason: string) => {
       const previous = this.get(symbol, signal);
-      const current = Math.min(cap, Math.max(floor, next));
-      if (current === previous) return;
-      this.set(symbol, signal, current);
+      if (next === previous) return;
+      this.set(symbol, signal, next);
       changes.push({
         prediction_id: prediction.id,
         symbol,
         signal,
         previous,
-        current,
+        current: next,
         reason,
         verified_at: verification.verified_at,
       });
     };
-    for (const signal of prediction.signals) {
-      if (signal.value === 0 || realised === 0) continue;
-      const right = Math.sign(signal.value) === realised;
-      const step = right ? 1 + learningRate : 1 - learningRate;
-      const verdict = `${right ? 'right' : 'wrong'}: signal ${signal.value > 0 ? 'up' : 'down'}, realised ${verification.actual_change_pct.toFixed(2)}%`;
-      change(ALL_SYMBOLS, signal.name, this.get(ALL_SYMBOLS, signal.name) * step, verdict);
-      const stepped = this.get(prediction.symbol, signal.name) * step;
+    const bounded = (value: number, low: number, high: number) =>
+      Math.min(high, Math.max(low, value));
+
+    const excess = verification.actual_excess_pct;
+    if (excess !== undefined && prediction.relative) {
+      const relative = prediction.relative;
+      for (const name of COMPONENTS) {
+        const call = relative[name as ComponentName];
+        if (call === undefined || call === 0 || excess === 0) continue;
+        const g = Math.sign(call) * Math.sign(excess);
+        const verdict = `${g > 0 ? 'right' : 'wrong'}: ${name} ranked it ${call > 0 ? 'above' : 'below'} the session's mean, realised excess ${excess.toFixed(2)}%`;
+        const all = Math.log(this.get(ALL_SYMBOLS, name));
+        const nextAll = bounded(
+          all + (s.learningRate * omega * g) / size,
+          Math.log(s.floor),
+          Math.log(s.cap),
+        );
+        change(ALL_SYMBOLS, name, Math.exp(nextAll), verdict);
+        const own = Math.log(this.get(prediction.symbol, name));
+        const step = bounded(
+          s.learningRate * omega * g - s.shrink * omega * (own - nextAll),
+          -s.maxStep,
+          s.maxStep,
+        );
+        change(
+          prediction.symbol,
+          name,
+          Math.exp(bounded(own + step, Math.log(s.floor), Math.log(s.cap))),
+          verdict,
+        );
+      }
       change(
         prediction.symbol,
-        signal.name,
-        (1 - shrink) * stepped + shrink * this.get(ALL_SYMBOLS, signal.name),
-        verdict,
+        EVIDENCE,
+        this.get(prediction.symbol, EVIDENCE) + omega,
+        'one more verified outcome (1/h)',
       );
     }
-    if (verification.direction_hit !== undefined) {
-      const hits = [
-        ...(this.history.get(prediction.symbol) ?? []),
-        verification.direction_hit,
-      ].slice(-this.settings.magnitudeWindow);
-      this.history.set(prediction.symbol, hits);
-      if (hits.length >= this.settings.magnitudeWindow) {
-        const rate = hits.filter(Boolean).length / hits.length;
-        const label = `hit rate ${(rate * 100).toFixed(0)}% over the last ${hits.length}`;
-        const magnitude = this.get(prediction.symbol, 'magnitude');
-        const confidence = this.get(prediction.symbol, 'confidence');
-        if (rate < 0.5)
-          change(
-            prediction.symbol,
-            'magnitude',
-            Math.max(0.5, magnitude * 0.95),
-            `${label} < 50%: predicted change scaled down`,
-          );
-        else if (magnitude < 1)
-          change(
-            prediction.symbol,
-            'magnitude',
-            Math.min(1, magnitude / 0.95),
-            `${label}: magnitude eases back toward 1`,
-          );
-        if (rate > 0.8)
-          change(
-            prediction.symbol,
-            'confidence',
-            Math.min(1.5, confidence * 1.05),
-            `${label} > 80%: confidence raised`,
-          );
-        else if (confidence > 1)
-          change(
-            prediction.symbol,
-            'confidence',
-            Math.max(1, confidence / 1.05),
-            `${label}: confidence eases back toward 1`,
-          );
-      }
+
+    if (verification.within_interval !== undefined) {
+      const miss = verification.within_interval ? 0 : 1;
+      const level = prediction.interval.level;
+      const width = Math.log(this.get(ALL_SYMBOLS, INTERVAL_WIDTH));
+      change(
+        ALL_SYMBOLS,
+        INTERVAL_WIDTH,
+        Math.exp(
+          bounded(
+            width + (s.intervalRate * omega * (miss - (1 - level))) / size,
+            Math.log(s.intervalFloor),
+            Math.log(s.intervalCap),
+          ),
+        ),
+        `${miss ? 'outside' : 'inside'} the ${Math.round(level * 100)}% interval`,
+      );
     }
+    const recalibrate = (signal: string, outcome: boolean, probability: number, what: string) => {
+      const odds = Math.log(this.get(ALL_SYMBOLS, signal));
+      const bound = s.calibrationBound;
+      change(
+        ALL_SYMBOLS,
+        signal,
+        Math.exp(
+          bounded(
+            odds + (s.calibrationRate * omega * ((outcome ? 1 : 0) - probability)) / size,
+            -bound,
+            bound,
+          ),
+        ),
+        `${what} ${outcome ? 'happened' : 'did not'} at P ${probability.toFixed(3)}`,
+      );
+    };
+    recalibrate(UP_ODDS, verification.actual_change_pct > 0, prediction.probability_up, 'up');
+    if (excess !== undefined && excess !== 0)
+      recalibrate(OUTPERFORM_ODDS, excess > 0, prediction.probability_outperform, 'outperform');
     return changes;
   }
 

@@ -1,12 +1,16 @@
 import type Database from 'better-sqlite3';
 
 /**
- * Per-stock signal weights: multipliers on each rule signal's default value
- * and on each model component, plus two seed-system knobs — `magnitude`
- * (scales the predicted change) and `confidence` (scales stated confidence).
- * All start at 1 and move only through verified outcomes (see verify).
+ * Weights the learning loop keeps (see update.ts): per stock, a multiplier on
+ * each component of its ensemble score and its count of verified outcomes;
+ * for all stocks (`*`), the components' multipliers, the interval width and
+ * the odds multipliers of P(up) and P(outperform). All start neutral and move
+ * only through verified outcomes (see verify).
  */
 export const NEUTRAL_WEIGHT = 1;
+
+/** A stock's independent verified outcomes so far (a count, not a multiplier). */
+export const EVIDENCE = 'evidence';
 
 export type WeightTable = ReadonlyMap<string, number>;
 
@@ -28,4 +32,19 @@ export function readAllWeights(db: Database.Database): Map<string, Map<string, n
     all.set(row.symbol, table);
   }
   return all;
+}
+
+/**
+ * The weight a stock's component gets at prediction time: its own once it has
+ * `minEvidence` verified outcomes, the all-stock weight before that.
+ */
+export function componentWeight(
+  own: WeightTable,
+  all: WeightTable,
+  component: string,
+  minEvidence: number,
+): number {
+  return (own.get(EVIDENCE) ?? 0) >= minEvidence
+    ? weightOf(own, component)
+    : weightOf(all, component);
 }

@@ -64,6 +64,37 @@ describe('mlx backtest on a seeded synthetic market', () => {
       !fs.existsSync(ctx.home.predictionsDir) ||
         fs.readdirSync(ctx.home.predictionsDir).length === 0,
     );
-    assert.ok(fs.existsSync(path.join(result.out, 'backtest.json')));
+    // The verdict: adaptive against static on the same predictions, with paired tests, stored.
+    const stored = JSON.parse(fs.readFileSync(path.join(result.out, 'backtest.json'), 'utf8'));
+    assert.equal(stored.schema, 'mlx.backtest/1');
+    assert.deepEqual(stored.verdict, result.verdict);
+    assert.match(stored.verdict.at(-1), /^verdict: /);
+    assert.ok(stored.comparison.rank_ic.days > 0);
+    assert.equal(stored.comparison.coverage_error.target, 0.8);
+
+    // The second retrain started its LSTM from the first one's weights.
+    const fits = registry
+      .versions('default')
+      .map(
+        (v) => (v.manifest.params.final_fit as { lstm: { warm_start: boolean } }).lstm.warm_start,
+      )
+      .sort();
+    assert.deepEqual(fits, [false, true]);
+
+    // On the ledger this replay wrote, no per-stock weight moved more than maxStep for one outcome.
+    const store = PriceStore.open(path.join(result.out, 'adaptive', 'data', 'mlx.db'));
+    const changes = store.db
+      .prepare(
+        `SELECT symbol, signal, previous, current FROM weight_changes
+         WHERE symbol != '*' AND signal IN ('xgb', 'lstm', 'rules')`,
+      )
+      .all() as { previous: number; current: number }[];
+    store.close();
+    const { maxStep, floor, cap } = ctx.config.adaptation;
+    assert.ok(changes.length > 0);
+    for (const c of changes) {
+      assert.ok(Math.abs(Math.log(c.current / c.previous)) <= maxStep + 1e-12, JSON.stringify(c));
+      assert.ok(c.current >= floor && c.current <= cap);
+    }
   });
 });

@@ -15,6 +15,8 @@ test('centred ranks run from −0.5 to +0.5, ties share their mean rank, one val
   close(centredRanks([0.03, -0.01, 0.01]), [0.5, -0.5, 0]);
   close(centredRanks([1, 1, 2]), [-0.25, -0.25, 0.5]);
   close(centredRanks([7]), [0]);
+  // The same figure from differently anchored prices differs in its last bits: still a tie.
+  close(centredRanks([0.1, 0.1 + 1e-12, 0.3]), [-0.25, -0.25, 0.5]);
 });
 
 // Two dates: three rows on date 0, two labelled rows and one without a future on date 1.

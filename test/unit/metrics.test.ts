@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { computeMetrics } from '../../src/evaluation/metrics.ts';
+import { computeMetrics, portfolioFigures } from '../../src/evaluation/metrics.ts';
 import { auc, neweyWestT, quantile, ranks, spearman, wilson } from '../../src/evaluation/stats.ts';
 
 const close = (actual: number | null, expected: number, tolerance = 1e-9) =>
@@ -79,4 +79,18 @@ test('a constant prediction has no direction and no cross-sectional IC', () => {
   assert.equal(metrics.brier, null);
   assert.equal(metrics.ic.days, 0);
   assert.equal(metrics.long_short.periods, 0);
+});
+
+test('no annualised return or Sharpe from fewer than 26 periods, and the figure says why', () => {
+  const short = portfolioFigures([0.01, -0.02, 0.015], 5);
+  assert.equal(short.sharpe, null);
+  assert.equal(short.annualised_return, null);
+  close(short.max_drawdown, 1 - (1.01 * 0.98) / 1.01);
+  assert.match(short.note ?? '', /from 3 period\(s\): at least 26/);
+  const enough = portfolioFigures(
+    Array.from({ length: 26 }, (_, i) => (i % 2 ? 0.01 : -0.005)),
+    5,
+  );
+  assert.ok(enough.sharpe !== null && enough.annualised_return !== null);
+  assert.equal(enough.note, undefined);
 });

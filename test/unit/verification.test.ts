@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultConfig } from '../../src/config.ts';
 import type { Prediction, PredictionV1 } from '../../src/ledger/records.ts';
 import { adjustBars } from '../../src/store/adjust.ts';
 import type { StoredBar } from '../../src/store/types.ts';
-import { scorePrediction } from '../../src/verification/score.ts';
-import { ALL_SYMBOLS, WeightState } from '../../src/weights/update.ts';
+import { scorePrediction, universeMove } from '../../src/verification/score.ts';
 
 const bar = (date: string, close: number, split = 1): StoredBar => ({
   date,
@@ -137,62 +135,71 @@ describe('scorePrediction', () => {
   });
 });
 
-describe('adaptive weights', () => {
-  const settings = {
-    ...defaultConfig().adaptation,
-    learningRate: 0.1,
-    shrink: 0.5,
-    floor: 0.25,
-    cap: 4,
-  };
-  const verified = (change: number) => ({
-    schema: 'mlx.verification/1' as const,
-    prediction_id: 'a'.repeat(24),
-    symbol: 'AAPL',
-    as_of: '2020-08-27',
-    target_date: '2020-08-31',
-    verified_at: '2020-09-05T10:00:00Z',
-    status: 'verified' as const,
-    actual_change_pct: change,
-    direction_hit: change > 0,
-  });
-
-  it('moves each signal by the documented rule: ×(1±η), shrunk toward the all-symbol weight, bounded', () => {
-    const state = new WeightState(settings);
-    const changes = state.apply(prediction(), verified(3));
-    // golden_cross (+0.4) was right: all-symbol 1.1; AAPL 0.5·1.1 + 0.5·1.1 = 1.1.
-    assert.ok(Math.abs(state.get(ALL_SYMBOLS, 'golden_cross') - 1.1) < 1e-12);
-    assert.ok(Math.abs(state.get('AAPL', 'golden_cross') - 1.1) < 1e-12);
-    // overbought (−0.3) was wrong: 0.9.
-    assert.ok(Math.abs(state.get('AAPL', 'overbought') - 0.9) < 1e-12);
-    assert.equal(changes.length, 4);
-    assert.ok(changes.every((c) => c.prediction_id === 'a'.repeat(24) && c.reason.length > 0));
-    for (let i = 0; i < 100; i++) state.apply(prediction(), verified(3));
-    assert.equal(state.get('AAPL', 'golden_cross'), 4);
-    assert.equal(state.get('AAPL', 'overbought'), 0.25);
-  });
-
-  it('same inputs in the same order give the same weights; unresolvable changes nothing', () => {
-    const run = () => {
-      const state = new WeightState(settings);
-      for (const change of [3, -1, 2, -4, 0.5]) state.apply(prediction(), verified(change));
-      return state.entries();
-    };
-    assert.deepEqual(run(), run());
-    const state = new WeightState(settings);
-    assert.deepEqual(
-      state.apply(prediction(), {
-        ...verified(1),
-        status: 'unresolvable',
-        actual_change_pct: undefined,
-      }),
-      [],
+describe('relative outcomes', () => {
+  const series = (symbol: string, closes: number[]) =>
+    adjustBars(
+      symbol,
+      closes.map((c, i) => bar(['2020-08-27', '2020-08-28', '2020-08-31'][i], c)),
     );
+  const member = (symbol: string, closes: number[]) => {
+    const s = series(symbol, closes);
+    return { series: s, index: new Map(s.dates.map((d, i) => [d, i])) };
+  };
+
+  it('the universe move is the mean log return of the members with both bars', () => {
+    const move = universeMove(
+      [member('A', [100, 101, 110]), member('B', [50, 50, 45]), member('C', [10])],
+      '2020-08-27',
+      2,
+    );
+    assert.equal(move?.size, 2);
+    assert.ok(Math.abs((move?.logMean ?? NaN) - (Math.log(1.1) + Math.log(0.9)) / 2) < 1e-12);
   });
 
-  it('the magnitude rule scales a symbol down after a poor hit rate over its window', () => {
-    const state = new WeightState({ ...settings, magnitudeWindow: 4 });
-    for (let i = 0; i < 4; i++) state.apply(prediction(), verified(-1));
-    assert.ok(Math.abs(state.get('AAPL', 'magnitude') - 0.95) < 1e-12);
+  it('records the stock against its universe, and whether a /2 prediction had the excess sign', () => {
+    const aapl = series('AAPL', [500, 505, 516]);
+    const universe = { logMean: Math.log(1.01), size: 40 };
+    const v2 = {
+      ...prediction(),
+      schema: 'mlx.prediction/2' as const,
+      expected_excess_pct: 0.4,
+      drift_pct: 0.2,
+      rank_pct: 80,
+      probability_outperform: 0.56,
+      ensemble_score: 0.3,
+      volatility: 0.25,
+      interval_scale: 0.3,
+    };
+    const scored = scorePrediction(
+      v2,
+      aapl,
+      't',
+      { today: '2020-09-05', graceDays: 14 },
+      undefined,
+      () => universe,
+    );
+    const v = scored.status === 'due' ? scored.verification : assert.fail();
+    assert.equal(v.schema, 'mlx.verification/2');
+    const excess = v.schema === 'mlx.verification/2' ? v : assert.fail();
+    assert.equal(excess.universe_size, 40);
+    assert.ok(Math.abs((excess.universe_change_pct as number) - 1) < 1e-9);
+    // log(1.032) − log(1.01), back to percent.
+    assert.ok(Math.abs((excess.actual_excess_pct as number) - (1.032 / 1.01 - 1) * 100) < 1e-3);
+    assert.equal(excess.excess_hit, true);
+    // A /1 prediction states no excess: the realised one is recorded, no relative hit.
+    const old = scorePrediction(
+      prediction(),
+      aapl,
+      't',
+      { today: '2020-09-05', graceDays: 14 },
+      undefined,
+      () => universe,
+    );
+    const o = old.status === 'due' ? old.verification : assert.fail();
+    assert.ok(
+      o.schema === 'mlx.verification/2' &&
+        o.excess_hit === undefined &&
+        o.actual_excess_pct !== undefined,
+    );
   });
 });

@@ -121,5 +121,8 @@ function backtestTable(result: BacktestResult, tty: boolean): string {
       tty,
     ),
     'always_up uses the realised up-rate as its probability (hindsight: the best constant); rules, xgb, lstm and momentum state no probability.',
+    ...(result.verdict
+      ? ['', 'adaptive − static, same predictions:', ...result.verdict.map((v) => `  ${v}`)]
+      : []),
   ].join('\n');
 }

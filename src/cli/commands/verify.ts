@@ -112,6 +112,7 @@ function verifyTable(
       'verified',
       'unresolvable',
       'hit rate',
+      'relative hits',
       'mean |error|',
       'coverage',
       'weight changes',
@@ -120,12 +121,18 @@ function verifyTable(
       const scored = list.filter((v) => v.verification.status === 'verified');
       const hits = scored.filter((v) => v.verification.direction_hit).length;
       const covered = scored.filter((v) => v.verification.within_interval).length;
+      const relative = scored.flatMap((v) =>
+        v.verification.schema === 'mlx.verification/2' && v.verification.excess_hit !== undefined
+          ? [v.verification.excess_hit]
+          : [],
+      );
       const error = scored.reduce((sum, v) => sum + Math.abs(v.verification.error_pct ?? 0), 0);
       return [
         symbol,
         scored.length,
         list.length - scored.length,
         formatPct(scored.length ? hits / scored.length : null),
+        formatPct(relative.length ? relative.filter(Boolean).length / relative.length : null),
         scored.length ? `${formatNumber(error / scored.length, 2)} pts` : '–',
         formatPct(scored.length ? covered / scored.length : null),
         changes.filter((c) => c.symbol === symbol).length,

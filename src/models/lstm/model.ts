@@ -129,6 +129,25 @@ export class LstmModel {
     return new LstmModel(tf, layers, architecture);
   }
 
+  /** The weights as plain arrays (the layout `fromWeights` takes), e.g. to warm-start a new fit. */
+  weights(): LstmWeights {
+    const values = this.model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+    const [kernel, recurrentKernel, bias, ...dense] = values;
+    const { units, denseUnits } = this.architecture;
+    const widths = denseUnits > 0 ? [units, denseUnits, 1] : [units, 1];
+    return {
+      kernel,
+      recurrentKernel,
+      bias,
+      dense: widths.slice(1).map((outputs, i) => ({
+        kernel: dense[2 * i],
+        bias: dense[2 * i + 1],
+        inputs: widths[i],
+        outputs,
+      })),
+    };
+  }
+
   /** Free the model's tensors. Safe to call twice. */
   dispose(): void {
     this.layers?.dispose();

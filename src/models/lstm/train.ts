@@ -65,6 +65,8 @@ export async function trainLstm(
   valid: SequenceSet,
   config: LstmConfig,
   callbacks: LstmTrainCallbacks = {},
+  /** Start from these weights (a previous fit of the same shape) instead of seeded ones. */
+  initial?: LstmWeights,
 ): Promise<LstmTrainResult> {
   validateLstmConfig(config);
   const { timesteps, features, units, denseUnits, epochs, batchSize, patience, seed } = config;
@@ -74,7 +76,7 @@ export async function trainLstm(
 
   const { tf, backend } = await initTensorflow();
   const shape = { features, units, denseUnits };
-  const graph = new TrainingGraph(tf, shape, initialWeights(shape, createRandom(seed)));
+  const graph = new TrainingGraph(tf, shape, initial ?? initialWeights(shape, createRandom(seed)));
   const optimizer = tf.train.adam(config.learningRate);
   try {
     const history: LstmTrainResult['history'] = [];
