@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { runMlx, tempHome } from '../helpers/cli.ts';
 import { dailyRankIcOf } from '../helpers/rank-ic.ts';
 import { skipWithoutSp500, sp500Files } from '../helpers/shared-data.ts';
@@ -123,6 +124,37 @@ describe(
       close(covered / rows.length, ensemble.interval_coverage);
       close(brier / rows.length, ensemble.brier);
       close(hits / rows.length, ensemble.directional_accuracy);
+    });
+
+    test('on a real ledger, no per-stock weight moves more than the documented step for one outcome', async () => {
+      // Three weeks of live-style predictions after the training data, then one verify.
+      const sessions = ['2020-01-02', '2020-01-03', '2020-01-06', '2020-01-07', '2020-01-08'];
+      sessions.push('2020-01-09', '2020-01-10', '2020-01-13', '2020-01-14', '2020-01-15');
+      for (const asOf of sessions) {
+        const run = await runMlx(['predict', '--as-of', asOf, '--no-fetch', '--quiet'], { home });
+        assert.equal(run.code, 0, run.stderr);
+      }
+      const verified = await runMlx(['verify', '--no-fetch', '--json'], { home });
+      assert.equal(verified.code, 0, verified.stderr);
+      const records = JSON.parse(verified.stdout) as {
+        verification: { schema: string; actual_excess_pct?: number; universe_size?: number };
+      }[];
+      assert.equal(records.length, sessions.length * 55);
+      assert.ok(records.every((r) => r.verification.schema === 'mlx.verification/2'));
+      assert.ok(records.every((r) => r.verification.universe_size === 55));
+      const db = new Database(path.join(home, 'data', 'mlx.db'), { readonly: true });
+      const changes = db
+        .prepare(
+          `SELECT symbol, signal, previous, current FROM weight_changes
+           WHERE symbol != '*' AND signal IN ('xgb', 'lstm', 'rules')`,
+        )
+        .all() as { previous: number; current: number }[];
+      db.close();
+      assert.ok(changes.length > 500, `${changes.length} changes`);
+      const maxStep = 0.02; // adaptation.maxStep, README "How the weights adapt"
+      for (const c of changes) {
+        assert.ok(Math.abs(Math.log(c.current / c.previous)) <= maxStep + 1e-12, JSON.stringify(c));
+      }
     });
   },
 );
