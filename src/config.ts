@@ -106,12 +106,17 @@ const adaptationSchema = z
     shrink: z.number().min(0).max(1).default(0.05),
     /** Independent outcomes (Σ 1/h) before a stock's own weights are used. */
     minEvidence: z.number().min(0).default(20),
-    /** γ: adaptive conformal step of the interval width per session. */
+    /** γ: adaptive conformal step of each side of the interval per session. */
     intervalRate: z.number().min(0).default(0.3),
     intervalFloor: z.number().positive().default(0.5),
     intervalCap: z.number().positive().default(3),
-    /** κ: online step of the P(up) / P(outperform) intercepts per session. */
-    calibrationRate: z.number().min(0).default(0.2),
+    /**
+     * κ: online step of the P(up) intercept per session. 0: every rate tried made
+     * Brier worse (it chases the market's recent direction; README).
+     */
+    upCalibrationRate: z.number().min(0).default(0),
+    /** κ: online step of the P(outperform) intercept per session. */
+    outperformCalibrationRate: z.number().min(0).default(0.2),
     /** Largest intercept shift, in log odds. */
     calibrationBound: z.number().min(0).default(0.5),
     /** No longer used (the seed systems' hit-rate rule was replaced); accepted so old configs load. */

@@ -6,7 +6,13 @@ import { predictXgb } from '../training/fit.ts';
 import { applyHead, type ComponentName, type Forecast } from '../training/head.ts';
 import { volatilitiesAt, type Panel, type SymbolPanel } from '../training/panel.ts';
 import { scaleInto } from '../training/scaler.ts';
-import { ALL_SYMBOLS, INTERVAL_WIDTH, OUTPERFORM_ODDS, UP_ODDS } from '../weights/update.ts';
+import {
+  ALL_SYMBOLS,
+  LOWER_WIDTH,
+  OUTPERFORM_ODDS,
+  UP_ODDS,
+  UPPER_WIDTH,
+} from '../weights/update.ts';
 import { componentWeight, weightOf, type WeightTable } from '../weights/weights.ts';
 
 export interface ScoreTarget {
@@ -86,7 +92,8 @@ export function forecastTargets(
     intervalScale,
     multipliers: (i, name) => componentWeight(tableOf(i), all, name, adaptation.minEvidence),
     adapted: {
-      intervalWidth: weightOf(all, INTERVAL_WIDTH),
+      lowerWidth: weightOf(all, LOWER_WIDTH),
+      upperWidth: weightOf(all, UPPER_WIDTH),
       upOdds: weightOf(all, UP_ODDS),
       outperformOdds: weightOf(all, OUTPERFORM_ODDS),
     },

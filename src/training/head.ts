@@ -200,8 +200,9 @@ export function applyHead(
     multipliers?: ComponentMultipliers;
     /** What the learning loop learned since training (README, "How the weights adapt"). */
     adapted?: {
-      /** Multiplies the interval's quantiles (adaptive conformal width). */
-      intervalWidth: number;
+      /** Multiply the interval's lower and upper quantiles (adaptive conformal widths). */
+      lowerWidth: number;
+      upperWidth: number;
       /** Multiply the odds of P(up) and P(outperform) (online intercepts). */
       upOdds: number;
       outperformOdds: number;
@@ -231,7 +232,7 @@ export function applyHead(
     low: new Float64Array(n),
     high: new Float64Array(n),
   };
-  const adapted = rows.adapted ?? { intervalWidth: 1, upOdds: 1, outperformOdds: 1 };
+  const adapted = rows.adapted ?? { lowerWidth: 1, upperWidth: 1, upOdds: 1, outperformOdds: 1 };
   for (let r = 0; r < n; r++) {
     const excess = head.excess_per_score * centred[r];
     const mu = head.drift + excess;
@@ -246,9 +247,9 @@ export function applyHead(
         head.probability_outperform.b +
         Math.log(adapted.outperformOdds),
     );
-    const width = adapted.intervalWidth * rows.intervalScale[r];
-    forecast.low[r] = mu + head.interval.low * width;
-    forecast.high[r] = mu + head.interval.high * width;
+    const scale = rows.intervalScale[r];
+    forecast.low[r] = mu + head.interval.low * adapted.lowerWidth * scale;
+    forecast.high[r] = mu + head.interval.high * adapted.upperWidth * scale;
   }
   return forecast;
 }

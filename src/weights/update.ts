@@ -7,7 +7,8 @@ import { EVIDENCE, NEUTRAL_WEIGHT } from './weights.ts';
 export const ALL_SYMBOLS = '*';
 
 /** Signals of the all-symbol table that are not component weights (see WeightState). */
-export const INTERVAL_WIDTH = 'interval_width';
+export const LOWER_WIDTH = 'interval_lower_width';
+export const UPPER_WIDTH = 'interval_upper_width';
 export const UP_ODDS = 'p_up_odds';
 export const OUTPERFORM_ODDS = 'p_outperform_odds';
 
@@ -41,11 +42,12 @@ type Adaptation = Config['adaptation'];
  *   own weight is used only once it has `minEvidence` outcomes (Σ ω); before
  *   that it predicts with W_c.
  *
- * The interval width (adaptive conformal inference, Gibbs & Candès 2021, on a
- * width multiplier): log width += γ · ω · (miss − (1 − level)) / N, in
- * [intervalFloor, intervalCap]. P(up) and P(outperform) get an online
- * intercept, kept as odds multipliers: log odds += κ · ω · (outcome − p) / N,
- * within ±`calibrationBound`.
+ * The interval's two sides (adaptive conformal inference, Gibbs & Candès
+ * 2021, on a width multiplier per tail): log lower += γ · ω · (below −
+ * (1 − level)/2) / N, and likewise the upper side, in [intervalFloor,
+ * intervalCap] — a crash widens the lower side, not the upper. P(up) and
+ * P(outperform) get an online intercept, kept as odds multipliers: log odds +=
+ * κ · ω · (outcome − p) / N, within ±`calibrationBound` (κ per probability).
  */
 export class WeightState {
   private readonly weights = new Map<string, Map<string, number>>();
@@ -129,42 +131,72 @@ export class WeightState {
       );
     }
 
-    if (verification.within_interval !== undefined) {
-      const miss = verification.within_interval ? 0 : 1;
-      const level = prediction.interval.level;
-      const width = Math.log(this.get(ALL_SYMBOLS, INTERVAL_WIDTH));
-      change(
-        ALL_SYMBOLS,
-        INTERVAL_WIDTH,
-        Math.exp(
-          bounded(
-            width + (s.intervalRate * omega * (miss - (1 - level))) / size,
-            Math.log(s.intervalFloor),
-            Math.log(s.intervalCap),
+    if (verification.within_interval !== undefined && verification.actual_price !== undefined) {
+      const tail = (1 - prediction.interval.level) / 2;
+      const sides = [
+        {
+          signal: LOWER_WIDTH,
+          miss: verification.actual_price < prediction.interval.low,
+          name: 'below',
+        },
+        {
+          signal: UPPER_WIDTH,
+          miss: verification.actual_price > prediction.interval.high,
+          name: 'above',
+        },
+      ];
+      for (const side of sides) {
+        const width = Math.log(this.get(ALL_SYMBOLS, side.signal));
+        change(
+          ALL_SYMBOLS,
+          side.signal,
+          Math.exp(
+            bounded(
+              width + (s.intervalRate * omega * ((side.miss ? 1 : 0) - tail)) / size,
+              Math.log(s.intervalFloor),
+              Math.log(s.intervalCap),
+            ),
           ),
-        ),
-        `${miss ? 'outside' : 'inside'} the ${Math.round(level * 100)}% interval`,
-      );
+          side.miss
+            ? `realised ${side.name} the ${Math.round(prediction.interval.level * 100)}% interval`
+            : `not ${side.name} the interval`,
+        );
+      }
     }
-    const recalibrate = (signal: string, outcome: boolean, probability: number, what: string) => {
+    const recalibrate = (
+      signal: string,
+      rate: number,
+      outcome: boolean,
+      probability: number,
+      what: string,
+    ) => {
+      if (rate === 0) return;
       const odds = Math.log(this.get(ALL_SYMBOLS, signal));
       const bound = s.calibrationBound;
       change(
         ALL_SYMBOLS,
         signal,
         Math.exp(
-          bounded(
-            odds + (s.calibrationRate * omega * ((outcome ? 1 : 0) - probability)) / size,
-            -bound,
-            bound,
-          ),
+          bounded(odds + (rate * omega * ((outcome ? 1 : 0) - probability)) / size, -bound, bound),
         ),
         `${what} ${outcome ? 'happened' : 'did not'} at P ${probability.toFixed(3)}`,
       );
     };
-    recalibrate(UP_ODDS, verification.actual_change_pct > 0, prediction.probability_up, 'up');
+    recalibrate(
+      UP_ODDS,
+      s.upCalibrationRate,
+      verification.actual_change_pct > 0,
+      prediction.probability_up,
+      'up',
+    );
     if (excess !== undefined && excess !== 0)
-      recalibrate(OUTPERFORM_ODDS, excess > 0, prediction.probability_outperform, 'outperform');
+      recalibrate(
+        OUTPERFORM_ODDS,
+        s.outperformCalibrationRate,
+        excess > 0,
+        prediction.probability_outperform,
+        'outperform',
+      );
     return changes;
   }
 

@@ -4,9 +4,10 @@ import { defaultConfig } from '../../src/config.ts';
 import type { PredictionV2, VerificationV2 } from '../../src/ledger/records.ts';
 import {
   ALL_SYMBOLS,
-  INTERVAL_WIDTH,
+  LOWER_WIDTH,
   OUTPERFORM_ODDS,
   UP_ODDS,
+  UPPER_WIDTH,
   WeightState,
 } from '../../src/weights/update.ts';
 import { componentWeight, EVIDENCE } from '../../src/weights/weights.ts';
@@ -57,7 +58,8 @@ function verification(overrides: Partial<VerificationV2> = {}): VerificationV2 {
     target_date: '2020-09-03',
     verified_at: '2020-09-05T10:00:00Z',
     status: 'verified',
-    actual_change_pct: 2,
+    actual_change_pct: 6,
+    actual_price: 530,
     direction_hit: true,
     within_interval: false,
     universe_size: 50,
@@ -79,11 +81,13 @@ describe('the learning loop', () => {
     // rules made no relative call: unchanged.
     assert.equal(state.get('AAPL', 'rules'), 1);
     close(state.get('AAPL', EVIDENCE), 0.2);
-    // A miss of the 80% interval widens it: γ = 0.3, (1 − 0.2).
-    close(Math.log(state.get(ALL_SYMBOLS, INTERVAL_WIDTH)), (0.3 * 0.2 * 0.8) / 50);
-    // It went up at P 0.6, and outperformed at P 0.55: κ = 0.2.
-    close(Math.log(state.get(ALL_SYMBOLS, UP_ODDS)), (0.2 * 0.2 * 0.4) / 50);
+    // 530 is above the 80% interval [480, 520]: the upper side widens, the lower narrows
+    // (γ = 0.3; each tail's target miss rate is 0.1).
+    close(Math.log(state.get(ALL_SYMBOLS, UPPER_WIDTH)), (0.3 * 0.2 * 0.9) / 50);
+    close(Math.log(state.get(ALL_SYMBOLS, LOWER_WIDTH)), (0.3 * 0.2 * -0.1) / 50);
+    // It outperformed at P 0.55: κ = 0.2. P(up)'s online intercept is off by default.
     close(Math.log(state.get(ALL_SYMBOLS, OUTPERFORM_ODDS)), (0.2 * 0.2 * 0.45) / 50);
+    assert.equal(state.get(ALL_SYMBOLS, UP_ODDS), 1);
     assert.ok(changes.every((c) => c.prediction_id === 'a'.repeat(24) && c.reason.length > 0));
     assert.ok(
       changes.some((c) => c.symbol === 'AAPL' && c.signal === 'xgb' && /right/.test(c.reason)),
