@@ -181,6 +181,13 @@ export function longShortPeriods(
   return periods;
 }
 
+/**
+ * Fewest periods an annualised return or a Sharpe ratio is stated from: half
+ * a year of weekly rebalances. Below it, a few lucky weeks annualise into
+ * absurd figures (a Sharpe of −449 from three periods).
+ */
+export const MIN_ANNUALISED_PERIODS = 26;
+
 /** Annualised return, Sharpe and max drawdown of non-overlapping period returns. */
 export function portfolioFigures(
   periodReturns: readonly number[],
@@ -205,9 +212,12 @@ export function portfolioFigures(
   }
   const years = periodReturns.length / periodsPerYear;
   const sd = stdev(periodReturns);
+  const enough = periodReturns.length >= MIN_ANNUALISED_PERIODS;
   return {
-    annualised_return: finiteOrNull(equity > 0 ? equity ** (1 / years) - 1 : -1),
-    sharpe: finiteOrNull(sd > 0 ? (mean(periodReturns) / sd) * Math.sqrt(periodsPerYear) : NaN),
+    annualised_return: enough ? finiteOrNull(equity > 0 ? equity ** (1 / years) - 1 : -1) : null,
+    sharpe: enough
+      ? finiteOrNull(sd > 0 ? (mean(periodReturns) / sd) * Math.sqrt(periodsPerYear) : NaN)
+      : null,
     max_drawdown: maxDrawdown,
     periods: periodReturns.length,
   };
