@@ -27,6 +27,7 @@ export function buildProgram(): Command {
     .option('--json', 'machine output: exactly one JSON document on stdout', false)
     .option('-q, --quiet', 'only errors on stderr', false)
     .option('-v, --verbose', 'more detail on stderr', false)
+    .option('--no-color', 'no colour, even on a terminal (as NO_COLOR=1 does)')
     .option('--config <file>', 'settings file (default: mlx.config.json in the home)')
     .option(
       '--wait <seconds>',

@@ -51,7 +51,7 @@ Examples:
                     r.features[name] === null ? '–' : (r.features[name] as number).toPrecision(6),
                   ),
                 ]),
-                inv.terminal.stdoutIsTTY,
+                inv.terminal,
               ),
             ].join('\n'),
           );

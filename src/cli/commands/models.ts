@@ -34,7 +34,7 @@ export function registerModelsCommands(program: Command): void {
               formatPct(m.ensemble_directional_accuracy),
               formatNumber(m.ensemble_rank_ic, 3),
             ]),
-            inv.terminal.stdoutIsTTY,
+            inv.terminal,
           ),
         );
         return ExitCode.ok;

@@ -142,6 +142,6 @@ function predictionTable(records: readonly Prediction[], terminal: Terminal): st
         strongest,
       ];
     }),
-    terminal.stdoutIsTTY,
+    terminal,
   );
 }

@@ -7,7 +7,7 @@ import type { GroupFigures } from '../../report/accuracy.ts';
 import { renderHtml } from '../../report/html.ts';
 import { sparkline } from '../../report/svg.ts';
 import { action } from '../runtime.ts';
-import { formatNumber, formatPct, renderTable } from '../table.ts';
+import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
 
 export function registerReportCommand(program: Command): void {
   program
@@ -53,7 +53,7 @@ Examples:
             fs.writeFileSync(options.html, renderHtml(report));
             inv.ctx.log.info(`HTML report written to ${options.html}`);
           }
-          inv.emit(report, () => renderReport(report, inv.terminal.stdoutIsTTY));
+          inv.emit(report, () => renderReport(report, inv.terminal));
           if (report.totals.verified === 0)
             inv.ctx.log.info(
               'nothing verified in this window yet: run mlx verify, or widen --since',
@@ -64,7 +64,7 @@ Examples:
     );
 }
 
-function groups(title: string, list: readonly GroupFigures[], tty: boolean): string {
+function groups(title: string, list: readonly GroupFigures[], terminal: TableTerminal): string {
   if (list.length === 0) return '';
   return `${title}\n${renderTable(
     ['', 'n', 'hit rate', '95% interval', 'mean |err|', 'coverage', 'Brier'],
@@ -77,11 +77,11 @@ function groups(title: string, list: readonly GroupFigures[], tty: boolean): str
       formatPct(g.coverage),
       formatNumber(g.brier, 4),
     ]),
-    tty,
+    terminal,
   )}`;
 }
 
-function renderReport(report: Report, tty: boolean): string {
+function renderReport(report: Report, terminal: TableTerminal): string {
   const o = report.overall;
   const portfolio = Object.entries(report.portfolio).map(([name, p]) => [
     name,
@@ -103,14 +103,14 @@ function renderReport(report: Report, tty: boolean): string {
     report.rolling_hit_rate.length
       ? `rolling hit rate ${sparkline(report.rolling_hit_rate.map((r) => r.hit_rate))}`
       : '',
-    groups('by model', report.models, tty),
-    groups('naive baselines (same predictions)', report.baselines, tty),
-    groups('by signal', report.signals, tty),
-    groups('by regime', report.regimes, tty),
-    groups('by confidence', report.confidence, tty),
-    groups('by symbol', report.symbols, tty),
+    groups('by model', report.models, terminal),
+    groups('naive baselines (same predictions)', report.baselines, terminal),
+    groups('by signal', report.signals, terminal),
+    groups('by regime', report.regimes, terminal),
+    groups('by confidence', report.confidence, terminal),
+    groups('by symbol', report.symbols, terminal),
     portfolio.length
-      ? `long/short portfolio\n${renderTable(['by', 'ann. return', 'Sharpe', 'max DD', 'periods', 'equity'], portfolio, tty)}`
+      ? `long/short portfolio\n${renderTable(['by', 'ann. return', 'Sharpe', 'max DD', 'periods', 'equity'], portfolio, terminal)}`
       : '',
     report.calibration.some((b) => b.count)
       ? `calibration\n${renderTable(
@@ -123,7 +123,7 @@ function renderReport(report: Report, tty: boolean): string {
               formatPct(b.mean_predicted),
               formatPct(b.realised),
             ]),
-          tty,
+          terminal,
         )}`
       : '',
     report.weight_history.length
@@ -136,7 +136,7 @@ function renderReport(report: Report, tty: boolean): string {
             h.current.toFixed(3),
             h.reason,
           ]),
-          tty,
+          terminal,
         )}`
       : '',
   ]
