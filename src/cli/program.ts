@@ -4,6 +4,7 @@ import { registerDataCommands } from './commands/data.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerModelsCommands } from './commands/models.ts';
 import { registerPredictCommand } from './commands/predict.ts';
+import { registerPredictionsCommand } from './commands/predictions.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerTrainCommand } from './commands/train.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
@@ -56,6 +57,7 @@ Examples:
   registerTrainCommand(program);
   registerModelsCommands(program);
   registerPredictCommand(program);
+  registerPredictionsCommand(program);
   registerVerifyCommand(program);
   registerReportCommand(program);
   registerBacktestCommand(program);
