@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { registerBacktestCommand } from './commands/backtest.ts';
 import { registerDataCommands } from './commands/data.ts';
+import { registerCronCommand } from './commands/cron.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerModelsCommands } from './commands/models.ts';
 import { registerPredictCommand } from './commands/predict.ts';
@@ -62,6 +63,7 @@ Examples:
   registerReportCommand(program);
   registerBacktestCommand(program);
   registerDoctorCommand(program);
+  registerCronCommand(program);
   registerDemoCommand(program);
   for (const command of allCommands(program)) command.exitOverride().showHelpAfterError();
   return program;
