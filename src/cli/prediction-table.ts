@@ -38,7 +38,8 @@ export function predictionTable(
     records.map((r) => {
       const v2 = r.schema === 'mlx.prediction/2' ? r : null;
       const change = signed(r.predicted_change_pct);
-      const strongest = [...r.signals]
+      const strongest = r.signals
+        .filter((s) => s.value !== 0)
         .sort((a, b) => Math.abs(b.value * b.weight) - Math.abs(a.value * a.weight))
         .slice(0, 3)
         .map((s) => s.name)
