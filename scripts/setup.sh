@@ -19,7 +19,8 @@ for arg in "$@"; do
 done
 
 need=()
-ldconfig -p | grep -q 'libxgboost\.so' || need+=(libxgboost-dev)
+# ldconfig lives in /sbin, which is not on a normal user's PATH on Debian.
+"$(command -v ldconfig || echo /sbin/ldconfig)" -p | grep -q 'libxgboost\.so' || need+=(libxgboost-dev)
 if [ "$chromium" = yes ] && ! command -v chromium >/dev/null; then need+=(chromium); fi
 if [ ${#need[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then

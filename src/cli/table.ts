@@ -7,16 +7,17 @@ export type TableTerminal = Pick<Terminal, 'paint' | 'columns' | 'stdoutIsTTY'>;
 const ANSI = /\x1b\[[0-9;]*m/g;
 const NUMERIC = /^[+-]?(\d[\d,]*(\.\d+)?|\.\d+)(%| pts| s)?$/;
 const GAP = '  ';
-/** A text column is never cut narrower than this. */
-const MIN_WIDTH = 6;
+/** A text column is never cut narrower than this (dates, short labels are never cut). */
+const MIN_WIDTH = 12;
 
 const visible = (text: string) => text.replace(ANSI, '');
 
 /**
  * A compact table for stdout: a header, a rule under it on a terminal, one
  * line per row (no separators), numbers aligned right. On a terminal the
- * widest text columns are cut (with …) until the table fits its width; into a
- * pipe or a file nothing is cut. Colour only through `terminal.paint`, which
+ * widest text columns are cut (with …) until the table fits its width, and
+ * columns on the right left out if that is not enough; into a pipe or a file
+ * nothing is cut. Colour only through `terminal.paint`, which
  * is plain under NO_COLOR, --no-color or when stdout is not a terminal.
  */
 export function renderTable(
@@ -32,42 +33,59 @@ export function renderTable(
   const widths = head.map((h, c) =>
     Math.max(visible(h).length, ...cells.map((row) => visible(row[c]).length)),
   );
-  if (terminal.columns !== undefined) fitWidths(widths, numeric, head, terminal.columns);
+  const kept =
+    terminal.columns === undefined
+      ? head.length
+      : fitWidths(widths, numeric, head, terminal.columns);
   const line = (row: readonly string[], style: (s: string) => string = (s) => s) =>
     row
-      .map((cell, c) => {
+      .slice(0, kept)
+      .map((cell, c, shown) => {
         const text = fit(cell, widths[c]);
         const pad = ' '.repeat(Math.max(0, widths[c] - visible(text).length));
-        const last = c === row.length - 1;
+        const last = c === shown.length - 1;
         if (numeric[c]) return pad + style(text);
         return style(text) + (last ? '' : pad);
       })
       .join(GAP)
       .replace(/\s+$/, '');
   const lines = [line(head, (s) => terminal.paint.bold(s))];
-  if (terminal.stdoutIsTTY) lines.push(widths.map((w) => '─'.repeat(w)).join(GAP));
+  if (terminal.stdoutIsTTY)
+    lines.push(
+      widths
+        .slice(0, kept)
+        .map((w) => '─'.repeat(w))
+        .join(GAP),
+    );
   for (const row of cells) lines.push(line(row));
   return lines.join('\n');
 }
 
-/** Narrow the widest text columns, one character at a time, until the row fits `columns`. */
+/**
+ * Narrow the widest text columns, one character at a time, until the row fits
+ * `columns`; if it still does not, leave out columns from the right (tables
+ * put what matters first). Returns how many columns are shown.
+ */
 function fitWidths(
   widths: number[],
   numeric: readonly boolean[],
   head: readonly string[],
   columns: number,
-): void {
-  const total = () => widths.reduce((s, w) => s + w, 0) + GAP.length * (widths.length - 1);
+): number {
+  let kept = widths.length;
+  const total = () => widths.slice(0, kept).reduce((s, w) => s + w, 0) + GAP.length * (kept - 1);
   while (total() > columns) {
     let widest = -1;
-    for (let c = 0; c < widths.length; c++) {
+    for (let c = 0; c < kept; c++) {
       const floor = Math.min(Math.max(MIN_WIDTH, visible(head[c]).length), widths[c]);
       if (numeric[c] || widths[c] <= floor) continue;
       if (widest < 0 || widths[c] > widths[widest]) widest = c;
     }
-    if (widest < 0) return;
-    widths[widest]--;
+    if (widest >= 0) widths[widest]--;
+    else if (kept > 1) kept--;
+    else break;
   }
+  return kept;
 }
 
 /** A cell cut to `width` visible characters, ending in … when cut (its colour is dropped then). */

@@ -130,3 +130,14 @@ test('a progress bar and log lines never share a line, and nothing but \\r and t
   for (const chunk of written.split(/[\r\n]/)) assert.ok(chunk.length <= 59, chunk);
   assert.equal(progressText('x', 2, 4, '').replace(/[█░]/g, '#'), `x [${'#'.repeat(24)}] 2/4`);
 });
+
+test('a table too wide even with its text cut leaves out columns from the right', () => {
+  const head = ['symbol', 'price', 'P(up)', 'conf', 'regime', 'strongest signals'];
+  const rows = [['AAPL', '150.00', '0.61', '0.40', 'bullish', 'macd_positive, golden_cross']];
+  const lines = renderTable(head, rows, { paint: plain, columns: 30, stdoutIsTTY: true }).split(
+    '\n',
+  );
+  for (const line of lines) assert.ok(line.length <= 30, line);
+  assert.equal(lines[0], 'symbol   price  P(up)  conf');
+  assert.equal(lines[2], 'AAPL    150.00   0.61  0.40');
+});
