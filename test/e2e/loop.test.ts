@@ -43,6 +43,35 @@ describe('mlx train / predict / verify as a user runs them', () => {
     assert.equal(summary.promoted, true);
   });
 
+  it('models show prints what each walk-forward fold ran and scored, from metrics.json', async () => {
+    const json = await runMlx(['models', 'show', '--json'], { home });
+    assert.equal(json.code, 0, json.stderr);
+    const detail = JSON.parse(json.stdout) as {
+      folds: {
+        xgb?: { best_iteration: number; rounds_run: number };
+        lstm?: { epochs_run: number; samples: number };
+        ensemble_rank_ic: number | null;
+        coverage: number | null;
+      }[];
+    };
+    assert.equal(detail.folds.length, 3);
+    for (const fold of detail.folds) {
+      assert.ok(fold.lstm && fold.lstm.epochs_run >= 1 && fold.lstm.samples > 0);
+      assert.ok(fold.xgb === undefined || fold.xgb.best_iteration <= fold.xgb.rounds_run);
+      assert.equal(typeof fold.coverage, 'number');
+    }
+    const text = await runMlx(['models', 'show'], { home });
+    assert.match(text.stdout, /walk-forward folds/);
+    const header = text.stdout.split('\n').find((l) => l.startsWith('fold'));
+    assert.match(
+      header ?? '',
+      /xgb best\/run +lstm epochs +lstm samples +Rank IC +dir\. acc +coverage/,
+    );
+    const rows = text.stdout.split('\n').filter((l) => /^ *[0-2] +\d{4}-\d{2}-\d{2} → /.test(l));
+    assert.equal(rows.length, 3);
+    assert.match(text.stdout, /final fit: .*LSTM \d+ epochs on \d+ samples/);
+  });
+
   it('predict --json prints exactly the array of new records; a rerun is a no-op that says so', async () => {
     const first = await runMlx(['predict', '--as-of', '2021-11-10', '--no-fetch', '--json'], {
       home,
