@@ -15,7 +15,7 @@ const visible = (text: string) => text.replace(ANSI, '');
 /**
  * A compact table for stdout: a header, a rule under it on a terminal, one
  * line per row (no separators), numbers aligned right. On a terminal the
- * widest text columns are cut (with …) until the table fits its width, and
+ * widest columns of prose or lists are cut (with …) until the table fits, and
  * columns on the right left out if that is not enough; into a pipe or a file
  * nothing is cut. Colour only through `terminal.paint`, which
  * is plain under NO_COLOR, --no-color or when stdout is not a terminal.
@@ -30,13 +30,17 @@ export function renderTable(
     const column = cells.map((row) => visible(row[c])).filter((v) => v !== '' && v !== '–');
     return column.length > 0 && column.every((v) => NUMERIC.test(v));
   });
+  // Only prose and lists are cut (a symbol, a date or a price range is left whole, or left out).
+  const cuttable = head.map(
+    (_, c) => !numeric[c] && cells.some((row) => /[\s,]/.test(visible(row[c]))),
+  );
   const widths = head.map((h, c) =>
     Math.max(visible(h).length, ...cells.map((row) => visible(row[c]).length)),
   );
   const kept =
     terminal.columns === undefined
       ? head.length
-      : fitWidths(widths, numeric, head, terminal.columns);
+      : fitWidths(widths, cuttable, head, terminal.columns);
   const line = (row: readonly string[], style: (s: string) => string = (s) => s) =>
     row
       .slice(0, kept)
@@ -62,13 +66,13 @@ export function renderTable(
 }
 
 /**
- * Narrow the widest text columns, one character at a time, until the row fits
+ * Narrow the widest cuttable columns, one character at a time, until the row fits
  * `columns`; if it still does not, leave out columns from the right (tables
  * put what matters first). Returns how many columns are shown.
  */
 function fitWidths(
   widths: number[],
-  numeric: readonly boolean[],
+  cuttable: readonly boolean[],
   head: readonly string[],
   columns: number,
 ): number {
@@ -78,7 +82,7 @@ function fitWidths(
     let widest = -1;
     for (let c = 0; c < kept; c++) {
       const floor = Math.min(Math.max(MIN_WIDTH, visible(head[c]).length), widths[c]);
-      if (numeric[c] || widths[c] <= floor) continue;
+      if (!cuttable[c] || widths[c] <= floor) continue;
       if (widest < 0 || widths[c] > widths[widest]) widest = c;
     }
     if (widest >= 0) widths[widest]--;
