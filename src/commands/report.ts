@@ -270,12 +270,17 @@ export function lastReturnsFor(
   outcomes: readonly Outcome[],
 ): Map<string, number> {
   const lastReturns = new Map<string, number>();
-  for (const symbol of new Set(outcomes.map((o) => o.prediction.symbol))) {
+  const bySymbol = new Map<string, Outcome[]>();
+  for (const o of outcomes) {
+    const list = bySymbol.get(o.prediction.symbol);
+    if (list) list.push(o);
+    else bySymbol.set(o.prediction.symbol, [o]);
+  }
+  for (const [symbol, mine] of bySymbol) {
     if (!store.symbolInfo(symbol)) continue;
     const series = store.adjusted(symbol);
     const index = new Map(series.dates.map((d, i) => [d, i]));
-    for (const o of outcomes) {
-      if (o.prediction.symbol !== symbol) continue;
+    for (const o of mine) {
       const i = index.get(o.prediction.as_of);
       if (i !== undefined && i > 0)
         lastReturns.set(o.prediction.id, Math.log(series.close[i] / series.close[i - 1]));

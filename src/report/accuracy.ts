@@ -154,8 +154,14 @@ export function symbolFigures(
   outcomes: readonly Outcome[],
   relative: ReadonlyMap<string, { hit: boolean }>,
 ): SymbolFigures[] {
+  const bySymbolName = new Map<string, Outcome[]>();
+  for (const o of outcomes) {
+    const list = bySymbolName.get(o.prediction.symbol);
+    if (list) list.push(o);
+    else bySymbolName.set(o.prediction.symbol, [o]);
+  }
   return groupFigures(outcomes, bySymbol).map((g) => {
-    const mine = outcomes.filter((o) => o.prediction.symbol === g.key);
+    const mine = bySymbolName.get(g.key) ?? [];
     const judged = mine.flatMap((o) => relative.get(o.prediction.id) ?? []);
     return {
       ...g,
