@@ -1,15 +1,27 @@
 #!/usr/bin/env bash
 # Set up mlx on a fresh Debian/Ubuntu machine: libxgboost from the OS (and, with
 # --with-chromium, Chromium for the HTML report test), then the npm packages,
-# which also builds mlx. Safe to run again: it installs only what is missing.
+# which also builds mlx, then `mlx` on the PATH through `npm link` (--no-link
+# skips it). Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
+chromium=no
+link=yes
+for arg in "$@"; do
+  case "$arg" in
+    --with-chromium) chromium=yes ;;
+    --no-link) link=no ;;
+    *) echo "setup: unknown option $arg (known: --with-chromium, --no-link)" >&2; exit 2 ;;
+  esac
+done
+
 need=()
-ldconfig -p | grep -q 'libxgboost\.so' || need+=(libxgboost-dev)
-if [ "${1:-}" = --with-chromium ] && ! command -v chromium >/dev/null; then need+=(chromium); fi
+# ldconfig lives in /sbin, which is not on a normal user's PATH on Debian.
+"$(command -v ldconfig || echo /sbin/ldconfig)" -p | grep -q 'libxgboost\.so' || need+=(libxgboost-dev)
+if [ "$chromium" = yes ] && ! command -v chromium >/dev/null; then need+=(chromium); fi
 if [ ${#need[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive
@@ -21,3 +33,18 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 npm ci --no-audit --no-fund
+
+if [ "$link" = yes ]; then
+  # A link in npm's global bin folder to this clone's bin/mlx.js (what `npm install -g .`
+  # makes too). Scripts are not run: npm ci has built mlx already, as you, not as root.
+  bin="$(npm prefix -g)/bin"
+  if [ -w "$bin" ] || { [ ! -e "$bin" ] && [ -w "$(dirname "$bin")" ]; }; then
+    npm link --ignore-scripts --no-audit --no-fund >/dev/null
+  else
+    as_root npm link --ignore-scripts --no-audit --no-fund >/dev/null
+  fi
+  case ":$PATH:" in
+    *":$bin:"*) echo "setup: mlx is on your PATH ($bin/mlx → $(pwd)/bin/mlx.js)" ;;
+    *) echo "setup: mlx is in $bin, which is not on your PATH: add it, or run npx mlx from here" >&2 ;;
+  esac
+fi

@@ -1,19 +1,29 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import cliProgress from 'cli-progress';
 import type { ProgressFactory } from '../context.ts';
-import { noProgress } from '../context.ts';
+import { StatusLine, statusProgress } from './progress.ts';
 
-/** Terminal facts, decided once: colour only on a TTY and never with NO_COLOR. */
+/** Terminal facts, decided once: colour only on a TTY, never with NO_COLOR or --no-color. */
 export interface Terminal {
   stdoutIsTTY: boolean;
   stderrIsTTY: boolean;
+  /** Colour in log lines on stderr. */
   color: boolean;
   /** Colours for stdout tables (plain when stdout is not a colour terminal). */
   paint: ChalkInstance;
+  /** The width of the stdout terminal; undefined for a pipe or a file (nothing is cut). */
+  columns: number | undefined;
 }
 
-export function detectTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
-  const noColor = 'NO_COLOR' in env || env.TERM === 'dumb';
+/** Whether the environment asks for no colour (https://no-color.org: set and not empty). */
+export function colorRefused(env: NodeJS.ProcessEnv): boolean {
+  return (env.NO_COLOR !== undefined && env.NO_COLOR !== '') || env.TERM === 'dumb';
+}
+
+export function detectTerminal(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { color?: boolean } = {},
+): Terminal {
+  const noColor = options.color === false || colorRefused(env);
   const stdoutIsTTY = Boolean(process.stdout.isTTY);
   const stderrIsTTY = Boolean(process.stderr.isTTY);
   return {
@@ -21,11 +31,22 @@ export function detectTerminal(env: NodeJS.ProcessEnv = process.env): Terminal {
     stderrIsTTY,
     color: stderrIsTTY && !noColor,
     paint: new Chalk({ level: stdoutIsTTY && !noColor ? 1 : 0 }),
+    columns: stdoutIsTTY ? process.stdout.columns || 80 : undefined,
   };
 }
 
+/** stderr's last line while a progress bar is drawn: every log line goes above it. */
+export const stderrLine = new StatusLine(process.stderr);
+
 export function writeOut(text: string): void {
+  // Data on a terminal that also shows a progress bar starts on a line of its own.
+  if (process.stdout.isTTY) stderrLine.clear();
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** How the logger writes: through the status line, so a bar and a log line never share a line. */
+export function writeErr(text: string): void {
+  stderrLine.writeLines(text);
 }
 
 let jsonDocuments = 0;
@@ -47,22 +68,5 @@ export function resetJsonWritten(): void {
 
 /** Progress bars on stderr, only when a person is watching it. */
 export function progressFactory(enabled: boolean): ProgressFactory {
-  if (!enabled) return noProgress;
-  return (label, total) => {
-    const bar = new cliProgress.SingleBar(
-      {
-        stream: process.stderr,
-        format: `${label} [{bar}] {value}/{total} {item}`,
-        hideCursor: true,
-        clearOnComplete: true,
-        etaBuffer: 20,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    bar.start(total, 0, { item: '' });
-    return {
-      tick: (by = 1, item = '') => bar.increment(by, { item }),
-      done: () => bar.stop(),
-    };
-  };
+  return statusProgress(enabled, stderrLine);
 }

@@ -7,7 +7,14 @@ import {
   type ExitCodeValue,
 } from '../errors.ts';
 import { createLogger } from '../log.ts';
-import { detectTerminal, jsonWritten, resetJsonWritten, writeJson } from './io.ts';
+import {
+  detectTerminal,
+  jsonWritten,
+  resetJsonWritten,
+  stderrLine,
+  writeErr,
+  writeJson,
+} from './io.ts';
 import { buildProgram } from './program.ts';
 import { lastExit } from './runtime.ts';
 
@@ -28,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     return reportError(err, {
       verbose: flagGiven(argv, '--verbose') || flagGiven(argv, '-v'),
       json: flagGiven(argv, '--json'),
+      color: !flagGiven(argv, '--no-color'),
     });
   }
 }
@@ -38,14 +46,20 @@ function flagGiven(argv: readonly string[], flag: string): boolean {
   return (end < 0 ? argv : argv.slice(0, end)).includes(flag);
 }
 
-function reportError(err: unknown, options: { verbose: boolean; json: boolean }): number {
+function reportError(
+  err: unknown,
+  options: { verbose: boolean; json: boolean; color: boolean },
+): number {
+  // A progress bar left up by the failed command is wiped, not written after.
+  stderrLine.clear();
   const failure = describeFailure(err);
   if (!failure) return ExitCode.ok;
   if (!failure.printed) {
     const log = createLogger({
       level: 'normal',
-      color: detectTerminal().color,
+      color: detectTerminal(process.env, { color: options.color }).color,
       interactive: false,
+      write: writeErr,
     });
     log.error(failure.message);
     if (failure.hint) log.info(`  ${failure.hint}`);

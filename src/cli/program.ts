@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
 import { registerBacktestCommand } from './commands/backtest.ts';
 import { registerDataCommands } from './commands/data.ts';
+import { registerCronCommand } from './commands/cron.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerModelsCommands } from './commands/models.ts';
 import { registerPredictCommand } from './commands/predict.ts';
+import { registerPredictionsCommand } from './commands/predictions.ts';
 import { registerReportCommand } from './commands/report.ts';
 import { registerTrainCommand } from './commands/train.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
@@ -27,6 +29,7 @@ export function buildProgram(): Command {
     .option('--json', 'machine output: exactly one JSON document on stdout', false)
     .option('-q, --quiet', 'only errors on stderr', false)
     .option('-v, --verbose', 'more detail on stderr', false)
+    .option('--no-color', 'no colour, even on a terminal (as NO_COLOR=1 does)')
     .option('--config <file>', 'settings file (default: mlx.config.json in the home)')
     .option(
       '--wait <seconds>',
@@ -55,10 +58,12 @@ Examples:
   registerTrainCommand(program);
   registerModelsCommands(program);
   registerPredictCommand(program);
+  registerPredictionsCommand(program);
   registerVerifyCommand(program);
   registerReportCommand(program);
   registerBacktestCommand(program);
   registerDoctorCommand(program);
+  registerCronCommand(program);
   registerDemoCommand(program);
   for (const command of allCommands(program)) command.exitOverride().showHelpAfterError();
   return program;

@@ -6,7 +6,14 @@ import type { Context } from '../context.ts';
 import { UsageError, type ExitCodeValue } from '../errors.ts';
 import { homePaths } from '../home.ts';
 import { createLogger, type LogLevel } from '../log.ts';
-import { detectTerminal, progressFactory, writeJson, writeOut, type Terminal } from './io.ts';
+import {
+  detectTerminal,
+  progressFactory,
+  writeErr,
+  writeJson,
+  writeOut,
+  type Terminal,
+} from './io.ts';
 
 export interface GlobalOptions {
   home?: string;
@@ -15,6 +22,8 @@ export interface GlobalOptions {
   verbose?: boolean;
   config?: string;
   wait?: string;
+  /** False with --no-color. */
+  color?: boolean;
 }
 
 /** What a command's action gets: its context, the terminal, and how to print. */
@@ -44,11 +53,16 @@ export function invocationFor(
   options: GlobalOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Invocation {
-  const terminal = detectTerminal(env);
+  const terminal = detectTerminal(env, { color: options.color });
   if (options.quiet && options.verbose)
     throw new UsageError('--quiet and --verbose contradict each other');
   const level: LogLevel = options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal';
-  const log = createLogger({ level, color: terminal.color, interactive: terminal.stderrIsTTY });
+  const log = createLogger({
+    level,
+    color: terminal.color,
+    interactive: terminal.stderrIsTTY,
+    write: writeErr,
+  });
   const homeDir = path.resolve(options.home ?? env.MLX_HOME ?? process.cwd());
   if (fs.existsSync(homeDir) && !fs.statSync(homeDir).isDirectory()) {
     throw new UsageError(`--home ${homeDir} is not a folder`);

@@ -4,6 +4,12 @@ import type { Context } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import type { Manifest } from '../registry/manifest.ts';
 import { ModelRegistry } from '../registry/registry.ts';
+import {
+  finalFit,
+  foldDiagnostics,
+  type FinalFit,
+  type FoldDiagnostics,
+} from '../registry/diagnostics.ts';
 import { withWriteLock } from './session.ts';
 
 export interface ModelSummary {
@@ -49,19 +55,26 @@ export interface ModelDetail {
   dir: string;
   manifest: Manifest;
   metrics: unknown;
+  /** metrics.json's folds[], validated: rounds, epochs, samples, Rank IC and coverage per fold. */
+  folds: FoldDiagnostics[];
+  /** What the final fit ran (XGBoost rounds, LSTM epochs and samples), when recorded. */
+  final_fit: FinalFit | null;
 }
 
 /** `mlx models show NAME [VERSION]` (default: the promoted version). */
 export function showModel(ctx: Context, name: string, version?: string): ModelDetail {
   const registry = new ModelRegistry(ctx.home.modelsDir);
   const v = version ? registry.get(name, version) : registry.current(name);
+  const metrics = readMetrics(v.dir);
   return {
     name,
     version: v.version,
     current: v.current,
     dir: v.dir,
     manifest: v.manifest,
-    metrics: readMetrics(v.dir),
+    metrics,
+    folds: foldDiagnostics(metrics, path.join(v.dir, 'metrics.json')),
+    final_fit: finalFit(v.manifest.params),
   };
 }
 

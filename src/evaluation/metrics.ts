@@ -36,9 +36,6 @@ export interface PortfolioFigure {
   note?: string;
 }
 
-/** Fewer periods than this give no annualised return or Sharpe (about half a year of weeks). */
-export const MIN_ANNUALISED_PERIODS = 26;
-
 export interface Metrics {
   rows: number;
   /** Null for a score that is only a ranking (a factor), not a forecast of the return. */
@@ -185,6 +182,13 @@ export function longShortPeriods(
   }
   return periods;
 }
+
+/**
+ * Fewest periods an annualised return or a Sharpe ratio is stated from: half
+ * a year of weekly rebalances. Below it, a few lucky weeks annualise into
+ * absurd figures (a Sharpe of −449 from three periods).
+ */
+export const MIN_ANNUALISED_PERIODS = 26;
 
 /** Annualised return, Sharpe and max drawdown of non-overlapping period returns. */
 export function portfolioFigures(

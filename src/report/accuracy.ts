@@ -140,25 +140,70 @@ export function calibrationTable(outcomes: readonly Outcome[], bins = 10): Calib
   }));
 }
 
-/** Hit rate over a trailing window of sessions, for the rolling chart. */
-export function rollingHitRate(
+export interface SymbolFigures extends GroupFigures {
+  symbol: string;
+  /** Share of the symbol's verified predictions whose price rose: always-up's hit rate. */
+  up_rate: number | null;
+  /** Hit rate of the relative call (beat the session's universe or not); null without one. */
+  relative_hit_rate: number | null;
+  relative_count: number;
+}
+
+/** Per-symbol hit rate beside the symbol's own up-rate and its relative hit rate (pure). */
+export function symbolFigures(
   outcomes: readonly Outcome[],
-  window = 20,
-): { date: string; hit_rate: number; count: number }[] {
-  const byDate = new Map<string, { hits: number; count: number }>();
+  relative: ReadonlyMap<string, { hit: boolean }>,
+): SymbolFigures[] {
+  const bySymbolName = new Map<string, Outcome[]>();
   for (const o of outcomes) {
-    const d = byDate.get(o.prediction.as_of) ?? { hits: 0, count: 0 };
-    d.count++;
-    if (o.verification.direction_hit) d.hits++;
-    byDate.set(o.prediction.as_of, d);
+    const list = bySymbolName.get(o.prediction.symbol);
+    if (list) list.push(o);
+    else bySymbolName.set(o.prediction.symbol, [o]);
   }
-  const dates = [...byDate.keys()].sort();
-  return dates.map((date, i) => {
-    const span = dates
-      .slice(Math.max(0, i - window + 1), i + 1)
-      .map((d) => byDate.get(d) as { hits: number; count: number });
-    const hits = span.reduce((s, d) => s + d.hits, 0);
-    const count = span.reduce((s, d) => s + d.count, 0);
-    return { date, hit_rate: hits / count, count };
+  return groupFigures(outcomes, bySymbol).map((g) => {
+    const mine = bySymbolName.get(g.key) ?? [];
+    const judged = mine.flatMap((o) => relative.get(o.prediction.id) ?? []);
+    return {
+      ...g,
+      symbol: g.key,
+      up_rate: mine.length ? mine.filter(realisedUp).length / mine.length : null,
+      relative_hit_rate: judged.length ? judged.filter((r) => r.hit).length / judged.length : null,
+      relative_count: judged.length,
+    };
   });
+}
+
+/** Fields `report --sort` orders the symbols by. */
+export const SYMBOL_SORT_FIELDS = [
+  'hit_rate',
+  'relative_hit_rate',
+  'up_rate',
+  'count',
+  'coverage',
+  'brier',
+  'mean_abs_error_pct',
+  'symbol',
+] as const;
+export type SymbolSortField = (typeof SYMBOL_SORT_FIELDS)[number];
+
+/** Symbols sorted by a field (numbers highest first unless `ascending`; missing last), then the first `top`. */
+export function selectSymbols(
+  symbols: readonly SymbolFigures[],
+  options: { sort?: SymbolSortField; ascending?: boolean; top?: number },
+): SymbolFigures[] {
+  let list = [...symbols];
+  const field = options.sort;
+  if (field !== undefined) {
+    const ascending = options.ascending ?? field === 'symbol';
+    list = list
+      .map((s, index) => ({ s, index, value: s[field] }))
+      .sort((a, b) => {
+        if (a.value === null || b.value === null)
+          return a.value === b.value ? a.index - b.index : a.value === null ? 1 : -1;
+        if (a.value === b.value) return a.index - b.index;
+        return (a.value < b.value ? -1 : 1) * (ascending ? 1 : -1);
+      })
+      .map((x) => x.s);
+  }
+  return options.top === undefined ? list : list.slice(0, options.top);
 }

@@ -1,107 +1,139 @@
 import type { Report } from '../commands/report.ts';
 import type { GroupFigures } from './accuracy.ts';
-import { barChart, calibrationChart, esc, lineChart } from './svg.ts';
+import { figures, type Figure } from './figures.ts';
+import type { StrategyReport } from './portfolio.ts';
+import { renderSvg } from './render.ts';
 
+export const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const pct = (v: number | null | undefined, digits = 1) =>
-  v === null || v === undefined ? '–' : `${(v * 100).toFixed(digits)}%`;
-const COLORS = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#b279a2'];
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(digits)}%`;
+const num = (v: number | null | undefined, digits = 2) =>
+  v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
 
-function table(title: string, groups: readonly GroupFigures[]): string {
+async function renderFigure(figure: Figure): Promise<string> {
+  const caption = `<figcaption>${esc(figure.title)}</figcaption>`;
+  const note = figure.note ? `<p class="note">${esc(figure.note)}</p>` : '';
+  if (!figure.spec)
+    return `<figure id="${figure.id}">${caption}<p class="empty">No chart: ${esc(figure.empty ?? 'no data')}.</p></figure>`;
+  const { svg } = await renderSvg(figure.spec);
+  const series = esc(
+    JSON.stringify(Object.fromEntries(figure.series.map((s) => [s.label, s.colour]))),
+  );
+  return `<figure id="${figure.id}" data-series="${series}">${caption}${svg}${note}</figure>`;
+}
+
+function hitTable(title: string, groups: readonly GroupFigures[]): string {
   if (groups.length === 0) return '';
   const rows = groups
     .map(
       (g) =>
-        `<tr><td>${esc(g.key)}</td><td>${g.count}</td><td>${pct(g.hit_rate)}</td><td>${g.hit_rate_ci ? `${pct(g.hit_rate_ci.low)} – ${pct(g.hit_rate_ci.high)}` : '–'}</td><td>${g.mean_abs_error_pct === null ? '–' : g.mean_abs_error_pct.toFixed(2)}</td><td>${pct(g.coverage)}</td><td>${g.brier === null ? '–' : g.brier.toFixed(4)}</td></tr>`,
+        `<tr><td>${esc(g.key)}</td><td>${g.count}</td><td>${pct(g.hit_rate)}</td><td>${g.hit_rate_ci ? `${pct(g.hit_rate_ci.low)} – ${pct(g.hit_rate_ci.high)}` : '–'}</td></tr>`,
     )
     .join('');
-  return `<section><h2>${esc(title)}</h2><table><thead><tr><th></th><th>n</th><th>hit rate</th><th>95% interval</th><th>mean |error| (pts)</th><th>coverage</th><th>Brier</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  return `<h3>${esc(title)}</h3><table><thead><tr><th></th><th>n</th><th>hit rate</th><th>95% interval</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function groupTable(title: string, groups: readonly GroupFigures[]): string {
+  if (groups.length === 0) return '';
+  const rows = groups
+    .map(
+      (g) =>
+        `<tr><td>${esc(g.key)}</td><td>${g.count}</td><td>${pct(g.hit_rate)}</td><td>${g.hit_rate_ci ? `${pct(g.hit_rate_ci.low)} – ${pct(g.hit_rate_ci.high)}` : '–'}</td><td>${num(g.mean_abs_error_pct)}</td><td>${pct(g.coverage)}</td><td>${num(g.brier, 4)}</td></tr>`,
+    )
+    .join('');
+  return `<h3>${esc(title)}</h3><table><thead><tr><th></th><th>n</th><th>hit rate</th><th>95% interval</th><th>mean |error| (pts)</th><th>coverage</th><th>Brier</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function strategyTable(report: Report): string {
+  const columns: [string, StrategyReport | undefined][] = [
+    ['ensemble long/short', report.portfolio.ensemble],
+    ['ensemble long top fifth', report.benchmarks.long_top],
+    ['always up', report.benchmarks.always_up],
+    ['universe buy-and-hold', report.benchmarks.buy_and_hold],
+  ];
+  const row = (label: string, cell: (s: StrategyReport) => string) =>
+    `<tr><td>${label}</td>${columns.map(([, s]) => `<td>${s ? cell(s) : '–'}</td>`).join('')}</tr>`;
+  return `<table class="strategies"><thead><tr><th></th>${columns.map(([name]) => `<th>${esc(name)}</th>`).join('')}</tr></thead><tbody>
+${row('total return', (s) => pct(s.total_return))}
+${row('annualised return', (s) => pct(s.annualised_return))}
+${row('Sharpe (annualised)', (s) => num(s.sharpe))}
+${row('max drawdown', (s) => pct(s.max_drawdown))}
+${row('turnover a rebalance', (s) => pct(s.turnover, 0))}
+${row('holding periods', (s) => String(s.periods))}
+</tbody></table>`;
+}
+
+function headline(report: Report): string {
+  const o = report.overall;
+  const t = report.totals;
+  const ic = report.rank_ic;
+  const alwaysUp = report.baselines.find((b) => b.key === 'always_up');
+  const relative = report.relative;
+  const parts = [
+    `${t.verified} verified of ${t.predictions} predictions (${t.unresolvable} unresolvable, ${t.pending} pending)`,
+    o
+      ? `direction hit rate ${pct(o.hit_rate)} (95% ${pct(o.hit_rate_ci?.low)} – ${pct(o.hit_rate_ci?.high)}) against always-up’s ${pct(alwaysUp?.hit_rate)}`
+      : '',
+    relative
+      ? `relative hit rate ${pct(relative.hit_rate)} (95% ${pct(relative.hit_rate_ci?.low)} – ${pct(relative.hit_rate_ci?.high)}, ${relative.count} predictions)`
+      : '',
+    ic.days
+      ? `Rank IC ${num(ic.mean, 3)} (Newey–West t ${num(ic.t_stat, 1)}, IR ${num(ic.ir, 2)}, ${ic.days} sessions)`
+      : '',
+    o
+      ? `interval coverage ${pct(o.coverage)} (target ${pct(report.interval_level, 0)}), Brier ${num(o.brier, 4)}`
+      : '',
+  ].filter(Boolean);
+  return `<p class="summary">${parts.map(esc).join('; ')}.</p>`;
+}
+
+function smallSample(report: Report): string {
+  if (report.rebalances === 0 || report.rebalances >= report.min_periods_for_annualised) return '';
+  return `<p class="warn">Only ${report.rebalances} holding period${report.rebalances === 1 ? '' : 's'} in this window: Sharpe ratios and annualised returns are left out below ${report.min_periods_for_annualised} periods (half a year of weekly rebalances), where a few weeks of luck annualise into absurd figures. Widen the window (--all, --since) to see them.</p>`;
 }
 
 /** One self-contained HTML file: inline CSS and SVG, no scripts, nothing fetched. */
-export function renderHtml(report: Report): string {
-  const dates = [
-    ...new Set(Object.values(report.portfolio).flatMap((p) => p.curve.map((c) => c.date))),
-  ].sort();
-  const dateIndex = new Map(dates.map((d, i) => [d, i]));
-  const equity = lineChart(
-    'Equity curve: long top / short bottom quintile by predicted change (no costs)',
-    Object.entries(report.portfolio).map(([name, p], i) => ({
-      label: `${name} (Sharpe ${p.sharpe === null ? '–' : p.sharpe.toFixed(2)})`,
-      color: COLORS[i % COLORS.length],
-      points: p.curve.map((c) => ({ x: dateIndex.get(c.date) as number, y: c.equity })),
-    })),
-    { id: 'equity-curve', yFormat: (v) => v.toFixed(2), xLabel: (x) => dates[x] ?? '' },
-  );
-  const rollingDates = report.rolling_hit_rate.map((r) => r.date);
-  const rolling = lineChart(
-    'Rolling hit rate (20 sessions)',
-    [
-      {
-        label: 'ensemble',
-        color: COLORS[0],
-        points: report.rolling_hit_rate.map((r, i) => ({ x: i, y: r.hit_rate })),
-      },
-    ],
-    {
-      id: 'rolling-hit-rate',
-      yFormat: (v) => pct(v, 0),
-      xLabel: (x) => rollingDates[x] ?? '',
-      yFloor: 0.3,
-      yCeil: 0.7,
-    },
-  );
-  const calibration = calibrationChart(
-    'Calibration: predicted P(up) against how often the price rose',
-    report.calibration
-      .filter((b) => b.count > 0)
-      .map((b) => ({ x: b.mean_predicted as number, y: b.realised as number, n: b.count })),
-    'calibration',
-  );
-  const perSymbol = barChart(
-    'Hit rate by symbol',
-    report.symbols.map((s) => ({
-      label: s.symbol,
-      value: s.hit_rate ?? 0,
-      note: `(n=${s.count})`,
-    })),
-    { id: 'symbol-accuracy', reference: 0.5 },
-  );
-  const weights = report.weights.length
-    ? `<section><h2>Weights against their defaults</h2><table><thead><tr><th>symbol</th><th>signal</th><th>weight</th><th>default</th></tr></thead><tbody>${report.weights
-        .map(
-          (w) =>
-            `<tr><td>${esc(w.symbol)}</td><td>${esc(w.signal)}</td><td>${w.weight.toFixed(3)}</td><td>${w.default}</td></tr>`,
-        )
-        .join('')}</tbody></table></section>`
-    : '';
-  const o = report.overall;
+export async function renderHtml(report: Report): Promise<string> {
+  const charts: string[] = [];
+  for (const figure of figures(report)) charts.push(await renderFigure(figure));
+  const w = report.window;
+  const symbolRows = report.symbols
+    .map(
+      (s) =>
+        `<tr><td>${esc(s.symbol)}</td><td>${s.count}</td><td>${pct(s.hit_rate)}</td><td>${s.hit_rate_ci ? `${pct(s.hit_rate_ci.low)} – ${pct(s.hit_rate_ci.high)}` : '–'}</td><td>${pct(s.up_rate)}</td><td>${pct(s.relative_hit_rate)}</td><td>${pct(s.coverage)}</td><td>${num(s.brier, 4)}</td></tr>`,
+    )
+    .join('');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>mlx report</title>
+<html lang="en"><head><meta charset="utf-8"><title>mlx tear sheet</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-body{font:14px/1.4 system-ui,sans-serif;margin:2rem auto;max-width:1000px;color:#222;padding:0 1rem}
-h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
-table{border-collapse:collapse;margin:.5rem 0}td,th{padding:2px 10px;border-bottom:1px solid #ddd;text-align:right}td:first-child,th:first-child{text-align:left}
-figure{margin:1.5rem 0}figcaption{font-weight:600;margin-bottom:.3rem}
-svg.chart{width:100%;height:auto;background:#fafafa;border:1px solid #eee}
-svg text{font-size:11px;fill:#555}.grid{stroke:#e6e6e6}.ref{stroke:#999;stroke-dasharray:4 3}
-.summary{font-size:1.05rem}.empty{color:#888}
+body{font:14px/1.45 Helvetica,Arial,sans-serif;margin:2rem auto;max-width:980px;color:#222;padding:0 1rem}
+h1{font-size:1.4rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2.2rem;border-bottom:1px solid #ddd}h3{font-size:1rem;margin:1.4rem 0 .3rem}
+table{border-collapse:collapse;margin:.5rem 0}td,th{padding:2px 10px;border-bottom:1px solid #eee;text-align:right}td:first-child,th:first-child{text-align:left}
+figure{margin:1.6rem 0}figcaption{font-weight:600;margin-bottom:.4rem}
+figure svg{display:block;max-width:100%;height:auto}
+.note{color:#555;font-size:.9rem;margin:.3rem 0 0}.empty{color:#777}.warn{background:#fff6e0;border-left:3px solid #e0a400;padding:.4rem .7rem}
+.summary{font-size:1.02rem}
 </style></head><body>
-<h1>mlx report</h1>
-<p>Generated ${esc(report.generated_at)}; targets ${esc(report.window.since ?? 'from the start')} → ${esc(report.window.until ?? 'now')}${report.window.symbol ? `, ${esc(report.window.symbol)} only` : ''}.</p>
-<p class="summary">${report.totals.verified} verified of ${report.totals.predictions} predictions (${report.totals.unresolvable} unresolvable, ${report.totals.pending} pending).
-${o ? `Hit rate ${pct(o.hit_rate)} (95% ${pct(o.hit_rate_ci?.low)} – ${pct(o.hit_rate_ci?.high)}), mean |error| ${o.mean_abs_error_pct?.toFixed(2)} pts, interval coverage ${pct(o.coverage)}, Brier ${o.brier?.toFixed(4)}.` : 'Nothing verified yet.'}</p>
-${equity}
-${rolling}
-${calibration}
-${perSymbol}
-${table('By model (and the naive baselines below)', report.models)}
-${table('Naive baselines on the same predictions', report.baselines)}
-${table('By signal', report.signals)}
-${table('By market regime', report.regimes)}
-${table('By confidence', report.confidence)}
-${table('By symbol', report.symbols)}
-${weights}
+<h1>mlx tear sheet</h1>
+<p>Generated ${esc(report.generated_at)}. Targets ${esc(w.since ?? 'from the start')} → ${esc(w.until ?? 'the latest')}${w.basis === 'recent' ? ' (the 30 days up to the newest verified target; --all for everything)' : ''}${w.symbol ? `, ${esc(w.symbol)} only` : ''}; horizon ${report.horizon_days} sessions.</p>
+${headline(report)}
+${report.totals.verified === 0 && report.totals.verified_outside_window > 0 ? `<p class="warn">Nothing verified in this window, but ${report.totals.verified_outside_window} verified predictions lie outside it: mlx report --all.</p>` : ''}
+${smallSample(report)}
+<h2>Portfolios</h2>
+${report.rebalances ? strategyTable(report) : ''}
+${charts.slice(0, 4).join('\n')}
+<h2>Signal quality</h2>
+${charts.slice(4, 8).join('\n')}
+<h2>By symbol</h2>
+${charts.slice(8).join('\n')}
+<details><summary>Per-symbol figures</summary><table><thead><tr><th>symbol</th><th>n</th><th>hit rate</th><th>95% interval</th><th>up-rate</th><th>relative</th><th>coverage</th><th>Brier</th></tr></thead><tbody>${symbolRows}</tbody></table></details>
+<h2>Accuracy tables</h2>
+${hitTable('By model (each component’s direction), and the naive baselines on the same predictions', [...report.models, ...report.baselines])}
+${hitTable('By signal (right when its sign matched the move)', report.signals)}
+${groupTable('By market regime', report.regimes)}
+${groupTable('By confidence', report.confidence)}
 </body></html>
 `;
 }

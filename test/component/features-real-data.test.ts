@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { before, describe, test } from 'node:test';
+import { before, describe, test } from '../helpers/suite.ts';
 import { defaultConfig } from '../../src/config.ts';
 import {
   buildMarketContext,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it } from '../helpers/suite.ts';
 import { DataError, MissingDependencyError } from '../../src/errors.ts';
 import {
   BestRound,

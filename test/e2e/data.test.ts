@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { before, describe, test } from 'node:test';
+import { before, describe, test } from '../helpers/suite.ts';
 import Database from 'better-sqlite3';
 import { calendarFor } from '../../src/calendar/index.ts';
 import { PriceStore } from '../../src/store/price-store.ts';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { before, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
+import { before, describe, test } from '../helpers/suite.ts';
 import { runMlx, tempHome } from '../helpers/cli.ts';
 import { dailyRankIcOf } from '../helpers/rank-ic.ts';
 import { skipWithoutSp500, sp500Files } from '../helpers/shared-data.ts';

@@ -3,7 +3,7 @@ import { Option } from 'commander';
 import { backtest, type BacktestResult } from '../../commands/backtest.ts';
 import { ExitCode } from '../../errors.ts';
 import { action } from '../runtime.ts';
-import { formatNumber, formatPct, renderTable } from '../table.ts';
+import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
 
 export function registerBacktestCommand(program: Command): void {
   program
@@ -84,7 +84,7 @@ Examples:
               if (done === total) bar.done();
             },
           });
-          inv.emit(result, () => backtestTable(result, inv.terminal.stdoutIsTTY));
+          inv.emit(result, () => backtestTable(result, inv.terminal));
           inv.ctx.log.info(`backtest finished in ${result.seconds} s; replay in ${result.out}`);
           return ExitCode.ok;
         },
@@ -92,7 +92,7 @@ Examples:
     );
 }
 
-function backtestTable(result: BacktestResult, tty: boolean): string {
+function backtestTable(result: BacktestResult, terminal: TableTerminal): string {
   const rows: (string | number)[][] = [];
   const t = (v: number | null) => (v === null ? '' : ` (t ${v.toFixed(1)})`);
   for (const [arm, figures] of Object.entries(result.arms)) {
@@ -118,7 +118,7 @@ function backtestTable(result: BacktestResult, tty: boolean): string {
     renderTable(
       ['', 'n', 'hit rate', 'Brier', 'IC', 'Rank IC', 'L/S ann.', 'Sharpe', 'max DD'],
       rows,
-      tty,
+      terminal,
     ),
     'always_up uses the realised up-rate as its probability (hindsight: the best constant); rules, xgb, lstm and momentum state no probability.',
     ...(result.verdict

@@ -64,7 +64,7 @@ Examples:
                 f.unchanged,
                 f.bad_rows.length,
               ]),
-              inv.terminal.stdoutIsTTY,
+              inv.terminal,
             ),
           );
           inv.ctx.log.info(
@@ -148,7 +148,7 @@ Examples:
                 ]),
                 ...result.failures.map((f) => [f.symbol, '', '', '', '', '', `failed: ${f.error}`]),
               ],
-              inv.terminal.stdoutIsTTY,
+              inv.terminal,
             ),
           );
           if (result.failures.length > 0) {
@@ -203,7 +203,7 @@ Examples:
               s.suspicious_moves,
               s.synthetic ? 'synthetic' : s.source,
             ]),
-            inv.terminal.stdoutIsTTY,
+            inv.terminal,
           ),
         );
         return ExitCode.ok;

@@ -44,7 +44,7 @@ Examples:
             `home: ${result.home}`,
             '',
             `walk-forward evaluation of model ${result.train.version} (out-of-sample):`,
-            metricsTable(result.train.metrics, inv.terminal.stdoutIsTTY),
+            metricsTable(result.train.metrics, inv.terminal),
             ...result.train.verdicts.map((v) => `  ${v}`),
             '',
             `${result.predictions} predictions over the last 60 sessions; ${result.verified} verified` +

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { showFeatures } from '../../commands/features.ts';
-import { ExitCode } from '../../errors.ts';
+import { ExitCode, UsageError } from '../../errors.ts';
 import { requireSymbol } from '../../exchanges.ts';
 import { featureRowsToCsv } from '../../features/index.ts';
 import { writeOut } from '../io.ts';
@@ -18,7 +18,7 @@ export function registerFeaturesCommand(program: Command): void {
       'the row of this session, computed from data up to it only (default: the last bar)',
     )
     .option('--last <n>', 'this many rows ending at --as-of', '1')
-    .option('--csv', 'CSV on stdout (one row per session)', false)
+    .option('--csv', 'CSV on stdout (one row per session); not with --json', false)
     .addHelpText(
       'after',
       `
@@ -31,6 +31,10 @@ Examples:
     .action(
       action(
         async (inv, rawSymbol: string, options: { asOf?: string; last: string; csv: boolean }) => {
+          if (options.csv && inv.json)
+            throw new UsageError(
+              '--csv and --json each choose what stdout carries: pass one of them',
+            );
           const symbol = requireSymbol(rawSymbol);
           const report = await showFeatures(inv.ctx, symbol, {
             asOf: options.asOf,
@@ -51,7 +55,7 @@ Examples:
                     r.features[name] === null ? '–' : (r.features[name] as number).toPrecision(6),
                   ),
                 ]),
-                inv.terminal.stdoutIsTTY,
+                inv.terminal,
               ),
             ].join('\n'),
           );

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { listModels, promoteModel, showModel } from '../../commands/models.ts';
 import { ExitCode } from '../../errors.ts';
 import { action } from '../runtime.ts';
-import { formatPct, formatNumber, renderTable } from '../table.ts';
+import type { FinalFit, FoldDiagnostics } from '../../registry/diagnostics.ts';
+import { formatPct, formatNumber, renderTable, type TableTerminal } from '../table.ts';
 
 export function registerModelsCommands(program: Command): void {
   const models = program
@@ -34,7 +35,7 @@ export function registerModelsCommands(program: Command): void {
               formatPct(m.ensemble_directional_accuracy),
               formatNumber(m.ensemble_rank_ic, 3),
             ]),
-            inv.terminal.stdoutIsTTY,
+            inv.terminal,
           ),
         );
         return ExitCode.ok;
@@ -63,6 +64,10 @@ export function registerModelsCommands(program: Command): void {
             ...((detail.metrics as { verdicts?: string[] } | null)?.verdicts ?? []).map(
               (v) => `  ${v}`,
             ),
+            finalFitLine(detail.final_fit),
+            detail.folds.length
+              ? `\nwalk-forward folds\n${foldTable(detail.folds, inv.terminal)}`
+              : '',
           ]
             .filter(Boolean)
             .join('\n'),
@@ -83,4 +88,50 @@ export function registerModelsCommands(program: Command): void {
         return ExitCode.ok;
       }),
     );
+}
+
+function finalFitLine(fit: FinalFit | null): string {
+  if (!fit) return '';
+  const parts = [
+    fit.xgb
+      ? `XGBoost best iteration ${fit.xgb.best_iteration} of ${fit.xgb.rounds_run} rounds`
+      : '',
+    fit.lstm ? `LSTM ${fit.lstm.epochs_run} epochs on ${fit.lstm.samples} samples` : '',
+  ].filter(Boolean);
+  return `final fit: ${parts.join('; ')}`;
+}
+
+/** One line per walk-forward fold: what each model ran and how the fold's test rows scored. */
+function foldTable(folds: readonly FoldDiagnostics[], terminal: TableTerminal): string {
+  const weights = (f: FoldDiagnostics) =>
+    f.ensemble
+      ? Object.entries(f.ensemble.weights)
+          .map(([name, w]) => `${name} ${w.toFixed(2)}`)
+          .join(', ')
+      : '–';
+  return renderTable(
+    [
+      'fold',
+      'test sessions',
+      'xgb best/run',
+      'lstm epochs',
+      'lstm samples',
+      'Rank IC',
+      'dir. acc',
+      'coverage',
+      'ensemble weights',
+    ],
+    folds.map((f) => [
+      f.index,
+      `${f.test.from} → ${f.test.to}`,
+      f.xgb ? `${f.xgb.best_iteration}/${f.xgb.rounds_run}` : '–',
+      f.lstm ? f.lstm.epochs_run : '–',
+      f.lstm ? f.lstm.samples : '–',
+      formatNumber(f.ensemble_rank_ic, 3),
+      formatPct(f.ensemble_directional_accuracy),
+      formatPct(f.coverage),
+      weights(f),
+    ]),
+    terminal,
+  );
 }

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { predict } from '../../commands/predict.ts';
 import { DataError, ExitCode } from '../../errors.ts';
-import type { Prediction } from '../../ledger/records.ts';
+import { selectPredictions } from '../../commands/predictions.ts';
 import { action } from '../runtime.ts';
-import { writeOut, type Terminal } from '../io.ts';
-import { renderTable } from '../table.ts';
+import { writeOut } from '../io.ts';
+import { predictionTable } from '../prediction-table.ts';
+import { addSelectionOptions, topOption } from './predictions.ts';
 
 export function registerPredictCommand(program: Command): void {
-  program
+  const command = program
     .command('predict')
     .description(
       'refresh data, predict every symbol for its last closed session, append to the ledger',
@@ -30,7 +31,8 @@ export function registerPredictCommand(program: Command): void {
       false,
     )
     .option('--model <name>', 'model name (default: config modelName)')
-    .option('--jsonl', 'print the new ledger lines (JSON Lines) on stdout', false)
+    .option('--jsonl', 'print the new ledger lines (JSON Lines) on stdout', false);
+  addSelectionOptions(command)
     .addHelpText(
       'after',
       `
@@ -38,7 +40,8 @@ Each prediction has a stable id (symbol, session, horizon, model version): a sec
 same session appends nothing and says so. Records are appended to predictions/YYYY-MM.jsonl only
 after every symbol is computed. With --json, stdout is the array of new records; symbols that
 could not be predicted are listed on stderr with their reason, and the exit code is 3 (1 when
-none could be predicted).
+none could be predicted). --top and --sort choose what is printed, not what is recorded. To list
+predictions already in the ledger (a rerun prints none), use mlx predictions.
 
 A prediction whose target session is on or before the last bar the model was trained on would be
 scored on data the model learned from: predict refuses it (exit 2). Replay the past with
@@ -48,7 +51,8 @@ in_sample: true, and mlx report keeps those apart.
 Examples:
   mlx predict                                  after the close, from cron
   mlx predict --as-of 2020-03-02 --no-fetch --json | jq length
-  mlx predict AAPL MSFT --json | jq '.[] | {symbol, predicted_change_pct, probability_up}'`,
+  mlx predict AAPL MSFT --json | jq '.[] | {symbol, predicted_change_pct, probability_up}'
+  mlx predict --top 10 --sort expected_excess_pct`,
     )
     .action(
       action(
@@ -63,8 +67,18 @@ Examples:
             allowInSample: boolean;
             model?: string;
             jsonl: boolean;
+            top?: string;
+            sort?: string;
+            ascending?: boolean;
           },
         ) => {
+          const selection = {
+            top: topOption(options.top),
+            sort: options.sort,
+            ascending: options.ascending,
+          };
+          // A bad --sort is refused before anything is predicted.
+          selectPredictions([], selection);
           const result = await predict(inv.ctx, {
             symbols,
             universeFile: options.universe,
@@ -84,11 +98,11 @@ Examples:
               'see the reasons above',
             );
           }
+          const shown = selectPredictions(result.appended, selection);
           if (options.jsonl) {
-            if (result.appended.length)
-              writeOut(result.appended.map((r) => JSON.stringify(r)).join('\n'));
+            if (shown.length) writeOut(shown.map((r) => JSON.stringify(r)).join('\n'));
           } else {
-            inv.emit(result.appended, () => predictionTable(result.appended, inv.terminal));
+            inv.emit(shown, () => predictionTable(shown, inv.terminal));
           }
           inv.ctx.log.info(
             `${result.appended.length} prediction(s) appended` +
@@ -102,46 +116,4 @@ Examples:
         },
       ),
     );
-}
-
-function predictionTable(records: readonly Prediction[], terminal: Terminal): string {
-  if (records.length === 0) return '';
-  const { paint } = terminal;
-  return renderTable(
-    [
-      'symbol',
-      'as of',
-      'price',
-      'predicted',
-      'change',
-      '80% interval',
-      'dir',
-      'P(up)',
-      'conf',
-      'regime',
-      'strongest signals',
-    ],
-    records.map((r) => {
-      const change = `${r.predicted_change_pct >= 0 ? '+' : ''}${r.predicted_change_pct.toFixed(2)}%`;
-      const strongest = [...r.signals]
-        .sort((a, b) => Math.abs(b.value * b.weight) - Math.abs(a.value * a.weight))
-        .slice(0, 3)
-        .map((s) => s.name)
-        .join(', ');
-      return [
-        r.symbol,
-        r.as_of,
-        r.current_price.toFixed(2),
-        r.predicted_price.toFixed(2),
-        r.direction === 'up' ? paint.green(change) : paint.red(change),
-        `${r.interval.low.toFixed(2)} – ${r.interval.high.toFixed(2)}`,
-        r.direction,
-        r.probability_up.toFixed(2),
-        r.confidence.toFixed(2),
-        r.market_regime ?? '–',
-        strongest,
-      ];
-    }),
-    terminal.stdoutIsTTY,
-  );
 }

@@ -1,70 +1,141 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { buildReport, type Report } from '../../commands/report.ts';
-import { ExitCode } from '../../errors.ts';
+import { ExitCode, UsageError } from '../../errors.ts';
 import { requireSymbol } from '../../exchanges.ts';
-import type { GroupFigures } from '../../report/accuracy.ts';
+import {
+  SYMBOL_SORT_FIELDS,
+  type GroupFigures,
+  type SymbolSortField,
+} from '../../report/accuracy.ts';
 import { renderHtml } from '../../report/html.ts';
-import { sparkline } from '../../report/svg.ts';
+import type { StrategyReport } from '../../report/portfolio.ts';
+import { sparkline } from '../../report/sparkline.ts';
 import { action } from '../runtime.ts';
-import { formatNumber, formatPct, renderTable } from '../table.ts';
+import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
+import { topOption } from './predictions.ts';
+
+const RECENT_DAYS = 30;
 
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
     .description(
-      'accuracy by symbol, signal, model, regime and confidence; calibration; weights; equity curve',
+      'accuracy by symbol, signal, model, regime and confidence; portfolios against benchmarks; calibration; --html tear sheet',
     )
     .option(
       '--since <when>',
-      'predictions whose target date is on or after this: Nd or YYYY-MM-DD',
-      '30d',
+      `predictions whose target date is on or after this: Nd (days before today) or YYYY-MM-DD (default: the ${RECENT_DAYS} days up to the newest verified target)`,
     )
     .option('--until <date>', 'and on or before this date')
     .option('--all', 'the whole ledger (overrides --since)', false)
     .option('--symbol <symbol>', 'one symbol, with the verified predictions that moved its weights')
-    .option('--html <file>', 'also write a self-contained HTML report (charts, no network needed)')
+    .option('--html <file>', 'also write a self-contained HTML tear sheet (charts, no network)')
+    .option(
+      '--cost-bps <n>',
+      'charge the portfolios N basis points of every amount traded (default 0)',
+      '0',
+    )
+    .option('--top <n>', 'only the first N symbols (after --sort)')
+    .option('--sort <field>', `order the symbols by: ${SYMBOL_SORT_FIELDS.join(', ')}`)
+    .option('--ascending', 'lowest first (symbol is A→Z already)')
     .addHelpText(
       'after',
       `
 Every hit rate comes with its count and a 95% (Wilson) interval; the naive baselines are scored on
-the same predictions.
+the same predictions. The relative hit rate asks whether each stock beat the mean of the stocks
+verified for its session, as its rank said. Portfolios rebalance every horizon-th session; Sharpe
+ratios and annualised returns need at least 26 holding periods and are left out below that.
+
+Without --since, the window is the ${RECENT_DAYS} days up to the newest verified target in the ledger (a
+backtest's ledger ends in the past); an empty window says how many verified predictions lie
+outside it.
 
 Examples:
   mlx report
   mlx report --since 30d --json | jq '.symbols[] | select(.hit_rate < .5)'
+  mlx report --all --sort hit_rate --top 10
   mlx report --symbol AAPL --all
-  mlx report --all --html report.html`,
+  mlx report --all --cost-bps 10 --html tearsheet.html`,
     )
     .action(
       action(
         async (
           inv,
-          options: { since: string; until?: string; all: boolean; symbol?: string; html?: string },
+          options: {
+            since?: string;
+            until?: string;
+            all: boolean;
+            symbol?: string;
+            html?: string;
+            costBps: string;
+            top?: string;
+            sort?: string;
+            ascending?: boolean;
+          },
         ) => {
           const symbol =
             options.symbol === undefined ? undefined : requireSymbol(options.symbol, '--symbol');
           const report = await buildReport(inv.ctx, {
             since: options.all ? undefined : options.since,
+            recentDays: options.all || options.since !== undefined ? undefined : RECENT_DAYS,
             until: options.until,
             symbol,
+            costBps: costOption(options.costBps),
+            sort: sortOption(options.sort),
+            ascending: options.ascending,
+            top: topOption(options.top),
           });
           if (options.html) {
-            fs.writeFileSync(options.html, renderHtml(report));
-            inv.ctx.log.info(`HTML report written to ${options.html}`);
+            fs.writeFileSync(options.html, await renderHtml(report));
+            inv.ctx.log.info(`HTML tear sheet written to ${options.html}`);
           }
-          inv.emit(report, () => renderReport(report, inv.terminal.stdoutIsTTY));
-          if (report.totals.verified === 0)
+          inv.emit(report, () => renderReport(report, inv.terminal));
+          const { verified, verified_outside_window: outside } = report.totals;
+          if (verified === 0 && outside > 0)
             inv.ctx.log.info(
-              'nothing verified in this window yet: run mlx verify, or widen --since',
+              `nothing verified in this window (targets ${report.window.since ?? 'from the start'} → ${report.window.until ?? 'the latest'}), ` +
+                `but ${outside} verified prediction(s) lie outside it: mlx report --all`,
             );
+          else if (verified === 0)
+            inv.ctx.log.info('nothing verified yet: mlx verify scores predictions that are due');
           return ExitCode.ok;
         },
       ),
     );
 }
 
-function groups(title: string, list: readonly GroupFigures[], tty: boolean): string {
+function costOption(raw: string): number {
+  const value = /^\d{1,5}(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isFinite(value) || value > 10_000)
+    throw new UsageError(
+      `--cost-bps expects basis points from 0 to 10000 (e.g. 10), got "${raw.slice(0, 40)}"`,
+    );
+  return value;
+}
+
+function sortOption(raw: string | undefined): SymbolSortField | undefined {
+  if (raw === undefined) return undefined;
+  if ((SYMBOL_SORT_FIELDS as readonly string[]).includes(raw)) return raw as SymbolSortField;
+  throw new UsageError(
+    `--sort expects one of ${SYMBOL_SORT_FIELDS.join(', ')}, got "${raw.slice(0, 40)}"`,
+  );
+}
+
+const interval = (g: GroupFigures) =>
+  g.hit_rate_ci ? `${formatPct(g.hit_rate_ci.low)}–${formatPct(g.hit_rate_ci.high)}` : '–';
+
+/** Hit rates only (components, baselines, signals share the ensemble's records). */
+function hitTable(title: string, list: readonly GroupFigures[], terminal: TableTerminal): string {
+  if (list.length === 0) return '';
+  return `${title}\n${renderTable(
+    ['', 'n', 'hit rate', '95% interval'],
+    list.map((g) => [g.key, g.count, formatPct(g.hit_rate), interval(g)]),
+    terminal,
+  )}`;
+}
+
+function fullTable(title: string, list: readonly GroupFigures[], terminal: TableTerminal): string {
   if (list.length === 0) return '';
   return `${title}\n${renderTable(
     ['', 'n', 'hit rate', '95% interval', 'mean |err|', 'coverage', 'Brier'],
@@ -72,45 +143,115 @@ function groups(title: string, list: readonly GroupFigures[], tty: boolean): str
       g.key,
       g.count,
       formatPct(g.hit_rate),
-      g.hit_rate_ci ? `${formatPct(g.hit_rate_ci.low)}–${formatPct(g.hit_rate_ci.high)}` : '–',
+      interval(g),
       formatNumber(g.mean_abs_error_pct, 2),
       formatPct(g.coverage),
       formatNumber(g.brier, 4),
     ]),
-    tty,
+    terminal,
   )}`;
 }
 
-function renderReport(report: Report, tty: boolean): string {
+function portfolioTable(report: Report, terminal: TableTerminal): string {
+  if (report.rebalances === 0) return '';
+  const rows: [string, StrategyReport][] = [
+    ...Object.entries(report.portfolio).map(
+      ([name, p]) => [`${name} long/short`, p] as [string, StrategyReport],
+    ),
+    ['ensemble long top fifth', report.benchmarks.long_top],
+    ['always up (long all)', report.benchmarks.always_up],
+    ['universe buy-and-hold', report.benchmarks.buy_and_hold],
+  ];
+  const costs = report.cost_bps ? `net of ${report.cost_bps} bps a trade` : 'no costs: --cost-bps';
+  const few =
+    report.rebalances < report.min_periods_for_annualised
+      ? `; ${report.rebalances} holding periods: Sharpe and annualised figures need ${report.min_periods_for_annualised}`
+      : '';
+  return `portfolios (${costs}${few})\n${renderTable(
+    ['', 'total', 'ann.', 'Sharpe', 'max DD', 'turnover', 'periods', 'equity'],
+    rows.map(([name, p]) => [
+      name,
+      formatPct(p.total_return),
+      formatPct(p.annualised_return),
+      formatNumber(p.sharpe, 2),
+      formatPct(p.max_drawdown),
+      formatPct(p.turnover, 0),
+      p.periods,
+      sparkline(
+        p.curve.map((c) => c.equity),
+        24,
+      ),
+    ]),
+    terminal,
+  )}`;
+}
+
+function summary(report: Report): string {
   const o = report.overall;
-  const portfolio = Object.entries(report.portfolio).map(([name, p]) => [
-    name,
-    formatPct(p.annualised_return),
-    formatNumber(p.sharpe, 2),
-    formatPct(p.max_drawdown),
-    p.periods,
-    sparkline(p.curve.map((c) => c.equity)),
-  ]);
-  return [
-    `${report.totals.verified} verified of ${report.totals.predictions} predictions (${report.totals.unresolvable} unresolvable, ${report.totals.pending} pending)` +
+  const w = report.window;
+  const t = report.totals;
+  const always = report.baselines.find((b) => b.key === 'always_up');
+  const window =
+    w.basis === 'all'
+      ? 'every target'
+      : `targets ${w.since ?? 'from the start'} → ${w.until ?? 'the latest'}` +
+        (w.basis === 'recent' ? ` (the ${RECENT_DAYS} days up to the newest verified; --all)` : '');
+  const lines = [
+    `${window}${w.symbol ? `, ${w.symbol} only` : ''}`,
+    `${t.verified} verified of ${t.predictions} predictions (${t.unresolvable} unresolvable, ${t.pending} pending)` +
       (o
-        ? `: hit rate ${formatPct(o.hit_rate)} (${formatPct(o.hit_rate_ci?.low)}–${formatPct(o.hit_rate_ci?.high)}), coverage ${formatPct(o.coverage)}`
+        ? `: hit rate ${formatPct(o.hit_rate)} (${interval(o)}) against always-up ${formatPct(always?.hit_rate)}`
         : ''),
-    report.in_sample.predictions
-      ? `${report.in_sample.predictions} in-sample prediction(s) (recorded with --allow-in-sample; not in any figure here): ` +
-        `${report.in_sample.verified} verified${report.in_sample.overall ? `, hit rate ${formatPct(report.in_sample.overall.hit_rate)} — not evidence of skill` : ''}`
-      : '',
-    report.rolling_hit_rate.length
-      ? `rolling hit rate ${sparkline(report.rolling_hit_rate.map((r) => r.hit_rate))}`
-      : '',
-    groups('by model', report.models, tty),
-    groups('naive baselines (same predictions)', report.baselines, tty),
-    groups('by signal', report.signals, tty),
-    groups('by regime', report.regimes, tty),
-    groups('by confidence', report.confidence, tty),
-    groups('by symbol', report.symbols, tty),
-    portfolio.length
-      ? `long/short portfolio\n${renderTable(['by', 'ann. return', 'Sharpe', 'max DD', 'periods', 'equity'], portfolio, tty)}`
+  ];
+  if (report.relative)
+    lines.push(
+      `relative hit rate ${formatPct(report.relative.hit_rate)} (${interval(report.relative)}): beat the session's universe as ranked`,
+    );
+  if (report.rank_ic.days)
+    lines.push(
+      `Rank IC ${formatNumber(report.rank_ic.mean, 3)} (Newey–West t ${formatNumber(report.rank_ic.t_stat, 1)}, ${report.rank_ic.days} sessions)` +
+        (o
+          ? `; interval coverage ${formatPct(o.coverage)} (target ${formatPct(report.interval_level, 0)})`
+          : ''),
+    );
+  if (report.rolling_hit_rate.length)
+    lines.push(`rolling hit rate ${sparkline(report.rolling_hit_rate.map((r) => r.hit_rate))}`);
+  if (report.in_sample.predictions)
+    lines.push(
+      `${report.in_sample.predictions} in-sample prediction(s) (recorded with --allow-in-sample; not in any figure here): ` +
+        `${report.in_sample.verified} verified${report.in_sample.overall ? `, hit rate ${formatPct(report.in_sample.overall.hit_rate)} — not evidence of skill` : ''}`,
+    );
+  return lines.join('\n');
+}
+
+function renderReport(report: Report, terminal: TableTerminal): string {
+  const symbols = report.symbols;
+  return [
+    summary(report),
+    portfolioTable(report, terminal),
+    hitTable(
+      'by model, and the naive baselines',
+      [...report.models, ...report.baselines],
+      terminal,
+    ),
+    hitTable('by signal', report.signals, terminal),
+    fullTable('by regime', report.regimes, terminal),
+    fullTable('by confidence', report.confidence, terminal),
+    symbols.length
+      ? `by symbol\n${renderTable(
+          ['', 'n', 'hit rate', '95% interval', 'up-rate', 'relative', 'coverage', 'Brier'],
+          symbols.map((s) => [
+            s.symbol,
+            s.count,
+            formatPct(s.hit_rate),
+            interval(s),
+            formatPct(s.up_rate),
+            formatPct(s.relative_hit_rate),
+            formatPct(s.coverage),
+            formatNumber(s.brier, 4),
+          ]),
+          terminal,
+        )}`
       : '',
     report.calibration.some((b) => b.count)
       ? `calibration\n${renderTable(
@@ -123,7 +264,7 @@ function renderReport(report: Report, tty: boolean): string {
               formatPct(b.mean_predicted),
               formatPct(b.realised),
             ]),
-          tty,
+          terminal,
         )}`
       : '',
     report.weight_history.length
@@ -136,7 +277,7 @@ function renderReport(report: Report, tty: boolean): string {
             h.current.toFixed(3),
             h.reason,
           ]),
-          tty,
+          terminal,
         )}`
       : '',
   ]

@@ -7,7 +7,7 @@ import type { ModelKind } from '../../training/fit.ts';
 import { SCORED } from '../../training/walk-forward.ts';
 import { integerOption, seedOption } from '../options.ts';
 import { action } from '../runtime.ts';
-import { formatNumber, formatPct, renderTable } from '../table.ts';
+import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
 
 export function registerTrainCommand(program: Command): void {
   program
@@ -137,7 +137,7 @@ Examples:
             [
               `model ${result.name}/${result.version} → ${result.dir}`,
               `walk-forward over ${result.walk_forward.folds.length} folds (${result.walk_forward.folds[0]?.test.from} → ${result.walk_forward.folds.at(-1)?.test.to}), out-of-sample:`,
-              metricsTable(result.walk_forward.metrics, inv.terminal.stdoutIsTTY),
+              metricsTable(result.walk_forward.metrics, inv.terminal),
               ...result.verdicts.map((v) => `  ${v}`),
               `${result.promoted ? 'promoted' : 'not promoted'}: ${result.promotion_reason}`,
             ].join('\n'),
@@ -149,7 +149,10 @@ Examples:
     );
 }
 
-export function metricsTable(metrics: Partial<Record<string, Metrics>>, tty: boolean): string {
+export function metricsTable(
+  metrics: Partial<Record<string, Metrics>>,
+  terminal: TableTerminal,
+): string {
   const t = (value: number | null) => (value === null ? '' : ` (t ${value.toFixed(1)})`);
   return renderTable(
     [
@@ -181,6 +184,6 @@ export function metricsTable(metrics: Partial<Record<string, Metrics>>, tty: boo
         formatPct(m.long_short.max_drawdown),
       ];
     }),
-    tty,
+    terminal,
   );
 }

@@ -3,7 +3,7 @@ import { UNRESOLVABLE_AFTER_DAYS, verify, type VerifiedPrediction } from '../../
 import { DataError, ExitCode } from '../../errors.ts';
 import type { WeightChange } from '../../weights/update.ts';
 import { action } from '../runtime.ts';
-import { formatNumber, formatPct, renderTable } from '../table.ts';
+import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
 
 export function registerVerifyCommand(program: Command): void {
   program
@@ -79,7 +79,7 @@ Examples:
           }
           if (result.failures.length > 0) inv.ctx.log.info(`  ${hint}`);
           inv.emit(result.verified, () =>
-            verifyTable(result.verified, result.weight_changes, inv.terminal.stdoutIsTTY),
+            verifyTable(result.verified, result.weight_changes, inv.terminal),
           );
           inv.ctx.log.info(
             `${result.verified.length} prediction(s) ${result.dry_run ? 'would be ' : ''}verified` +
@@ -101,7 +101,7 @@ Examples:
 function verifyTable(
   verified: readonly VerifiedPrediction[],
   changes: readonly WeightChange[],
-  tty: boolean,
+  terminal: TableTerminal,
 ): string {
   if (verified.length === 0) return '';
   const bySymbol = new Map<string, VerifiedPrediction[]>();
@@ -138,6 +138,6 @@ function verifyTable(
         changes.filter((c) => c.symbol === symbol).length,
       ];
     }),
-    tty,
+    terminal,
   );
 }

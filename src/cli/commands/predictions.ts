@@ -1,0 +1,99 @@
+import type { Command } from 'commander';
+import { listPredictions, SORT_FIELDS } from '../../commands/predictions.ts';
+import { ExitCode } from '../../errors.ts';
+import { requireSymbol } from '../../exchanges.ts';
+import { writeOut } from '../io.ts';
+import { integerOption } from '../options.ts';
+import { predictionTable } from '../prediction-table.ts';
+import { action } from '../runtime.ts';
+
+/** --top and --sort, shared by predict and predictions. */
+export function addSelectionOptions(command: Command): Command {
+  return command
+    .option('--top <n>', 'only the first N records (after --sort)')
+    .option('--sort <field>', `highest first by one of: ${SORT_FIELDS.join(', ')}`)
+    .option('--ascending', 'lowest first (text fields are A→Z already)');
+}
+
+export function topOption(raw: string | undefined): number | undefined {
+  return raw === undefined
+    ? undefined
+    : integerOption('--top', raw, { min: 1, max: 1_000_000, unit: 'records' });
+}
+
+export function registerPredictionsCommand(program: Command): void {
+  const command = program
+    .command('predictions')
+    .description(
+      'list predictions already in the ledger (default: the latest session), for people and pipes',
+    )
+    .option('--as-of <date>', 'the predictions made for this session')
+    .option('--since <when>', 'every session on or after this: Nd (days back) or YYYY-MM-DD')
+    .option('--symbol <symbol>', 'one symbol only')
+    .option('--jsonl', 'the ledger lines (JSON Lines) on stdout', false);
+  addSelectionOptions(command)
+    .addHelpText(
+      'after',
+      `
+Reads the ledger only (no data, no model, no lock): what predict appended, whenever it ran —
+from cron or by hand. With --json, stdout is an array of the records as the ledger holds them;
+with --jsonl, one record per line. The table adds each prediction's outcome when it is verified.
+Symbols marked * were recorded in-sample (predict --allow-in-sample).
+
+Examples:
+  mlx predictions                                   the latest session
+  mlx predictions --top 5 --sort probability_up
+  mlx predictions --as-of 2021-11-10 --json | jq length
+  mlx predictions --json | jq '.[] | select(.probability_up > .6) | .symbol'
+  mlx predictions --since 7d --symbol AAPL --jsonl`,
+    )
+    .action(
+      action(
+        async (
+          inv,
+          options: {
+            asOf?: string;
+            since?: string;
+            symbol?: string;
+            jsonl: boolean;
+            top?: string;
+            sort?: string;
+            ascending?: boolean;
+          },
+        ) => {
+          const listing = listPredictions(inv.ctx, {
+            asOf: options.asOf,
+            since: options.since,
+            symbol:
+              options.symbol === undefined ? undefined : requireSymbol(options.symbol, '--symbol'),
+            top: topOption(options.top),
+            sort: options.sort,
+            ascending: options.ascending,
+          });
+          if (listing.skippedLines)
+            inv.ctx.log.warn(
+              `${listing.skippedLines} unreadable ledger line(s) skipped: mlx doctor shows them`,
+            );
+          const { predictions } = listing;
+          if (options.jsonl) {
+            if (predictions.length) writeOut(predictions.map((r) => JSON.stringify(r)).join('\n'));
+          } else {
+            inv.emit(predictions, () =>
+              predictionTable(predictions, inv.terminal, listing.verifications),
+            );
+          }
+          if (predictions.length === 0)
+            inv.ctx.log.info(
+              options.asOf || options.since || options.symbol
+                ? 'no predictions match'
+                : 'no predictions in the ledger yet: mlx predict',
+            );
+          else if (listing.session)
+            inv.ctx.log.info(
+              `${predictions.length} prediction(s) of session ${listing.session} (the latest; --as-of or --since for others)`,
+            );
+          return ExitCode.ok;
+        },
+      ),
+    );
+}
