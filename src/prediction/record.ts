@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Regime, RuleSignal } from '../features/index.ts';
+import type { Contribution } from '../explain/contributions.ts';
 import type { PredictionV2 } from '../ledger/records.ts';
 import { INTERVAL_LEVEL } from '../training/head.ts';
 import { weightOf, type WeightTable } from '../weights/weights.ts';
@@ -21,6 +22,8 @@ export interface PredictionInput {
   regime: Regime | null;
   weights: WeightTable;
   model: { name: string; version: string; featureSet: string };
+  /** The features that moved the XGBoost component most (see explain/contributions.ts). */
+  explain?: Contribution[];
 }
 
 /** Stable id: the same symbol, session, horizon and model version always hash the same. */
@@ -106,5 +109,6 @@ export function buildPrediction(input: PredictionInput): PredictionV2 {
     ensemble_score: round(forecast.score, 6),
     volatility: round(forecast.volatility, 6),
     interval_scale: round(forecast.intervalScale, 6),
+    ...(input.explain ? { explain: input.explain } : {}),
   };
 }
