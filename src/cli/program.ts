@@ -9,6 +9,7 @@ import { registerTrainCommand } from './commands/train.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerFeaturesCommand } from './commands/features.ts';
+import { registerExplainCommand } from './commands/explain.ts';
 import { MLX_VERSION } from '../version.ts';
 
 /** The `mlx` command tree. Each register function only wires flags to operations. */
@@ -57,6 +58,7 @@ Examples:
   registerPredictCommand(program);
   registerVerifyCommand(program);
   registerReportCommand(program);
+  registerExplainCommand(program);
   registerBacktestCommand(program);
   registerDoctorCommand(program);
   registerDemoCommand(program);

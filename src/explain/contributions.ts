@@ -53,7 +53,11 @@ export function explainRow(
     contribution: contributions[j],
   }));
   for (let j = 0; j < width; j++) {
-    inputs.push({ feature: featureNames[j], value: inputValues[j], contribution: contributions[j] });
+    inputs.push({
+      feature: featureNames[j],
+      value: inputValues[j],
+      contribution: contributions[j],
+    });
   }
   rankedNames.forEach((name, i) => {
     const at = width + i;
@@ -73,7 +77,8 @@ export function explainRow(
 
 function byMagnitude(list: Contribution[]): Contribution[] {
   return list.sort(
-    (a, b) => Math.abs(b.contribution) - Math.abs(a.contribution) || (a.feature < b.feature ? -1 : 1),
+    (a, b) =>
+      Math.abs(b.contribution) - Math.abs(a.contribution) || (a.feature < b.feature ? -1 : 1),
   );
 }
 
