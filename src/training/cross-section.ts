@@ -111,13 +111,56 @@ export function crossSectionalRanks(
 ): Float32Array {
   const k = columns.length;
   const out = new Float32Array(rowCount * k);
+  // Scratch reused across groups and columns: this runs for every date × ranked feature.
+  let block = new Float64Array(64 * k);
+  let column = new Float64Array(64);
+  let sorted = new Float64Array(64);
   for (const rows of groups) {
-    const column = new Float64Array(rows.length);
-    columns.forEach((j, c) => {
-      for (let i = 0; i < rows.length; i++) column[i] = values[rows[i] * width + j];
-      const centred = centredRanks(column);
-      for (let i = 0; i < rows.length; i++) out[rows[i] * k + c] = centred[i];
-    });
+    const n = rows.length;
+    if (n > column.length) {
+      block = new Float64Array(n * k);
+      column = new Float64Array(n);
+      sorted = new Float64Array(n);
+    }
+    // Gather the date's rows first, each row's values read together (rows of a date lie far apart).
+    for (let i = 0; i < n; i++) {
+      const offset = rows[i] * width;
+      for (let c = 0; c < k; c++) block[i * k + c] = values[offset + columns[c]];
+    }
+    for (let c = 0; c < k; c++) {
+      if (n < 2) {
+        for (let i = 0; i < n; i++) out[rows[i] * k + c] = 0;
+        continue;
+      }
+      for (let i = 0; i < n; i++) column[i] = block[i * k + c];
+      const view = sorted.subarray(0, n);
+      view.set(column.subarray(0, n));
+      view.sort();
+      for (let i = 0; i < n; i++) {
+        // As centredRanks: (average rank − 1) / (n − 1) − 0.5, ties sharing their mean rank.
+        out[rows[i] * k + c] = (averageRank(view, column[i]) - 1) / (n - 1) - 0.5;
+      }
+    }
   }
   return out;
+}
+
+/** The 1-based average rank of `value` among `sorted` (ascending), ties averaged. */
+function averageRank(sorted: Float64Array, value: number): number {
+  const n = sorted.length;
+  let low = 0;
+  let high = n;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (sorted[middle] < value) low = middle + 1;
+    else high = middle;
+  }
+  let end = low;
+  high = n;
+  while (end < high) {
+    const middle = (end + high) >> 1;
+    if (sorted[middle] <= value) end = middle + 1;
+    else high = middle;
+  }
+  return (low + end - 1) / 2 + 1;
 }
