@@ -10,6 +10,7 @@ import { registerVerifyCommand } from './commands/verify.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerFeaturesCommand } from './commands/features.ts';
 import { registerExplainCommand } from './commands/explain.ts';
+import { registerExportCommand } from './commands/export.ts';
 import { MLX_VERSION } from '../version.ts';
 
 /** The `mlx` command tree. Each register function only wires flags to operations. */
@@ -59,6 +60,7 @@ Examples:
   registerVerifyCommand(program);
   registerReportCommand(program);
   registerExplainCommand(program);
+  registerExportCommand(program);
   registerBacktestCommand(program);
   registerDoctorCommand(program);
   registerDemoCommand(program);

@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import bindings from '@duckdb/node-bindings';
+import {
+  BOOLEAN,
+  DATE,
+  DOUBLE,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  FLOAT,
+  INTEGER,
+  VARCHAR,
+  type DuckDBConnection,
+  type DuckDBType,
+} from '@duckdb/node-api';
+import { fileSystemError } from '../errors.ts';
+import type { ColumnData, ExportTable } from './table.ts';
+
+export type ExportFormat = 'parquet' | 'csv';
+
+/** DuckDB's vector size: rows per appended chunk. */
+const CHUNK_ROWS = 2048;
+
+const DUCKDB_TYPES: Record<ColumnData['type'], DuckDBType> = {
+  VARCHAR,
+  DATE,
+  DOUBLE,
+  FLOAT,
+  INTEGER,
+  BOOLEAN,
+};
+
+/**
+ * Write tables with DuckDB (in memory): each is appended column by column
+ * (numbers copied straight into DuckDB's vectors), then COPY'd to its file,
+ * written beside it under a temporary name and renamed into place.
+ */
+export async function writeTables(
+  outputs: readonly { table: ExportTable; file: string }[],
+  format: ExportFormat,
+): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    for (const { table, file } of outputs) {
+      await loadTable(connection, 'export_table', table);
+      const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
+      try {
+        await connection.run(
+          `COPY export_table TO ${literal(temp)} (${copyOptions(table, format)})`,
+        );
+        fs.renameSync(temp, file);
+      } catch (err) {
+        fs.rmSync(temp, { force: true });
+        throw fileSystemError(err, 'cannot write', file);
+      } finally {
+        await connection.run('DROP TABLE export_table');
+      }
+    }
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+function copyOptions(table: ExportTable, format: ExportFormat): string {
+  if (format === 'csv') return 'FORMAT csv, HEADER true';
+  const metadata = { mlx_schema: table.schema, ...table.metadata };
+  const pairs = Object.entries(metadata).map(([k, v]) => `${identifier(k)}: ${literal(v)}`);
+  // Continuous doubles gain nothing from dictionaries, and trying costs most of the time;
+  // zstd at level 1 writes smaller files than snappy in less time (every Parquet reader has it).
+  return `FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, DICTIONARY_SIZE_LIMIT 1, KV_METADATA {${pairs.join(', ')}}`;
+}
+
+async function loadTable(
+  connection: DuckDBConnection,
+  name: string,
+  table: ExportTable,
+): Promise<void> {
+  const columns = table.columns.map((c) => `${identifier(c.name)} ${c.data.type}`);
+  await connection.run(`CREATE TABLE ${name} (${columns.join(', ')})`);
+  const appender = await connection.createAppender(name);
+  const chunk = DuckDBDataChunk.create(table.columns.map((c) => DUCKDB_TYPES[c.data.type]));
+  try {
+    for (let start = 0; start < table.rows; start += CHUNK_ROWS) {
+      const count = Math.min(CHUNK_ROWS, table.rows - start);
+      bindings.data_chunk_reset(chunk.chunk);
+      bindings.data_chunk_set_size(chunk.chunk, count);
+      table.columns.forEach((column, c) =>
+        fillVector(bindings.data_chunk_get_vector(chunk.chunk, c), column.data, start, count),
+      );
+      appender.appendDataChunk(chunk);
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
+}
+
+type Vector = ReturnType<typeof bindings.data_chunk_get_vector>;
+
+/** Copy rows [start, start + count) of a column into a chunk's vector, with its missing values. */
+function fillVector(vector: Vector, data: ColumnData, start: number, count: number): void {
+  const missing: number[] = [];
+  switch (data.type) {
+    case 'DOUBLE':
+    case 'FLOAT':
+    case 'INTEGER': {
+      const values = data.values;
+      const size = values.BYTES_PER_ELEMENT;
+      bindings.copy_data_to_vector(
+        vector,
+        0,
+        values.buffer as ArrayBuffer,
+        values.byteOffset + start * size,
+        count * size,
+      );
+      if (data.type !== 'INTEGER')
+        for (let i = 0; i < count; i++) if (Number.isNaN(values[start + i])) missing.push(i);
+      break;
+    }
+    case 'DATE': {
+      const days = new Int32Array(count);
+      for (let i = 0; i < count; i++) {
+        const value = data.values[start + i];
+        if (value === null) missing.push(i);
+        else days[i] = daysSinceEpoch(value);
+      }
+      bindings.copy_data_to_vector(vector, 0, days.buffer, 0, days.byteLength);
+      break;
+    }
+    case 'BOOLEAN': {
+      const bytes = new Uint8Array(count);
+      for (let i = 0; i < count; i++) {
+        const value = data.values[start + i];
+        if (value === null) missing.push(i);
+        else bytes[i] = value ? 1 : 0;
+      }
+      bindings.copy_data_to_vector(vector, 0, bytes.buffer, 0, bytes.byteLength);
+      break;
+    }
+    case 'VARCHAR':
+      for (let i = 0; i < count; i++) {
+        const value = data.values[start + i];
+        if (value === null) missing.push(i);
+        else bindings.vector_assign_string_element(vector, i, value);
+      }
+      break;
+  }
+  if (missing.length === 0) return;
+  // DuckDB's validity mask: bit i of 64-bit little-endian words, 1 = present.
+  const mask = new Uint8Array(Math.ceil(count / 64) * 8).fill(0xff);
+  for (const i of missing) mask[i >> 3] &= ~(1 << (i & 7));
+  bindings.vector_ensure_validity_writable(vector);
+  bindings.copy_data_to_vector_validity(vector, 0, mask.buffer, 0, mask.byteLength);
+}
+
+function daysSinceEpoch(day: string): number {
+  return (
+    Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) /
+    86_400_000
+  );
+}
+
+const identifier = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
