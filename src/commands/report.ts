@@ -27,6 +27,7 @@ import {
 import { UsageError } from '../errors.ts';
 import { isIsoDate } from '../calendar/index.ts';
 import type { WeightChange } from '../weights/update.ts';
+import { featureDrivers, type Drivers } from '../explain/drivers.ts';
 import { resolveSince } from './verify.ts';
 import { usingStore } from './session.ts';
 
@@ -56,6 +57,8 @@ export interface Report {
   portfolio: Record<string, PortfolioReport>;
   weights: { symbol: string; signal: string; weight: number; default: number }[];
   weight_history: WeightChange[];
+  /** With --symbol: the features that drove its recent predictions (their `explain`). */
+  drivers: Drivers | null;
 }
 
 export interface ReportOptions {
@@ -128,6 +131,7 @@ export async function buildReport(ctx: Context, options: ReportOptions): Promise
       portfolio: portfolios(outcomes, lastReturns),
       weights,
       weight_history: history,
+      drivers: options.symbol ? featureDrivers(predictions) : null,
     };
   });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { explainPrediction } from '../../src/commands/explain.ts';
+import { buildReport } from '../../src/commands/report.ts';
 import { importFiles } from '../../src/commands/data-import.ts';
 import { predict } from '../../src/commands/predict.ts';
 import { train } from '../../src/commands/train.ts';
@@ -148,6 +149,24 @@ describe('explanations of predictions on a synthetic market', { skip: noXgb }, (
     const weights = byFeature.components.reduce((a, c) => a + c.head_weight, 0);
     assert.ok(Math.abs(weights - 1) < 1e-9);
     assert.ok(Array.isArray(byFeature.components[2].signals));
+  });
+
+  it('mlx report --symbol X: which features drove its recent predictions', async () => {
+    for (const asOf of ['2021-11-08', '2021-11-09'])
+      await predict(ctx, { asOf, fetch: false, allowStale: true });
+    const symbol = records[0].symbol;
+    const report = await buildReport(ctx, { symbol });
+    assert.equal(report.drivers?.predictions, 3);
+    assert.deepEqual([report.drivers?.from, report.drivers?.to], ['2021-11-05', '2021-11-09']);
+    const features = report.drivers?.features ?? [];
+    assert.ok(features.length >= 5);
+    assert.ok(
+      features.every(
+        (d, i) => i === 0 || d.mean_abs_contribution <= features[i - 1].mean_abs_contribution,
+      ),
+    );
+    assert.ok(features.some((d) => d.feature === records[0].explain?.[0].feature));
+    assert.equal((await buildReport(ctx, {})).drivers, null);
   });
 
   it('an unknown or ambiguous id is a usage error', async () => {
