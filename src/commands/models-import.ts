@@ -280,7 +280,11 @@ function readBooster(lib: XGBoostLib, file: string): { booster: Booster; sha256:
     return { booster: Booster.loadJson(lib, bytes.toString('utf8')), sha256 };
   } catch (err) {
     if (err instanceof MlxError && !(err instanceof DataError)) throw err;
-    const reason = errorMessage(err).split('\n')[0].slice(0, 200);
+    // Without XGBoost's "[12:00:00] ./include/xgboost/json.h:81: " prefixes.
+    const reason = errorMessage(err)
+      .split('\n')[0]
+      .replace(/\[\d{2}:\d{2}:\d{2}\] [^\s:]+:\d+: /g, '')
+      .slice(0, 200);
     throw new UsageError(
       `${file}: not an XGBoost model (${reason})`,
       'save it with booster.save_model("xgb.json")',
