@@ -111,56 +111,52 @@ export function crossSectionalRanks(
 ): Float32Array {
   const k = columns.length;
   const out = new Float32Array(rowCount * k);
-  // Scratch reused across groups and columns: this runs for every date × ranked feature.
+  // This runs for every date × ranked feature. A feature's order across stocks changes
+  // little from one date to the next, so each column's sort starts from the previous
+  // date's order (positions within the group) and an insertion sort has little to do.
   let block = new Float64Array(64 * k);
-  let column = new Float64Array(64);
-  let sorted = new Float64Array(64);
+  let orders = new Int32Array(64 * k);
+  let previousSize = -1;
   for (const rows of groups) {
     const n = rows.length;
-    if (n > column.length) {
+    if (n * k > block.length) {
       block = new Float64Array(n * k);
-      column = new Float64Array(n);
-      sorted = new Float64Array(n);
+      orders = new Int32Array(n * k);
     }
     // Gather the date's rows first, each row's values read together (rows of a date lie far apart).
     for (let i = 0; i < n; i++) {
       const offset = rows[i] * width;
-      for (let c = 0; c < k; c++) block[i * k + c] = values[offset + columns[c]];
+      for (let c = 0; c < k; c++) block[c * n + i] = values[offset + columns[c]];
     }
     for (let c = 0; c < k; c++) {
+      const base = c * n;
+      if (n !== previousSize) for (let i = 0; i < n; i++) orders[base + i] = i;
       if (n < 2) {
         for (let i = 0; i < n; i++) out[rows[i] * k + c] = 0;
         continue;
       }
-      for (let i = 0; i < n; i++) column[i] = block[i * k + c];
-      const view = sorted.subarray(0, n);
-      view.set(column.subarray(0, n));
-      view.sort();
-      for (let i = 0; i < n; i++) {
-        // As centredRanks: (average rank − 1) / (n − 1) − 0.5, ties sharing their mean rank.
-        out[rows[i] * k + c] = (averageRank(view, column[i]) - 1) / (n - 1) - 0.5;
+      for (let i = 1; i < n; i++) {
+        const position = orders[base + i];
+        const value = block[base + position];
+        let j = i - 1;
+        while (j >= 0 && block[base + orders[base + j]] > value) {
+          orders[base + j + 1] = orders[base + j];
+          j--;
+        }
+        orders[base + j + 1] = position;
+      }
+      // Runs of equal values share their mean rank: (rank − 1) / (n − 1) − 0.5, as centredRanks.
+      let i = 0;
+      while (i < n) {
+        let j = i;
+        const value = block[base + orders[base + i]];
+        while (j + 1 < n && block[base + orders[base + j + 1]] === value) j++;
+        const centred = ((i + j) / 2 + 1 - 1) / (n - 1) - 0.5;
+        for (let m = i; m <= j; m++) out[rows[orders[base + m]] * k + c] = centred;
+        i = j + 1;
       }
     }
+    previousSize = n;
   }
   return out;
-}
-
-/** The 1-based average rank of `value` among `sorted` (ascending), ties averaged. */
-function averageRank(sorted: Float64Array, value: number): number {
-  const n = sorted.length;
-  let low = 0;
-  let high = n;
-  while (low < high) {
-    const middle = (low + high) >> 1;
-    if (sorted[middle] < value) low = middle + 1;
-    else high = middle;
-  }
-  let end = low;
-  high = n;
-  while (end < high) {
-    const middle = (end + high) >> 1;
-    if (sorted[middle] <= value) end = middle + 1;
-    else high = middle;
-  }
-  return (low + end - 1) / 2 + 1;
 }

@@ -83,16 +83,17 @@ test('crossSectionalRanks: each date and column ranked as centredRanks ranks it'
   const values = Float64Array.from({ length: rows * width }, (_, i) =>
     i % 7 === 0 ? 1 : Math.round(Math.sin(i * 12.9898) * 43758.5453 * 4) / 4,
   );
-  const dateIndex = Int32Array.from({ length: rows }, (_, r) => (r * 7) % 5);
-  const groups = rowsByDate(dateIndex);
-  const ranked = crossSectionalRanks(values, width, [2, 0], groups.values(), rows);
-  for (const members of groups.values()) {
-    [2, 0].forEach((j, c) => {
-      const expected = centredRanks(members.map((r) => values[r * width + j]));
-      members.forEach((r, i) =>
-        assert.ok(Math.abs(ranked[r * 2 + c] - Math.fround(expected[i])) < 1e-12),
-      );
-    });
+  // Dates of equal sizes (each sort starts from the previous date's order), then unequal ones.
+  for (const dateOf of [(r: number) => (r * 7) % 5, (r: number) => (r < 10 ? 0 : r < 25 ? 1 : 2)]) {
+    const dateIndex = Int32Array.from({ length: rows }, (_, r) => dateOf(r));
+    const groups = rowsByDate(dateIndex);
+    const ranked = crossSectionalRanks(values, width, [2, 0], groups.values(), rows);
+    for (const members of groups.values()) {
+      [2, 0].forEach((j, c) => {
+        const expected = centredRanks(members.map((r) => values[r * width + j]));
+        members.forEach((r, i) => assert.equal(ranked[r * 2 + c], Math.fround(expected[i])));
+      });
+    }
   }
   assert.deepEqual([...crossSectionalRanks([5, 6], 2, [1], [[0]], 1)], [0]);
 });
