@@ -38,7 +38,7 @@ export async function bench(report: BenchReporter): Promise<void> {
       const seconds = (performance.now() - started) / 1000;
       const [bars, features] = result.files;
       report.figure(
-        `export bars (${bars.rows.toLocaleString('en')} rows, ${bars.seconds} s) and features (${features.rows.toLocaleString('en')} rows × ${features.columns} columns, ${features.seconds} s) of ${files.length} symbols to ${format}`,
+        `export bars (${bars.rows.toLocaleString('en')} rows) and features (${features.rows.toLocaleString('en')} rows × ${features.columns} columns) of ${files.length} symbols to ${format}`,
         seconds,
         's',
         format === 'parquet' ? 'goal < 5 s' : undefined,

@@ -45,7 +45,6 @@ export interface ExportedFile {
   file: string;
   rows: number;
   columns: number;
-  seconds: number;
 }
 
 export interface ExportResult {
@@ -85,15 +84,13 @@ export async function exportData(ctx: Context, options: ExportOptions): Promise<
       store: store ? { store, bars: new BarCache(store) } : null,
     };
     for (const kind of what) {
-      const begun = performance.now();
       const table = buildTable(ctx, kind, filters);
       const file = path.join(out, `${kind}.${options.format}`);
       await writeTables([{ table, file }], options.format);
-      const seconds = round((performance.now() - begun) / 1000);
-      files.push({ what: kind, file, rows: table.rows, columns: table.columns.length, seconds });
-      ctx.log.info(`${kind}: ${table.rows.toLocaleString('en')} rows → ${file} (${seconds} s)`);
+      files.push({ what: kind, file, rows: table.rows, columns: table.columns.length });
     }
   });
+  for (const f of files) ctx.log.info(`${f.what}: ${f.rows.toLocaleString('en')} rows → ${f.file}`);
   return {
     format: options.format,
     out,

@@ -5,20 +5,19 @@ import {
   BOOLEAN,
   DATE,
   DOUBLE,
-  DuckDBDataChunk,
   DuckDBInstance,
+  DuckDBTableFunction,
   FLOAT,
   INTEGER,
   VARCHAR,
-  type DuckDBConnection,
   type DuckDBType,
 } from '@duckdb/node-api';
-import { fileSystemError } from '../errors.ts';
+import { errorMessage, fileSystemError } from '../errors.ts';
 import type { ColumnData, ExportTable } from './table.ts';
 
 export type ExportFormat = 'parquet' | 'csv';
 
-/** DuckDB's vector size: rows per appended chunk. */
+/** DuckDB's vector size: rows per chunk handed to it. */
 const CHUNK_ROWS = 2048;
 
 const DUCKDB_TYPES: Record<ColumnData['type'], DuckDBType> = {
@@ -31,9 +30,11 @@ const DUCKDB_TYPES: Record<ColumnData['type'], DuckDBType> = {
 };
 
 /**
- * Write tables with DuckDB (in memory): each is appended column by column
- * (numbers copied straight into DuckDB's vectors), then COPY'd to its file,
- * written beside it under a temporary name and renamed into place.
+ * Write tables with DuckDB (in memory, nothing stored in it): each table is
+ * a table function whose chunks are filled column by column (numbers copied
+ * straight into DuckDB's vectors) as `COPY (SELECT * FROM it) TO file` asks
+ * for them; the file is written under a temporary name beside the target and
+ * renamed into place when complete.
  */
 export async function writeTables(
   outputs: readonly { table: ExportTable; file: string }[],
@@ -42,25 +43,56 @@ export async function writeTables(
   const instance = await DuckDBInstance.create(':memory:');
   const connection = await instance.connect();
   try {
-    for (const { table, file } of outputs) {
-      await loadTable(connection, 'export_table', table);
+    for (const [index, { table, file }] of outputs.entries()) {
+      const name = `mlx_export_${index}`;
+      const source = tableFunction(name, table);
+      connection.registerTableFunction(source);
       const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
       try {
         await connection.run(
-          `COPY export_table TO ${literal(temp)} (${copyOptions(table, format)})`,
+          `COPY (SELECT * FROM ${name}()) TO ${literal(temp)} (${copyOptions(table, format)})`,
         );
         fs.renameSync(temp, file);
       } catch (err) {
         fs.rmSync(temp, { force: true });
         throw fileSystemError(err, 'cannot write', file);
-      } finally {
-        await connection.run('DROP TABLE export_table');
       }
     }
   } finally {
     connection.closeSync();
     instance.closeSync();
   }
+}
+
+function tableFunction(name: string, table: ExportTable): DuckDBTableFunction {
+  return DuckDBTableFunction.create({
+    name,
+    bindFunction: (info) => {
+      for (const column of table.columns)
+        info.addResultColumn(column.name, DUCKDB_TYPES[column.data.type]);
+    },
+    initFunction: (info) => info.setInitData({ next: 0 }),
+    mainFunction: (info, output) => {
+      const state = info.initData as { next: number };
+      const count = Math.min(CHUNK_ROWS, table.rows - state.next);
+      // Zero rows ends the scan.
+      output.rowCount = count;
+      if (count === 0) return;
+      try {
+        table.columns.forEach((column, c) =>
+          fillVector(
+            bindings.data_chunk_get_vector(output.chunk, c),
+            column.data,
+            state.next,
+            count,
+          ),
+        );
+      } catch (err) {
+        info.setError(errorMessage(err));
+      }
+      state.next += count;
+    },
+  });
 }
 
 function copyOptions(table: ExportTable, format: ExportFormat): string {
@@ -70,31 +102,6 @@ function copyOptions(table: ExportTable, format: ExportFormat): string {
   // Continuous doubles gain nothing from dictionaries, and trying costs most of the time;
   // zstd at level 1 writes smaller files than snappy in less time (every Parquet reader has it).
   return `FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, DICTIONARY_SIZE_LIMIT 1, KV_METADATA {${pairs.join(', ')}}`;
-}
-
-async function loadTable(
-  connection: DuckDBConnection,
-  name: string,
-  table: ExportTable,
-): Promise<void> {
-  const columns = table.columns.map((c) => `${identifier(c.name)} ${c.data.type}`);
-  await connection.run(`CREATE TABLE ${name} (${columns.join(', ')})`);
-  const appender = await connection.createAppender(name);
-  const chunk = DuckDBDataChunk.create(table.columns.map((c) => DUCKDB_TYPES[c.data.type]));
-  try {
-    for (let start = 0; start < table.rows; start += CHUNK_ROWS) {
-      const count = Math.min(CHUNK_ROWS, table.rows - start);
-      bindings.data_chunk_reset(chunk.chunk);
-      bindings.data_chunk_set_size(chunk.chunk, count);
-      table.columns.forEach((column, c) =>
-        fillVector(bindings.data_chunk_get_vector(chunk.chunk, c), column.data, start, count),
-      );
-      appender.appendDataChunk(chunk);
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
 }
 
 type Vector = ReturnType<typeof bindings.data_chunk_get_vector>;

@@ -89,9 +89,12 @@ Examples:
 }
 
 function renderExport(result: ExportResult, tty: boolean): string {
-  return renderTable(
-    ['what', 'rows', 'columns', 'seconds', 'file'],
-    result.files.map((f) => [f.what, f.rows.toLocaleString('en'), f.columns, f.seconds, f.file]),
-    tty,
-  );
+  return [
+    renderTable(
+      ['what', 'rows', 'columns', 'file'],
+      result.files.map((f) => [f.what, f.rows.toLocaleString('en'), f.columns, f.file]),
+      tty,
+    ),
+    `${result.format} in ${result.seconds} s`,
+  ].join('\n');
 }
