@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { explainPrediction } from '../../src/commands/explain.ts';
+import { exportData } from '../../src/commands/export.ts';
 import { buildReport } from '../../src/commands/report.ts';
 import { importFiles } from '../../src/commands/data-import.ts';
 import { predict } from '../../src/commands/predict.ts';
@@ -16,6 +19,7 @@ import { ModelRegistry } from '../../src/registry/registry.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
 import { predictXgb } from '../../src/training/fit.ts';
 import { loadPanel } from '../../src/training/panel.ts';
+import { tempHome } from '../helpers/cli.ts';
 import { testContext } from '../helpers/context.ts';
 import { smallTrainingConfig, syntheticHome } from '../helpers/loop.ts';
 import { skipWithoutSp500, sp500Files } from '../helpers/shared-data.ts';
@@ -149,6 +153,32 @@ describe('explanations of predictions on a synthetic market', { skip: noXgb }, (
     const weights = byFeature.components.reduce((a, c) => a + c.head_weight, 0);
     assert.ok(Math.abs(weights - 1) < 1e-9);
     assert.ok(Array.isArray(byFeature.components[2].signals));
+  });
+
+  it('features.parquet holds exactly the inputs XGBoost saw for a prediction', async () => {
+    const out = path.join(tempHome('mlx-export-'), 'export');
+    await exportData(ctx, { what: ['features'], format: 'parquet', out });
+    const record = records[5];
+    const seen = await explainPrediction(ctx, { id: record.id, inputs: true });
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      const [row] = (
+        await connection.runAndReadAll(
+          `SELECT * FROM '${path.join(out, 'features.parquet')}' WHERE symbol = '${record.symbol}' AND date = DATE '${record.as_of}'`,
+        )
+      ).getRowObjectsJson();
+      assert.ok(row);
+      for (const input of seen.contributions) {
+        const column = input.feature.endsWith('_cs_rank')
+          ? input.feature
+          : `${input.feature}_scaled`;
+        assert.equal(row[column], input.value, column);
+      }
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
   });
 
   it('mlx report --symbol X: which features drove its recent predictions', async () => {

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { exportData } from '../../src/commands/export.ts';
 import { importModel } from '../../src/commands/models-import.ts';
 import { predict } from '../../src/commands/predict.ts';
 import { train } from '../../src/commands/train.ts';
@@ -105,6 +107,81 @@ describe('mlx models import', { skip }, () => {
         );
       assert.deepEqual(record.explain, mine[i].explain);
     });
+  });
+
+  it('a booster trained on features.parquet (its xgb_inputs, by those names) imports and predicts', async () => {
+    const out = path.join(tempHome('mlx-export-'), 'export');
+    await exportData(ctx, { what: ['features'], format: 'parquet', out });
+    const file = path.join(out, 'features.parquet');
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    let inputs: string[];
+    let rows: unknown[][];
+    try {
+      const meta = (
+        await connection.runAndReadAll(
+          `SELECT decode(value) AS value FROM parquet_kv_metadata('${file}') WHERE decode(key) = 'xgb_inputs'`,
+        )
+      ).getRowObjectsJson();
+      inputs = JSON.parse(meta[0].value as string);
+      const columns = inputs.map((c) => `"${c}"`).join(', ');
+      rows = (
+        await connection.runAndReadAll(
+          `SELECT ${columns}, label FROM '${file}' WHERE label IS NOT NULL AND date < DATE '2021-01-01'`,
+        )
+      ).getRows();
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+    const manifest = manifestSchema.parse(
+      JSON.parse(fs.readFileSync(path.join(trained.dir, 'manifest.json'), 'utf8')),
+    );
+    assert.equal(
+      inputs.length,
+      manifest.feature_set.names.length + (manifest.params.feature_ranks as string[]).length,
+    );
+    assert.equal(inputs[0], `${manifest.feature_set.names[0]}_scaled`);
+    // "Elsewhere": XGBoost on the exported columns, as Python's xgb.train would.
+    const lib = loadXGBoost();
+    const width = inputs.length;
+    const x = new Float32Array(rows.length * width);
+    rows.forEach((row, r) =>
+      row.slice(0, width).forEach((v, j) => (x[r * width + j] = v as number)),
+    );
+    const labels = Float32Array.from(rows, (row) => row[width] as number);
+    const matrix = DMatrix.fromFloat32(lib, x, rows.length, width, {
+      labels,
+      featureNames: inputs,
+    });
+    const booster = Booster.create(lib, {
+      objective: 'reg:squarederror',
+      max_depth: 3,
+      eta: 0.1,
+      nthread: 2,
+      seed: 1,
+    });
+    const xgbFile = path.join(out, 'xgb.json');
+    try {
+      booster.train({ train: matrix, rounds: 20 });
+      fs.writeFileSync(xgbFile, booster.saveJson());
+    } finally {
+      booster.free();
+      matrix.free();
+    }
+    const imported = await importModel(ctx, { xgbFile, like: trained.version, promote: true });
+    try {
+      assert.equal(imported.promoted, true);
+      assert.ok(imported.metrics.ensemble && imported.metrics.xgb);
+      const records = (await predict(ctx, { asOf: '2021-11-12', fetch: false, allowStale: true }))
+        .appended as PredictionV2[];
+      assert.equal(records.length, 8);
+      assert.ok(
+        records.every((r) => r.model.version === imported.version && r.explain?.length === 5),
+      );
+    } finally {
+      fs.writeFileSync(path.join(ctx.home.modelsDir, 'default', 'CURRENT'), `${trained.version}\n`);
+    }
   });
 
   it('refuses a booster with another feature count, or other feature names, with exit 2', async () => {
