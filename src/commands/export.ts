@@ -7,7 +7,7 @@ import { barsTable } from '../export/bars.ts';
 import { featuresTable } from '../export/features.ts';
 import { predictionsTable, verificationsTable } from '../export/ledgers.ts';
 import type { ExportTable } from '../export/table.ts';
-import { writeTables, type ExportFormat } from '../export/write.ts';
+import { TableWriter, type ExportFormat } from '../export/write.ts';
 import { featureSetIdentity } from '../features/index.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { predictionSchema, verificationSchema } from '../ledger/records.ts';
@@ -83,11 +83,18 @@ export async function exportData(ctx: Context, options: ExportOptions): Promise<
       model: options.model,
       store: store ? { store, bars: new BarCache(store) } : null,
     };
-    for (const kind of what) {
-      const table = buildTable(ctx, kind, filters);
-      const file = path.join(out, `${kind}.${options.format}`);
-      await writeTables([{ table, file }], options.format);
-      files.push({ what: kind, file, rows: table.rows, columns: table.columns.length });
+    // Every file but the last is written on DuckDB's threads while the next table is built.
+    const writer = await TableWriter.open(options.format);
+    try {
+      for (const [index, kind] of what.entries()) {
+        const table = buildTable(ctx, kind, filters);
+        const file = path.join(out, `${kind}.${options.format}`);
+        if (index < what.length - 1) await writer.writeInBackground(table, file);
+        else await writer.write(table, file);
+        files.push({ what: kind, file, rows: table.rows, columns: table.columns.length });
+      }
+    } finally {
+      await writer.finish();
     }
   });
   for (const f of files) ctx.log.info(`${f.what}: ${f.rows.toLocaleString('en')} rows → ${f.file}`);

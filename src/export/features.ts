@@ -38,31 +38,35 @@ export function featuresTable(input: FeaturesExport): ExportTable {
       data: { type: 'DATE', values: rows.map((r) => data.dates[data.dateIndex[r]]) },
     },
   ];
-  // Transpose row-major matrices into columns, one pass over the rows per matrix.
-  const raw = data.featureNames.map(() => new Float64Array(n));
-  const ranks = data.rankedNames.map(() => new Float32Array(n));
-  rows.forEach((r, i) => {
-    for (let j = 0; j < width; j++) raw[j][i] = data.x[r * width + j];
-    for (let j = 0; j < k; j++) ranks[j][i] = data.ranks[r * k + j];
-  });
-  data.featureNames.forEach((name, j) =>
-    columns.push({ name, data: { type: 'DOUBLE', values: raw[j] } }),
+  // Columns read in place from the dataset's row-major matrices as they are written.
+  const selected = Int32Array.from(rows);
+  data.featureNames.forEach((name, column) =>
+    columns.push({
+      name,
+      data: { type: 'DOUBLE', gather: { matrix: data.x, width, column, rows: selected } },
+    }),
   );
-  data.rankedNames.forEach((name, j) =>
-    columns.push({ name: rankInputName(name), data: { type: 'FLOAT', values: ranks[j] } }),
+  data.rankedNames.forEach((name, column) =>
+    columns.push({
+      name: rankInputName(name),
+      data: { type: 'FLOAT', gather: { matrix: data.ranks, width: k, column, rows: selected } },
+    }),
   );
   const inputs = [...data.rankedNames.map(rankInputName)];
   const scaler = input.scaler?.scaler;
   if (scaler) {
-    const scaled = data.featureNames.map(() => new Float32Array(n));
-    const row = new Float32Array(width);
+    // XGBoost's inputs, standardised once here (row-major), then read like the others.
+    const scaled = new Float32Array(n * width);
     rows.forEach((r, i) => {
       const symbol = data.symbols[data.symbolIndex[r]];
-      scaleInto(scaler, symbol, data.x.subarray(r * width, (r + 1) * width), row);
-      for (let j = 0; j < width; j++) scaled[j][i] = row[j];
+      scaleInto(scaler, symbol, data.x.subarray(r * width, (r + 1) * width), scaled, i * width);
     });
-    data.featureNames.forEach((name, j) =>
-      columns.push({ name: scaledColumnName(name), data: { type: 'FLOAT', values: scaled[j] } }),
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    data.featureNames.forEach((name, column) =>
+      columns.push({
+        name: scaledColumnName(name),
+        data: { type: 'FLOAT', gather: { matrix: scaled, width, column, rows: order } },
+      }),
     );
     inputs.unshift(...data.featureNames.map(scaledColumnName));
   }

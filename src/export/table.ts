@@ -10,8 +10,19 @@ export type ColumnData =
   | { type: 'DOUBLE'; values: Float64Array }
   /** Values that are single precision already (XGBoost's inputs), kept exact and half the size. */
   | { type: 'FLOAT'; values: Float32Array }
+  /** A column of a row-major matrix, read in place (no copy of the whole column). */
+  | { type: 'DOUBLE'; gather: Gather<Float64Array> }
+  | { type: 'FLOAT'; gather: Gather<Float32Array> }
   | { type: 'INTEGER'; values: Int32Array }
   | { type: 'BOOLEAN'; values: readonly (boolean | null)[] };
+
+/** Row i of the column is `matrix[rows[i] * width + column]`. */
+export interface Gather<T extends Float64Array | Float32Array> {
+  matrix: T;
+  width: number;
+  column: number;
+  rows: Int32Array;
+}
 
 export interface ExportColumn {
   name: string;
@@ -55,29 +66,4 @@ function textOr(value: unknown): string | null {
 
 function numberOr(value: unknown, missing = NaN): number {
   return typeof value === 'number' ? value : missing;
-}
-
-/** The rows of a table whose index `keep` accepts (a filter applied after building). */
-export function selectRows(table: ExportTable, keep: readonly number[]): ExportTable {
-  const pick = (data: ColumnData): ColumnData => {
-    switch (data.type) {
-      case 'DOUBLE':
-        return { type: data.type, values: Float64Array.from(keep, (i) => data.values[i]) };
-      case 'FLOAT':
-        return { type: data.type, values: Float32Array.from(keep, (i) => data.values[i]) };
-      case 'INTEGER':
-        return { type: data.type, values: Int32Array.from(keep, (i) => data.values[i]) };
-      case 'BOOLEAN':
-        return { type: data.type, values: keep.map((i) => data.values[i]) };
-      case 'DATE':
-        return { type: data.type, values: keep.map((i) => data.values[i]) };
-      case 'VARCHAR':
-        return { type: data.type, values: keep.map((i) => data.values[i]) };
-    }
-  };
-  return {
-    ...table,
-    rows: keep.length,
-    columns: table.columns.map((c) => ({ name: c.name, data: pick(c.data) })),
-  };
 }
