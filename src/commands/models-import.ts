@@ -1,14 +1,13 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { configSchema, type TrainSettings } from '../config.ts';
 import type { Context } from '../context.ts';
-import { DataError, errorMessage, fileSystemError, MlxError, UsageError } from '../errors.ts';
-import { scaledColumnName } from '../export/features.ts';
+import { DataError, UsageError } from '../errors.ts';
 import type { Metrics } from '../evaluation/metrics.ts';
 import { LstmModel } from '../models/lstm/index.ts';
-import { Booster, loadXGBoost, type XGBoostLib } from '../models/xgboost/index.ts';
+import { loadXGBoost, type Booster, type XGBoostLib } from '../models/xgboost/index.ts';
+import { checkBoosterInputs, readBooster } from '../registry/booster-file.ts';
 import type { Manifest } from '../registry/manifest.ts';
 import { loadModelPart } from '../registry/model-part.ts';
 import { ModelRegistry, readValidated, type ModelVersion } from '../registry/registry.ts';
@@ -33,7 +32,7 @@ import { MLX_VERSION } from '../version.ts';
 import { openExistingStore, withWriteLock } from './session.ts';
 
 export interface ImportOptions {
-  /** A booster trained outside mlx (XGBoost's JSON or UBJSON model file). */
+  /** A booster trained outside mlx (XGBoost's JSON model file). */
   xgbFile: string;
   /** The version it replaces the booster of: VERSION (of the configured model) or NAME/VERSION. */
   like: string;
@@ -82,7 +81,7 @@ export async function importModel(ctx: Context, options: ImportOptions): Promise
       ...manifest.feature_set.names,
       ...(manifest.params.feature_ranks as string[]).map(rankInputName),
     ];
-    checkInputs(booster, inputNames, manifest.feature_set.names, options.xgbFile, like);
+    checkBoosterInputs(booster, inputNames, manifest.feature_set.names, options.xgbFile, like);
     return await withWriteLock(ctx, 'models import', async () => {
       const refit = await refitLike(ctx, like, settings, booster, lib);
       const version = registry.newVersionId(ctx.now(), like.name);
@@ -266,60 +265,4 @@ function likeVersion(ctx: Context, registry: ModelRegistry, like: string): Model
   if (!name || !version)
     throw new UsageError(`--like expects VERSION or NAME/VERSION, got "${like.slice(0, 60)}"`);
   return registry.get(name, version);
-}
-
-function readBooster(lib: XGBoostLib, file: string): { booster: Booster; sha256: string } {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (err) {
-    throw fileSystemError(err, 'cannot read', file);
-  }
-  const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
-  try {
-    return { booster: Booster.loadJson(lib, bytes.toString('utf8')), sha256 };
-  } catch (err) {
-    if (err instanceof MlxError && !(err instanceof DataError)) throw err;
-    // Without XGBoost's "[12:00:00] ./include/xgboost/json.h:81: " prefixes.
-    const reason = errorMessage(err)
-      .split('\n')[0]
-      .replace(/\[\d{2}:\d{2}:\d{2}\] [^\s:]+:\d+: /g, '')
-      .slice(0, 200);
-    throw new UsageError(
-      `${file}: not an XGBoost model (${reason})`,
-      'save it with booster.save_model("xgb.json")',
-    );
-  }
-}
-
-/**
- * The booster must take the like version's inputs: the features (standardised),
- * then their per-date ranks. Names are checked when the booster has them: mlx's
- * own, or the columns of features.parquet (`<feature>_scaled`, `<feature>_cs_rank`).
- */
-function checkInputs(
-  booster: Booster,
-  inputNames: readonly string[],
-  featureNames: readonly string[],
-  file: string,
-  like: ModelVersion,
-): void {
-  const expected = `${like.name}/${like.version} takes ${inputNames.length}: its ${featureNames.length} features, then ${inputNames.length - featureNames.length} per-date ranks (<feature>_cs_rank)`;
-  const count = booster.featureCount;
-  if (count !== inputNames.length)
-    throw new UsageError(
-      `${file} has ${count} input features; ${expected}`,
-      'train on the xgb_inputs columns of mlx export features (listed in the Parquet metadata), in that order',
-    );
-  const names = booster.storedFeatureNames();
-  if (!names) return;
-  const exported = inputNames.map((name, i) =>
-    i < featureNames.length ? scaledColumnName(name) : name,
-  );
-  const at = names.findIndex((name, i) => name !== inputNames[i] && name !== exported[i]);
-  if (at >= 0)
-    throw new UsageError(
-      `${file}: input ${at + 1} is "${names[at].slice(0, 60)}" where ${like.name}/${like.version} has "${inputNames[at]}"; ${expected}`,
-      'train on the xgb_inputs columns of mlx export features, in that order',
-    );
 }
