@@ -11,6 +11,8 @@ import { registerTrainCommand } from './commands/train.ts';
 import { registerVerifyCommand } from './commands/verify.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerFeaturesCommand } from './commands/features.ts';
+import { registerExplainCommand } from './commands/explain.ts';
+import { registerExportCommand } from './commands/export.ts';
 import { MLX_VERSION } from '../version.ts';
 
 /** The `mlx` command tree. Each register function only wires flags to operations. */
@@ -61,6 +63,8 @@ Examples:
   registerPredictionsCommand(program);
   registerVerifyCommand(program);
   registerReportCommand(program);
+  registerExplainCommand(program);
+  registerExportCommand(program);
   registerBacktestCommand(program);
   registerDoctorCommand(program);
   registerCronCommand(program);

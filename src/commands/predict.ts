@@ -3,6 +3,8 @@ import { calendarFor, isIsoDate } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { ExitCode, UsageError, type ExitCodeValue } from '../errors.ts';
 import { marketRegimeAt, ruleSignalsAt } from '../features/index.ts';
+import { topFeatures } from '../explain/contributions.ts';
+import { explainTargets } from '../explain/targets.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { indexPredictions } from '../ledger/ledger-index.ts';
 import { predictionSchema, type Prediction } from '../ledger/records.ts';
@@ -174,6 +176,7 @@ async function predictLocked(
       ctx.config.signalWeights,
       ctx.config.adaptation,
     );
+    const explanations = explainTargets(model, targets, forecasts);
     const records = targets.map((target, i) => {
       const regime = marketRegimeAt(target.panel.features, target.row);
       return buildPrediction({
@@ -190,6 +193,7 @@ async function predictLocked(
         rules: ruleSignalsAt(target.panel.features, target.row, regime, ctx.config.signalWeights),
         regime,
         model: { name, version: model.version.version, featureSet: manifest.feature_set.id },
+        explain: explanations[i] ? topFeatures(explanations[i]) : undefined,
       });
     });
 

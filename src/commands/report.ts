@@ -26,6 +26,7 @@ import { UsageError } from '../errors.ts';
 import { isIsoDate } from '../calendar/index.ts';
 import type { WeightChange } from '../weights/update.ts';
 import { EVIDENCE } from '../weights/weights.ts';
+import { featureDrivers, type Drivers } from '../explain/drivers.ts';
 import { resolveSince } from './verify.ts';
 import { assertHomeExists, usingStore } from './session.ts';
 
@@ -75,6 +76,8 @@ export interface Report extends Omit<TearSheet, 'rolling'> {
   weights: { symbol: string; signal: string; weight: number }[];
   weight_bounds: { floor: number; cap: number };
   weight_history: WeightChange[];
+  /** With --symbol: the features that drove its recent predictions (their `explain`). */
+  drivers: Drivers | null;
 }
 
 export interface ReportOptions {
@@ -180,6 +183,7 @@ export async function buildReport(ctx: Context, options: ReportOptions): Promise
       weights,
       weight_bounds: { floor: ctx.config.adaptation.floor, cap: ctx.config.adaptation.cap },
       weight_history: history,
+      drivers: options.symbol ? featureDrivers(predictions) : null,
     };
   });
 }

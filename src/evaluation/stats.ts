@@ -36,18 +36,34 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return flat(sxx, mx) || flat(syy, my) ? NaN : sxy / Math.sqrt(sxx * syy);
 }
 
-/** Ranks 1..n with ties given their average rank. */
+/**
+ * Ranks 1..n with ties given their average rank. Sorted as a typed array
+ * (native, numeric) and each value's run of equals found by binary search:
+ * several times faster than sorting indices with a comparator, which matters
+ * for the per-date ranks of every feature (hundreds of thousands of calls).
+ */
 export function ranks(values: ArrayLike<number>): Float64Array {
   const n = values.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a] - values[b]);
+  const sorted = Float64Array.from(values).sort();
   const result = new Float64Array(n);
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    while (j + 1 < n && values[order[j + 1]] === values[order[i]]) j++;
-    const rank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) result[order[k]] = rank;
-    i = j + 1;
+  for (let i = 0; i < n; i++) {
+    const value = values[i];
+    // First position not below the value, and first above it: the run of its equals.
+    let low = 0;
+    let high = n;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (sorted[middle] < value) low = middle + 1;
+      else high = middle;
+    }
+    let end = low;
+    high = n;
+    while (end < high) {
+      const middle = (end + high) >> 1;
+      if (sorted[middle] <= value) end = middle + 1;
+      else high = middle;
+    }
+    result[i] = (low + end - 1) / 2 + 1;
   }
   return result;
 }

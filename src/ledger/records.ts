@@ -75,6 +75,13 @@ export const predictionV2Schema = z
     volatility: z.number().nonnegative(),
     /** Annualised short-window volatility the interval is scaled by (README, "How a prediction is made"). */
     interval_scale: z.number().nonnegative(),
+    explain: z
+      .array(z.object({ feature: z.string(), value: z.number(), contribution: z.number() }))
+      .optional()
+      .meta({
+        description:
+          "The features that moved the XGBoost component most (top 5 by |contribution|): exact TreeSHAP contributions to XGBoost's raw score, each feature's scaled input and its per-date rank together; value in the stock's own units. Absent in older records and without XGBoost (mlx explain ID shows them all)",
+      }),
   })
   .meta({ title: 'mlx prediction record, version 2' });
 

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type { Regime, RuleSignal } from '../features/index.ts';
+import type { Contribution } from '../explain/contributions.ts';
 import type { PredictionV2 } from '../ledger/records.ts';
 import { INTERVAL_LEVEL } from '../training/head.ts';
 import type { TargetForecast } from './score.ts';
@@ -19,6 +20,8 @@ export interface PredictionInput {
   rules: readonly RuleSignal[];
   regime: Regime | null;
   model: { name: string; version: string; featureSet: string };
+  /** The features that moved the XGBoost component most (see explain/contributions.ts). */
+  explain?: Contribution[];
 }
 
 /** Stable id: the same symbol, session, horizon and model version always hash the same. */
@@ -105,5 +108,6 @@ export function buildPrediction(input: PredictionInput): PredictionV2 {
     },
     volatility: round(forecast.volatility, 6),
     interval_scale: round(forecast.intervalScale, 6),
+    ...(input.explain ? { explain: input.explain } : {}),
   };
 }

@@ -43,6 +43,8 @@ export interface TargetForecast {
   /** Percentile 0–100 of the score among the session's cross-section. */
   rankPct: number;
   crossSection: number;
+  /** The row XGBoost saw (xgbInputNames order), for explanations; absent without XGBoost. */
+  xgbInputs?: Float32Array;
 }
 
 /**
@@ -68,7 +70,13 @@ export function forecastTargets(
     }
   });
   const position = new Map(members.map((m, i) => [`${m.panel.symbol}|${m.session}`, i]));
-  const raw = scoreComponents(model, members, featureRanks(model, panel, sessions, members));
+  const xgbInputs: Float32Array[] = [];
+  const raw = scoreComponents(
+    model,
+    members,
+    featureRanks(model, panel, sessions, members),
+    xgbInputs,
+  );
   raw.rules = Float64Array.from(members, ({ panel: entry, row }) =>
     ruleSignalsAt(entry.features, row, marketRegimeAt(entry.features, row), signalDefaults).reduce(
       (sum, rule) => sum + rule.value,
@@ -144,6 +152,7 @@ export function forecastTargets(
       intervalScale: intervalScale[i],
       rankPct: rankPct[i],
       crossSection: members.filter((m) => m.session === session).length,
+      ...(xgbInputs[i] ? { xgbInputs: xgbInputs[i] } : {}),
     };
   });
 }
@@ -206,6 +215,8 @@ function scoreComponents(
   model: LoadedModel,
   targets: readonly ScoreTarget[],
   ranks: Float32Array,
+  /** Filled with each target's XGBoost input row. */
+  xgbInputs: Float32Array[],
 ): Partial<Record<ComponentName, Float64Array>> {
   const out: Partial<Record<ComponentName, Float64Array>> = {};
   if (model.head.components.includes('xgb') && model.xgbLib)
@@ -233,6 +244,7 @@ function scoreComponents(
           i * (width + k),
         );
         values.set(ranks.subarray(t * k, (t + 1) * k), i * (width + k) + width);
+        xgbInputs[t] = values.subarray(i * (width + k), (i + 1) * (width + k));
       });
       const xgb = out.xgb;
       predictXgb(model.xgbLib, unit.xgb, values, members.length, width + k).forEach(

@@ -31,6 +31,15 @@ export const manifestSchema = z.object({
   promotion: z
     .object({ decision: z.enum(['promoted', 'kept_champion']), reason: z.string() })
     .optional(),
+  /** A version made by `mlx models import`: a booster trained elsewhere, like another version. */
+  imported: z
+    .object({
+      xgb_file: z.string(),
+      sha256: z.string(),
+      like: z.object({ name: z.string(), version: z.string() }),
+      evaluation: z.literal('validation_window'),
+    })
+    .optional(),
 });
 
 export type Manifest = z.infer<typeof manifestSchema>;

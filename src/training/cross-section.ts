@@ -124,13 +124,53 @@ export function crossSectionalRanks(
 ): Float32Array {
   const k = columns.length;
   const out = new Float32Array(rowCount * k);
+  // This runs for every date × ranked feature. A feature's order across stocks changes
+  // little from one date to the next, so each column's sort starts from the previous
+  // date's order (positions within the group) and an insertion sort has little to do.
+  let block = new Float64Array(64 * k);
+  let orders = new Int32Array(64 * k);
+  let previousSize = -1;
   for (const rows of groups) {
-    const column = new Float64Array(rows.length);
-    columns.forEach((j, c) => {
-      for (let i = 0; i < rows.length; i++) column[i] = values[rows[i] * width + j];
-      const centred = centredRanks(column);
-      for (let i = 0; i < rows.length; i++) out[rows[i] * k + c] = centred[i];
-    });
+    const n = rows.length;
+    if (n * k > block.length) {
+      block = new Float64Array(n * k);
+      orders = new Int32Array(n * k);
+    }
+    // Gather the date's rows first, each row's values read together (rows of a date lie far apart).
+    for (let i = 0; i < n; i++) {
+      const offset = rows[i] * width;
+      for (let c = 0; c < k; c++) block[c * n + i] = values[offset + columns[c]];
+    }
+    for (let c = 0; c < k; c++) {
+      const base = c * n;
+      if (n !== previousSize) for (let i = 0; i < n; i++) orders[base + i] = i;
+      if (n < 2) {
+        for (let i = 0; i < n; i++) out[rows[i] * k + c] = 0;
+        continue;
+      }
+      for (let i = 1; i < n; i++) {
+        const position = orders[base + i];
+        const value = block[base + position];
+        let j = i - 1;
+        while (j >= 0 && block[base + orders[base + j]] > value) {
+          orders[base + j + 1] = orders[base + j];
+          j--;
+        }
+        orders[base + j + 1] = position;
+      }
+      // Runs of equal values (within TIE) share their mean rank, as centredRanks.
+      let i = 0;
+      while (i < n) {
+        let j = i;
+        const value = block[base + orders[base + i]];
+        const tie = TIE * Math.max(1, Math.abs(value));
+        while (j + 1 < n && block[base + orders[base + j + 1]] - value <= tie) j++;
+        const centred = ((i + j) / 2 + 1 - 1) / (n - 1) - 0.5;
+        for (let m = i; m <= j; m++) out[rows[orders[base + m]] * k + c] = centred;
+        i = j + 1;
+      }
+    }
+    previousSize = n;
   }
   return out;
 }

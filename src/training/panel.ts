@@ -37,7 +37,7 @@ export interface Panel {
  * universe), truncated the same way, so training and prediction see identical inputs.
  */
 export function loadPanel(
-  store: PriceStore,
+  store: Pick<PriceStore, 'adjusted' | 'symbolInfo'>,
   symbols: readonly string[],
   until: string | undefined,
   config: Config,

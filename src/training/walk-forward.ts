@@ -107,7 +107,8 @@ export function usableRows(
   return models.includes('lstm') ? (r) => hasSequence(data, r, timesteps) : () => true;
 }
 
-interface Collected {
+/** Scored rows of every model and baseline, collected over folds (see judgeFold). */
+export interface Collected {
   dateIndex: number[];
   predicted: number[];
   score: number[];
@@ -173,6 +174,14 @@ export async function walkForward(input: WalkForwardInput): Promise<WalkForwardR
     }
   }
 
+  return { folds: reports, metrics: metricsOf(collected, horizonDays), oos };
+}
+
+/** The metrics of every model and baseline over the rows collected for it. */
+export function metricsOf(
+  collected: ReadonlyMap<ScoredName, Collected>,
+  horizonDays: number,
+): Partial<Record<ScoredName, Metrics>> {
   const metrics: Partial<Record<ScoredName, Metrics>> = {};
   for (const name of SCORED) {
     const c = collected.get(name);
@@ -189,7 +198,7 @@ export async function walkForward(input: WalkForwardInput): Promise<WalkForwardR
       { horizonDays, ...METRIC_KINDS[name] },
     );
   }
-  return { folds: reports, metrics, oos };
+  return metrics;
 }
 
 /** How each scored name is judged: forecasts state a direction through P(up); factors only rank. */
@@ -207,9 +216,9 @@ const METRIC_KINDS: Record<ScoredName, Omit<MetricOptions, 'horizonDays'>> = {
 };
 
 /** Score one fold's test rows with the ensemble, each component alone and every baseline. */
-function judgeFold(
+export function judgeFold(
   data: Dataset,
-  fitted: FittedEnsemble,
+  fitted: Pick<FittedEnsemble, 'head' | 'componentHeads' | 'base'>,
   rows: Int32Array,
   components: ComponentScores,
   collected: Map<ScoredName, Collected>,

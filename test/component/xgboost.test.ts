@@ -118,6 +118,34 @@ describe('XGBoost through koffi', { skip }, () => {
     }
   });
 
+  it('gives exact TreeSHAP contributions: per row, the bias plus the contributions is the prediction', () => {
+    const { booster } = fit(lib, regression, train, valid, 80);
+    const dtest = matrix(lib, test);
+    try {
+      const predicted = booster.predict(dtest);
+      const { values, columns } = booster.contributions(dtest);
+      assert.equal(columns, test.cols + 1);
+      assert.equal(values.length, test.rows * columns);
+      const mean = (column: number) => {
+        let sum = 0;
+        for (let r = 0; r < test.rows; r++) sum += Math.abs(values[r * columns + column]);
+        return sum / test.rows;
+      };
+      for (let r = 0; r < test.rows; r++) {
+        let sum = 0;
+        for (let c = 0; c < columns; c++) sum += values[r * columns + c];
+        assert.ok(Math.abs(sum - predicted[r]) < 1e-5, `row ${r}: ${sum} vs ${predicted[r]}`);
+      }
+      // y = x0 − 2·x1: x1 matters most, then x0; the distractors barely.
+      assert.ok(mean(1) > mean(0) && mean(0) > 5 * mean(3), `${mean(1)} ${mean(0)} ${mean(3)}`);
+      const bias = values[columns - 1];
+      for (let r = 1; r < test.rows; r++) assert.equal(values[r * columns + columns - 1], bias);
+    } finally {
+      dtest.free();
+      booster.free();
+    }
+  });
+
   it('gives binary:logistic probabilities strictly inside (0, 1) that separate the classes', () => {
     const toClass = (data: Dataset): Dataset => ({
       ...data,

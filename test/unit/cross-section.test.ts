@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { centredRanks, processLabels, rowsByDate } from '../../src/training/cross-section.ts';
+import {
+  centredRanks,
+  crossSectionalRanks,
+  processLabels,
+  rowsByDate,
+} from '../../src/training/cross-section.ts';
 
 const close = (actual: ArrayLike<number>, expected: number[], tolerance = 1e-12) => {
   assert.equal(actual.length, expected.length);
@@ -72,4 +77,30 @@ test('rowsByDate groups row numbers by date, keeping only accepted rows', () => 
       [1, [3, 5]],
     ],
   );
+});
+
+test('crossSectionalRanks: each date and column ranked as centredRanks ranks it', () => {
+  const width = 3;
+  const rows = 40;
+  const values = Float64Array.from({ length: rows * width }, (_, i) =>
+    // Exact ties, near ties (last bits) and ordinary values.
+    i % 7 === 0
+      ? 1
+      : i % 11 === 0
+        ? 1 + 1e-13
+        : Math.round(Math.sin(i * 12.9898) * 43758.5453 * 4) / 4,
+  );
+  // Dates of equal sizes (each sort starts from the previous date's order), then unequal ones.
+  for (const dateOf of [(r: number) => (r * 7) % 5, (r: number) => (r < 10 ? 0 : r < 25 ? 1 : 2)]) {
+    const dateIndex = Int32Array.from({ length: rows }, (_, r) => dateOf(r));
+    const groups = rowsByDate(dateIndex);
+    const ranked = crossSectionalRanks(values, width, [2, 0], groups.values(), rows);
+    for (const members of groups.values()) {
+      [2, 0].forEach((j, c) => {
+        const expected = centredRanks(members.map((r) => values[r * width + j]));
+        members.forEach((r, i) => assert.equal(ranked[r * 2 + c], Math.fround(expected[i])));
+      });
+    }
+  }
+  assert.deepEqual([...crossSectionalRanks([5, 6], 2, [1], [[0]], 1)], [0]);
 });

@@ -11,6 +11,22 @@ test('ranks average ties; Spearman of a monotone map is 1', () => {
   close(spearman([1, 2, 3, 4], [1, 8, 27, 64]), 1);
 });
 
+test('ranks agree with counting on many draws with ties, negative zero and one value', () => {
+  const byCounting = (values: number[]) =>
+    values.map((v) => {
+      const below = values.filter((w) => w < v).length;
+      const equal = values.filter((w) => w === v).length;
+      return below + (equal + 1) / 2;
+    });
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  for (let draw = 0; draw < 200; draw++) {
+    const values = Array.from({ length: 1 + (draw % 60) }, () => Math.round(next() * 20) / 4 - 2);
+    assert.deepEqual([...ranks(values)], byCounting(values));
+  }
+  assert.deepEqual([...ranks([0, -0, 1])], [1.5, 1.5, 3]);
+});
+
 test('AUC by hand: scores 0.1 0.4 0.35 0.8 with labels 0 0 1 1 → 0.75', () => {
   close(auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]), 0.75);
 });

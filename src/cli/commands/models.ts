@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { listModels, promoteModel, showModel } from '../../commands/models.ts';
+import { importModel } from '../../commands/models-import.ts';
 import { ExitCode } from '../../errors.ts';
 import { action } from '../runtime.ts';
 import type { FinalFit, FoldDiagnostics } from '../../registry/diagnostics.ts';
@@ -67,6 +68,54 @@ export function registerModelsCommands(program: Command): void {
             finalFitLine(detail.final_fit),
             detail.folds.length
               ? `\nwalk-forward folds\n${foldTable(detail.folds, inv.terminal)}`
+              : '',
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        );
+        return ExitCode.ok;
+      }),
+    );
+
+  models
+    .command('import')
+    .description(
+      'a new version from a booster trained outside mlx: like VERSION, its head refitted on its validation window',
+    )
+    .requiredOption(
+      '--xgb <file>',
+      "the booster (XGBoost's JSON model, e.g. save_model('xgb.json'))",
+    )
+    .requiredOption('--like <version>', 'the version it stands in for: VERSION or NAME/VERSION')
+    .option('--promote', 'make the new version the one predict uses', false)
+    .addHelpText(
+      'after',
+      `
+The booster must take the version's inputs, in order: its features standardised (features.parquet's
+<feature>_scaled columns), then their per-date ranks (<feature>_cs_rank); the xgb_inputs metadata of
+mlx export features lists them. A different count or names exits 2. The new version keeps the
+version's scaler, LSTM and rules; calibration, ensemble weights and interval are refitted on its
+validation window, and its figures are on that window only.
+
+Examples:
+  mlx export features --out export/
+  mlx models import --xgb cluster/xgb.json --like 20260201T020000Z
+  mlx models import --xgb xgb.json --like default/20260201T020000Z --promote --json`,
+    )
+    .action(
+      action(async (inv, options: { xgb: string; like: string; promote: boolean }) => {
+        const result = await importModel(inv.ctx, {
+          xgbFile: options.xgb,
+          like: options.like,
+          promote: options.promote,
+        });
+        const ensemble = result.metrics.ensemble;
+        inv.emit(result, () =>
+          [
+            `${result.name}/${result.version}${result.promoted ? ' (promoted)' : ''}  ${result.dir}`,
+            `like ${result.like.name}/${result.like.version}; ${result.note}`,
+            ensemble
+              ? `ensemble on that window: Rank IC ${formatNumber(ensemble.rank_ic?.mean, 3)}, directional accuracy ${formatPct(ensemble.directional_accuracy)}`
               : '',
           ]
             .filter(Boolean)

@@ -267,6 +267,20 @@ function renderReport(report: Report, terminal: TableTerminal): string {
           terminal,
         )}`
       : '',
+    report.drivers?.features.length
+      ? `what drove ${report.window.symbol}'s last ${report.drivers.predictions} predictions (${report.drivers.from} → ${report.drivers.to}; XGBoost, mean |contribution|)\n${renderTable(
+          ['feature', 'in top 5', 'mean |contribution|', 'pushed'],
+          report.drivers.features
+            .slice(0, 8)
+            .map((d) => [
+              d.feature,
+              `${d.count}/${report.drivers?.predictions}`,
+              d.mean_abs_contribution.toPrecision(3),
+              d.mean_contribution >= 0 ? 'up' : 'down',
+            ]),
+          terminal,
+        )}`
+      : '',
     report.weight_history.length
       ? `weight changes for ${report.window.symbol}\n${renderTable(
           ['prediction', 'signal', 'old', 'new', 'why'],

@@ -33,10 +33,14 @@ export interface BoosterTrainOptions {
 
 export type ImportanceType = 'weight' | 'gain' | 'cover' | 'total_gain' | 'total_cover';
 
-/** Prediction with the trees of rounds [0, iterationEnd); 0 means every round. */
-const predictConfig = (iterationEnd: number) =>
+/**
+ * Prediction with the trees of rounds [0, iterationEnd); 0 means every round.
+ * Type 0 is the objective's output; type 2 is each feature's exact TreeSHAP
+ * contribution to the margin, plus the bias in a last column.
+ */
+const predictConfig = (iterationEnd: number, type: 0 | 2 = 0) =>
   JSON.stringify({
-    type: 0,
+    type,
     training: false,
     iteration_begin: 0,
     iteration_end: iterationEnd,
@@ -239,6 +243,44 @@ export class Booster {
       );
     }
     return copyFloats(result[0], length);
+  }
+
+  /**
+   * Exact TreeSHAP contributions (XGBoosterPredictFromDMatrix, type 2): rows ×
+   * (features + 1), row-major, the last column the bias. Each row sums to the
+   * margin, which for reg:squarederror is the prediction itself.
+   */
+  contributions(matrix: DMatrix): { values: Float32Array; columns: number } {
+    const featureCount = this.featureCount;
+    if (matrix.cols !== featureCount) {
+      throw new DataError(
+        `The model expects ${featureCount} features but the matrix has ${matrix.cols} columns.`,
+      );
+    }
+    const shape: [unknown] = [null];
+    const dims: [number | null] = [null];
+    const result: [unknown] = [null];
+    check(
+      this.lib,
+      this.lib.api.XGBoosterPredictFromDMatrix(
+        this.handle,
+        matrix.handle,
+        predictConfig(0, 2),
+        shape,
+        dims,
+        result,
+      ),
+      'XGBoosterPredictFromDMatrix(contributions)',
+    );
+    const dimensions = copyDims(shape[0], Number(dims[0] ?? 0));
+    const columns = featureCount + 1;
+    const length = dimensions.reduce((a, b) => a * b, 1);
+    if (length !== matrix.rows * columns) {
+      throw new Error(
+        `XGBoost returned contributions of shape ${dimensions.join('×')} for ${matrix.rows} rows of ${featureCount} features; multi-output models are not supported.`,
+      );
+    }
+    return { values: copyFloats(result[0], length), columns };
   }
 
   /** The native JSON model (XGBoosterSaveModelToBuffer, format json): what `xgb.json` holds. */

@@ -1,0 +1,209 @@
+import { isIsoDate } from '../calendar/index.ts';
+import type { Context } from '../context.ts';
+import { DataError, UsageError } from '../errors.ts';
+import type { Contribution } from '../explain/contributions.ts';
+import { explainTargets } from '../explain/targets.ts';
+import { Ledger } from '../ledger/ledger.ts';
+import { predictionSchema, type Prediction, type PredictionV2 } from '../ledger/records.ts';
+import { uniquePredictions } from '../ledger/views.ts';
+import { forecastTargets } from '../prediction/score.ts';
+import { loadModel } from '../registry/loaded-model.ts';
+import { ModelRegistry } from '../registry/registry.ts';
+import { COMPONENTS, type ComponentName } from '../training/head.ts';
+import { loadPanel } from '../training/panel.ts';
+import { readAllWeights } from '../weights/weights.ts';
+import { openExistingStore } from './session.ts';
+
+export interface ExplainOptions {
+  /** A prediction id, or a unique prefix of one (at least 6 characters). */
+  id?: string;
+  /** Else the symbol's prediction at `asOf` (default: its latest). */
+  symbol?: string;
+  asOf?: string;
+  /** One contribution per XGBoost input (scaled feature, per-date rank) instead of per feature. */
+  inputs?: boolean;
+}
+
+/** How one component entered the ensemble. */
+export interface ComponentView {
+  name: ComponentName;
+  /** The component's score in units of its cross-sectional spread, as recorded (null: absent). */
+  score: number | null;
+  /** The head's ensemble weight (fitted on validation rows). */
+  head_weight: number;
+  /** The stock's adaptive multiplier on it (1 for the rules, whose signals carry their own). */
+  stock_weight: number;
+  /** The rules that fired, with their points and the stock's weights. */
+  signals?: { name: string; value: number; weight: number }[];
+}
+
+export interface ExplainResult {
+  prediction_id: string;
+  symbol: string;
+  as_of: string;
+  target_date: string;
+  model: { name: string; version: string };
+  predicted_change_pct: number;
+  probability_up: number;
+  /** `feature`: scaled input and rank summed, raw values; `input`: each XGBoost input. */
+  by: 'feature' | 'input';
+  /** XGBoost's raw score = bias + Σ contributions. */
+  bias: number;
+  margin: number;
+  contributions: Contribution[];
+  /** XGBoost's score as the record holds it (components.xgb × head.scale.xgb, 6 digits). */
+  recorded_margin: number | null;
+  components: ComponentView[];
+  weighting: string;
+}
+
+/**
+ * `mlx explain ID`: XGBoost's score for a recorded prediction taken apart by
+ * exact TreeSHAP, recomputed with the recorded model version on the stored
+ * bars up to as_of (what predict saw), and the ensemble's other components.
+ */
+export async function explainPrediction(
+  ctx: Context,
+  options: ExplainOptions,
+): Promise<ExplainResult> {
+  if (options.asOf !== undefined && !isIsoDate(options.asOf))
+    throw new UsageError(`--as-of expects YYYY-MM-DD, got "${options.asOf}"`);
+  const record = findPrediction(ctx, options);
+  if (record.schema !== 'mlx.prediction/2')
+    throw new DataError(
+      `prediction ${record.id} was recorded by an older mlx (${record.schema}) whose models cannot be explained`,
+    );
+  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const model = await loadModel(
+    registry,
+    record.model.name,
+    ctx.config.regime,
+    record.model.version,
+  );
+  try {
+    if (!model.xgbLib || !model.head.components.includes('xgb'))
+      throw new DataError(
+        `model ${record.model.name}/${record.model.version} has no XGBoost component to explain`,
+      );
+    const manifest = model.version.manifest;
+    const store = openExistingStore(ctx);
+    let panel;
+    let weights;
+    try {
+      // As predict scored it: the model's universe, bars up to as_of.
+      const symbols = [...new Set([record.symbol, ...manifest.symbols])].filter((s) =>
+        store.symbolInfo(s),
+      );
+      panel = loadPanel(store, symbols, record.as_of, ctx.config, manifest.symbols);
+      weights = readAllWeights(store.db);
+    } finally {
+      store.close();
+    }
+    const entry = panel.symbols.find((p) => p.symbol === record.symbol);
+    const row = entry ? entry.features.dates.lastIndexOf(record.as_of) : -1;
+    if (!entry || row < 0)
+      throw new DataError(
+        `${record.symbol} has no bar on ${record.as_of} in the store any more: cannot recompute prediction ${record.id}`,
+      );
+    const targets = [{ panel: entry, row }];
+    const [forecast] = forecastTargets(
+      model,
+      panel,
+      targets,
+      weights,
+      ctx.config.signalWeights,
+      ctx.config.adaptation,
+    );
+    const [explanation] = explainTargets(model, targets, [forecast]);
+    if (!explanation)
+      throw new DataError(
+        `${record.symbol}: no XGBoost model scores it in ${record.model.version}`,
+      );
+    const scale = model.head.scale.xgb;
+    const recordedMargin =
+      record.components.xgb === undefined ? null : record.components.xgb * scale;
+    // The record keeps the scaled score to 6 decimals.
+    if (
+      recordedMargin !== null &&
+      Math.abs(recordedMargin - explanation.margin) > 1e-6 * scale + 1e-7
+    )
+      ctx.log.warn(
+        `the recomputed XGBoost score ${explanation.margin.toPrecision(6)} differs from the recorded ${recordedMargin.toPrecision(6)}: the stored bars changed since the prediction`,
+      );
+    return {
+      prediction_id: record.id,
+      symbol: record.symbol,
+      as_of: record.as_of,
+      target_date: record.target_date,
+      model: { name: record.model.name, version: record.model.version },
+      predicted_change_pct: record.predicted_change_pct,
+      probability_up: record.probability_up,
+      by: options.inputs ? 'input' : 'feature',
+      bias: explanation.bias,
+      margin: explanation.margin,
+      contributions: options.inputs ? explanation.inputs : explanation.features,
+      recorded_margin: recordedMargin,
+      components: componentViews(record, model.head.weights),
+      weighting: model.head.weighting,
+    };
+  } finally {
+    model.free();
+  }
+}
+
+/** Each component's recorded score, head weight and the stock's weight (pure). */
+export function componentViews(
+  record: PredictionV2,
+  headWeights: Readonly<Record<string, number>>,
+): ComponentView[] {
+  const signalWeight = (name: string) => record.signals.find((s) => s.name === name)?.weight ?? 1;
+  return COMPONENTS.filter((name) => name === 'rules' || record.components[name] !== undefined).map(
+    (name) => ({
+      name,
+      score: record.components[name] ?? null,
+      head_weight: headWeights[name] ?? 0,
+      stock_weight: name === 'rules' ? 1 : signalWeight(name),
+      ...(name === 'rules'
+        ? { signals: record.signals.filter((s) => s.name !== 'xgb' && s.name !== 'lstm') }
+        : {}),
+    }),
+  );
+}
+
+/** The prediction asked for: by id (or a unique prefix), or by symbol and session. */
+function findPrediction(ctx: Context, options: ExplainOptions): Prediction {
+  const all = uniquePredictions(
+    new Ledger(ctx.home.predictionsDir, predictionSchema).read().entries,
+  ).entries.map((e) => e.record);
+  if (options.id !== undefined) {
+    const id = options.id.toLowerCase();
+    if (!/^[0-9a-f]{6,64}$/.test(id))
+      throw new UsageError(
+        `a prediction id is 6 to 64 hex digits, got "${options.id.slice(0, 40)}"`,
+      );
+    const found = all.filter((p) => p.id.startsWith(id));
+    if (found.length === 0)
+      throw new UsageError(
+        `no prediction ${options.id} in ${ctx.home.predictionsDir}`,
+        'ids are in the ledger: jq -r \'.symbol + " " + .as_of + " " + .id\' predictions/*.jsonl',
+      );
+    if (found.length > 1)
+      throw new UsageError(
+        `${options.id} is the start of ${found.length} prediction ids: give more`,
+      );
+    return found[0];
+  }
+  if (!options.symbol) throw new UsageError('name a prediction id, or a symbol (with --as-of)');
+  const mine = all.filter(
+    (p) =>
+      p.symbol === options.symbol &&
+      (options.asOf === undefined || p.as_of === options.asOf) &&
+      p.model.name === ctx.config.modelName,
+  );
+  if (mine.length === 0)
+    throw new UsageError(
+      `no prediction of ${options.symbol}${options.asOf ? ` as of ${options.asOf}` : ''} by model ${ctx.config.modelName}`,
+    );
+  // The latest session; for one session predicted by several versions, the last recorded.
+  return mine.reduce((a, b) => (b.as_of >= a.as_of ? b : a));
+}

@@ -1,0 +1,223 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Context } from '../context.ts';
+import { fileSystemError, UsageError } from '../errors.ts';
+import { BarCache } from '../export/bar-cache.ts';
+import { barsTable } from '../export/bars.ts';
+import { featuresTable } from '../export/features.ts';
+import { predictionsTable, verificationsTable } from '../export/ledgers.ts';
+import type { ExportTable } from '../export/table.ts';
+import { TableWriter, type ExportFormat } from '../export/write.ts';
+import { featureSetIdentity } from '../features/index.ts';
+import { Ledger } from '../ledger/ledger.ts';
+import { predictionSchema, verificationSchema } from '../ledger/records.ts';
+import { latestVerifications, uniquePredictions } from '../ledger/views.ts';
+import { ModelRegistry, readValidated, type ModelVersion } from '../registry/registry.ts';
+import { unknownSymbolError, type PriceStore } from '../store/price-store.ts';
+import { datasetSettingsLike } from '../training/like-version.ts';
+import { buildDataset, loadPanel } from '../training/panel.ts';
+import { scalerFileSchema, scalerFromFile } from '../training/scaler.ts';
+import { assertHomeExists, noStoreError, usingStore } from './session.ts';
+import { resolveUniverse } from './universe.ts';
+import { resolveSince } from './verify.ts';
+
+export const EXPORT_KINDS = ['bars', 'features', 'predictions', 'verifications'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['parquet', 'csv'];
+
+export interface ExportOptions {
+  what: ExportKind[];
+  format: ExportFormat;
+  /** The folder that receives `<what>.parquet` (or `.csv`); made if missing. */
+  out: string;
+  /** Sessions (bars, features) or as_of dates (ledgers) on or after this: YYYY-MM-DD or Nd. */
+  since?: string;
+  symbols?: string[];
+  /**
+   * features: the model version (NAME or NAME/VERSION) whose universe, label
+   * and scaler to use; default the promoted version of the configured model, if any.
+   */
+  model?: string;
+}
+
+export interface ExportedFile {
+  what: ExportKind;
+  file: string;
+  rows: number;
+  columns: number;
+}
+
+export interface ExportResult {
+  format: ExportFormat;
+  out: string;
+  files: ExportedFile[];
+  seconds: number;
+}
+
+/** `mlx export`: bars, features and the ledgers as Parquet (or CSV) files in a folder. */
+export async function exportData(ctx: Context, options: ExportOptions): Promise<ExportResult> {
+  const started = performance.now();
+  const what = [...new Set(options.what)];
+  for (const kind of what)
+    if (!EXPORT_KINDS.includes(kind))
+      throw new UsageError(`cannot export "${kind}": choose from ${EXPORT_KINDS.join(', ')}`);
+  if (what.length === 0) throw new UsageError(`name what to export: ${EXPORT_KINDS.join(', ')}`);
+  if (!EXPORT_FORMATS.includes(options.format))
+    throw new UsageError(`--format expects parquet or csv, got "${options.format}"`);
+  const since = resolveSince(options.since, ctx.now());
+  assertHomeExists(ctx);
+  const out = path.resolve(options.out);
+  try {
+    fs.mkdirSync(out, { recursive: true });
+  } catch (err) {
+    throw fileSystemError(err, 'cannot create the export folder', out);
+  }
+  const symbols = options.symbols?.length ? new Set(options.symbols) : null;
+  const files: ExportedFile[] = [];
+  const needsStore = what.includes('bars') || what.includes('features');
+  await usingStore(ctx, 'read', async (store) => {
+    if (needsStore && !store) throw noStoreError(ctx);
+    const filters: Filters = {
+      since,
+      symbols,
+      model: options.model,
+      store: store ? { store, bars: new BarCache(store) } : null,
+    };
+    // Every file but the last is written on DuckDB's threads while the next table is built.
+    const writer = await TableWriter.open(options.format);
+    try {
+      for (const [index, kind] of what.entries()) {
+        const table = buildTable(ctx, kind, filters);
+        const file = path.join(out, `${kind}.${options.format}`);
+        if (index < what.length - 1) await writer.writeInBackground(table, file);
+        else await writer.write(table, file);
+        files.push({ what: kind, file, rows: table.rows, columns: table.columns.length });
+      }
+    } finally {
+      await writer.finish();
+    }
+  });
+  for (const f of files) ctx.log.info(`${f.what}: ${f.rows.toLocaleString('en')} rows → ${f.file}`);
+  return {
+    format: options.format,
+    out,
+    files,
+    seconds: round((performance.now() - started) / 1000),
+  };
+}
+
+interface Filters {
+  since: string | undefined;
+  symbols: ReadonlySet<string> | null;
+  model: string | undefined;
+  store: { store: PriceStore; bars: BarCache } | null;
+}
+
+function buildTable(ctx: Context, kind: ExportKind, filters: Filters): ExportTable {
+  const keep = (symbol: string, date: string) =>
+    (!filters.symbols || filters.symbols.has(symbol)) &&
+    (filters.since === undefined || date >= filters.since);
+  switch (kind) {
+    case 'predictions': {
+      const read = new Ledger(ctx.home.predictionsDir, predictionSchema).read();
+      warnProblems(ctx, 'prediction', read.problems.length);
+      const records = uniquePredictions(read.entries)
+        .entries.map((e) => e.record)
+        .filter((p) => keep(p.symbol, p.as_of));
+      return predictionsTable(records);
+    }
+    case 'verifications': {
+      const read = new Ledger(ctx.home.verificationsDir, verificationSchema).read();
+      warnProblems(ctx, 'verification', read.problems.length);
+      const latest = latestVerifications(read.entries);
+      const records = read.entries.map((e) => e.record).filter((v) => keep(v.symbol, v.as_of));
+      return verificationsTable(records, latest);
+    }
+    case 'bars': {
+      const { store, bars } = filters.store as NonNullable<Filters['store']>;
+      const symbols = knownSymbols(store, filters.symbols) ?? store.symbolNames();
+      return barsTable(
+        symbols.map((symbol) => ({ symbol, ...bars.get(symbol) })),
+        filters.since,
+      );
+    }
+    case 'features':
+      return featuresFor(ctx, filters.store as NonNullable<Filters['store']>, filters);
+  }
+}
+
+/**
+ * The dataset as a model version sees it (its universe, label, ranks and
+ * scaler), or as `mlx train` would build it now when there is no model.
+ * Ranks are across the whole universe; filters pick rows afterwards.
+ */
+function featuresFor(
+  ctx: Context,
+  { store, bars }: NonNullable<Filters['store']>,
+  filters: Filters,
+): ExportTable {
+  const version = modelVersion(ctx, filters.model);
+  const settings = version
+    ? datasetSettingsLike(ctx.config, version)
+    : { config: ctx.config, horizonDays: ctx.config.horizonDays };
+  const universe = version ? version.manifest.symbols : resolveUniverse(ctx, store, {});
+  const extra = knownSymbols(store, filters.symbols) ?? [];
+  const panel = loadPanel(
+    bars,
+    [...new Set([...universe, ...extra])].filter((s) => store.symbolInfo(s)),
+    undefined,
+    settings.config,
+    universe,
+  );
+  const data = buildDataset(panel, settings.horizonDays, settings.config);
+  const rows: number[] = [];
+  for (let r = 0; r < data.rows; r++) {
+    const symbol = data.symbols[data.symbolIndex[r]];
+    const date = data.dates[data.dateIndex[r]];
+    if (
+      (!filters.symbols || filters.symbols.has(symbol)) &&
+      (!filters.since || date >= filters.since)
+    )
+      rows.push(r);
+  }
+  const scalerFile = version ? path.join(version.dir, 'scaler.json') : null;
+  return featuresTable({
+    data,
+    rows,
+    featureSet: version?.manifest.feature_set.id ?? featureSetIdentity(ctx.config.regime).id,
+    ...(version && scalerFile
+      ? {
+          scaler: {
+            scaler: scalerFromFile(readValidated(scalerFile, scalerFileSchema)),
+            model: `${version.name}/${version.version}`,
+          },
+        }
+      : {}),
+  });
+}
+
+/** `NAME` or `NAME/VERSION` (a named model must exist); by default the promoted one, if any. */
+function modelVersion(ctx: Context, model: string | undefined): ModelVersion | null {
+  const registry = new ModelRegistry(ctx.home.modelsDir);
+  if (model === undefined) {
+    const current = registry.currentVersion(ctx.config.modelName);
+    return current ? registry.get(ctx.config.modelName, current) : null;
+  }
+  const [name, version] = model.split('/');
+  return version ? registry.get(name, version) : registry.current(name);
+}
+
+function knownSymbols(store: PriceStore, symbols: ReadonlySet<string> | null): string[] | null {
+  if (!symbols) return null;
+  for (const symbol of symbols) if (!store.symbolInfo(symbol)) throw unknownSymbolError(symbol);
+  return [...symbols].sort();
+}
+
+function warnProblems(ctx: Context, what: string, count: number): void {
+  if (count > 0)
+    ctx.log.warn(
+      `${count} ${what} ledger line(s) are torn or invalid and are not exported (mlx doctor shows them)`,
+    );
+}
+
+const round = (seconds: number) => Math.round(seconds * 100) / 100;

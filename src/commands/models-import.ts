@@ -1,0 +1,268 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { configSchema, type TrainSettings } from '../config.ts';
+import type { Context } from '../context.ts';
+import { DataError, UsageError } from '../errors.ts';
+import type { Metrics } from '../evaluation/metrics.ts';
+import { LstmModel } from '../models/lstm/index.ts';
+import { loadXGBoost, type Booster, type XGBoostLib } from '../models/xgboost/index.ts';
+import { checkBoosterInputs, readBooster } from '../registry/booster-file.ts';
+import type { Manifest } from '../registry/manifest.ts';
+import { loadModelPart } from '../registry/model-part.ts';
+import { ModelRegistry, readValidated, type ModelVersion } from '../registry/registry.ts';
+import { rankInputName } from '../training/cross-section.ts';
+import { completeRows, fitHeads, POOLED, POOLED_UNIT, scoreRows } from '../training/ensemble.ts';
+import { scaledInputs, type FittedModels, type ModelKind } from '../training/fit.ts';
+import { trainingWindow } from '../training/folds.ts';
+import { COMPONENTS, type ComponentScores } from '../training/head.ts';
+import { datasetSettingsLike } from '../training/like-version.ts';
+import { buildDataset, loadPanel } from '../training/panel.ts';
+import { scalerFileSchema, scalerFromFile } from '../training/scaler.ts';
+import {
+  judgeFold,
+  labelledDates,
+  metricsOf,
+  rowsBetween,
+  usableRows,
+  type Collected,
+  type ScoredName,
+} from '../training/walk-forward.ts';
+import { MLX_VERSION } from '../version.ts';
+import { openExistingStore, withWriteLock } from './session.ts';
+
+export interface ImportOptions {
+  /** A booster trained outside mlx (XGBoost's JSON model file). */
+  xgbFile: string;
+  /** The version it replaces the booster of: VERSION (of the configured model) or NAME/VERSION. */
+  like: string;
+  promote?: boolean;
+}
+
+export interface ImportResult {
+  name: string;
+  version: string;
+  dir: string;
+  like: { name: string; version: string };
+  promoted: boolean;
+  /** The only rows the version is judged on: the like version's validation window. */
+  validation: { from: string; to: string; rows: number };
+  metrics: Partial<Record<ScoredName, Metrics>>;
+  note: string;
+}
+
+const lstmParamsSchema = z.object({
+  units: z.record(z.string(), z.object({ lstm_target_scale: z.number() })),
+  lstm: z.unknown(),
+});
+
+/**
+ * `mlx models import --xgb FILE --like VERSION`: a new version that is VERSION
+ * with FILE as its booster. Its scaler, LSTM and rules are VERSION's; the head
+ * (calibration, ensemble weights, interval) is refitted on VERSION's validation
+ * window exactly as `train` fits it, using the new booster's scores. Figures
+ * are on that window only, and the version is marked imported.
+ */
+export async function importModel(ctx: Context, options: ImportOptions): Promise<ImportResult> {
+  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const like = likeVersion(ctx, registry, options.like);
+  const { manifest } = like;
+  if (!manifest.models.includes('xgb'))
+    throw new UsageError(`${like.name}/${like.version} has no XGBoost model to replace`);
+  if (manifest.per_symbol)
+    throw new UsageError(
+      `${like.name}/${like.version} has one model per symbol: import works with a pooled model`,
+    );
+  const settings = datasetSettingsLike(ctx.config, like);
+  const lib = loadXGBoost();
+  const { booster, sha256 } = readBooster(lib, options.xgbFile);
+  try {
+    const inputNames = [
+      ...manifest.feature_set.names,
+      ...(manifest.params.feature_ranks as string[]).map(rankInputName),
+    ];
+    checkBoosterInputs(booster, inputNames, manifest.feature_set.names, options.xgbFile, like);
+    return await withWriteLock(ctx, 'models import', async () => {
+      const refit = await refitLike(ctx, like, settings, booster, lib);
+      const version = registry.newVersionId(ctx.now(), like.name);
+      const window = refit.validation;
+      const note =
+        `imported booster: every figure is on ${like.name}/${like.version}'s validation window only ` +
+        `(${window.from} → ${window.to}, ${window.rows} rows), the rows its head was refitted on: ` +
+        'in-sample for the head, not a walk-forward out-of-sample evaluation';
+      const promoted = options.promote === true;
+      const newManifest: Manifest = {
+        ...manifest,
+        version,
+        mlx_version: MLX_VERSION,
+        created_at: ctx.now().toISOString(),
+        params: {
+          ...manifest.params,
+          head: refit.head,
+          final_fit: { imported: true, rounds: booster.boostedRounds },
+        },
+        libraries: { ...manifest.libraries, mlx: MLX_VERSION, xgboost: lib.version },
+        training_rows: refit.trainingRows,
+        promotion: {
+          decision: promoted ? 'promoted' : 'kept_champion',
+          reason: promoted
+            ? 'imported with --promote'
+            : `imported: not promoted (mlx models promote ${like.name} ${version})`,
+        },
+        imported: {
+          xgb_file: path.resolve(options.xgbFile),
+          sha256,
+          like: { name: like.name, version: like.version },
+          evaluation: 'validation_window',
+        },
+      };
+      const dir = await registry.create(like.name, version, async (temp) => {
+        const json = (name: string, value: unknown) =>
+          fs.writeFileSync(path.join(temp, name), `${JSON.stringify(value, null, 2)}\n`);
+        json('manifest.json', newManifest);
+        json('metrics.json', {
+          schema: 'mlx.metrics/1',
+          horizon_days: settings.horizonDays,
+          label: settings.config.train.label,
+          evaluation: 'validation_window',
+          note,
+          walk_forward: {},
+          validation_window: { ...window, metrics: refit.metrics },
+          folds: [],
+          verdicts: [note],
+        });
+        json('feature_importance.json', {
+          schema: 'mlx.feature_importance/1',
+          importance_type: 'total_gain',
+          features: Object.entries(booster.importance('total_gain', inputNames))
+            .sort((a, b) => b[1] - a[1])
+            .map(([name, gain]) => ({ name, gain })),
+        });
+        fs.copyFileSync(path.join(like.dir, 'scaler.json'), path.join(temp, 'scaler.json'));
+        fs.writeFileSync(path.join(temp, 'xgb.json'), booster.saveJson());
+        if (manifest.models.includes('lstm'))
+          fs.cpSync(path.join(like.dir, 'lstm'), path.join(temp, 'lstm'), { recursive: true });
+      });
+      if (promoted) registry.promote(like.name, version);
+      ctx.log.info(`${like.name}/${version}: ${note}`);
+      return {
+        name: like.name,
+        version,
+        dir,
+        like: { name: like.name, version: like.version },
+        promoted,
+        validation: window,
+        metrics: refit.metrics,
+        note,
+      };
+    });
+  } finally {
+    booster.free();
+  }
+}
+
+/**
+ * The like version's dataset, window and components, with the new booster:
+ * the rows, scaler, LSTM and rules are the version's own, so an identical
+ * booster gives an identical head.
+ */
+async function refitLike(
+  ctx: Context,
+  like: ModelVersion,
+  settings: ReturnType<typeof datasetSettingsLike>,
+  booster: Booster,
+  lib: XGBoostLib,
+) {
+  const { manifest } = like;
+  const models = manifest.models as ModelKind[];
+  const params = lstmParamsSchema.safeParse(manifest.params);
+  if (!params.success)
+    throw new DataError(
+      `${path.join(like.dir, 'manifest.json')}: params: ${params.error.issues[0].message}`,
+    );
+  const train: TrainSettings = {
+    ...settings.config.train,
+    ...(models.includes('lstm')
+      ? { lstm: configSchema.parse({ train: { lstm: params.data.lstm } }).train.lstm }
+      : {}),
+  };
+  const store = openExistingStore(ctx);
+  let panel;
+  try {
+    panel = loadPanel(store, manifest.symbols, manifest.data_range.until, settings.config);
+  } finally {
+    store.close();
+  }
+  const data = buildDataset(panel, settings.horizonDays, settings.config);
+  if (
+    data.symbols.join() !== manifest.symbols.join() ||
+    data.dates.at(-1) !== manifest.data_range.until
+  )
+    throw new DataError(
+      `the store no longer holds the data ${like.name}/${like.version} was trained on (${manifest.symbols.length} symbols up to ${manifest.data_range.until})`,
+      'import into a home with that data, or retrain with mlx train',
+    );
+  const usable = usableRows(data, models, train.lstm.timesteps);
+  const window = trainingWindow(
+    labelledDates(data) - 1,
+    settings.horizonDays,
+    settings.validationShare,
+  );
+  const trainRows = rowsBetween(data, 0, window.trainEnd, usable);
+  const validRows = rowsBetween(data, window.validStart, window.validEnd, usable);
+  const scalerFile = path.join(like.dir, 'scaler.json');
+  const scaler = scalerFromFile(readValidated(scalerFile, scalerFileSchema));
+  const lstmDir = path.join(like.dir, 'lstm');
+  const lstm = models.includes('lstm')
+    ? await loadModelPart(lstmDir, () => LstmModel.load(lstmDir))
+    : null;
+  const fitted: FittedModels = {
+    xgb: booster,
+    xgbLib: lib,
+    lstm,
+    lstmTargetScale: params.data.units[POOLED_UNIT]?.lstm_target_scale ?? 1,
+    info: {},
+    free: () => lstm?.dispose(),
+  };
+  try {
+    const input = {
+      data,
+      ...scaledInputs(scaler, data, models),
+      settings: train,
+      units: POOLED,
+      models,
+      xgbLib: lib,
+    };
+    const scores = scoreRows(new Map([[POOLED_UNIT, fitted]]), input, validRows);
+    const heads = fitHeads(data, trainRows, validRows, scores);
+    // Judged on the same rows, as walk-forward judges a fold's test rows.
+    const complete = completeRows(scores);
+    const rows = validRows.filter((_, i) => complete[i]);
+    const components: ComponentScores = {};
+    for (const name of COMPONENTS) {
+      const values = scores[name];
+      if (values) components[name] = values.filter((_, i) => complete[i]);
+    }
+    const collected = new Map<ScoredName, Collected>();
+    judgeFold(data, heads, rows, components, collected, 0);
+    return {
+      head: heads.head,
+      trainingRows: trainRows.length,
+      validation: {
+        from: data.dates[window.validStart],
+        to: data.dates[window.validEnd],
+        rows: rows.length,
+      },
+      metrics: metricsOf(collected, settings.horizonDays),
+    };
+  } finally {
+    lstm?.dispose();
+  }
+}
+
+function likeVersion(ctx: Context, registry: ModelRegistry, like: string): ModelVersion {
+  const [name, version] = like.includes('/') ? like.split('/') : [ctx.config.modelName, like];
+  if (!name || !version)
+    throw new UsageError(`--like expects VERSION or NAME/VERSION, got "${like.slice(0, 60)}"`);
+  return registry.get(name, version);
+}
