@@ -92,7 +92,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
       for (const arm of arms) {
         const home = { ...homePaths(path.join(out, arm)), modelsDir };
         fs.mkdirSync(home.dataDir, { recursive: true });
-        store.db.prepare('VACUUM INTO ?').run(home.db);
+        store.copyTo(home.db);
         armHomes.set(arm, home);
       }
     } finally {

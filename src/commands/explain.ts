@@ -11,7 +11,6 @@ import { loadModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import { COMPONENTS, type ComponentName } from '../training/head.ts';
 import { loadPanel } from '../training/panel.ts';
-import { readAllWeights } from '../weights/weights.ts';
 import { openExistingStore } from './session.ts';
 
 export interface ExplainOptions {
@@ -95,7 +94,7 @@ export async function explainPrediction(
         store.symbolInfo(s),
       );
       panel = loadPanel(store, symbols, record.as_of, ctx.config, manifest.symbols);
-      weights = readAllWeights(store.db);
+      weights = store.weights.bySymbol();
     } finally {
       store.close();
     }

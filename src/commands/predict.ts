@@ -6,7 +6,6 @@ import { marketRegimeAt, ruleSignalsAt } from '../features/index.ts';
 import { topFeatures } from '../explain/contributions.ts';
 import { explainTargets } from '../explain/targets.ts';
 import { Ledger } from '../ledger/ledger.ts';
-import { indexPredictions } from '../ledger/ledger-index.ts';
 import { predictionSchema, type Prediction } from '../ledger/records.ts';
 import { buildPrediction } from '../prediction/record.ts';
 import { forecastTargets } from '../prediction/score.ts';
@@ -14,7 +13,6 @@ import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import { loadPanel, type Panel, type SymbolPanel } from '../training/panel.ts';
-import { readAllWeights } from '../weights/weights.ts';
 import { fetchIntoStore } from './data-fetch.ts';
 import { inSampleError, inSampleTargets } from './in-sample.ts';
 import {
@@ -137,7 +135,7 @@ async function predictLocked(
     const scored = [...new Set([...known, ...manifest.symbols])].filter((s) => store.symbolInfo(s));
     const panel =
       reuse?.panel ?? loadPanel(store, scored, options.asOf, ctx.config, manifest.symbols);
-    const weights = readAllWeights(store.db);
+    const weights = store.weights.bySymbol();
     const createdAt = ctx.now().toISOString();
     const targets: { panel: SymbolPanel; row: number; targetDate: string }[] = [];
     for (const symbol of known) {
@@ -206,7 +204,7 @@ async function predictLocked(
     const existing = new Set(ledger.read(files).entries.map((e) => e.record.id));
     const appended = records.filter((r) => !existing.has(r.id));
     ledger.append(appended, (r) => r.as_of.slice(0, 7));
-    indexPredictions(store.db, ledger.read(files).entries);
+    store.ledgerIndex.addPredictions(ledger.read(files).entries);
 
     return {
       appended,

@@ -25,7 +25,7 @@ import { tearSheet, type TearSheet } from '../report/tearsheet.ts';
 import { UsageError } from '../errors.ts';
 import { isIsoDate } from '../calendar/index.ts';
 import type { WeightChange } from '../weights/update.ts';
-import { EVIDENCE } from '../weights/weights.ts';
+import { stockMultipliers } from '../weights/weights.ts';
 import { featureDrivers, type Drivers } from '../explain/drivers.ts';
 import { resolveSince } from './verify.ts';
 import { assertHomeExists, usingStore } from './session.ts';
@@ -117,25 +117,8 @@ export async function buildReport(ctx: Context, options: ReportOptions): Promise
   );
   return usingStore(ctx, 'read', (store) => {
     const lastReturns = store ? lastReturnsFor(store, outcomes) : new Map<string, number>();
-    const weights = store
-      ? (
-          store.db
-            .prepare(
-              // Multipliers only: a stock's evidence is a count of outcomes, not a weight.
-              `SELECT symbol, signal, weight FROM signal_weights
-               WHERE symbol != '*' AND signal != '${EVIDENCE}' ORDER BY symbol, signal`,
-            )
-            .all() as { symbol: string; signal: string; weight: number }[]
-        ).filter((w) => !options.symbol || w.symbol === options.symbol)
-      : [];
-    const history =
-      store && options.symbol
-        ? (store.db
-            .prepare(
-              'SELECT prediction_id, symbol, signal, previous, current, reason, verified_at FROM weight_changes WHERE symbol = ? ORDER BY id',
-            )
-            .all(options.symbol) as Report['weight_history'])
-        : [];
+    const weights = store ? stockMultipliers(store.weights.rows(), options.symbol) : [];
+    const history = store && options.symbol ? store.weights.history(options.symbol) : [];
     const overallOf = (list: readonly Outcome[]) =>
       groupFigures(list, (o) => [{ key: 'ensemble', hit: o.verification.direction_hit }])[0] ??
       null;

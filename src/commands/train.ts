@@ -3,8 +3,10 @@ import type { Context } from '../context.ts';
 import { DataError, MissingDependencyError, UsageError } from '../errors.ts';
 import { featureSetIdentity, REFERENCE_LIBRARY } from '../features/index.ts';
 import { loadXGBoost, xgboostStatus, type XGBoostLib } from '../models/xgboost/index.ts';
-import type { Manifest } from '../registry/manifest.ts';
+import type { ManifestV2 } from '../registry/manifest.ts';
+import { readMetrics } from '../registry/metrics-file.ts';
 import { ModelRegistry } from '../registry/registry.ts';
+import { writeTrainedVersion } from '../registry/version-files.ts';
 import { fitEnsemble, perSymbolUnits, POOLED } from '../training/ensemble.ts';
 import { MIN_CROSS_SECTION } from '../training/head.ts';
 import {
@@ -14,7 +16,6 @@ import {
   type TrainEvent,
 } from '../training/fit.ts';
 import { trainingWindow } from '../training/folds.ts';
-import { writeModelFiles } from '../training/model-files.ts';
 import { buildDataset, loadPanel, type Panel } from '../training/panel.ts';
 import type { LstmModel } from '../models/lstm/index.ts';
 import { fitScaler } from '../training/scaler.ts';
@@ -191,9 +192,11 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
       const promotion = decidePromotion(
         options.promote,
         walk,
-        champion ? registry.get(name, champion) : null,
+        champion
+          ? { version: champion, metrics: readMetrics(registry.get(name, champion).dir) }
+          : null,
       );
-      const manifest: Manifest = {
+      const manifest: ManifestV2 = {
         schema: 'mlx.model/2',
         name,
         version,
@@ -217,7 +220,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
           },
           head: fitted.head,
           // XGBoost also sees these features' per-date ranks across the universe.
-          feature_ranks: data.rankedNames,
+          feature_ranks: [...data.rankedNames],
           units: Object.fromEntries(
             [...fitted.units].map(([unit, f]) => [unit, { lstm_target_scale: f.lstmTargetScale }]),
           ),
@@ -232,7 +235,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
         },
       };
       const dir = await registry.create(name, version, (temp) =>
-        writeModelFiles(temp, {
+        writeTrainedVersion(temp, {
           manifest,
           walk,
           fitted: fitted.units,

@@ -4,11 +4,6 @@ import { DataError, ExitCode, UsageError, type ExitCodeValue } from '../errors.t
 import { requireSymbol } from '../exchanges.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import {
-  indexPredictions,
-  indexVerifications,
-  indexedVerificationIds,
-} from '../ledger/ledger-index.ts';
-import {
   predictionSchema,
   verificationSchema,
   type Prediction,
@@ -135,16 +130,16 @@ async function verifyLocked(
   // the weights never saw, replay them all.
   const adapt = options.adapt !== false;
   if (store && !options.dryRun) {
-    indexPredictions(store.db, predictions.entries);
-    if (indexVerifications(store.db, verifications.entries) > 0 && adapt)
-      rebuildWeights(store.db, ctx.config);
+    store.ledgerIndex.addPredictions(predictions.entries);
+    if (store.ledgerIndex.addVerifications(verifications.entries) > 0 && adapt)
+      rebuildWeights(store, ctx.config);
   }
 
   const latest = latestVerifications(verifications.entries);
   // The index remembers what was verified even when the ledger line was damaged later:
   // scoring such a prediction again would apply its weight steps twice.
   const remembered = store
-    ? [...indexedVerificationIds(store.db)].filter((id) => !latest.has(id))
+    ? [...store.ledgerIndex.verifiedIds()].filter((id) => !latest.has(id))
     : [];
   if (remembered.length > 0) {
     ctx.log.warn(
@@ -247,7 +242,7 @@ async function verifyLocked(
     // Weights are computed before the new verifications are indexed (so their hits count
     // once); the index and the weights are then saved in one transaction, after the
     // ledger append: a crash in between is caught up by the replay above on the next run.
-    const state = loadWeightState(store.db, ctx.config);
+    const state = loadWeightState(store, ctx.config);
     if (adapt)
       changes = due.filter((d) => movesWeights(d)).flatMap((d) => state.apply(d, d.verification));
     verificationLedger.append(
@@ -256,8 +251,8 @@ async function verifyLocked(
     );
     const month = verificationLedger.read([verificationLedger.fileForMonth(today.slice(0, 7))]);
     store.transaction(() => {
-      indexVerifications(store.db, month.entries);
-      saveWeightChanges(store.db, state, changes, verifiedAt);
+      store.ledgerIndex.addVerifications(month.entries);
+      saveWeightChanges(store, state, changes, verifiedAt);
     });
   }
   return {

@@ -7,13 +7,12 @@ import { applyHead, type ComponentName, type Forecast } from '../training/head.t
 import { volatilitiesAt, type Panel, type SymbolPanel } from '../training/panel.ts';
 import { scaleInto } from '../training/scaler.ts';
 import {
-  ALL_SYMBOLS,
   LOWER_WIDTH,
   OUTPERFORM_ODDS,
   UP_ODDS,
   UPPER_WIDTH,
 } from '../weights/update.ts';
-import { componentWeight, weightOf, type WeightTable } from '../weights/weights.ts';
+import { ALL_SYMBOLS, componentWeight, weightOf, type WeightTable } from '../weights/weights.ts';
 
 export interface ScoreTarget {
   panel: SymbolPanel;

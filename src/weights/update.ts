@@ -1,10 +1,8 @@
 import type { Config } from '../config.ts';
+import type { WeightChangeRow } from '../store/weight-store.ts';
 import type { Prediction, Verification } from '../ledger/records.ts';
 import { COMPONENTS, type ComponentName } from '../training/head.ts';
-import { EVIDENCE, NEUTRAL_WEIGHT } from './weights.ts';
-
-/** The all-symbol weights live under this pseudo-symbol; per-stock weights shrink toward them. */
-export const ALL_SYMBOLS = '*';
+import { ALL_SYMBOLS, EVIDENCE, NEUTRAL_WEIGHT } from './weights.ts';
 
 /** Signals of the all-symbol table that are not component weights (see WeightState). */
 export const LOWER_WIDTH = 'interval_lower_width';
@@ -12,15 +10,8 @@ export const UPPER_WIDTH = 'interval_upper_width';
 export const UP_ODDS = 'p_up_odds';
 export const OUTPERFORM_ODDS = 'p_outperform_odds';
 
-export interface WeightChange {
-  prediction_id: string;
-  symbol: string;
-  signal: string;
-  previous: number;
-  current: number;
-  reason: string;
-  verified_at: string;
-}
+/** One move of a weight, as the store logs it. */
+export type WeightChange = WeightChangeRow;
 
 type Adaptation = Config['adaptation'];
 

@@ -12,6 +12,7 @@ import { DataError, UsageError } from '../../src/errors.ts';
 import { predictionSchema, publishedSchema, verificationSchema } from '../../src/ledger/records.ts';
 import { manifestSchema } from '../../src/registry/manifest.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
+import { withRawDb } from '../helpers/raw-db.ts';
 import { syntheticHome } from '../helpers/loop.ts';
 import { tempHome } from '../helpers/cli.ts';
 import { homePaths, type HomePaths } from '../../src/home.ts';
@@ -25,9 +26,9 @@ function copyHome(ctx: Context, until: string, truncate: boolean): HomePaths {
   fs.cpSync(ctx.home.dataDir, path.join(root, 'data'), { recursive: true });
   fs.cpSync(ctx.home.modelsDir, path.join(root, 'models'), { recursive: true });
   if (truncate) {
-    const store = PriceStore.open(path.join(root, 'data', 'mlx.db'));
-    store.db.prepare('DELETE FROM bars WHERE date > ?').run(until);
-    store.close();
+    withRawDb(path.join(root, 'data', 'mlx.db'), (db) =>
+      db.prepare('DELETE FROM bars WHERE date > ?').run(until),
+    );
   }
   return homePaths(root);
 }
@@ -35,9 +36,7 @@ function copyHome(ctx: Context, until: string, truncate: boolean): HomePaths {
 function weightsOf(ctx: Context): unknown[] {
   const store = PriceStore.open(ctx.home.db);
   try {
-    return store.db
-      .prepare('SELECT symbol, signal, weight FROM signal_weights ORDER BY symbol, signal')
-      .all();
+    return store.weights.rows();
   } finally {
     store.close();
   }
@@ -221,11 +220,11 @@ describe('train → predict → verify on a seeded synthetic market', () => {
 
   it('doctor --reindex rebuilds the index and the weights identically from the ledgers', async () => {
     const before = weightsOf(ctx);
-    const store = PriceStore.open(ctx.home.db);
-    store.db.exec(
-      'DELETE FROM signal_weights; DELETE FROM weight_changes; DELETE FROM prediction_index; DELETE FROM verification_index;',
+    withRawDb(ctx.home.db, (db) =>
+      db.exec(
+        'DELETE FROM signal_weights; DELETE FROM weight_changes; DELETE FROM prediction_index; DELETE FROM verification_index;',
+      ),
     );
-    store.close();
     const result = await doctor(ctx, { repair: false, reindex: true });
     assert.equal(result.reindexed?.predictions, 48);
     assert.equal(result.reindexed?.verifications, 48);

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import { calendarFor } from '../../src/calendar/index.ts';
-import { PriceStore } from '../../src/store/price-store.ts';
+import { withRawDb } from '../helpers/raw-db.ts';
 import { runMlx, tempHome, type MlxRun } from '../helpers/cli.ts';
 import { ledgerHome, predictSessions } from '../helpers/ledger.ts';
 
@@ -236,10 +236,11 @@ describe('mlx verify --no-fetch with the store removed', () => {
     for (const f of fs.readdirSync(aside))
       fs.renameSync(path.join(aside, f), path.join(ctx.home.dataDir, f));
     // One symbol's bars gone: the other is verified (exit 3); only that one: the error document (exit 1).
-    const store = PriceStore.open(ctx.home.db);
-    const saved = store.db.prepare("SELECT * FROM bars WHERE symbol = 'SYN002'").all();
-    store.db.prepare("DELETE FROM bars WHERE symbol = 'SYN002'").run();
-    store.close();
+    const saved = withRawDb(ctx.home.db, (db) => {
+      const rows = db.prepare("SELECT * FROM bars WHERE symbol = 'SYN002'").all();
+      db.prepare("DELETE FROM bars WHERE symbol = 'SYN002'").run();
+      return rows;
+    });
     const partial = await runMlx(['verify', '--no-fetch', '--json'], { home });
     assert.equal(partial.code, 3, partial.stderr);
     assert.equal((JSON.parse(partial.stdout) as unknown[]).length, 2);
@@ -250,12 +251,12 @@ describe('mlx verify --no-fetch with the store removed', () => {
       JSON.parse(failed.stdout).error.message,
       /no prediction could be verified: bars missing for SYN002/,
     );
-    const restore = PriceStore.open(ctx.home.db);
-    const insert = restore.db.prepare(
-      'INSERT INTO bars VALUES (@symbol, @date, @open, @high, @low, @close, @volume, @dividend, @split, @adj_close, @source, @fetched_at)',
-    );
-    for (const row of saved) insert.run(row);
-    restore.close();
+    withRawDb(ctx.home.db, (db) => {
+      const insert = db.prepare(
+        'INSERT INTO bars VALUES (@symbol, @date, @open, @high, @low, @close, @volume, @dividend, @split, @adj_close, @source, @fetched_at)',
+      );
+      for (const row of saved) insert.run(row);
+    });
     const back = await runMlx(['verify', '--no-fetch', '--json'], { home });
     assert.equal(back.code, 0, back.stderr);
     const verified = JSON.parse(back.stdout) as { verification: { status: string } }[];
