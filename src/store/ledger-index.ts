@@ -83,9 +83,8 @@ export class LedgerIndex {
   }
 
   verificationCount(): number {
-    return (
-      this.db.prepare('SELECT COUNT(*) AS n FROM verification_index').get() as { n: number }
-    ).n;
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM verification_index').get() as { n: number })
+      .n;
   }
 
   /** The records the index holds, as committed (doctor --repair restores lost ones from here). */

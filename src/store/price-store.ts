@@ -194,7 +194,10 @@ export class PriceStore {
   }
 
   /** Move bars into the revision log (never lost) and recount their symbols' summaries. */
-  removeBars(bars: readonly { symbol: string; date: string; reason: string }[], seenAt: string): void {
+  removeBars(
+    bars: readonly { symbol: string; date: string; reason: string }[],
+    seenAt: string,
+  ): void {
     this.transaction(() => {
       moveBarsToRevisions(this.db, bars, seenAt);
       for (const symbol of new Set(bars.map((b) => b.symbol))) this.refreshSummary(symbol);

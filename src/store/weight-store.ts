@@ -79,7 +79,15 @@ export class WeightStore {
         upsert.run(symbol, signal, weightOf(symbol, signal), now);
       }
       for (const c of changes)
-        log.run(c.prediction_id, c.symbol, c.signal, c.previous, c.current, c.reason, c.verified_at);
+        log.run(
+          c.prediction_id,
+          c.symbol,
+          c.signal,
+          c.previous,
+          c.current,
+          c.reason,
+          c.verified_at,
+        );
     })();
   }
 
