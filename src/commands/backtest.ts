@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { calendarFor, isIsoDate, type TradingCalendar } from '../calendar/index.ts';
+import { calendarFor, type TradingCalendar } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { computeMetrics, type Metrics } from '../evaluation/metrics.ts';
@@ -59,12 +59,6 @@ export interface BacktestResult {
  * close, adapt weights (or not) — into its own folder, then scored.
  */
 export async function backtest(ctx: Context, options: BacktestOptions): Promise<BacktestResult> {
-  for (const [flag, value] of [
-    ['--from', options.from],
-    ['--to', options.to],
-  ] as const) {
-    if (!isIsoDate(value)) throw new UsageError(`${flag} expects YYYY-MM-DD, got "${value}"`);
-  }
   if (options.to < options.from) throw new UsageError('--to is before --from');
   const started = Date.now();
   const out = path.resolve(

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { calendarFor, isIsoDate, localDate } from '../calendar/index.ts';
+import { calendarFor, localDate } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import {
   DataError,
@@ -60,13 +60,6 @@ export interface FetchResult {
 
 /** `mlx data fetch`: incremental download into the store; one symbol's failure spares the others. */
 export async function fetchData(ctx: Context, options: FetchOptions): Promise<FetchResult> {
-  for (const [flag, value] of [
-    ['--from', options.from],
-    ['--to', options.to],
-  ] as const) {
-    if (value !== undefined && !isIsoDate(value))
-      throw new UsageError(`${flag} expects YYYY-MM-DD, got "${value}"`);
-  }
   if (options.source === 'synthetic') syntheticSettings(ctx, options);
   const created = { home: !fs.existsSync(ctx.home.root), store: !fs.existsSync(ctx.home.db) };
   return withWriteLock(
@@ -112,12 +105,7 @@ function syntheticSettings(
   }
   const from = options.from ?? `${Number(to.slice(0, 4)) - 6}${to.slice(4)}`;
   const count = options.count ?? 50;
-  if (!Number.isInteger(count) || count < 1 || count > 5000) {
-    throw new UsageError(`--count expects 1 to 5000 symbols, got ${options.count}`);
-  }
   const seed = options.seed ?? ctx.config.seed;
-  if (!Number.isInteger(seed))
-    throw new UsageError(`--seed expects an integer, got ${options.seed}`);
   return { from, to, count, seed };
 }
 

@@ -1,4 +1,3 @@
-import { isIsoDate } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { DataError, UsageError } from '../errors.ts';
 import type { Contribution } from '../explain/contributions.ts';
@@ -65,8 +64,6 @@ export async function explainPrediction(
   ctx: Context,
   options: ExplainOptions,
 ): Promise<ExplainResult> {
-  if (options.asOf !== undefined && !isIsoDate(options.asOf))
-    throw new UsageError(`--as-of expects YYYY-MM-DD, got "${options.asOf}"`);
   const record = findPrediction(ctx, options);
   if (record.schema !== 'mlx.prediction/2')
     throw new DataError(

@@ -19,7 +19,7 @@ import { buildDataset, loadPanel } from '../training/panel.ts';
 import { readScaler } from '../registry/scaler-file.ts';
 import { assertHomeExists, noStoreError, usingStore } from './session.ts';
 import { resolveUniverse } from './universe.ts';
-import { resolveSince } from './verify.ts';
+import { resolveSince } from '../calendar/since.ts';
 
 export const EXPORT_KINDS = ['bars', 'features', 'predictions', 'verifications'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
-import { calendarFor, isIsoDate } from '../calendar/index.ts';
+import { calendarFor } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
-import { ExitCode, UsageError, type ExitCodeValue } from '../errors.ts';
+import { ExitCode, type ExitCodeValue } from '../errors.ts';
 import { marketRegimeAt, ruleSignalsAt } from '../features/index.ts';
 import { topFeatures } from '../explain/contributions.ts';
 import { explainTargets } from '../explain/targets.ts';
@@ -72,9 +72,6 @@ export async function predict(
   options: PredictOptions,
   reuse?: PredictReuse,
 ): Promise<PredictResult> {
-  if (options.asOf !== undefined && !isIsoDate(options.asOf)) {
-    throw new UsageError(`--as-of expects YYYY-MM-DD, got "${options.asOf}"`);
-  }
   // Fail before touching anything: no home, no model or no store leaves the disk as it was.
   assertHomeExists(ctx);
   if (!reuse)

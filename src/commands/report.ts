@@ -23,11 +23,10 @@ import {
 import { relativeOutcomes } from '../report/excess.ts';
 import { tearSheet, type TearSheet } from '../report/tearsheet.ts';
 import { UsageError } from '../errors.ts';
-import { isIsoDate } from '../calendar/index.ts';
 import type { WeightChange } from '../weights/update.ts';
 import { stockMultipliers } from '../weights/weights.ts';
 import { featureDrivers, type Drivers } from '../explain/drivers.ts';
-import { resolveSince } from './verify.ts';
+import { resolveSince } from '../calendar/since.ts';
 import { assertHomeExists, usingStore } from './session.ts';
 
 export interface Report extends Omit<TearSheet, 'rolling'> {
@@ -95,8 +94,6 @@ export interface ReportOptions {
 
 /** `mlx report`: accuracy from the ledgers (the truth), weights from the store. */
 export async function buildReport(ctx: Context, options: ReportOptions): Promise<Report> {
-  if (options.until !== undefined && !isIsoDate(options.until))
-    throw new UsageError(`--until expects YYYY-MM-DD, got "${options.until}"`);
   const costBps = options.costBps ?? 0;
   if (!Number.isFinite(costBps) || costBps < 0 || costBps > 10_000)
     throw new UsageError(`--cost-bps expects a number of basis points from 0 to 10000`);

@@ -1,4 +1,3 @@
-import { isIsoDate } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { DataError, MissingDependencyError, UsageError } from '../errors.ts';
 import { featureSetIdentity, REFERENCE_LIBRARY } from '../features/index.ts';
@@ -77,12 +76,6 @@ export interface TrainResult {
 export async function train(ctx: Context, options: TrainOptions): Promise<TrainResult> {
   const started = Date.now();
   const horizonDays = options.horizonDays ?? ctx.config.horizonDays;
-  if (!Number.isInteger(horizonDays) || horizonDays < 1 || horizonDays > 60) {
-    throw new UsageError(`--horizon expects 1 to 60 sessions, got ${options.horizonDays}`);
-  }
-  if (options.until !== undefined && !isIsoDate(options.until)) {
-    throw new UsageError(`--until expects YYYY-MM-DD, got "${options.until}"`);
-  }
   const name = options.name ?? ctx.config.modelName;
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new UsageError(`invalid model name "${name}"`);
   const seed = options.seed ?? ctx.config.seed;

@@ -1,6 +1,6 @@
-import { isIsoDate } from '../calendar/index.ts';
+import { resolveSince } from '../calendar/since.ts';
 import type { Context } from '../context.ts';
-import { DataError, ExitCode, UsageError, type ExitCodeValue } from '../errors.ts';
+import { DataError, ExitCode, type ExitCodeValue } from '../errors.ts';
 import { requireSymbol } from '../exchanges.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import {
@@ -27,8 +27,6 @@ import { assertHomeExists, noStoreError, openStore, withWriteLock } from './sess
 
 /** Days past the target date after which missing bars are an error, not "not due yet". */
 export const UNRESOLVABLE_AFTER_DAYS = 14;
-/** The longest --since Nd that means anything: a century. */
-const MAX_SINCE_DAYS = 36_500;
 
 export interface VerifyOptions {
   /** '7d' (days before now) or a date: predictions whose target date is on or after it. */
@@ -68,20 +66,6 @@ export interface VerifyResult {
   exit_code: ExitCodeValue;
 }
 
-/** Resolve `7d` / `30d` / a date to the first date included. */
-export function resolveSince(since: string | undefined, now: Date): string | undefined {
-  if (since === undefined) return undefined;
-  const days = /^(\d{1,9})d$/.exec(since);
-  if (days && Number(days[1]) <= MAX_SINCE_DAYS) {
-    const start = new Date(now.getTime() - Number(days[1]) * 86_400_000);
-    return start.toISOString().slice(0, 10);
-  }
-  if (isIsoDate(since)) return since;
-  throw new UsageError(
-    `--since expects Nd (N days back, 0 to ${MAX_SINCE_DAYS}, e.g. 7d) or a date YYYY-MM-DD, got "${since.slice(0, 40)}"`,
-  );
-}
-
 /**
  * `mlx verify`: score every due prediction exactly once (the verification
  * ledger and its index are checked before appending), then move the
@@ -90,8 +74,6 @@ export function resolveSince(since: string | undefined, now: Date): string | und
  */
 export async function verify(ctx: Context, options: VerifyOptions): Promise<VerifyResult> {
   const since = resolveSince(options.since, ctx.now());
-  if (options.until !== undefined && !isIsoDate(options.until))
-    throw new UsageError(`--until expects YYYY-MM-DD, got "${options.until}"`);
   const delisted = (options.delisted ?? []).map((s) => requireSymbol(s, '--delisted symbol'));
   assertHomeExists(ctx);
   const run = async () => {

@@ -6,8 +6,8 @@ import {
   type ExportResult,
 } from '../../commands/export.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
-import { requireSymbol } from '../../exchanges.ts';
 import type { ExportFormat } from '../../export/write.ts';
+import { parseDuration, parseSymbolList } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { renderTable, type TableTerminal } from '../table.ts';
 
@@ -23,11 +23,12 @@ export function registerExportCommand(program: Command): void {
     .option(
       '--since <when>',
       'sessions (bars, features) or as_of dates (ledgers) from this: Nd or YYYY-MM-DD',
+      parseDuration,
     )
     .option(
       '--symbol <symbols>',
       'only these symbols (comma-separated, or repeat the flag); features are still ranked across the whole universe',
-      (value: string, previous: string[] = []) => [...previous, ...value.split(',')],
+      parseSymbolList,
     )
     .option(
       '--model <name[/version]>',
@@ -78,7 +79,7 @@ Examples:
             format: options.format as ExportFormat,
             out: options.out,
             since: options.since,
-            symbols: options.symbol?.filter(Boolean).map((s) => requireSymbol(s, '--symbol')),
+            symbols: options.symbol,
             model: options.model,
           });
           inv.emit(result, () => renderExport(result, inv.terminal));

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { buildReport, type Report } from '../../commands/report.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
-import { requireSymbol } from '../../exchanges.ts';
 import {
   SYMBOL_SORT_FIELDS,
   type GroupFigures,
@@ -11,9 +10,9 @@ import {
 import { renderHtml } from '../../report/html.ts';
 import type { StrategyReport } from '../../report/portfolio.ts';
 import { sparkline } from '../../report/sparkline.ts';
+import { parseDate, parseDuration, parseSymbol, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
-import { topOption } from './predictions.ts';
 
 const RECENT_DAYS = 30;
 
@@ -26,17 +25,26 @@ export function registerReportCommand(program: Command): void {
     .option(
       '--since <when>',
       `predictions whose target date is on or after this: Nd (days before today) or YYYY-MM-DD (default: the ${RECENT_DAYS} days up to the newest verified target)`,
+      parseDuration,
     )
-    .option('--until <date>', 'and on or before this date')
+    .option('--until <date>', 'and on or before this date', parseDate)
     .option('--all', 'the whole ledger (overrides --since)', false)
-    .option('--symbol <symbol>', 'one symbol, with the verified predictions that moved its weights')
+    .option(
+      '--symbol <symbol>',
+      'one symbol, with the verified predictions that moved its weights',
+      parseSymbol,
+    )
     .option('--html <file>', 'also write a self-contained HTML tear sheet (charts, no network)')
     .option(
       '--cost-bps <n>',
       'charge the portfolios N basis points of every amount traded (default 0)',
       '0',
     )
-    .option('--top <n>', 'only the first N symbols (after --sort)')
+    .option(
+      '--top <n>',
+      'only the first N symbols (after --sort)',
+      wholeNumber({ min: 1, max: 1_000_000, unit: 'records' }),
+    )
     .option('--sort <field>', `order the symbols by: ${SYMBOL_SORT_FIELDS.join(', ')}`)
     .option('--ascending', 'lowest first (symbol is A→Z already)')
     .addHelpText(
@@ -69,22 +77,20 @@ Examples:
             symbol?: string;
             html?: string;
             costBps: string;
-            top?: string;
+            top?: number;
             sort?: string;
             ascending?: boolean;
           },
         ) => {
-          const symbol =
-            options.symbol === undefined ? undefined : requireSymbol(options.symbol, '--symbol');
           const report = await buildReport(inv.ctx, {
             since: options.all ? undefined : options.since,
             recentDays: options.all || options.since !== undefined ? undefined : RECENT_DAYS,
             until: options.until,
-            symbol,
+            symbol: options.symbol,
             costBps: costOption(options.costBps),
             sort: sortOption(options.sort),
             ascending: options.ascending,
-            top: topOption(options.top),
+            top: options.top,
           });
           if (options.html) {
             fs.writeFileSync(options.html, await renderHtml(report));
