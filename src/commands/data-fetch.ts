@@ -10,13 +10,13 @@ import {
   errorMessage,
   type ExitCodeValue,
 } from '../errors.ts';
-import { requireSymbol } from '../exchanges.ts';
 import { generateSyntheticMarket } from '../sources/synthetic.ts';
 import { fetchDailyBars } from '../sources/yahoo.ts';
 import { barRulesFor, checkBar } from '../store/bar-checks.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import type { RawBar, SymbolInfo } from '../store/types.ts';
-import { openStore, withWriteLock } from './session.ts';
+import { openStore, withWriteLock } from '../session.ts';
+import { resolveUniverse } from '../universe.ts';
 
 /** Sessions re-downloaded before the last stored bar, to catch the source's revisions. */
 export const FETCH_OVERLAP_SESSIONS = 10;
@@ -155,7 +155,18 @@ async function fetchYahoo(
   store: PriceStore,
   options: FetchOptions,
 ): Promise<FetchResult> {
-  const symbols = resolveFetchSymbols(ctx, store, options.symbols);
+  const noneToFetch = () =>
+    new UsageError(
+      'no symbols to fetch',
+      'name them (mlx data fetch AAPL MSFT) or set "universe" in mlx.config.json',
+    );
+  // Stored synthetic symbols have nowhere to be fetched from.
+  const symbols = resolveUniverse(ctx, store, {
+    symbols: options.symbols,
+    keepStored: (s) => !store.symbolInfo(s)?.synthetic,
+    noneError: noneToFetch,
+  });
+  if (symbols.length === 0) throw noneToFetch();
   const now = ctx.now();
   const result: FetchResult = {
     source: 'yahoo',
@@ -222,24 +233,6 @@ async function fetchYahoo(
 }
 
 /** Symbols named, else the configured universe, else every stored non-synthetic symbol. */
-function resolveFetchSymbols(ctx: Context, store: PriceStore, named: string[]): string[] {
-  const raw = named.length > 0 ? named : ctx.config.universe;
-  if (raw.length > 0) {
-    return raw.map((s) => requireSymbol(s));
-  }
-  const stored = store
-    .listSymbols()
-    .filter((s) => !s.synthetic)
-    .map((s) => s.symbol);
-  if (stored.length === 0) {
-    throw new UsageError(
-      'no symbols to fetch',
-      'name them (mlx data fetch AAPL MSFT) or set "universe" in mlx.config.json',
-    );
-  }
-  return stored;
-}
-
 /** A short overlap before the last stored bar (to see revisions), or years back for a new symbol. */
 function incrementalStart(store: PriceStore, symbol: string, now: Date): string {
   const info = store.symbolInfo(symbol);

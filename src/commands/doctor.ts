@@ -22,7 +22,7 @@ import { initTensorflow } from '../models/tf-backend.ts';
 import { xgboostStatus } from '../models/xgboost/index.ts';
 import { PriceStore } from '../store/price-store.ts';
 import { rebuildWeights } from '../weights/replay.ts';
-import { withWriteLock } from './session.ts';
+import { withWriteLock } from '../session.ts';
 
 export type { Check } from '../doctor/check.ts';
 

@@ -10,7 +10,7 @@ import { loadModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import { COMPONENTS, type ComponentName } from '../training/head.ts';
 import { loadPanel } from '../training/panel.ts';
-import { openExistingStore } from './session.ts';
+import { openExistingStore } from '../session.ts';
 
 export interface ExplainOptions {
   /** A prediction id, or a unique prefix of one (at least 6 characters). */

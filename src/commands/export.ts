@@ -17,8 +17,8 @@ import { unknownSymbolError, type PriceStore } from '../store/price-store.ts';
 import { datasetSettingsLike } from '../registry/like-version.ts';
 import { buildDataset, loadPanel } from '../training/panel.ts';
 import { readScaler } from '../registry/scaler-file.ts';
-import { assertHomeExists, noStoreError, usingStore } from './session.ts';
-import { resolveUniverse } from './universe.ts';
+import { assertHomeExists, noStoreError, usingStore } from '../session.ts';
+import { resolveUniverse } from '../universe.ts';
 import { resolveSince } from '../calendar/since.ts';
 
 export const EXPORT_KINDS = ['bars', 'features', 'predictions', 'verifications'] as const;

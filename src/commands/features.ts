@@ -7,8 +7,8 @@ import {
 import { ModelRegistry } from '../registry/registry.ts';
 import { unknownSymbolError } from '../store/price-store.ts';
 import { loadPanel } from '../training/panel.ts';
-import { noStoreError, usingStore } from './session.ts';
-import { resolveUniverse } from './universe.ts';
+import { noStoreError, usingStore } from '../session.ts';
+import { resolveUniverse } from '../universe.ts';
 
 export interface FeaturesOptions {
   asOf?: string;

@@ -30,7 +30,7 @@ import {
   type ScoredName,
 } from '../training/walk-forward.ts';
 import { MLX_VERSION } from '../version.ts';
-import { openExistingStore, withWriteLock } from './session.ts';
+import { openExistingStore, withWriteLock } from '../session.ts';
 
 export interface ImportOptions {
   /** A booster trained outside mlx (XGBoost's JSON model file). */

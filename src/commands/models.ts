@@ -10,7 +10,7 @@ import {
   type FinalFit,
   type FoldDiagnostics,
 } from '../registry/diagnostics.ts';
-import { withWriteLock } from './session.ts';
+import { withWriteLock } from '../session.ts';
 
 export interface ModelSummary {
   name: string;

@@ -9,20 +9,15 @@ import { Ledger } from '../ledger/ledger.ts';
 import { predictionSchema, type Prediction } from '../ledger/records.ts';
 import { buildPrediction } from '../prediction/record.ts';
 import { forecastTargets } from '../prediction/score.ts';
-import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
+import { loadModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import type { PriceStore } from '../store/price-store.ts';
-import { loadPanel, type Panel, type SymbolPanel } from '../training/panel.ts';
+import { loadPanel, type SymbolPanel } from '../training/panel.ts';
+import type { PredictReuse } from '../replay/session-replay.ts';
 import { fetchIntoStore } from './data-fetch.ts';
-import { inSampleError, inSampleTargets } from './in-sample.ts';
-import {
-  assertHomeExists,
-  noStoreError,
-  openExistingStore,
-  openStore,
-  withWriteLock,
-} from './session.ts';
-import { resolveUniverse } from './universe.ts';
+import { inSampleError, inSampleTargets } from '../prediction/in-sample.ts';
+import { assertHomeExists, noStoreError, openExistingStore, withWriteLock } from '../session.ts';
+import { resolveUniverse } from '../universe.ts';
 
 export interface PredictOptions {
   symbols?: string[];
@@ -55,18 +50,8 @@ export interface PredictResult {
 /**
  * `mlx predict`: every symbol of the universe for its last closed session,
  * appended to the ledger exactly once (stable ids), after all are computed.
+ * `reuse` (demo, backtest) brings a model and a feature panel kept across sessions.
  */
-/**
- * A model and a feature panel kept across many sessions (demo, backtest):
- * the panel may reach past --as-of, because row t of a feature matrix uses
- * bars up to t only (the look-ahead test proves it), so the row for as_of is
- * the same as from data truncated there.
- */
-export interface PredictReuse {
-  model: LoadedModel;
-  panel: Panel;
-}
-
 export async function predict(
   ctx: Context,
   options: PredictOptions,
@@ -101,13 +86,8 @@ async function predictLocked(
     const universe = resolveUniverse(ctx, store, {
       symbols: options.symbols,
       universeFile: options.universeFile,
-    }).filter(
-      (s) =>
-        options.symbols?.length ||
-        options.universeFile ||
-        ctx.config.universe.length ||
-        manifest.symbols.includes(s),
-    );
+      keepStored: (s) => manifest.symbols.includes(s),
+    });
     const failures: PredictFailure[] = [];
 
     if (options.fetch && !options.asOf) {
@@ -253,35 +233,4 @@ function checkPredictable(
       return `not enough history on ${lastBar} for the LSTM's ${lstmTimesteps}-session window`;
   }
   return { row, targetDate: calendar.addSessions(lastBar, horizonDays) };
-}
-
-/** Load the promoted model and the universe's feature panel up to `until`, for a replay. */
-export async function replayPanel(
-  ctx: Context,
-  until: string,
-  symbols?: string[],
-): Promise<PredictReuse> {
-  const model = await loadModel(
-    new ModelRegistry(ctx.home.modelsDir),
-    ctx.config.modelName,
-    ctx.config.regime,
-  );
-  try {
-    const store = openStore(ctx, 'write');
-    try {
-      const manifest = model.version.manifest;
-      const universe = resolveUniverse(ctx, store, { symbols }).filter(
-        (s) =>
-          Boolean(symbols?.length) ||
-          ctx.config.universe.length > 0 ||
-          manifest.symbols.includes(s),
-      );
-      return { model, panel: loadPanel(store, universe, until, ctx.config, manifest.symbols) };
-    } finally {
-      store.close();
-    }
-  } catch (err) {
-    model.free();
-    throw err;
-  }
 }

@@ -8,7 +8,7 @@ import {
   type Verification,
 } from '../ledger/records.ts';
 import { latestVerifications, uniquePredictions } from '../ledger/views.ts';
-import { assertHomeExists } from './session.ts';
+import { assertHomeExists } from '../session.ts';
 import { resolveSince } from '../calendar/since.ts';
 
 /** Fields `--sort` accepts: numbers sort highest first, text alphabetically. */

@@ -27,7 +27,7 @@ import type { WeightChange } from '../weights/update.ts';
 import { stockMultipliers } from '../weights/weights.ts';
 import { featureDrivers, type Drivers } from '../explain/drivers.ts';
 import { resolveSince } from '../calendar/since.ts';
-import { assertHomeExists, usingStore } from './session.ts';
+import { assertHomeExists, usingStore } from '../session.ts';
 
 export interface Report extends Omit<TearSheet, 'rolling'> {
   schema: 'mlx.report/2';

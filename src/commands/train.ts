@@ -28,8 +28,8 @@ import {
   type WalkForwardResult,
 } from '../training/walk-forward.ts';
 import { MLX_VERSION } from '../version.ts';
-import { openExistingStore, withWriteLock } from './session.ts';
-import { resolveUniverse } from './universe.ts';
+import { openExistingStore, withWriteLock } from '../session.ts';
+import { resolveUniverse } from '../universe.ts';
 
 export interface TrainOptions {
   symbols?: string[];

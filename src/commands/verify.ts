@@ -23,7 +23,7 @@ import {
 import { loadWeightState, rebuildWeights, saveWeightChanges } from '../weights/replay.ts';
 import type { WeightChange } from '../weights/update.ts';
 import { fetchIntoStore } from './data-fetch.ts';
-import { assertHomeExists, noStoreError, openStore, withWriteLock } from './session.ts';
+import { assertHomeExists, noStoreError, openStore, withWriteLock } from '../session.ts';
 
 /** Days past the target date after which missing bars are an error, not "not due yet". */
 export const UNRESOLVABLE_AFTER_DAYS = 14;

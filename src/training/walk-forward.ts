@@ -22,6 +22,7 @@ import {
 } from './head.ts';
 import type { OosRow } from './oos.ts';
 import type { Dataset } from './panel.ts';
+import { BASELINE_METRICS, BASELINES, baselineForecasts } from '../evaluation/baselines.ts';
 import { rowsByDate } from './cross-section.ts';
 import { fitScaler } from './scaler.ts';
 import { hasSequence } from './sequences.ts';
@@ -33,9 +34,7 @@ export const SCORED = [
   'lstm',
   'rules',
   ...FACTORS,
-  'zero_change',
-  'always_up',
-  'momentum',
+  ...BASELINES,
 ] as const;
 export type ScoredName = (typeof SCORED)[number];
 
@@ -210,9 +209,7 @@ const METRIC_KINDS: Record<ScoredName, Omit<MetricOptions, 'horizonDays'>> = {
   reversal_5: { directional: false, forecast: false },
   momentum_60: { directional: false, forecast: false },
   low_vol_20: { directional: false, forecast: false },
-  zero_change: { directional: false },
-  always_up: {},
-  momentum: {},
+  ...BASELINE_METRICS,
 };
 
 /** Score one fold's test rows with the ensemble, each component alone and every baseline. */
@@ -290,20 +287,16 @@ export function judgeFold(
   const { base } = fitted;
   const factors = factorScores(data, rows);
   for (const name of FACTORS) add(name as FactorName, factors[name], factors[name], null);
-  add('zero_change', new Float64Array(n), new Float64Array(n), null);
-  add(
-    'always_up',
-    new Float64Array(n).fill(Math.max(base.drift, 1e-9)),
-    new Float64Array(n),
-    new Float64Array(n).fill(base.upRate),
-  );
-  const yesterday = factors.ret_1;
-  add(
-    'momentum',
-    yesterday,
-    yesterday,
-    Float64Array.from(yesterday, (v) => (v >= 0 ? base.upRateAfterUp : base.upRateAfterDown)),
-  );
+  const baselines = baselineForecasts({
+    drift: base.drift,
+    upRate: base.upRate,
+    yesterday: factors.ret_1,
+    upRateAfter: { up: base.upRateAfterUp, down: base.upRateAfterDown },
+  });
+  for (const name of BASELINES) {
+    const { predicted, score, probabilityUp } = baselines[name];
+    add(name, predicted, score ?? predicted, probabilityUp);
+  }
 
   const groups = [...rowsByDate(dateIndex).values()];
   let covered = 0;
