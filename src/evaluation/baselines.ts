@@ -58,7 +58,10 @@ export function baselineForecasts(input: BaselineInputs): Record<BaselineName, B
 }
 
 /** Whether a baseline calls a move up, given the last return (momentum needs it); null: no call. */
-export function baselineCallsUp(name: BaselineName, lastReturn: number | undefined): boolean | null {
+export function baselineCallsUp(
+  name: BaselineName,
+  lastReturn: number | undefined,
+): boolean | null {
   if (name === 'always_up') return true;
   if (name === 'momentum') return lastReturn === undefined ? null : lastReturn >= 0;
   return null;

@@ -28,14 +28,7 @@ import { fitScaler } from './scaler.ts';
 import { hasSequence } from './sequences.ts';
 
 /** Every model and baseline scored on the same out-of-sample rows. */
-export const SCORED = [
-  'ensemble',
-  'xgb',
-  'lstm',
-  'rules',
-  ...FACTORS,
-  ...BASELINES,
-] as const;
+export const SCORED = ['ensemble', 'xgb', 'lstm', 'rules', ...FACTORS, ...BASELINES] as const;
 export type ScoredName = (typeof SCORED)[number];
 
 export interface FoldReport {
