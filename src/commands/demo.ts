@@ -10,7 +10,8 @@ import { calendarFor } from '../calendar/index.ts';
 import { fetchData } from './data-fetch.ts';
 import { replayPanel, replaySession, weekEnds } from '../replay/session-replay.ts';
 import { LIVE_LOOP } from './backtest.ts';
-import { buildReport, type Report } from './report.ts';
+import type { Report } from '../report/document.ts';
+import { buildReport } from './report.ts';
 import { train, type TrainResult } from './train.ts';
 import { verify } from './verify.ts';
 

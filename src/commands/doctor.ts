@@ -13,6 +13,7 @@ import { badBarsCheck, findBadBars, removeBadBars } from '../doctor/bars.ts';
 import { lockCheck } from '../doctor/lock.ts';
 import { modelChecks } from '../doctor/models.ts';
 import { verificationCheck } from '../doctor/verification.ts';
+import { verify } from './verify.ts';
 import { Ledger, type LedgerProblem } from '../ledger/ledger.ts';
 import { predictionSchema, verificationSchema } from '../ledger/records.ts';
 import type { RepairResult } from '../ledger/repair.ts';
@@ -144,7 +145,10 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
       store?.close();
     }
 
-    if (fs.existsSync(ctx.home.root)) checks.push(await verificationCheck(ctx));
+    if (fs.existsSync(ctx.home.root))
+      checks.push(
+        await verificationCheck(ctx, (quiet) => verify(quiet, { dryRun: true, fetch: false })),
+      );
     checks.push(...(await modelChecks(ctx)));
     result.exit_code = checks.every((c) => c.ok) ? ExitCode.ok : ExitCode.failure;
     return result;

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { Report } from '../commands/report.ts';
+import type { Report } from './document.ts';
 import {
   calibrationSpec,
   COLOURS,

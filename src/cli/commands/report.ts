@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { buildReport, type Report } from '../../commands/report.ts';
+import { buildReport } from '../../commands/report.ts';
+import type { Report } from '../../report/document.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import {
   SYMBOL_SORT_FIELDS,
