@@ -20,15 +20,8 @@ import { scaledInputs, type FittedModels, type ModelKind } from '../training/fit
 import { trainingWindow } from '../training/folds.ts';
 import { COMPONENTS, type ComponentScores } from '../training/head.ts';
 import { buildDataset, loadPanel } from '../training/panel.ts';
-import {
-  judgeFold,
-  labelledDates,
-  metricsOf,
-  rowsBetween,
-  usableRows,
-  type Collected,
-  type ScoredName,
-} from '../training/walk-forward.ts';
+import { judgeFold, metricsOf, type Collected, type ScoredName } from '../training/judge.ts';
+import { labelledDates, rowsBetween, usableRows } from '../training/walk-forward.ts';
 import { MLX_VERSION } from '../version.ts';
 import { openExistingStore, withWriteLock } from '../session.ts';
 

@@ -1,14 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Report } from './document.ts';
-import {
-  calibrationSpec,
-  COLOURS,
-  lineSpec,
-  rankIcSpec,
-  symbolSpec,
-  weightsSpec,
-  type Series,
-} from './charts.ts';
+import { calibrationSpec, COLOURS, lineSpec, rankIcSpec, type Series } from './charts.ts';
+import { symbolSpec, weightsSpec } from './stock-charts.ts';
 import type { StrategyReport } from './portfolio.ts';
 
 const pct = (v: number | null | undefined, digits = 1) =>

@@ -4,7 +4,7 @@ import { train } from '../../commands/train.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import type { Metrics } from '../../evaluation/metrics.ts';
 import type { ModelKind } from '../../training/fit.ts';
-import { SCORED } from '../../training/walk-forward.ts';
+import { SCORED } from '../../training/judge.ts';
 import { parseDate, parseHorizon, parseSeed, parseSymbolList } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
