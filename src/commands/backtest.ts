@@ -157,13 +157,26 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     arms: {},
     seconds: 0,
   };
+  await scoreArms(ctx, result, armHomes, calendar.sessionClose(sessions.at(-1) as string));
+  result.seconds = Math.round((Date.now() - started) / 100) / 10;
+  fs.writeFileSync(path.join(out, 'backtest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
+/**
+ * Each arm verified at the last session's close and scored: its ensemble and
+ * the baselines on its verified predictions, and with both arms the paired
+ * comparison of adaptive against static weights.
+ */
+async function scoreArms(
+  ctx: Context,
+  result: BacktestResult,
+  armHomes: ReadonlyMap<ArmName, HomePaths>,
+  lastClose: Date,
+): Promise<void> {
   const paired = new Map<ArmName, Map<string, PairedOutcome>>();
-  for (const arm of arms) {
-    const armCtx: Context = {
-      ...ctx,
-      home: armHomes.get(arm) as HomePaths,
-      now: () => calendar.sessionClose(sessions.at(-1) as string),
-    };
+  for (const [arm, home] of armHomes) {
+    const armCtx: Context = { ...ctx, home, now: () => lastClose };
     await verify(armCtx, { dryRun: false, fetch: false, adapt: arm === 'adaptive' });
     const { predictions, outcomes } = loadOutcomes(armCtx, {});
     paired.set(arm, new Map(outcomes.map((o) => [o.prediction.id, pairedOutcome(o)])));
@@ -185,9 +198,6 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     });
     result.verdict = result.comparison.verdict;
   }
-  result.seconds = Math.round((Date.now() - started) / 100) / 10;
-  fs.writeFileSync(path.join(out, 'backtest.json'), `${JSON.stringify(result, null, 2)}\n`);
-  return result;
 }
 
 /** What the paired comparison needs of one verified prediction. */

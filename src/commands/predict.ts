@@ -9,10 +9,10 @@ import { Ledger } from '../ledger/ledger.ts';
 import { predictionSchema, type Prediction } from '../ledger/records.ts';
 import { buildPrediction } from '../prediction/record.ts';
 import { forecastTargets } from '../prediction/score.ts';
-import { loadModel } from '../registry/loaded-model.ts';
+import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import type { PriceStore } from '../store/price-store.ts';
-import { loadPanel, type SymbolPanel } from '../training/panel.ts';
+import { loadPanel, type Panel, type SymbolPanel } from '../training/panel.ts';
 import type { PredictReuse } from '../replay/session-replay.ts';
 import { fetchIntoStore } from './data-fetch.ts';
 import { inSampleError, inSampleTargets } from '../prediction/in-sample.ts';
@@ -114,24 +114,14 @@ async function predictLocked(
       reuse?.panel ?? loadPanel(store, scored, options.asOf, ctx.config, manifest.symbols);
     const weights = store.weights.bySymbol();
     const createdAt = ctx.now().toISOString();
-    const targets: { panel: SymbolPanel; row: number; targetDate: string }[] = [];
-    for (const symbol of known) {
-      const entry = panel.symbols.find((p) => p.symbol === symbol);
-      const problem = !model.unitFor(symbol)
-        ? `the per-symbol model ${name}/${model.version.version} has no model for ${symbol} (too little history when it was trained)`
-        : entry
-          ? checkPredictable(
-              ctx,
-              store,
-              entry,
-              options,
-              model.horizonDays,
-              model.lstmFeatures.length > 0 ? model.lstmTimesteps : 1,
-            )
-          : `no bars on or before ${options.asOf}`;
-      if (typeof problem === 'string') failures.push({ symbol, reason: problem });
-      else targets.push({ panel: entry as SymbolPanel, ...problem });
-    }
+    const targets = predictableTargets(ctx, store, {
+      model,
+      name,
+      panel,
+      known,
+      options,
+      failures,
+    });
 
     const inSample = inSampleTargets(targets, manifest.data_range.until);
     if (inSample.size > 0 && !options.allowInSample)
@@ -174,14 +164,7 @@ async function predictLocked(
 
     for (const record of records) if (inSample.has(record.symbol)) record.in_sample = true;
 
-    // Append only what the ledger does not hold yet: ids are stable, so a rerun is a no-op.
-    const ledger = new Ledger(ctx.home.predictionsDir, predictionSchema);
-    const months = [...new Set(records.map((r) => r.as_of.slice(0, 7)))];
-    const files = months.map((m) => ledger.fileForMonth(m));
-    const existing = new Set(ledger.read(files).entries.map((e) => e.record.id));
-    const appended = records.filter((r) => !existing.has(r.id));
-    ledger.append(appended, (r) => r.as_of.slice(0, 7));
-    store.ledgerIndex.addPredictions(ledger.read(files).entries);
+    const appended = appendNew(ctx, store, records);
 
     return {
       appended,
@@ -198,6 +181,55 @@ async function predictLocked(
   } finally {
     if (!reuse) model.free();
   }
+}
+
+/** The symbols that can be predicted, with their row and target; the others join `failures`. */
+function predictableTargets(
+  ctx: Context,
+  store: PriceStore,
+  input: {
+    model: LoadedModel;
+    name: string;
+    panel: Panel;
+    known: readonly string[];
+    options: PredictOptions;
+    failures: PredictFailure[];
+  },
+): PredictTarget[] {
+  const { model, name, panel, options } = input;
+  const targets: PredictTarget[] = [];
+  for (const symbol of input.known) {
+    const entry = panel.symbols.find((p) => p.symbol === symbol);
+    const problem = !model.unitFor(symbol)
+      ? `the per-symbol model ${name}/${model.version.version} has no model for ${symbol} (too little history when it was trained)`
+      : entry
+        ? checkPredictable(
+            ctx,
+            store,
+            entry,
+            options,
+            model.horizonDays,
+            model.lstmFeatures.length > 0 ? model.lstmTimesteps : 1,
+          )
+        : `no bars on or before ${options.asOf}`;
+    if (typeof problem === 'string') input.failures.push({ symbol, reason: problem });
+    else targets.push({ panel: entry as SymbolPanel, ...problem });
+  }
+  return targets;
+}
+
+type PredictTarget = { panel: SymbolPanel; row: number; targetDate: string };
+
+/** Append what the ledger does not hold yet (ids are stable, so a rerun is a no-op); index it. */
+function appendNew(ctx: Context, store: PriceStore, records: readonly Prediction[]): Prediction[] {
+  const ledger = new Ledger(ctx.home.predictionsDir, predictionSchema);
+  const months = [...new Set(records.map((r) => r.as_of.slice(0, 7)))];
+  const files = months.map((m) => ledger.fileForMonth(m));
+  const existing = new Set(ledger.read(files).entries.map((e) => e.record.id));
+  const appended = records.filter((r) => !existing.has(r.id));
+  ledger.append(appended, (r) => r.as_of.slice(0, 7));
+  store.ledgerIndex.addPredictions(ledger.read(files).entries);
+  return appended;
 }
 
 /** The row to predict and its target date, or why this symbol cannot be predicted now. */
