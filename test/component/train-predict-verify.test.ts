@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { calendarFor } from '../../src/calendar/index.ts';
 import { doctor } from '../../src/commands/doctor.ts';
 import { predict } from '../../src/commands/predict.ts';
 import { train } from '../../src/commands/train.ts';
@@ -95,10 +96,15 @@ describe('train → predict → verify on a seeded synthetic market', () => {
     assert.equal(rows.size, 1, 'same rows for all');
     assert.equal(metrics.label, 'cs_rank');
     assert.equal(metrics.folds.length, 3);
+    const horizon = ctx.config.horizonDays;
+    // Sessions strictly between two dates: the purge gap.
+    const gap = (from: string, to: string) =>
+      calendarFor('US').sessionsBetween(from, to).length - 2;
     for (const fold of metrics.folds) {
-      // Purge: the last training date is at least the horizon before the test starts.
-      assert.ok(fold.validation.to < fold.test.from);
-      assert.ok(fold.train.to < fold.validation.from);
+      // Purge: at least the horizon's sessions between the rows fitted and the rows judged
+      // (a label at d reaches d + h), so no label window overlaps the next part.
+      assert.ok(gap(fold.validation.to, fold.test.from) >= horizon, 'validation → test');
+      assert.ok(gap(fold.train.to, fold.validation.from) >= horizon, 'train → validation');
       assert.ok(fold.coverage > 0 && fold.coverage <= 1);
       const weights = Object.values(fold.ensemble.weights) as number[];
       assert.ok(Math.abs(weights.reduce((a, b) => a + b, 0) - 1) < 1e-9);
