@@ -6,8 +6,8 @@ import { readValidated, writeJson } from './json-file.ts';
 /**
  * metrics.json of a model version (`mlx.metrics/1`): every model's and
  * baseline's figures, the folds they came from and the verdicts. Figures
- * older versions did not write are optional; objects keep what they do not
- * declare (passthrough), so `models show` prints the file as it is.
+ * older versions did not write are optional; readMetrics returns the file as
+ * written once it validates, so `models show` prints it as it is.
  */
 const correlation = z
   .object({
@@ -33,31 +33,30 @@ const figures = z
   })
   .passthrough();
 
-const span = z
-  .object({ from: z.string(), to: z.string(), rows: z.number().int().optional() })
-  .passthrough();
+const span = z.object({ from: z.string(), to: z.string(), rows: z.number().int().optional() });
 
-/** One walk-forward fold: its dates, what each model ran, how its test rows scored. */
-const foldSchema = z
-  .object({
-    index: z.number().int(),
-    train: span.optional(),
-    validation: span.optional(),
-    test: span,
-    xgb: z.object({ rounds_run: z.number(), best_iteration: z.number() }).passthrough().optional(),
-    lstm: z
-      .object({ epochs_run: z.number(), samples: z.number(), backend: z.string().optional() })
-      .passthrough()
-      .optional(),
-    ensemble: z
-      .object({ weights: z.record(z.string(), z.number()), weighting: z.string().optional() })
-      .passthrough()
-      .optional(),
-    ensemble_rank_ic: z.number().nullable().optional(),
-    ensemble_directional_accuracy: z.number().nullable().optional(),
-    coverage: z.number().nullable().optional(),
-  })
-  .passthrough();
+/**
+ * One walk-forward fold: its dates, what each model ran, how its test rows
+ * scored. Parsing keeps just these fields (what `models show` lists per fold);
+ * every field but the dates is optional: older versions wrote fewer, and a
+ * model without XGBoost or the LSTM has no entry for it.
+ */
+export const foldSchema = z.object({
+  index: z.number().int(),
+  train: span.optional(),
+  validation: span.optional(),
+  test: span,
+  xgb: z.object({ rounds_run: z.number(), best_iteration: z.number() }).optional(),
+  lstm: z
+    .object({ epochs_run: z.number(), samples: z.number(), backend: z.string().optional() })
+    .optional(),
+  ensemble: z
+    .object({ weights: z.record(z.string(), z.number()), weighting: z.string().optional() })
+    .optional(),
+  ensemble_rank_ic: z.number().nullable().optional(),
+  ensemble_directional_accuracy: z.number().nullable().optional(),
+  coverage: z.number().nullable().optional(),
+});
 
 export const metricsFileSchema = z
   .object({
