@@ -44,6 +44,14 @@ export function wholeNumber(range: {
   };
 }
 
+/** Basis points of an amount (a trading cost): a decimal from 0 to 10000. */
+export function parseBasisPoints(raw: string): number {
+  const value = /^\d{1,5}(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
+  if (!Number.isFinite(value) || value > 10_000)
+    throw new InvalidArgumentError('expects basis points from 0 to 10000 (e.g. 10).');
+  return value;
+}
+
 /** A seed: any whole number a 32-bit generator can take. */
 export const parseSeed = wholeNumber({ min: -(2 ** 31), max: 2 ** 32 - 1 });
 

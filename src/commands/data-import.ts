@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Context } from '../context.ts';
 import { DataError, UsageError } from '../errors.ts';
 import { localDate } from '../calendar/index.ts';
-import { SYMBOL_RULE, listingForSymbol, normaliseSymbol, requireSymbol } from '../exchanges.ts';
+import { SYMBOL_RULE, listingForSymbol, normaliseSymbol } from '../exchanges.ts';
 import { barRulesFor } from '../store/bar-checks.ts';
 import { readCsvFile, symbolFromFileName, type CsvFormat } from '../sources/csv.ts';
 import { readMetadataFile, isMetadataFile, type SymbolMetadata } from '../sources/metadata.ts';
@@ -45,8 +45,7 @@ export interface ImportResult {
 export async function importFiles(ctx: Context, options: ImportOptions): Promise<ImportResult> {
   if (options.files.length === 0)
     throw new UsageError('no files to import', 'mlx data import FILE...');
-  const symbolOverride =
-    options.symbol === undefined ? undefined : requireSymbol(options.symbol, '--symbol');
+  const symbolOverride = options.symbol;
   const priceFiles = options.files.filter((f) => !isMetadataFile(f));
   if (symbolOverride && priceFiles.length > 1) {
     throw new UsageError(

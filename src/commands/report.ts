@@ -1,6 +1,5 @@
 import type { Context } from '../context.ts';
 import { resolveSince } from '../calendar/since.ts';
-import { UsageError } from '../errors.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { predictionSchema, verificationSchema } from '../ledger/records.ts';
 import { latestVerifications, uniquePredictions } from '../ledger/views.ts';
@@ -19,9 +18,6 @@ import { assertHomeExists, usingStore } from '../session.ts';
 
 /** `mlx report`: accuracy from the ledgers (the truth), weights from the store. */
 export async function buildReport(ctx: Context, options: ReportOptions): Promise<Report> {
-  const costBps = options.costBps ?? 0;
-  if (!Number.isFinite(costBps) || costBps < 0 || costBps > 10_000)
-    throw new UsageError(`--cost-bps expects a number of basis points from 0 to 10000`);
   const since = resolveSince(options.since, ctx.now()) ?? null;
   assertHomeExists(ctx);
   const selection = selectReport(readLedgers(ctx), { ...options, since }, ctx.now());

@@ -74,7 +74,11 @@ describe('--json failures are one JSON document on stdout', () => {
         /'--top <n>' argument '0' is invalid\. expects a whole number of records from 1/,
       ],
       [['predict', '--no-fetch', '--sort', 'luck'], 2, /--sort expects one of/],
-      [['report', '--cost-bps', 'ten'], 2, /--cost-bps expects basis points/],
+      [
+        ['report', '--cost-bps', 'ten'],
+        2,
+        /'--cost-bps <n>' argument 'ten' is invalid\. expects basis points/,
+      ],
       [['report', '--sort', 'luck'], 2, /--sort expects one of hit_rate, /],
       [
         ['train', '--horizon', 'abc'],

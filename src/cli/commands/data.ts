@@ -5,7 +5,7 @@ import { importFiles } from '../../commands/data-import.ts';
 import { listStored, showStored } from '../../commands/data-ls.ts';
 import { ExitCode } from '../../errors.ts';
 import { requireSymbol } from '../../exchanges.ts';
-import { parseDate, parseSeed, wholeNumber } from '../flags.ts';
+import { parseDate, parseSeed, parseSymbol, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, renderTable } from '../table.ts';
 
@@ -24,6 +24,7 @@ export function registerDataCommands(program: Command): void {
     .option(
       '--symbol <symbol>',
       'symbol of a single file (default: the file name, e.g. AAPL.csv → AAPL)',
+      parseSymbol,
     )
     .addOption(
       new Option(

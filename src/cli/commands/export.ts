@@ -5,7 +5,7 @@ import {
   type ExportKind,
   type ExportResult,
 } from '../../commands/export.ts';
-import { ExitCode, UsageError } from '../../errors.ts';
+import { ExitCode } from '../../errors.ts';
 import type { ExportFormat } from '../../export/write.ts';
 import { parseDuration, parseSymbolList } from '../flags.ts';
 import { action } from '../runtime.ts';
@@ -65,15 +65,6 @@ Examples:
             model?: string;
           },
         ) => {
-          if (options.format !== 'parquet' && options.format !== 'csv')
-            throw new UsageError(
-              `--format expects parquet or csv, got "${options.format.slice(0, 40)}"`,
-            );
-          for (const kind of what)
-            if (!(EXPORT_KINDS as readonly string[]).includes(kind))
-              throw new UsageError(
-                `cannot export "${kind.slice(0, 40)}": choose from ${EXPORT_KINDS.join(', ')}`,
-              );
           const result = await exportData(inv.ctx, {
             what: what as ExportKind[],
             format: options.format as ExportFormat,

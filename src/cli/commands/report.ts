@@ -11,7 +11,7 @@ import {
 import { renderHtml } from '../../report/html.ts';
 import type { StrategyReport } from '../../report/portfolio.ts';
 import { sparkline } from '../../report/sparkline.ts';
-import { parseDate, parseDuration, parseSymbol, wholeNumber } from '../flags.ts';
+import { parseBasisPoints, parseDate, parseDuration, parseSymbol, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
 
@@ -38,8 +38,9 @@ export function registerReportCommand(program: Command): void {
     .option('--html <file>', 'also write a self-contained HTML tear sheet (charts, no network)')
     .option(
       '--cost-bps <n>',
-      'charge the portfolios N basis points of every amount traded (default 0)',
-      '0',
+      'charge the portfolios N basis points of every amount traded',
+      parseBasisPoints,
+      0,
     )
     .option(
       '--top <n>',
@@ -77,7 +78,7 @@ Examples:
             all: boolean;
             symbol?: string;
             html?: string;
-            costBps: string;
+            costBps: number;
             top?: number;
             sort?: string;
             ascending?: boolean;
@@ -88,7 +89,7 @@ Examples:
             recentDays: options.all || options.since !== undefined ? undefined : RECENT_DAYS,
             until: options.until,
             symbol: options.symbol,
-            costBps: costOption(options.costBps),
+            costBps: options.costBps,
             sort: sortOption(options.sort),
             ascending: options.ascending,
             top: options.top,
@@ -110,15 +111,6 @@ Examples:
         },
       ),
     );
-}
-
-function costOption(raw: string): number {
-  const value = /^\d{1,5}(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
-  if (!Number.isFinite(value) || value > 10_000)
-    throw new UsageError(
-      `--cost-bps expects basis points from 0 to 10000 (e.g. 10), got "${raw.slice(0, 40)}"`,
-    );
-  return value;
 }
 
 function sortOption(raw: string | undefined): SymbolSortField | undefined {
