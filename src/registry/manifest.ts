@@ -124,6 +124,9 @@ const tail = {
  * `mlx.model/2` versions carry typed params with the head that turns
  * component scores into a forecast; `/1` versions (mlx ≤ 0.1) are still
  * listed, but predict asks for a retrain. Keys in the order train writes them.
+ * Listing checks everything but params (versions older than some params are
+ * still listed); a version is used only once its params check too
+ * (registry.ts, currentFormat).
  */
 export const manifestV2Schema = z.object({
   schema: z.literal('mlx.model/2'),
@@ -137,7 +140,10 @@ export const manifestV1Schema = z.object({
   params: z.record(z.string(), z.unknown()),
   ...tail,
 });
-export const manifestSchema = z.discriminatedUnion('schema', [manifestV1Schema, manifestV2Schema]);
+export const manifestSchema = z.discriminatedUnion('schema', [
+  manifestV1Schema,
+  manifestV2Schema.extend({ params: z.record(z.string(), z.unknown()) }),
+]);
 
 export const MANIFEST_FILE = 'manifest.json';
 

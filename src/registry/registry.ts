@@ -3,7 +3,14 @@ import path from 'node:path';
 import { DataError, UsageError } from '../errors.ts';
 import { writeFileAtomic } from '../fsutil.ts';
 import { readValidated } from './json-file.ts';
-import { MANIFEST_FILE, manifestSchema, type Manifest, type ManifestV2 } from './manifest.ts';
+import {
+  MANIFEST_FILE,
+  manifestSchema,
+  paramsSchema,
+  type Manifest,
+  type ManifestV2,
+  type ModelParams,
+} from './manifest.ts';
 
 export interface ModelVersion {
   name: string;
@@ -22,12 +29,22 @@ export type ModelVersionV2 = ModelVersion & { manifest: ManifestV2 };
  */
 export function currentFormat(version: ModelVersion, why: string): ModelVersionV2 {
   const { manifest } = version;
+  const file = path.join(version.dir, MANIFEST_FILE);
   if (manifest.schema !== 'mlx.model/2')
     throw new DataError(
-      `${path.join(version.dir, MANIFEST_FILE)}: ${manifest.schema} versions were made by an older mlx${why}`,
+      `${file}: ${manifest.schema} versions were made by an older mlx${why}`,
       'retrain with mlx train',
     );
-  return { ...version, manifest };
+  const params = paramsSchema.safeParse(manifest.params);
+  if (!params.success) {
+    const issue = params.error.issues[0];
+    throw new DataError(
+      `${file}: params.${issue.path.join('.')}: ${issue.message}`,
+      'retrain with mlx train',
+    );
+  }
+  // The params as written (their schema has no defaults): a version imported like this one keeps them.
+  return { ...version, manifest: { ...manifest, params: manifest.params as ModelParams } };
 }
 
 /**

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DataError } from '../../src/errors.ts';
 import { readMetrics, writeMetrics } from '../../src/registry/metrics-file.ts';
 import { readOos, writeOos } from '../../src/registry/oos-file.ts';
+import { currentFormat, ModelRegistry } from '../../src/registry/registry.ts';
 import { readScaler, writeScaler } from '../../src/registry/scaler-file.ts';
 import { OOS_COLUMNS, type OosRow } from '../../src/training/oos.ts';
 import { tempHome } from '../helpers/cli.ts';
@@ -73,5 +74,36 @@ describe('a model version folder: each file written and read by registry/', () =
     fails(() => readScaler(dir), /scaler\.json: pooled\.std: Required/);
     fs.rmSync(file);
     fails(() => readScaler(dir), /scaler\.json: the file is missing/);
+  });
+
+  it('manifest.json: a version with params of an older mlx is listed, and refused for use naming the field', () => {
+    const root = tempHome();
+    const dir = path.join(root, 'default', '20200101T000000Z');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'manifest.json'),
+      JSON.stringify({
+        schema: 'mlx.model/2',
+        name: 'default',
+        version: '20200101T000000Z',
+        mlx_version: '0.1.0',
+        created_at: '2020-01-01T00:00:00.000Z',
+        data_range: { from: '2015-01-02', until: '2019-12-31' },
+        symbols: ['AAPL'],
+        feature_set: { id: 'fs1', hash: 'h', names: ['ret_1'] },
+        lstm_features: [],
+        label: { kind: 'forward_log_return', horizon_days: 5 },
+        models: ['xgb'],
+        per_symbol: false,
+        params: { xgb: {}, lstm: null },
+        seed: 42,
+        libraries: {},
+        training_rows: 1000,
+      }),
+    );
+    const registry = new ModelRegistry(root);
+    const [listed] = registry.versions('default');
+    assert.equal(listed.manifest.version, '20200101T000000Z');
+    fails(() => currentFormat(listed, ''), /manifest\.json: params\.walk_forward: Required/);
   });
 });
