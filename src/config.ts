@@ -124,12 +124,15 @@ const adaptationSchema = z
   })
   .strict();
 
+/** The label horizons mlx trains for, in trading sessions (the config and --horizon). */
+export const HORIZON_RANGE = { min: 1, max: 60 } as const;
+
 export const configSchema = z
   .object({
     schema: z.literal('mlx.config/1').default('mlx.config/1'),
     /** Symbols to train and predict; empty means every symbol in the store. */
     universe: z.array(z.string().min(1)).default([]),
-    horizonDays: z.number().int().min(1).max(60).default(5),
+    horizonDays: z.number().int().min(HORIZON_RANGE.min).max(HORIZON_RANGE.max).default(5),
     source: z.enum(['yahoo', 'synthetic']).default('yahoo'),
     models: z.array(z.enum(['xgb', 'lstm'])).default(['xgb', 'lstm']),
     modelName: z

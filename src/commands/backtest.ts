@@ -1,21 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { calendarFor, isIsoDate, type TradingCalendar } from '../calendar/index.ts';
+import { calendarFor } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { UsageError } from '../errors.ts';
+import { BASELINE_METRICS, BASELINES, baselineForecasts } from '../evaluation/baselines.ts';
 import { computeMetrics, type Metrics } from '../evaluation/metrics.ts';
 import { compareArms, type ArmComparison, type PairedOutcome } from '../evaluation/paired.ts';
 import { INTERVAL_LEVEL } from '../training/head.ts';
 import { homePaths, type HomePaths } from '../home.ts';
 import { PriceStore } from '../store/price-store.ts';
-import { predict, type PredictReuse } from './predict.ts';
+import { replaySession, weekEnds, type LoopSteps } from '../replay/session-replay.ts';
+import { predict } from './predict.ts';
 import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import { POOLED_UNIT } from '../training/ensemble.ts';
 import { loadPanel, type Panel } from '../training/panel.ts';
 import { lastReturnsFor, loadOutcomes } from './report.ts';
-import { openExistingStore, withWriteLock } from './session.ts';
-import { noSymbolsError, resolveUniverse } from './universe.ts';
+import { openExistingStore, withWriteLock } from '../session.ts';
+import { noSymbolsError, resolveUniverse } from '../universe.ts';
 import { train } from './train.ts';
 import { verify } from './verify.ts';
 import { rankingScore, type Outcome } from '../report/accuracy.ts';
@@ -59,12 +61,6 @@ export interface BacktestResult {
  * close, adapt weights (or not) — into its own folder, then scored.
  */
 export async function backtest(ctx: Context, options: BacktestOptions): Promise<BacktestResult> {
-  for (const [flag, value] of [
-    ['--from', options.from],
-    ['--to', options.to],
-  ] as const) {
-    if (!isIsoDate(value)) throw new UsageError(`${flag} expects YYYY-MM-DD, got "${value}"`);
-  }
   if (options.to < options.from) throw new UsageError('--to is before --from');
   const started = Date.now();
   const out = path.resolve(
@@ -92,7 +88,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
       for (const arm of arms) {
         const home = { ...homePaths(path.join(out, arm)), modelsDir };
         fs.mkdirSync(home.dataDir, { recursive: true });
-        store.db.prepare('VACUUM INTO ?').run(home.db);
+        store.copyTo(home.db);
         armHomes.set(arm, home);
       }
     } finally {
@@ -138,6 +134,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
         adapt: arm === 'adaptive',
       }));
       await replaySession(
+        LIVE_LOOP,
         armContexts,
         session,
         { model: model as LoadedModel, panel },
@@ -160,13 +157,26 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     arms: {},
     seconds: 0,
   };
+  await scoreArms(ctx, result, armHomes, calendar.sessionClose(sessions.at(-1) as string));
+  result.seconds = Math.round((Date.now() - started) / 100) / 10;
+  fs.writeFileSync(path.join(out, 'backtest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}
+
+/**
+ * Each arm verified at the last session's close and scored: its ensemble and
+ * the baselines on its verified predictions, and with both arms the paired
+ * comparison of adaptive against static weights.
+ */
+async function scoreArms(
+  ctx: Context,
+  result: BacktestResult,
+  armHomes: ReadonlyMap<ArmName, HomePaths>,
+  lastClose: Date,
+): Promise<void> {
   const paired = new Map<ArmName, Map<string, PairedOutcome>>();
-  for (const arm of arms) {
-    const armCtx: Context = {
-      ...ctx,
-      home: armHomes.get(arm) as HomePaths,
-      now: () => calendar.sessionClose(sessions.at(-1) as string),
-    };
+  for (const [arm, home] of armHomes) {
+    const armCtx: Context = { ...ctx, home, now: () => lastClose };
     await verify(armCtx, { dryRun: false, fetch: false, adapt: arm === 'adaptive' });
     const { predictions, outcomes } = loadOutcomes(armCtx, {});
     paired.set(arm, new Map(outcomes.map((o) => [o.prediction.id, pairedOutcome(o)])));
@@ -188,9 +198,6 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     });
     result.verdict = result.comparison.verdict;
   }
-  result.seconds = Math.round((Date.now() - started) / 100) / 10;
-  fs.writeFileSync(path.join(out, 'backtest.json'), `${JSON.stringify(result, null, 2)}\n`);
-  return result;
 }
 
 /** What the paired comparison needs of one verified prediction. */
@@ -221,12 +228,13 @@ export function scoreOutcomes(
   const actual = Float64Array.from(outcomes, (o) =>
     Math.log1p(o.verification.actual_change_pct / 100),
   );
+  const sessions = Int32Array.from(outcomes, (o) => dateIndex.get(o.prediction.as_of) as number);
   const rows = (
     predicted: (o: Outcome) => number,
     probability: (o: Outcome) => number,
     score?: (o: Outcome) => number,
   ) => ({
-    dateIndex: Int32Array.from(outcomes, (o) => dateIndex.get(o.prediction.as_of) as number),
+    dateIndex: sessions,
     predicted: Float64Array.from(outcomes, predicted),
     ...(score ? { score: Float64Array.from(outcomes, score) } : {}),
     probabilityUp: Float64Array.from(outcomes, probability),
@@ -262,68 +270,42 @@ export function scoreOutcomes(
     ),
     { horizonDays },
   );
-  metrics.zero_change = computeMetrics(
-    rows(
-      () => 0,
-      () => NaN,
-    ),
-    { horizonDays, directional: false },
-  );
-  // The realised up-rate is hindsight; it is the best any constant probability could have done.
-  metrics.always_up = computeMetrics(
-    rows(
-      () => 1e-9,
-      () => upRate,
-    ),
-    { horizonDays },
-  );
-  metrics.momentum = computeMetrics(
-    rows(
-      (o) => lastReturns.get(o.prediction.id) ?? 0,
-      () => NaN,
-    ),
-    { horizonDays },
-  );
+  // Scored like walk-forward's; the up-rate here is realised (hindsight): the best any
+  // constant probability could have done.
+  const baselines = baselineForecasts({
+    drift: 0,
+    upRate,
+    yesterday: Float64Array.from(outcomes, (o) => lastReturns.get(o.prediction.id) ?? 0),
+  });
+  for (const name of BASELINES) {
+    const { predicted, score, probabilityUp } = baselines[name];
+    metrics[name] = computeMetrics(
+      {
+        dateIndex: sessions,
+        predicted,
+        ...(score ? { score } : {}),
+        probabilityUp,
+        actual,
+      },
+      { horizonDays, ...BASELINE_METRICS[name] },
+    );
+  }
   return metrics;
 }
 
-/**
- * One session of the live loop, replayed: predict it at its close with data up
- * to it, then verify if it is a verify day — the clock pinned to that close.
- */
-export async function replaySession(
-  arms: readonly { ctx: Context; adapt: boolean }[],
-  session: string,
-  reuse: PredictReuse,
-  verifyToday: boolean,
-  symbols?: string[],
-): Promise<{ predicted: number; verified: number }> {
-  const close = calendarFor('US').sessionClose(session);
-  let predicted = 0;
-  let verified = 0;
-  for (const arm of arms) {
-    const atClose: Context = { ...arm.ctx, now: () => close };
-    predicted += (
-      await predict(atClose, { asOf: session, fetch: false, allowStale: false, symbols }, reuse)
-    ).appended.length;
-    if (verifyToday)
-      verified += (await verify(atClose, { dryRun: false, fetch: false, adapt: arm.adapt }))
-        .verified.length;
-  }
-  return { predicted, verified };
-}
+/** The live loop's steps for a replay: predict with data up to the session, verify what is due. */
+export const LIVE_LOOP: LoopSteps = {
+  predict: async (ctx, session, reuse, symbols) =>
+    (await predict(ctx, { asOf: session, fetch: false, allowStale: false, symbols }, reuse))
+      .appended.length,
+  verify: async (ctx, adapt) =>
+    (await verify(ctx, { dryRun: false, fetch: false, adapt })).verified.length,
+};
 
 function retrainDue(previous: string, session: string, every: 'monthly' | 'quarterly'): boolean {
   const month = (d: string) => Number(d.slice(5, 7));
   if (previous.slice(0, 7) === session.slice(0, 7)) return false;
   return every === 'monthly' || (month(session) - 1) % 3 === 0;
-}
-
-/** The last session of a calendar week (verify runs at the weekend). */
-export function weekEnds(calendar: TradingCalendar, session: string): boolean {
-  const next = calendar.nextSession(session);
-  const day = (d: string) => new Date(`${d}T12:00:00Z`).getUTCDay();
-  return day(next) <= day(session) || Date.parse(next) - Date.parse(session) > 6 * 86_400_000;
 }
 
 /** The replay's universe (as train resolves it) with its features up to `until`. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.ts';
 import { DataError } from '../errors.ts';
-import { assertHomeExists } from './session.ts';
+import { assertHomeExists } from '../session.ts';
 
 /** The loop's schedule (DESIGN.md), in the machine's local time as cron reads it. */
 const SCHEDULE = [

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { calendarFor, isIsoDate, localDate } from '../calendar/index.ts';
+import { calendarFor, localDate } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import {
   DataError,
@@ -10,13 +10,13 @@ import {
   errorMessage,
   type ExitCodeValue,
 } from '../errors.ts';
-import { requireSymbol } from '../exchanges.ts';
 import { generateSyntheticMarket } from '../sources/synthetic.ts';
 import { fetchDailyBars } from '../sources/yahoo.ts';
 import { barRulesFor, checkBar } from '../store/bar-checks.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import type { RawBar, SymbolInfo } from '../store/types.ts';
-import { openStore, withWriteLock } from './session.ts';
+import { openStore, withWriteLock } from '../session.ts';
+import { resolveUniverse } from '../universe.ts';
 
 /** Sessions re-downloaded before the last stored bar, to catch the source's revisions. */
 export const FETCH_OVERLAP_SESSIONS = 10;
@@ -60,13 +60,6 @@ export interface FetchResult {
 
 /** `mlx data fetch`: incremental download into the store; one symbol's failure spares the others. */
 export async function fetchData(ctx: Context, options: FetchOptions): Promise<FetchResult> {
-  for (const [flag, value] of [
-    ['--from', options.from],
-    ['--to', options.to],
-  ] as const) {
-    if (value !== undefined && !isIsoDate(value))
-      throw new UsageError(`${flag} expects YYYY-MM-DD, got "${value}"`);
-  }
   if (options.source === 'synthetic') syntheticSettings(ctx, options);
   const created = { home: !fs.existsSync(ctx.home.root), store: !fs.existsSync(ctx.home.db) };
   return withWriteLock(
@@ -112,12 +105,7 @@ function syntheticSettings(
   }
   const from = options.from ?? `${Number(to.slice(0, 4)) - 6}${to.slice(4)}`;
   const count = options.count ?? 50;
-  if (!Number.isInteger(count) || count < 1 || count > 5000) {
-    throw new UsageError(`--count expects 1 to 5000 symbols, got ${options.count}`);
-  }
   const seed = options.seed ?? ctx.config.seed;
-  if (!Number.isInteger(seed))
-    throw new UsageError(`--seed expects an integer, got ${options.seed}`);
   return { from, to, count, seed };
 }
 
@@ -167,7 +155,18 @@ async function fetchYahoo(
   store: PriceStore,
   options: FetchOptions,
 ): Promise<FetchResult> {
-  const symbols = resolveFetchSymbols(ctx, store, options.symbols);
+  const noneToFetch = () =>
+    new UsageError(
+      'no symbols to fetch',
+      'name them (mlx data fetch AAPL MSFT) or set "universe" in mlx.config.json',
+    );
+  // Stored synthetic symbols have nowhere to be fetched from.
+  const symbols = resolveUniverse(ctx, store, {
+    symbols: options.symbols,
+    keepStored: (s) => !store.symbolInfo(s)?.synthetic,
+    noneError: noneToFetch,
+  });
+  if (symbols.length === 0) throw noneToFetch();
   const now = ctx.now();
   const result: FetchResult = {
     source: 'yahoo',
@@ -234,24 +233,6 @@ async function fetchYahoo(
 }
 
 /** Symbols named, else the configured universe, else every stored non-synthetic symbol. */
-function resolveFetchSymbols(ctx: Context, store: PriceStore, named: string[]): string[] {
-  const raw = named.length > 0 ? named : ctx.config.universe;
-  if (raw.length > 0) {
-    return raw.map((s) => requireSymbol(s));
-  }
-  const stored = store
-    .listSymbols()
-    .filter((s) => !s.synthetic)
-    .map((s) => s.symbol);
-  if (stored.length === 0) {
-    throw new UsageError(
-      'no symbols to fetch',
-      'name them (mlx data fetch AAPL MSFT) or set "universe" in mlx.config.json',
-    );
-  }
-  return stored;
-}
-
 /** A short overlap before the last stored bar (to see revisions), or years back for a new symbol. */
 function incrementalStart(store: PriceStore, symbol: string, now: Date): string {
   const info = store.symbolInfo(symbol);

@@ -2,12 +2,12 @@ import path from 'node:path';
 import type { Context } from '../context.ts';
 import { DataError, UsageError } from '../errors.ts';
 import { localDate } from '../calendar/index.ts';
-import { SYMBOL_RULE, listingForSymbol, normaliseSymbol, requireSymbol } from '../exchanges.ts';
+import { SYMBOL_RULE, listingForSymbol, normaliseSymbol } from '../exchanges.ts';
 import { barRulesFor } from '../store/bar-checks.ts';
 import { readCsvFile, symbolFromFileName, type CsvFormat } from '../sources/csv.ts';
 import { readMetadataFile, isMetadataFile, type SymbolMetadata } from '../sources/metadata.ts';
 import type { RawBar } from '../store/types.ts';
-import { openStore, withWriteLock } from './session.ts';
+import { openStore, withWriteLock } from '../session.ts';
 
 export interface ImportOptions {
   files: string[];
@@ -45,8 +45,7 @@ export interface ImportResult {
 export async function importFiles(ctx: Context, options: ImportOptions): Promise<ImportResult> {
   if (options.files.length === 0)
     throw new UsageError('no files to import', 'mlx data import FILE...');
-  const symbolOverride =
-    options.symbol === undefined ? undefined : requireSymbol(options.symbol, '--symbol');
+  const symbolOverride = options.symbol;
   const priceFiles = options.files.filter((f) => !isMetadataFile(f));
   if (symbolOverride && priceFiles.length > 1) {
     throw new UsageError(
@@ -61,47 +60,7 @@ export async function importFiles(ctx: Context, options: ImportOptions): Promise
     for (const entry of readMetadataFile(file)) metadata.set(entry.symbol, entry);
   }
 
-  const parsed: {
-    file: string;
-    symbol: string;
-    format: CsvFormat;
-    bars: RawBar[];
-    badRows: ImportedFile['bad_rows'];
-    emptyRows: number;
-  }[] = [];
-  const seenSymbols = new Map<string, string>();
-  const progress = ctx.progress('parsing', priceFiles.length);
-  for (const file of priceFiles) {
-    const symbol = symbolOverride ?? normaliseSymbol(symbolFromFileName(file));
-    if (!symbol) {
-      throw new UsageError(
-        `cannot tell the symbol of ${file} from its name: ${SYMBOL_RULE}`,
-        'name the file SYMBOL.csv, or pass --symbol SYMBOL',
-      );
-    }
-    const earlier = seenSymbols.get(symbol);
-    if (earlier)
-      throw new UsageError(`${earlier} and ${file} are both ${symbol}`, 'import them separately');
-    seenSymbols.set(symbol, file);
-    const listing = listingForSymbol(symbol);
-    const result = readCsvFile(file, {
-      onBadRow: options.onBadRow,
-      rules: barRulesFor(listing.exchange, localDate(ctx.now(), listing.timezone)),
-    });
-    if (result.bars.length === 0) {
-      throw new DataError(`${file}: no bars in the file`, 'check that it is a daily price CSV');
-    }
-    parsed.push({
-      file,
-      symbol,
-      format: result.format,
-      bars: result.bars,
-      badRows: result.badRows,
-      emptyRows: result.emptyRows,
-    });
-    progress.tick(1, path.basename(file));
-  }
-  progress.done();
+  const { parsed, seenSymbols } = parseFiles(ctx, priceFiles, symbolOverride, options);
 
   return withWriteLock(
     ctx,
@@ -163,4 +122,57 @@ export async function importFiles(ctx: Context, options: ImportOptions): Promise
     },
     { createHome: true },
   );
+}
+
+interface ParsedFile {
+  file: string;
+  symbol: string;
+  format: CsvFormat;
+  bars: RawBar[];
+  badRows: ImportedFile['bad_rows'];
+  emptyRows: number;
+}
+
+/** Every price file parsed and checked, before anything is written; each symbol once. */
+function parseFiles(
+  ctx: Context,
+  priceFiles: readonly string[],
+  symbolOverride: string | undefined,
+  options: ImportOptions,
+): { parsed: ParsedFile[]; seenSymbols: Map<string, string> } {
+  const parsed: ParsedFile[] = [];
+  const seenSymbols = new Map<string, string>();
+  const progress = ctx.progress('parsing', priceFiles.length);
+  for (const file of priceFiles) {
+    const symbol = symbolOverride ?? normaliseSymbol(symbolFromFileName(file));
+    if (!symbol) {
+      throw new UsageError(
+        `cannot tell the symbol of ${file} from its name: ${SYMBOL_RULE}`,
+        'name the file SYMBOL.csv, or pass --symbol SYMBOL',
+      );
+    }
+    const earlier = seenSymbols.get(symbol);
+    if (earlier)
+      throw new UsageError(`${earlier} and ${file} are both ${symbol}`, 'import them separately');
+    seenSymbols.set(symbol, file);
+    const listing = listingForSymbol(symbol);
+    const result = readCsvFile(file, {
+      onBadRow: options.onBadRow,
+      rules: barRulesFor(listing.exchange, localDate(ctx.now(), listing.timezone)),
+    });
+    if (result.bars.length === 0) {
+      throw new DataError(`${file}: no bars in the file`, 'check that it is a daily price CSV');
+    }
+    parsed.push({
+      file,
+      symbol,
+      format: result.format,
+      bars: result.bars,
+      badRows: result.badRows,
+      emptyRows: result.emptyRows,
+    });
+    progress.tick(1, path.basename(file));
+  }
+  progress.done();
+  return { parsed, seenSymbols };
 }

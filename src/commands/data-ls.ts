@@ -2,7 +2,7 @@ import { calendarFor } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { assessQuality, round, type QualityReport } from '../store/quality.ts';
 import { unknownSymbolError } from '../store/price-store.ts';
-import { noStoreError, usingStore } from './session.ts';
+import { noStoreError, usingStore } from '../session.ts';
 
 export interface StoredSymbol {
   symbol: string;
@@ -87,11 +87,7 @@ export async function showStored(ctx: Context, symbol: string): Promise<SymbolDe
     const series = store.adjusted(symbol);
     const raw = store.bars(symbol, { from: summary.last }).at(-1)!;
     const last = series.dates.length - 1;
-    const revisions = (
-      store.db.prepare('SELECT COUNT(*) AS n FROM bar_revisions WHERE symbol = ?').get(symbol) as {
-        n: number;
-      }
-    ).n;
+    const revisions = store.revisionCount(symbol);
     return {
       symbol: summary.symbol,
       name: summary.name,

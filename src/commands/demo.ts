@@ -8,9 +8,10 @@ import { writeFileAtomic } from '../fsutil.ts';
 import { renderHtml } from '../report/html.ts';
 import { calendarFor } from '../calendar/index.ts';
 import { fetchData } from './data-fetch.ts';
-import { replaySession, weekEnds } from './backtest.ts';
-import { replayPanel } from './predict.ts';
-import { buildReport, type Report } from './report.ts';
+import { replayPanel, replaySession, weekEnds } from '../replay/session-replay.ts';
+import { LIVE_LOOP } from './backtest.ts';
+import type { Report } from '../report/document.ts';
+import { buildReport } from './report.ts';
 import { train, type TrainResult } from './train.ts';
 import { verify } from './verify.ts';
 
@@ -99,6 +100,7 @@ export async function demo(ctx: Context, options: DemoOptions): Promise<DemoResu
   try {
     for (const session of calendar.sessionsBetween(replayFrom, to)) {
       const done = await replaySession(
+        LIVE_LOOP,
         [{ ctx: demoCtx, adapt: true }],
         session,
         reuse,

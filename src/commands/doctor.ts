@@ -13,8 +13,8 @@ import { badBarsCheck, findBadBars, removeBadBars } from '../doctor/bars.ts';
 import { lockCheck } from '../doctor/lock.ts';
 import { modelChecks } from '../doctor/models.ts';
 import { verificationCheck } from '../doctor/verification.ts';
+import { verify } from './verify.ts';
 import { Ledger, type LedgerProblem } from '../ledger/ledger.ts';
-import { clearLedgerIndex, indexPredictions, indexVerifications } from '../ledger/ledger-index.ts';
 import { predictionSchema, verificationSchema } from '../ledger/records.ts';
 import type { RepairResult } from '../ledger/repair.ts';
 import { uniquePredictions } from '../ledger/views.ts';
@@ -23,7 +23,7 @@ import { initTensorflow } from '../models/tf-backend.ts';
 import { xgboostStatus } from '../models/xgboost/index.ts';
 import { PriceStore } from '../store/price-store.ts';
 import { rebuildWeights } from '../weights/replay.ts';
-import { withWriteLock } from './session.ts';
+import { withWriteLock } from '../session.ts';
 
 export type { Check } from '../doctor/check.ts';
 
@@ -113,7 +113,7 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
         checks.push({ name: 'price store', ok: true, detail: `none yet at ${ctx.home.db}` });
       }
 
-      const health = examineLedgers(ctx.home, store?.db ?? null);
+      const health = examineLedgers(ctx.home, store?.ledgerIndex ?? null);
       for (const h of health)
         result.ledger_problems.push(...h.problems.map((p) => ({ ...p, ledger: h.name })));
       const ledgerCheckList = ledgerChecks(health);
@@ -145,7 +145,10 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
       store?.close();
     }
 
-    if (fs.existsSync(ctx.home.root)) checks.push(await verificationCheck(ctx));
+    if (fs.existsSync(ctx.home.root))
+      checks.push(
+        await verificationCheck(ctx, (quiet) => verify(quiet, { dryRun: true, fetch: false })),
+      );
     checks.push(...(await modelChecks(ctx)));
     result.exit_code = checks.every((c) => c.ok) ? ExitCode.ok : ExitCode.failure;
     return result;
@@ -204,13 +207,11 @@ export function reindex(
     );
   }
   return store.transaction(() => {
-    clearLedgerIndex(store.db);
-    const p = indexPredictions(store.db, uniquePredictions(predictions.entries).entries);
-    indexVerifications(store.db, verifications.entries);
-    const v = (
-      store.db.prepare('SELECT COUNT(*) AS n FROM verification_index').get() as { n: number }
-    ).n;
-    const changes = rebuildWeights(store.db, ctx.config);
+    store.ledgerIndex.clear();
+    const p = store.ledgerIndex.addPredictions(uniquePredictions(predictions.entries).entries);
+    store.ledgerIndex.addVerifications(verifications.entries);
+    const v = store.ledgerIndex.verificationCount();
+    const changes = rebuildWeights(store, ctx.config);
     store.refreshAllSummaries();
     return { predictions: p, verifications: v, weight_changes: changes };
   });

@@ -1,4 +1,3 @@
-import { isIsoDate } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { DataError, UsageError } from '../errors.ts';
 import type { Contribution } from '../explain/contributions.ts';
@@ -11,8 +10,7 @@ import { loadModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import { COMPONENTS, type ComponentName } from '../training/head.ts';
 import { loadPanel } from '../training/panel.ts';
-import { readAllWeights } from '../weights/weights.ts';
-import { openExistingStore } from './session.ts';
+import { openExistingStore } from '../session.ts';
 
 export interface ExplainOptions {
   /** A prediction id, or a unique prefix of one (at least 6 characters). */
@@ -66,8 +64,6 @@ export async function explainPrediction(
   ctx: Context,
   options: ExplainOptions,
 ): Promise<ExplainResult> {
-  if (options.asOf !== undefined && !isIsoDate(options.asOf))
-    throw new UsageError(`--as-of expects YYYY-MM-DD, got "${options.asOf}"`);
   const record = findPrediction(ctx, options);
   if (record.schema !== 'mlx.prediction/2')
     throw new DataError(
@@ -95,7 +91,7 @@ export async function explainPrediction(
         store.symbolInfo(s),
       );
       panel = loadPanel(store, symbols, record.as_of, ctx.config, manifest.symbols);
-      weights = readAllWeights(store.db);
+      weights = store.weights.bySymbol();
     } finally {
       store.close();
     }

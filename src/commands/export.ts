@@ -12,14 +12,14 @@ import { featureSetIdentity } from '../features/index.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { predictionSchema, verificationSchema } from '../ledger/records.ts';
 import { latestVerifications, uniquePredictions } from '../ledger/views.ts';
-import { ModelRegistry, readValidated, type ModelVersion } from '../registry/registry.ts';
+import { ModelRegistry, type ModelVersion } from '../registry/registry.ts';
 import { unknownSymbolError, type PriceStore } from '../store/price-store.ts';
-import { datasetSettingsLike } from '../training/like-version.ts';
+import { datasetSettingsLike } from '../registry/like-version.ts';
 import { buildDataset, loadPanel } from '../training/panel.ts';
-import { scalerFileSchema, scalerFromFile } from '../training/scaler.ts';
-import { assertHomeExists, noStoreError, usingStore } from './session.ts';
-import { resolveUniverse } from './universe.ts';
-import { resolveSince } from './verify.ts';
+import { readScaler } from '../registry/scaler-file.ts';
+import { assertHomeExists, noStoreError, usingStore } from '../session.ts';
+import { resolveUniverse } from '../universe.ts';
+import { resolveSince } from '../calendar/since.ts';
 
 export const EXPORT_KINDS = ['bars', 'features', 'predictions', 'verifications'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
@@ -180,15 +180,14 @@ function featuresFor(
     )
       rows.push(r);
   }
-  const scalerFile = version ? path.join(version.dir, 'scaler.json') : null;
   return featuresTable({
     data,
     rows,
     featureSet: version?.manifest.feature_set.id ?? featureSetIdentity(ctx.config.regime).id,
-    ...(version && scalerFile
+    ...(version
       ? {
           scaler: {
-            scaler: scalerFromFile(readValidated(scalerFile, scalerFileSchema)),
+            scaler: readScaler(version.dir),
             model: `${version.name}/${version.version}`,
           },
         }

@@ -1,6 +1,4 @@
-import { isIsoDate } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
-import { UsageError } from '../errors.ts';
 import {
   featureSetIdentity,
   selectFeatureRows,
@@ -9,8 +7,8 @@ import {
 import { ModelRegistry } from '../registry/registry.ts';
 import { unknownSymbolError } from '../store/price-store.ts';
 import { loadPanel } from '../training/panel.ts';
-import { noStoreError, usingStore } from './session.ts';
-import { resolveUniverse } from './universe.ts';
+import { noStoreError, usingStore } from '../session.ts';
+import { resolveUniverse } from '../universe.ts';
 
 export interface FeaturesOptions {
   asOf?: string;
@@ -27,11 +25,6 @@ export async function showFeatures(
   symbol: string,
   options: FeaturesOptions,
 ): Promise<FeatureRowsReport> {
-  if (options.asOf !== undefined && !isIsoDate(options.asOf))
-    throw new UsageError(`--as-of expects YYYY-MM-DD, got "${options.asOf}"`);
-  if (options.last !== undefined && (!Number.isInteger(options.last) || options.last < 1)) {
-    throw new UsageError(`--last expects a positive whole number, got ${options.last}`);
-  }
   return usingStore(ctx, 'read', (store) => {
     if (!store) throw noStoreError(ctx);
     if (!store.symbolInfo(symbol)) throw unknownSymbolError(symbol);

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { configSchema, type TrainSettings } from '../config.ts';
 import type { Context } from '../context.ts';
 import { DataError, UsageError } from '../errors.ts';
@@ -8,28 +7,23 @@ import type { Metrics } from '../evaluation/metrics.ts';
 import { LstmModel } from '../models/lstm/index.ts';
 import { loadXGBoost, type Booster, type XGBoostLib } from '../models/xgboost/index.ts';
 import { checkBoosterInputs, readBooster } from '../registry/booster-file.ts';
-import type { Manifest } from '../registry/manifest.ts';
+import type { ManifestV2 } from '../registry/manifest.ts';
+import { writeMetrics } from '../registry/metrics-file.ts';
 import { loadModelPart } from '../registry/model-part.ts';
-import { ModelRegistry, readValidated, type ModelVersion } from '../registry/registry.ts';
+import { datasetSettingsLike } from '../registry/like-version.ts';
+import { currentFormat, ModelRegistry, type ModelVersionV2 } from '../registry/registry.ts';
+import { readScaler, SCALER_FILE } from '../registry/scaler-file.ts';
+import { writeImportance, writeManifest } from '../registry/version-files.ts';
 import { rankInputName } from '../training/cross-section.ts';
 import { completeRows, fitHeads, POOLED, POOLED_UNIT, scoreRows } from '../training/ensemble.ts';
 import { scaledInputs, type FittedModels, type ModelKind } from '../training/fit.ts';
 import { trainingWindow } from '../training/folds.ts';
 import { COMPONENTS, type ComponentScores } from '../training/head.ts';
-import { datasetSettingsLike } from '../training/like-version.ts';
 import { buildDataset, loadPanel } from '../training/panel.ts';
-import { scalerFileSchema, scalerFromFile } from '../training/scaler.ts';
-import {
-  judgeFold,
-  labelledDates,
-  metricsOf,
-  rowsBetween,
-  usableRows,
-  type Collected,
-  type ScoredName,
-} from '../training/walk-forward.ts';
+import { judgeFold, metricsOf, type Collected, type ScoredName } from '../training/judge.ts';
+import { labelledDates, rowsBetween, usableRows } from '../training/walk-forward.ts';
 import { MLX_VERSION } from '../version.ts';
-import { openExistingStore, withWriteLock } from './session.ts';
+import { openExistingStore, withWriteLock } from '../session.ts';
 
 export interface ImportOptions {
   /** A booster trained outside mlx (XGBoost's JSON model file). */
@@ -50,11 +44,6 @@ export interface ImportResult {
   metrics: Partial<Record<ScoredName, Metrics>>;
   note: string;
 }
-
-const lstmParamsSchema = z.object({
-  units: z.record(z.string(), z.object({ lstm_target_scale: z.number() })),
-  lstm: z.unknown(),
-});
 
 /**
  * `mlx models import --xgb FILE --like VERSION`: a new version that is VERSION
@@ -79,7 +68,7 @@ export async function importModel(ctx: Context, options: ImportOptions): Promise
   try {
     const inputNames = [
       ...manifest.feature_set.names,
-      ...(manifest.params.feature_ranks as string[]).map(rankInputName),
+      ...manifest.params.feature_ranks.map(rankInputName),
     ];
     checkBoosterInputs(booster, inputNames, manifest.feature_set.names, options.xgbFile, like);
     return await withWriteLock(ctx, 'models import', async () => {
@@ -91,7 +80,7 @@ export async function importModel(ctx: Context, options: ImportOptions): Promise
         `(${window.from} → ${window.to}, ${window.rows} rows), the rows its head was refitted on: ` +
         'in-sample for the head, not a walk-forward out-of-sample evaluation';
       const promoted = options.promote === true;
-      const newManifest: Manifest = {
+      const newManifest: ManifestV2 = {
         ...manifest,
         version,
         mlx_version: MLX_VERSION,
@@ -117,10 +106,8 @@ export async function importModel(ctx: Context, options: ImportOptions): Promise
         },
       };
       const dir = await registry.create(like.name, version, async (temp) => {
-        const json = (name: string, value: unknown) =>
-          fs.writeFileSync(path.join(temp, name), `${JSON.stringify(value, null, 2)}\n`);
-        json('manifest.json', newManifest);
-        json('metrics.json', {
+        writeManifest(temp, newManifest);
+        writeMetrics(temp, {
           schema: 'mlx.metrics/1',
           horizon_days: settings.horizonDays,
           label: settings.config.train.label,
@@ -131,14 +118,8 @@ export async function importModel(ctx: Context, options: ImportOptions): Promise
           folds: [],
           verdicts: [note],
         });
-        json('feature_importance.json', {
-          schema: 'mlx.feature_importance/1',
-          importance_type: 'total_gain',
-          features: Object.entries(booster.importance('total_gain', inputNames))
-            .sort((a, b) => b[1] - a[1])
-            .map(([name, gain]) => ({ name, gain })),
-        });
-        fs.copyFileSync(path.join(like.dir, 'scaler.json'), path.join(temp, 'scaler.json'));
+        writeImportance(temp, booster.importance('total_gain', inputNames));
+        fs.copyFileSync(path.join(like.dir, SCALER_FILE), path.join(temp, SCALER_FILE));
         fs.writeFileSync(path.join(temp, 'xgb.json'), booster.saveJson());
         if (manifest.models.includes('lstm'))
           fs.cpSync(path.join(like.dir, 'lstm'), path.join(temp, 'lstm'), { recursive: true });
@@ -168,22 +149,18 @@ export async function importModel(ctx: Context, options: ImportOptions): Promise
  */
 async function refitLike(
   ctx: Context,
-  like: ModelVersion,
+  like: ModelVersionV2,
   settings: ReturnType<typeof datasetSettingsLike>,
   booster: Booster,
   lib: XGBoostLib,
 ) {
   const { manifest } = like;
   const models = manifest.models as ModelKind[];
-  const params = lstmParamsSchema.safeParse(manifest.params);
-  if (!params.success)
-    throw new DataError(
-      `${path.join(like.dir, 'manifest.json')}: params: ${params.error.issues[0].message}`,
-    );
+  const { params } = manifest;
   const train: TrainSettings = {
     ...settings.config.train,
     ...(models.includes('lstm')
-      ? { lstm: configSchema.parse({ train: { lstm: params.data.lstm } }).train.lstm }
+      ? { lstm: configSchema.parse({ train: { lstm: params.lstm } }).train.lstm }
       : {}),
   };
   const store = openExistingStore(ctx);
@@ -210,8 +187,7 @@ async function refitLike(
   );
   const trainRows = rowsBetween(data, 0, window.trainEnd, usable);
   const validRows = rowsBetween(data, window.validStart, window.validEnd, usable);
-  const scalerFile = path.join(like.dir, 'scaler.json');
-  const scaler = scalerFromFile(readValidated(scalerFile, scalerFileSchema));
+  const scaler = readScaler(like.dir);
   const lstmDir = path.join(like.dir, 'lstm');
   const lstm = models.includes('lstm')
     ? await loadModelPart(lstmDir, () => LstmModel.load(lstmDir))
@@ -220,7 +196,7 @@ async function refitLike(
     xgb: booster,
     xgbLib: lib,
     lstm,
-    lstmTargetScale: params.data.units[POOLED_UNIT]?.lstm_target_scale ?? 1,
+    lstmTargetScale: params.units[POOLED_UNIT]?.lstm_target_scale ?? 1,
     info: {},
     free: () => lstm?.dispose(),
   };
@@ -260,9 +236,9 @@ async function refitLike(
   }
 }
 
-function likeVersion(ctx: Context, registry: ModelRegistry, like: string): ModelVersion {
+function likeVersion(ctx: Context, registry: ModelRegistry, like: string): ModelVersionV2 {
   const [name, version] = like.includes('/') ? like.split('/') : [ctx.config.modelName, like];
   if (!name || !version)
     throw new UsageError(`--like expects VERSION or NAME/VERSION, got "${like.slice(0, 60)}"`);
-  return registry.get(name, version);
+  return currentFormat(registry.get(name, version), '');
 }

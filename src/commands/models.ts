@@ -1,8 +1,8 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import type { Manifest } from '../registry/manifest.ts';
+import { METRICS_FILE, readMetrics } from '../registry/metrics-file.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import {
   finalFit,
@@ -10,7 +10,7 @@ import {
   type FinalFit,
   type FoldDiagnostics,
 } from '../registry/diagnostics.ts';
-import { withWriteLock } from './session.ts';
+import { withWriteLock } from '../session.ts';
 
 export interface ModelSummary {
   name: string;
@@ -73,7 +73,7 @@ export function showModel(ctx: Context, name: string, version?: string): ModelDe
     dir: v.dir,
     manifest: v.manifest,
     metrics,
-    folds: foldDiagnostics(metrics, path.join(v.dir, 'metrics.json')),
+    folds: foldDiagnostics(metrics, path.join(v.dir, METRICS_FILE)),
     final_fit: finalFit(v.manifest.params),
   };
 }
@@ -91,16 +91,4 @@ export async function promoteModel(
     registry.promote(name, version);
     return { name, version, previous };
   });
-}
-
-interface MetricsShape {
-  walk_forward?: Record<
-    string,
-    { directional_accuracy?: number | null; rank_ic?: { mean?: number | null } }
-  >;
-}
-
-function readMetrics(dir: string): MetricsShape | null {
-  const file = path.join(dir, 'metrics.json');
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as MetricsShape) : null;
 }

@@ -1,12 +1,11 @@
 import fs from 'node:fs';
-import { calendarFor, isIsoDate } from '../calendar/index.ts';
+import { calendarFor } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
-import { ExitCode, UsageError, type ExitCodeValue } from '../errors.ts';
+import { ExitCode, type ExitCodeValue } from '../errors.ts';
 import { marketRegimeAt, ruleSignalsAt } from '../features/index.ts';
 import { topFeatures } from '../explain/contributions.ts';
 import { explainTargets } from '../explain/targets.ts';
 import { Ledger } from '../ledger/ledger.ts';
-import { indexPredictions } from '../ledger/ledger-index.ts';
 import { predictionSchema, type Prediction } from '../ledger/records.ts';
 import { buildPrediction } from '../prediction/record.ts';
 import { forecastTargets } from '../prediction/score.ts';
@@ -14,17 +13,11 @@ import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import { loadPanel, type Panel, type SymbolPanel } from '../training/panel.ts';
-import { readAllWeights } from '../weights/weights.ts';
+import type { PredictReuse } from '../replay/session-replay.ts';
 import { fetchIntoStore } from './data-fetch.ts';
-import { inSampleError, inSampleTargets } from './in-sample.ts';
-import {
-  assertHomeExists,
-  noStoreError,
-  openExistingStore,
-  openStore,
-  withWriteLock,
-} from './session.ts';
-import { resolveUniverse } from './universe.ts';
+import { inSampleError, inSampleTargets } from '../prediction/in-sample.ts';
+import { assertHomeExists, noStoreError, openExistingStore, withWriteLock } from '../session.ts';
+import { resolveUniverse } from '../universe.ts';
 
 export interface PredictOptions {
   symbols?: string[];
@@ -57,26 +50,13 @@ export interface PredictResult {
 /**
  * `mlx predict`: every symbol of the universe for its last closed session,
  * appended to the ledger exactly once (stable ids), after all are computed.
+ * `reuse` (demo, backtest) brings a model and a feature panel kept across sessions.
  */
-/**
- * A model and a feature panel kept across many sessions (demo, backtest):
- * the panel may reach past --as-of, because row t of a feature matrix uses
- * bars up to t only (the look-ahead test proves it), so the row for as_of is
- * the same as from data truncated there.
- */
-export interface PredictReuse {
-  model: LoadedModel;
-  panel: Panel;
-}
-
 export async function predict(
   ctx: Context,
   options: PredictOptions,
   reuse?: PredictReuse,
 ): Promise<PredictResult> {
-  if (options.asOf !== undefined && !isIsoDate(options.asOf)) {
-    throw new UsageError(`--as-of expects YYYY-MM-DD, got "${options.asOf}"`);
-  }
   // Fail before touching anything: no home, no model or no store leaves the disk as it was.
   assertHomeExists(ctx);
   if (!reuse)
@@ -106,13 +86,8 @@ async function predictLocked(
     const universe = resolveUniverse(ctx, store, {
       symbols: options.symbols,
       universeFile: options.universeFile,
-    }).filter(
-      (s) =>
-        options.symbols?.length ||
-        options.universeFile ||
-        ctx.config.universe.length ||
-        manifest.symbols.includes(s),
-    );
+      keepStored: (s) => manifest.symbols.includes(s),
+    });
     const failures: PredictFailure[] = [];
 
     if (options.fetch && !options.asOf) {
@@ -137,26 +112,16 @@ async function predictLocked(
     const scored = [...new Set([...known, ...manifest.symbols])].filter((s) => store.symbolInfo(s));
     const panel =
       reuse?.panel ?? loadPanel(store, scored, options.asOf, ctx.config, manifest.symbols);
-    const weights = readAllWeights(store.db);
+    const weights = store.weights.bySymbol();
     const createdAt = ctx.now().toISOString();
-    const targets: { panel: SymbolPanel; row: number; targetDate: string }[] = [];
-    for (const symbol of known) {
-      const entry = panel.symbols.find((p) => p.symbol === symbol);
-      const problem = !model.unitFor(symbol)
-        ? `the per-symbol model ${name}/${model.version.version} has no model for ${symbol} (too little history when it was trained)`
-        : entry
-          ? checkPredictable(
-              ctx,
-              store,
-              entry,
-              options,
-              model.horizonDays,
-              model.lstmFeatures.length > 0 ? model.lstmTimesteps : 1,
-            )
-          : `no bars on or before ${options.asOf}`;
-      if (typeof problem === 'string') failures.push({ symbol, reason: problem });
-      else targets.push({ panel: entry as SymbolPanel, ...problem });
-    }
+    const targets = predictableTargets(ctx, store, {
+      model,
+      name,
+      panel,
+      known,
+      options,
+      failures,
+    });
 
     const inSample = inSampleTargets(targets, manifest.data_range.until);
     if (inSample.size > 0 && !options.allowInSample)
@@ -199,14 +164,7 @@ async function predictLocked(
 
     for (const record of records) if (inSample.has(record.symbol)) record.in_sample = true;
 
-    // Append only what the ledger does not hold yet: ids are stable, so a rerun is a no-op.
-    const ledger = new Ledger(ctx.home.predictionsDir, predictionSchema);
-    const months = [...new Set(records.map((r) => r.as_of.slice(0, 7)))];
-    const files = months.map((m) => ledger.fileForMonth(m));
-    const existing = new Set(ledger.read(files).entries.map((e) => e.record.id));
-    const appended = records.filter((r) => !existing.has(r.id));
-    ledger.append(appended, (r) => r.as_of.slice(0, 7));
-    indexPredictions(store.db, ledger.read(files).entries);
+    const appended = appendNew(ctx, store, records);
 
     return {
       appended,
@@ -223,6 +181,55 @@ async function predictLocked(
   } finally {
     if (!reuse) model.free();
   }
+}
+
+/** The symbols that can be predicted, with their row and target; the others join `failures`. */
+function predictableTargets(
+  ctx: Context,
+  store: PriceStore,
+  input: {
+    model: LoadedModel;
+    name: string;
+    panel: Panel;
+    known: readonly string[];
+    options: PredictOptions;
+    failures: PredictFailure[];
+  },
+): PredictTarget[] {
+  const { model, name, panel, options } = input;
+  const targets: PredictTarget[] = [];
+  for (const symbol of input.known) {
+    const entry = panel.symbols.find((p) => p.symbol === symbol);
+    const problem = !model.unitFor(symbol)
+      ? `the per-symbol model ${name}/${model.version.version} has no model for ${symbol} (too little history when it was trained)`
+      : entry
+        ? checkPredictable(
+            ctx,
+            store,
+            entry,
+            options,
+            model.horizonDays,
+            model.lstmFeatures.length > 0 ? model.lstmTimesteps : 1,
+          )
+        : `no bars on or before ${options.asOf}`;
+    if (typeof problem === 'string') input.failures.push({ symbol, reason: problem });
+    else targets.push({ panel: entry as SymbolPanel, ...problem });
+  }
+  return targets;
+}
+
+type PredictTarget = { panel: SymbolPanel; row: number; targetDate: string };
+
+/** Append what the ledger does not hold yet (ids are stable, so a rerun is a no-op); index it. */
+function appendNew(ctx: Context, store: PriceStore, records: readonly Prediction[]): Prediction[] {
+  const ledger = new Ledger(ctx.home.predictionsDir, predictionSchema);
+  const months = [...new Set(records.map((r) => r.as_of.slice(0, 7)))];
+  const files = months.map((m) => ledger.fileForMonth(m));
+  const existing = new Set(ledger.read(files).entries.map((e) => e.record.id));
+  const appended = records.filter((r) => !existing.has(r.id));
+  ledger.append(appended, (r) => r.as_of.slice(0, 7));
+  store.ledgerIndex.addPredictions(ledger.read(files).entries);
+  return appended;
 }
 
 /** The row to predict and its target date, or why this symbol cannot be predicted now. */
@@ -258,35 +265,4 @@ function checkPredictable(
       return `not enough history on ${lastBar} for the LSTM's ${lstmTimesteps}-session window`;
   }
   return { row, targetDate: calendar.addSessions(lastBar, horizonDays) };
-}
-
-/** Load the promoted model and the universe's feature panel up to `until`, for a replay. */
-export async function replayPanel(
-  ctx: Context,
-  until: string,
-  symbols?: string[],
-): Promise<PredictReuse> {
-  const model = await loadModel(
-    new ModelRegistry(ctx.home.modelsDir),
-    ctx.config.modelName,
-    ctx.config.regime,
-  );
-  try {
-    const store = openStore(ctx, 'write');
-    try {
-      const manifest = model.version.manifest;
-      const universe = resolveUniverse(ctx, store, { symbols }).filter(
-        (s) =>
-          Boolean(symbols?.length) ||
-          ctx.config.universe.length > 0 ||
-          manifest.symbols.includes(s),
-      );
-      return { model, panel: loadPanel(store, universe, until, ctx.config, manifest.symbols) };
-    } finally {
-      store.close();
-    }
-  } catch (err) {
-    model.free();
-    throw err;
-  }
 }

@@ -1,6 +1,5 @@
 import type { Context } from '../context.ts';
 import { UsageError } from '../errors.ts';
-import { isIsoDate } from '../calendar/index.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import {
   predictionSchema,
@@ -9,8 +8,8 @@ import {
   type Verification,
 } from '../ledger/records.ts';
 import { latestVerifications, uniquePredictions } from '../ledger/views.ts';
-import { assertHomeExists } from './session.ts';
-import { resolveSince } from './verify.ts';
+import { assertHomeExists } from '../session.ts';
+import { resolveSince } from '../calendar/since.ts';
 
 /** Fields `--sort` accepts: numbers sort highest first, text alphabetically. */
 export const SORT_FIELDS = [
@@ -98,8 +97,6 @@ export interface PredictionListing {
  * once, in ledger order unless sorted.
  */
 export function listPredictions(ctx: Context, options: PredictionsOptions): PredictionListing {
-  if (options.asOf !== undefined && !isIsoDate(options.asOf))
-    throw new UsageError(`--as-of expects YYYY-MM-DD, got "${options.asOf.slice(0, 40)}"`);
   if (options.asOf !== undefined && options.since !== undefined)
     throw new UsageError('--as-of names one session and --since a range: pass one of them');
   if (options.sort !== undefined) parseSortField(options.sort);

@@ -1,13 +1,8 @@
-import { isIsoDate } from '../calendar/index.ts';
+import { resolveSince } from '../calendar/since.ts';
 import type { Context } from '../context.ts';
-import { DataError, ExitCode, UsageError, type ExitCodeValue } from '../errors.ts';
+import { DataError, ExitCode, type ExitCodeValue } from '../errors.ts';
 import { requireSymbol } from '../exchanges.ts';
 import { Ledger } from '../ledger/ledger.ts';
-import {
-  indexPredictions,
-  indexVerifications,
-  indexedVerificationIds,
-} from '../ledger/ledger-index.ts';
 import {
   predictionSchema,
   verificationSchema,
@@ -15,25 +10,15 @@ import {
   type Verification,
 } from '../ledger/records.ts';
 import { latestVerifications, movesWeights, uniquePredictions } from '../ledger/views.ts';
-import { adjustBars } from '../store/adjust.ts';
 import type { PriceStore } from '../store/price-store.ts';
-import type { AdjustedSeries } from '../store/types.ts';
-import { ModelRegistry } from '../registry/registry.ts';
-import {
-  scorePrediction,
-  universeMove,
-  type Scored,
-  type UniverseMove,
-} from '../verification/score.ts';
+import type { Scored } from '../verification/score.ts';
+import { scorer, universes } from '../verification/scorer.ts';
 import { loadWeightState, rebuildWeights, saveWeightChanges } from '../weights/replay.ts';
 import type { WeightChange } from '../weights/update.ts';
 import { fetchIntoStore } from './data-fetch.ts';
-import { assertHomeExists, noStoreError, openStore, withWriteLock } from './session.ts';
+import { assertHomeExists, noStoreError, openStore, withWriteLock } from '../session.ts';
 
-/** Days past the target date after which missing bars are an error, not "not due yet". */
-export const UNRESOLVABLE_AFTER_DAYS = 14;
-/** The longest --since Nd that means anything: a century. */
-const MAX_SINCE_DAYS = 36_500;
+export { UNRESOLVABLE_AFTER_DAYS } from '../verification/scorer.ts';
 
 export interface VerifyOptions {
   /** '7d' (days before now) or a date: predictions whose target date is on or after it. */
@@ -73,20 +58,6 @@ export interface VerifyResult {
   exit_code: ExitCodeValue;
 }
 
-/** Resolve `7d` / `30d` / a date to the first date included. */
-export function resolveSince(since: string | undefined, now: Date): string | undefined {
-  if (since === undefined) return undefined;
-  const days = /^(\d{1,9})d$/.exec(since);
-  if (days && Number(days[1]) <= MAX_SINCE_DAYS) {
-    const start = new Date(now.getTime() - Number(days[1]) * 86_400_000);
-    return start.toISOString().slice(0, 10);
-  }
-  if (isIsoDate(since)) return since;
-  throw new UsageError(
-    `--since expects Nd (N days back, 0 to ${MAX_SINCE_DAYS}, e.g. 7d) or a date YYYY-MM-DD, got "${since.slice(0, 40)}"`,
-  );
-}
-
 /**
  * `mlx verify`: score every due prediction exactly once (the verification
  * ledger and its index are checked before appending), then move the
@@ -95,8 +66,6 @@ export function resolveSince(since: string | undefined, now: Date): string | und
  */
 export async function verify(ctx: Context, options: VerifyOptions): Promise<VerifyResult> {
   const since = resolveSince(options.since, ctx.now());
-  if (options.until !== undefined && !isIsoDate(options.until))
-    throw new UsageError(`--until expects YYYY-MM-DD, got "${options.until}"`);
   const delisted = (options.delisted ?? []).map((s) => requireSymbol(s, '--delisted symbol'));
   assertHomeExists(ctx);
   const run = async () => {
@@ -116,43 +85,9 @@ async function verifyLocked(
   store: PriceStore | null,
   options: VerifyOptions,
 ): Promise<VerifyResult> {
-  const predictionLedger = new Ledger(ctx.home.predictionsDir, predictionSchema);
-  const verificationLedger = new Ledger(ctx.home.verificationsDir, verificationSchema);
-  const predictionsRead = predictionLedger.read();
-  const verifications = verificationLedger.read();
-  for (const problem of [...predictionsRead.problems, ...verifications.problems]) {
-    ctx.log.warn(
-      `${problem.file}:${problem.line}: ${problem.kind} line skipped (${problem.detail}); run mlx doctor --repair`,
-    );
-  }
-  const predictions = uniquePredictions(predictionsRead.entries);
-  if (predictions.duplicates.length > 0) {
-    ctx.log.warn(
-      `${predictions.duplicates.length} duplicated prediction line(s) counted once (${predictions.duplicates[0].file}:${predictions.duplicates[0].line}…); mlx doctor --repair moves them aside`,
-    );
-  }
-  // The ledgers are the truth: catch the index up, and if a crash left verifications
-  // the weights never saw, replay them all.
-  const adapt = options.adapt !== false;
-  if (store && !options.dryRun) {
-    indexPredictions(store.db, predictions.entries);
-    if (indexVerifications(store.db, verifications.entries) > 0 && adapt)
-      rebuildWeights(store.db, ctx.config);
-  }
-
-  const latest = latestVerifications(verifications.entries);
-  // The index remembers what was verified even when the ledger line was damaged later:
-  // scoring such a prediction again would apply its weight steps twice.
-  const remembered = store
-    ? [...indexedVerificationIds(store.db)].filter((id) => !latest.has(id))
-    : [];
-  if (remembered.length > 0) {
-    ctx.log.warn(
-      `${remembered.length} verification(s) recorded in the index are missing from the ledger (a damaged line?): not scored again; mlx doctor --repair restores them`,
-    );
-  }
-  const done = new Set([...latest.keys(), ...remembered]);
-  const candidates = predictions.entries
+  const ledgers = readLedgers(ctx, store, options);
+  const { latest, done } = ledgers;
+  const candidates = ledgers.predictions
     .map((e) => e.record)
     .filter(
       (p) =>
@@ -201,10 +136,92 @@ async function verifyLocked(
         options.delisted ?? [],
         universes(
           ctx,
-          predictions.entries.map((e) => e.record),
+          ledgers.predictions.map((e) => e.record),
         ),
       )
     : null;
+  const outcome = scoreOpen(open, score);
+  const { due } = outcome;
+  const again = rescore(closedUnresolvable, score, latest, options.rescore === true);
+  due.push(...again.due);
+  // Verification order: as_of, then symbol, then id — the same inputs always update weights in the same order.
+  const orderKey = (p: Prediction) => `${p.as_of}|${p.symbol}|${p.id}`;
+  due.sort((a, b) => (orderKey(a) < orderKey(b) ? -1 : 1));
+
+  const changes =
+    store && !options.dryRun && due.length > 0
+      ? record(ctx, store, ledgers.verificationLedger, due, {
+          adapt: options.adapt !== false,
+          verifiedAt,
+          today,
+        })
+      : [];
+  const { failures } = outcome;
+  return {
+    verified: due,
+    pending: outcome.pending,
+    already_verified: candidates.length - open.length - again.rescored,
+    rescored: again.rescored,
+    rescorable: again.rescorable,
+    failures,
+    weight_changes: changes,
+    dry_run: options.dryRun,
+    exit_code:
+      failures.length === 0 ? ExitCode.ok : due.length > 0 ? ExitCode.partial : ExitCode.failure,
+  };
+}
+
+/**
+ * Both ledgers, with warnings for lines skipped; the index caught up with
+ * them (unless a dry run), and which predictions are verified already.
+ */
+function readLedgers(ctx: Context, store: PriceStore | null, options: VerifyOptions) {
+  const predictionLedger = new Ledger(ctx.home.predictionsDir, predictionSchema);
+  const verificationLedger = new Ledger(ctx.home.verificationsDir, verificationSchema);
+  const predictionsRead = predictionLedger.read();
+  const verifications = verificationLedger.read();
+  for (const problem of [...predictionsRead.problems, ...verifications.problems]) {
+    ctx.log.warn(
+      `${problem.file}:${problem.line}: ${problem.kind} line skipped (${problem.detail}); run mlx doctor --repair`,
+    );
+  }
+  const predictions = uniquePredictions(predictionsRead.entries);
+  if (predictions.duplicates.length > 0) {
+    ctx.log.warn(
+      `${predictions.duplicates.length} duplicated prediction line(s) counted once (${predictions.duplicates[0].file}:${predictions.duplicates[0].line}…); mlx doctor --repair moves them aside`,
+    );
+  }
+  // The ledgers are the truth: catch the index up, and if a crash left verifications
+  // the weights never saw, replay them all.
+  if (store && !options.dryRun) {
+    store.ledgerIndex.addPredictions(predictions.entries);
+    if (store.ledgerIndex.addVerifications(verifications.entries) > 0 && options.adapt !== false)
+      rebuildWeights(store, ctx.config);
+  }
+
+  const latest = latestVerifications(verifications.entries);
+  // The index remembers what was verified even when the ledger line was damaged later:
+  // scoring such a prediction again would apply its weight steps twice.
+  const remembered = store
+    ? [...store.ledgerIndex.verifiedIds()].filter((id) => !latest.has(id))
+    : [];
+  if (remembered.length > 0) {
+    ctx.log.warn(
+      `${remembered.length} verification(s) recorded in the index are missing from the ledger (a damaged line?): not scored again; mlx doctor --repair restores them`,
+    );
+  }
+  return {
+    predictions: predictions.entries,
+    verificationLedger,
+    latest,
+    done: new Set([...latest.keys(), ...remembered]),
+  };
+}
+
+type Score = ((prediction: Prediction) => Scored) | null;
+
+/** Open predictions scored: due, not due yet, or failed for missing bars (by symbol). */
+function scoreOpen(open: readonly Prediction[], score: Score) {
   const due: VerifiedPrediction[] = [];
   const failures = new Map<string, VerifyFailure>();
   let pending = 0;
@@ -222,12 +239,23 @@ async function verifyLocked(
         });
     } else due.push({ ...prediction, verification: scored.verification });
   }
+  return { due, failures: [...failures.values()], pending };
+}
+
+/** Predictions recorded unresolvable whose bars are there now: counted, or re-scored (--rescore). */
+function rescore(
+  closed: readonly Prediction[],
+  score: Score,
+  latest: ReadonlyMap<string, Verification>,
+  enabled: boolean,
+) {
+  const due: VerifiedPrediction[] = [];
   let rescored = 0;
   let rescorable = 0;
-  for (const prediction of closedUnresolvable) {
+  for (const prediction of closed) {
     const scored = score?.(prediction);
     if (scored?.status !== 'due' || scored.verification.status !== 'verified') continue;
-    if (!options.rescore) {
+    if (!enabled) {
       rescorable++;
       continue;
     }
@@ -238,121 +266,37 @@ async function verifyLocked(
     });
     rescored++;
   }
-  // Verification order: as_of, then symbol, then id — the same inputs always update weights in the same order.
-  const orderKey = (p: Prediction) => `${p.as_of}|${p.symbol}|${p.id}`;
-  due.sort((a, b) => (orderKey(a) < orderKey(b) ? -1 : 1));
-
-  let changes: WeightChange[] = [];
-  if (store && !options.dryRun && due.length > 0) {
-    // Weights are computed before the new verifications are indexed (so their hits count
-    // once); the index and the weights are then saved in one transaction, after the
-    // ledger append: a crash in between is caught up by the replay above on the next run.
-    const state = loadWeightState(store.db, ctx.config);
-    if (adapt)
-      changes = due.filter((d) => movesWeights(d)).flatMap((d) => state.apply(d, d.verification));
-    verificationLedger.append(
-      due.map((d) => d.verification),
-      () => today.slice(0, 7),
-    );
-    const month = verificationLedger.read([verificationLedger.fileForMonth(today.slice(0, 7))]);
-    store.transaction(() => {
-      indexVerifications(store.db, month.entries);
-      saveWeightChanges(store.db, state, changes, verifiedAt);
-    });
-  }
-  return {
-    verified: due,
-    pending,
-    already_verified: candidates.length - open.length - rescored,
-    rescored,
-    rescorable,
-    failures: [...failures.values()],
-    weight_changes: changes,
-    dry_run: options.dryRun,
-    exit_code:
-      failures.size === 0 ? ExitCode.ok : due.length > 0 ? ExitCode.partial : ExitCode.failure,
-  };
+  return { due, rescored, rescorable };
 }
 
 /**
- * Scores predictions against each symbol's bars from the earliest prediction
- * to "now" (bars after now do not exist as far as scoring goes: a replay pins
- * the clock), and against their universe's move over the same sessions.
- * Ratios between two bars do not depend on where the history starts, so the
- * window changes no score.
+ * Append the verifications, then index them and save the weight changes.
+ * Weights are computed before the new verifications are indexed (so their
+ * hits count once); the index and the weights are then saved in one
+ * transaction, after the ledger append: a crash in between is caught up by
+ * the replay in readLedgers on the next run.
  */
-function scorer(
-  store: PriceStore,
-  predictions: readonly Prediction[],
-  verifiedAt: string,
-  today: string,
-  delisted: readonly string[],
-  universeOf: (prediction: Prediction) => readonly string[],
-): (prediction: Prediction) => Scored {
-  const from = predictions.reduce((a, p) => (p.as_of < a ? p.as_of : a), today);
-  const cache = new Map<string, { series: AdjustedSeries; index: Map<string, number> }>();
-  const seriesOf = (symbol: string) => {
-    let cached = cache.get(symbol);
-    if (!cached) {
-      const series = adjustBars(symbol, store.bars(symbol, { from, until: today }));
-      cached = { series, index: new Map(series.dates.map((d, i) => [d, i])) };
-      cache.set(symbol, cached);
-    }
-    return cached;
-  };
-  const moves = new Map<string, UniverseMove | null>();
-  const moveOf = (prediction: Prediction) => {
-    const symbols = universeOf(prediction);
-    const key = `${prediction.as_of}|${prediction.horizon_days}|${symbols.join(',')}`;
-    if (!moves.has(key)) {
-      const members = symbols.filter((s) => store.symbolInfo(s)).map(seriesOf);
-      moves.set(key, universeMove(members, prediction.as_of, prediction.horizon_days));
-    }
-    return moves.get(key) ?? null;
-  };
-  return (prediction) => {
-    const { series, index } = seriesOf(prediction.symbol);
-    const giveUp = {
-      today,
-      graceDays: UNRESOLVABLE_AFTER_DAYS,
-      delisted: delisted.includes(prediction.symbol),
-    };
-    return scorePrediction(prediction, series, verifiedAt, giveUp, index, () => moveOf(prediction));
-  };
-}
-
-/**
- * The universe a prediction's excess is measured against: its model
- * version's symbols (as in training), or, when that version is gone, the
- * symbols predicted for the same session.
- */
-function universes(
+function record(
   ctx: Context,
-  predictions: readonly Prediction[],
-): (prediction: Prediction) => readonly string[] {
-  const registry = new ModelRegistry(ctx.home.modelsDir);
-  const bySession = new Map<string, string[]>();
-  for (const p of predictions) {
-    const key = `${p.model.name}/${p.model.version}|${p.as_of}`;
-    bySession.set(key, [...(bySession.get(key) ?? []), p.symbol]);
-  }
-  const models = new Map<string, readonly string[] | null>();
-  return (prediction) => {
-    const model = `${prediction.model.name}/${prediction.model.version}`;
-    if (!models.has(model)) {
-      try {
-        models.set(
-          model,
-          registry.get(prediction.model.name, prediction.model.version).manifest.symbols,
-        );
-      } catch {
-        models.set(model, null);
-      }
-    }
-    return (
-      models.get(model) ?? [...new Set(bySession.get(`${model}|${prediction.as_of}`) ?? [])].sort()
-    );
-  };
+  store: PriceStore,
+  verificationLedger: Ledger<Verification>,
+  due: readonly VerifiedPrediction[],
+  at: { adapt: boolean; verifiedAt: string; today: string },
+): WeightChange[] {
+  const state = loadWeightState(store, ctx.config);
+  const changes = at.adapt
+    ? due.filter((d) => movesWeights(d)).flatMap((d) => state.apply(d, d.verification))
+    : [];
+  verificationLedger.append(
+    due.map((d) => d.verification),
+    () => at.today.slice(0, 7),
+  );
+  const month = verificationLedger.read([verificationLedger.fileForMonth(at.today.slice(0, 7))]);
+  store.transaction(() => {
+    store.ledgerIndex.addVerifications(month.entries);
+    saveWeightChanges(store, state, changes, at.verifiedAt);
+  });
+  return changes;
 }
 
 function listSymbols(symbols: readonly string[]): string {

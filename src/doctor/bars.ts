@@ -1,7 +1,6 @@
 import { calendarFor, localDate } from '../calendar/index.ts';
 import { NYSE_EXACT_FROM, barRulesFor, checkBar, type BarProblem } from '../store/bar-checks.ts';
 import type { PriceStore } from '../store/price-store.ts';
-import type { RawBar } from '../store/types.ts';
 import type { Check } from './check.ts';
 
 export interface BadBar {
@@ -9,8 +8,6 @@ export interface BadBar {
   date: string;
   problem: BarProblem;
 }
-
-type BarRow = RawBar & { symbol: string; exchange: string; timezone: string };
 
 /**
  * Stored bars that fail today's bar checks: stored before mlx checked them
@@ -34,18 +31,11 @@ export function findBadBars(store: PriceStore, now: Date): BadBar[] {
     }
     day = next;
   }
-  const rows = store.db
-    .prepare(
-      `SELECT b.symbol, b.date, b.open, b.high, b.low, b.close, b.volume, b.dividend, b.split,
-              b.adj_close AS adjClose, s.exchange, s.timezone
-       FROM bars b JOIN symbols s ON s.symbol = b.symbol
-       WHERE b.date > ? OR date(b.date) IS NOT b.date
-          OR b.high < b.low OR b.open > b.high OR b.open < b.low OR b.close > b.high OR b.close < b.low
-          OR (s.exchange = 'US' AND b.date >= ? AND (strftime('%w', b.date) IN ('0', '6')
-              OR b.date IN (SELECT value FROM json_each(?))))
-       ORDER BY b.symbol, b.date`,
-    )
-    .all(earliest, NYSE_EXACT_FROM, JSON.stringify(closed)) as BarRow[];
+  const rows = store.suspectBars({
+    after: earliest,
+    exactFrom: NYSE_EXACT_FROM,
+    closedWeekdays: closed,
+  });
   const bad: BadBar[] = [];
   for (const row of rows) {
     const problem = checkBar(row, barRulesFor(row.exchange, localDate(now, row.timezone)));
@@ -72,23 +62,13 @@ export function badBarsCheck(bad: readonly BadBar[]): Check {
 /** Move bad bars out of `bars` into bar_revisions (never lost), and recount the summaries. */
 export function removeBadBars(store: PriceStore, bad: readonly BadBar[], now: Date): number {
   if (bad.length === 0) return 0;
-  const read = store.db.prepare('SELECT * FROM bars WHERE symbol = ? AND date = ?');
-  const log = store.db.prepare(
-    "INSERT INTO bar_revisions (symbol, date, seen_at, source, previous, current) VALUES (?, ?, ?, 'doctor', ?, ?)",
+  store.removeBars(
+    bad.map((b) => ({
+      symbol: b.symbol,
+      date: b.date,
+      reason: `${b.problem.field}: ${b.problem.reason}`,
+    })),
+    now.toISOString(),
   );
-  const remove = store.db.prepare('DELETE FROM bars WHERE symbol = ? AND date = ?');
-  store.transaction(() => {
-    for (const b of bad) {
-      log.run(
-        b.symbol,
-        b.date,
-        now.toISOString(),
-        JSON.stringify(read.get(b.symbol, b.date)),
-        JSON.stringify({ removed: `${b.problem.field}: ${b.problem.reason}` }),
-      );
-      remove.run(b.symbol, b.date);
-    }
-    for (const symbol of new Set(bad.map((b) => b.symbol))) store.refreshSummary(symbol);
-  });
   return bad.length;
 }

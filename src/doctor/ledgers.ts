@@ -1,9 +1,7 @@
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import type { HomePaths } from '../home.ts';
 import { appendLines } from '../fsutil.ts';
 import { Ledger, type LedgerEntry, type LedgerProblem } from '../ledger/ledger.ts';
-import { indexedRecords } from '../ledger/ledger-index.ts';
 import {
   predictionSchema,
   verificationSchema,
@@ -12,6 +10,7 @@ import {
 } from '../ledger/records.ts';
 import { quarantineLines, type RepairResult } from '../ledger/repair.ts';
 import { repeatedVerifications, uniquePredictions } from '../ledger/views.ts';
+import type { IndexedRecord, LedgerIndex } from '../store/ledger-index.ts';
 import type { Check } from './check.ts';
 
 type LedgerName = 'predictions' | 'verifications';
@@ -32,7 +31,7 @@ export interface LedgerHealth {
   lost: { file: string; record: Prediction | Verification }[];
 }
 
-export function examineLedgers(home: HomePaths, db: Database.Database | null): LedgerHealth[] {
+export function examineLedgers(home: HomePaths, index: LedgerIndex | null): LedgerHealth[] {
   const predictions = new Ledger(home.predictionsDir, predictionSchema);
   const verifications = new Ledger(home.verificationsDir, verificationSchema);
   const p = predictions.read();
@@ -61,10 +60,10 @@ export function examineLedgers(home: HomePaths, db: Database.Database | null): L
           (r) => `prediction ${(r as Prediction).id} appears more than once`,
         ),
       ],
-      lost: db
+      lost: index
         ? lostRecords(
             home.predictionsDir,
-            indexedRecords(db, 'prediction_index'),
+            index.records('predictions'),
             new Set(p.entries.map((e) => e.record.id)),
             (r) => predictionSchema.safeParse(r),
             (r) => (r as Prediction).id,
@@ -84,10 +83,10 @@ export function examineLedgers(home: HomePaths, db: Database.Database | null): L
             `prediction ${(r as Verification).prediction_id} verified again without "supersedes"`,
         ),
       ],
-      lost: db
+      lost: index
         ? lostRecords(
             home.verificationsDir,
-            indexedRecords(db, 'verification_index'),
+            index.records('verifications'),
             new Set(v.entries.map((e) => e.record.prediction_id)),
             (r) => verificationSchema.safeParse(r),
             (r) => (r as Verification).prediction_id,
@@ -99,7 +98,7 @@ export function examineLedgers(home: HomePaths, db: Database.Database | null): L
 
 function lostRecords<T extends Prediction | Verification>(
   dir: string,
-  indexed: readonly { file: string; record: string }[],
+  indexed: readonly IndexedRecord[],
   present: ReadonlySet<string>,
   parse: (raw: unknown) => { success: true; data: T } | { success: false },
   idOf: (record: T) => string,

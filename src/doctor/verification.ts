@@ -1,20 +1,27 @@
 import type { Context } from '../context.ts';
 import { MlxError, errorMessage } from '../errors.ts';
-import { verify } from '../commands/verify.ts';
 import type { Check } from './check.ts';
+
+/** What the check needs of a dry run of verify (the command, passed in by doctor). */
+export type VerifyDryRun = (ctx: Context) => Promise<{
+  failures: readonly { symbol: string; predictions: number; reason: string }[];
+  rescorable: number;
+  verified: readonly unknown[];
+  pending: number;
+}>;
 
 /**
  * What a verify run would meet now (a dry run: nothing written): due
  * predictions whose bars are missing, and predictions recorded unresolvable
  * that could be scored now (closed wrongly, e.g. while the store was missing).
  */
-export async function verificationCheck(ctx: Context): Promise<Check> {
+export async function verificationCheck(ctx: Context, dryRun: VerifyDryRun): Promise<Check> {
   const quiet: Context = {
     ...ctx,
     log: { ...ctx.log, info: () => {}, warn: () => {}, debug: () => {} },
   };
   try {
-    const dry = await verify(quiet, { dryRun: true, fetch: false });
+    const dry = await dryRun(quiet);
     const problems: string[] = [];
     const hints: string[] = [];
     if (dry.failures.length > 0) {

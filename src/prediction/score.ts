@@ -6,14 +6,8 @@ import { predictXgb } from '../training/fit.ts';
 import { applyHead, type ComponentName, type Forecast } from '../training/head.ts';
 import { volatilitiesAt, type Panel, type SymbolPanel } from '../training/panel.ts';
 import { scaleInto } from '../training/scaler.ts';
-import {
-  ALL_SYMBOLS,
-  LOWER_WIDTH,
-  OUTPERFORM_ODDS,
-  UP_ODDS,
-  UPPER_WIDTH,
-} from '../weights/update.ts';
-import { componentWeight, weightOf, type WeightTable } from '../weights/weights.ts';
+import { LOWER_WIDTH, OUTPERFORM_ODDS, UP_ODDS, UPPER_WIDTH } from '../weights/update.ts';
+import { ALL_SYMBOLS, componentWeight, weightOf, type WeightTable } from '../weights/weights.ts';
 
 export interface ScoreTarget {
   panel: SymbolPanel;

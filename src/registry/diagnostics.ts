@@ -1,29 +1,8 @@
-import { z } from 'zod/v4';
+import { z } from 'zod';
 import { DataError } from '../errors.ts';
+import { foldSchema } from './metrics-file.ts';
 
-/**
- * The per-fold diagnostics train writes to metrics.json (`folds[]`), read back
- * for `mlx models show`. Every field but the fold's dates is optional: older
- * versions wrote fewer, and a model without XGBoost or the LSTM has no entry
- * for it.
- */
-const range = z.object({ from: z.string(), to: z.string(), rows: z.number().optional() });
-const foldSchema = z.object({
-  index: z.number().int(),
-  train: range.optional(),
-  validation: range.optional(),
-  test: range,
-  xgb: z.object({ rounds_run: z.number(), best_iteration: z.number() }).optional(),
-  lstm: z
-    .object({ epochs_run: z.number(), samples: z.number(), backend: z.string().optional() })
-    .optional(),
-  ensemble: z
-    .object({ weights: z.record(z.string(), z.number()), weighting: z.string().optional() })
-    .optional(),
-  ensemble_rank_ic: z.number().nullable().optional(),
-  ensemble_directional_accuracy: z.number().nullable().optional(),
-  coverage: z.number().nullable().optional(),
-});
+/** The per-fold diagnostics train writes to metrics.json (`folds[]`), read back for `mlx models show`. */
 const metricsFoldsSchema = z.object({ folds: z.array(foldSchema).optional() });
 
 export type FoldDiagnostics = z.infer<typeof foldSchema>;

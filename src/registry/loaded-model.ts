@@ -1,24 +1,14 @@
 import path from 'node:path';
-import { z } from 'zod';
 import type { RegimeThresholds } from '../config.ts';
-import { DataError } from '../errors.ts';
 import { assertFeatureSetMatches } from '../features/index.ts';
 import { LstmModel } from '../models/lstm/index.ts';
 import { Booster, loadXGBoost, type XGBoostLib } from '../models/xgboost/index.ts';
 import { POOLED_UNIT } from '../training/ensemble.ts';
-import { headSchema, type Head } from '../training/head.ts';
-import { scalerFileSchema, scalerFromFile, type Scaler } from '../training/scaler.ts';
+import type { Head } from '../training/head.ts';
+import type { Scaler } from '../training/scaler.ts';
 import { loadModelPart, readModelText } from './model-part.ts';
-import { readValidated, type ModelRegistry, type ModelVersion } from './registry.ts';
-
-/** The parts of manifest.params that predict needs, checked on load. */
-const paramsSchema = z.object({
-  head: headSchema,
-  feature_ranks: z.array(z.string()),
-  /** Fitted units: '*' for the pooled model, else one per symbol (--per-symbol). */
-  units: z.record(z.string(), z.object({ lstm_target_scale: z.number() })),
-  lstm: z.object({ timesteps: z.number().int().positive() }).passthrough().nullable(),
-});
+import { currentFormat, type ModelRegistry, type ModelVersion } from './registry.ts';
+import { readScaler, SCALER_FILE } from './scaler-file.ts';
 
 /** One fitted model set: the pooled one, or one symbol's. */
 export interface ModelUnit {
@@ -53,29 +43,18 @@ export async function loadModel(
   regime: RegimeThresholds,
   versionId?: string,
 ): Promise<LoadedModel> {
-  const version = versionId ? registry.get(name, versionId) : registry.current(name);
-  const { manifest, dir } = version;
-  const manifestFile = path.join(dir, 'manifest.json');
-  if (manifest.schema !== 'mlx.model/2') {
-    throw new DataError(
-      `${manifestFile}: ${manifest.schema} versions were made by an older mlx and predict differently`,
-      'retrain with mlx train',
-    );
-  }
-  assertFeatureSetMatches(manifest.feature_set.id, regime);
-  const params = paramsSchema.safeParse(manifest.params);
-  if (!params.success) {
-    const issue = params.error.issues[0];
-    throw new DataError(`${manifestFile}: params.${issue.path.join('.')}: ${issue.message}`);
-  }
-  const scalerFile = path.join(dir, 'scaler.json');
-  const scaler = await loadModelPart(scalerFile, () =>
-    scalerFromFile(readValidated(scalerFile, scalerFileSchema)),
+  const version = currentFormat(
+    versionId ? registry.get(name, versionId) : registry.current(name),
+    ' and predict differently',
   );
+  const { manifest, dir } = version;
+  const { params } = manifest;
+  assertFeatureSetMatches(manifest.feature_set.id, regime);
+  const scaler = await loadModelPart(path.join(dir, SCALER_FILE), () => readScaler(dir));
   const xgbLib = manifest.models.includes('xgb') ? loadXGBoost() : null;
   const units = new Map<string, ModelUnit>();
   try {
-    for (const [key, figures] of Object.entries(params.data.units)) {
+    for (const [key, figures] of Object.entries(params.units)) {
       const unitDir = key === POOLED_UNIT ? dir : path.join(dir, 'per_symbol', key);
       units.set(key, {
         xgb: xgbLib
@@ -101,9 +80,9 @@ export async function loadModel(
     scaler,
     xgbLib,
     lstmFeatures: manifest.lstm_features,
-    lstmTimesteps: params.data.lstm?.timesteps ?? 0,
-    head: params.data.head,
-    featureRanks: params.data.feature_ranks,
+    lstmTimesteps: params.lstm?.timesteps ?? 0,
+    head: params.head,
+    featureRanks: params.feature_ranks,
     unitFor: (symbol) => units.get(POOLED_UNIT) ?? units.get(symbol) ?? null,
     free() {
       for (const unit of units.values()) freeUnit(unit);

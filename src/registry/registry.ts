@@ -1,9 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ZodType } from 'zod';
-import { DataError, UsageError, fileSystemError, isSystemError } from '../errors.ts';
-import { readJsonFile, writeFileAtomic } from '../fsutil.ts';
-import { manifestSchema, type Manifest } from './manifest.ts';
+import { DataError, UsageError } from '../errors.ts';
+import { writeFileAtomic } from '../fsutil.ts';
+import { readValidated } from './json-file.ts';
+import {
+  MANIFEST_FILE,
+  manifestSchema,
+  paramsSchema,
+  type Manifest,
+  type ManifestV2,
+  type ModelParams,
+} from './manifest.ts';
 
 export interface ModelVersion {
   name: string;
@@ -11,6 +18,33 @@ export interface ModelVersion {
   dir: string;
   current: boolean;
   manifest: Manifest;
+}
+
+/** A version of the current format (`mlx.model/2`). */
+export type ModelVersionV2 = ModelVersion & { manifest: ManifestV2 };
+
+/**
+ * The version, if it is of the current format; an `mlx.model/1` version
+ * (mlx ≤ 0.1) is refused with `why` (what an old version cannot do).
+ */
+export function currentFormat(version: ModelVersion, why: string): ModelVersionV2 {
+  const { manifest } = version;
+  const file = path.join(version.dir, MANIFEST_FILE);
+  if (manifest.schema !== 'mlx.model/2')
+    throw new DataError(
+      `${file}: ${manifest.schema} versions were made by an older mlx${why}`,
+      'retrain with mlx train',
+    );
+  const params = paramsSchema.safeParse(manifest.params);
+  if (!params.success) {
+    const issue = params.error.issues[0];
+    throw new DataError(
+      `${file}: params.${issue.path.join('.')}: ${issue.message}`,
+      'retrain with mlx train',
+    );
+  }
+  // The params as written (their schema has no defaults): a version imported like this one keeps them.
+  return { ...version, manifest: { ...manifest, params: manifest.params as ModelParams } };
 }
 
 /**
@@ -55,7 +89,7 @@ export class ModelRegistry {
     const file = path.join(this.root, name, 'CURRENT');
     if (!fs.existsSync(file)) return null;
     const version = fs.readFileSync(file, 'utf8').trim();
-    if (!fs.existsSync(path.join(this.root, name, version, 'manifest.json'))) {
+    if (!fs.existsSync(path.join(this.root, name, version, MANIFEST_FILE))) {
       throw new DataError(
         `${file} names version ${version}, which has no manifest.json`,
         `promote an existing version: mlx models promote ${name} VERSION`,
@@ -80,7 +114,7 @@ export class ModelRegistry {
 
   get(name: string, version: string): ModelVersion {
     const dir = path.join(this.root, name, version);
-    if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+    if (!fs.existsSync(path.join(dir, MANIFEST_FILE))) {
       throw new UsageError(`no model version ${name}/${version}`, 'see mlx models ls');
     }
     return {
@@ -93,7 +127,10 @@ export class ModelRegistry {
   }
 
   manifest(name: string, version: string): Manifest {
-    return readValidated(path.join(this.root, name, version, 'manifest.json'), manifestSchema);
+    // As written: `models show` prints the manifest as train wrote it.
+    return readValidated(path.join(this.root, name, version, MANIFEST_FILE), manifestSchema, {
+      asWritten: true,
+    });
   }
 
   /** A fresh version id from the clock: 20260201T020000Z, suffixed if taken. */
@@ -135,24 +172,4 @@ export class ModelRegistry {
     this.get(name, version);
     writeFileAtomic(path.join(this.root, name, 'CURRENT'), `${version}\n`);
   }
-}
-
-/** Read a JSON file and validate it, naming the file and field on error. */
-export function readValidated<T>(file: string, schema: ZodType<T>): T {
-  let raw: unknown;
-  try {
-    raw = readJsonFile(file);
-  } catch (err) {
-    if (isSystemError(err) && err.code === 'ENOENT')
-      throw new DataError(`${file}: the file is missing`);
-    if (err instanceof SyntaxError)
-      throw new DataError(`${file}: not valid JSON, truncated or damaged (${err.message})`);
-    throw fileSystemError(err, 'cannot read', file);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new DataError(`${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-  }
-  return parsed.data;
 }

@@ -1,3 +1,4 @@
+import { BASELINES, baselineCallsUp } from '../evaluation/baselines.ts';
 import type { Prediction, Verification } from '../ledger/records.ts';
 import { mean, wilson } from '../evaluation/stats.ts';
 
@@ -103,12 +104,11 @@ export const byModel = (o: Outcome) => [
   { key: 'ensemble', hit: o.verification.direction_hit },
 ];
 /** Naive baselines on the same outcomes. */
-export const byBaseline = (o: Outcome, lastReturn: number | undefined) => [
-  { key: 'always_up', hit: realisedUp(o) },
-  ...(lastReturn !== undefined
-    ? [{ key: 'momentum', hit: lastReturn >= 0 === realisedUp(o) }]
-    : []),
-];
+export const byBaseline = (o: Outcome, lastReturn: number | undefined) =>
+  BASELINES.flatMap((key) => {
+    const up = baselineCallsUp(key, lastReturn);
+    return up === null ? [] : [{ key, hit: up === realisedUp(o) }];
+  });
 
 export interface CalibrationBin {
   from: number;

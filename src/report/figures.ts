@@ -1,14 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { Report } from '../commands/report.ts';
-import {
-  calibrationSpec,
-  COLOURS,
-  lineSpec,
-  rankIcSpec,
-  symbolSpec,
-  weightsSpec,
-  type Series,
-} from './charts.ts';
+import type { Report } from './document.ts';
+import { calibrationSpec, COLOURS, lineSpec, rankIcSpec, type Series } from './charts.ts';
+import { symbolSpec, weightsSpec } from './stock-charts.ts';
 import type { StrategyReport } from './portfolio.ts';
 
 const pct = (v: number | null | undefined, digits = 1) =>
@@ -37,6 +30,11 @@ const curve = (label: string, colour: string, strategy: StrategyReport, dash?: n
  * which colour, and why a chart is missing when its data is.
  */
 export function figures(report: Report): Figure[] {
+  return [...portfolioFigures(report), ...accuracyFigures(report)];
+}
+
+/** The portfolios: equity and drawdown, long/short by predictor, quintiles, daily Rank IC. */
+function portfolioFigures(report: Report): Figure[] {
   const { benchmarks, portfolio } = report;
   const cost = report.cost_bps > 0 ? ` net of ${report.cost_bps} bps a trade` : ' before costs';
   const tradable = report.rebalances > 0;
@@ -82,86 +80,6 @@ export function figures(report: Report): Figure[] {
     dash: i === 5 ? [6, 4] : undefined,
     points: points.map((p) => ({ date: p.date, value: p.equity })),
   }));
-  const rolling = report.rolling_hit_rate;
-  const rollingSeries: Series[] = [
-    // Wide and first: a model that mostly says "up" scores what always-up scores.
-    {
-      label: 'always up',
-      colour: COLOURS.orange,
-      width: 5,
-      points: rolling.map((r) => ({ date: r.date, value: r.always_up })),
-    },
-    {
-      label: 'ensemble direction',
-      colour: COLOURS.blue,
-      points: rolling.map((r) => ({ date: r.date, value: r.hit_rate })),
-    },
-    ...(rolling.some((r) => r.relative !== null)
-      ? [
-          {
-            label: 'beat the universe (relative)',
-            colour: COLOURS.green,
-            points: rolling.map((r) => ({ date: r.date, value: r.relative })),
-          },
-        ]
-      : []),
-  ];
-  const level = report.interval_level ?? 0.8;
-  const coverageSeries: Series[] = rolling.some((r) => r.coverage !== null)
-    ? [
-        {
-          label: 'interval coverage',
-          colour: COLOURS.blue,
-          points: rolling.map((r) => ({ date: r.date, value: r.coverage })),
-        },
-        {
-          label: `${pct(level, 0)} target`,
-          colour: COLOURS.red,
-          dash: [6, 4],
-          points: [rolling[0], rolling.at(-1)].map((r) => ({ date: r?.date ?? '', value: level })),
-        },
-      ]
-    : [];
-  const calibrationBins = report.calibration
-    .filter((b) => b.count > 0)
-    .map((b) => ({
-      predicted: b.mean_predicted as number,
-      realised: b.realised as number,
-      count: b.count,
-    }));
-  const symbols = report.symbols
-    .filter((s) => s.hit_rate !== null && s.hit_rate_ci && s.up_rate !== null)
-    .map((s) => ({
-      symbol: s.symbol,
-      hit_rate: s.hit_rate as number,
-      low: s.hit_rate_ci?.low as number,
-      high: s.hit_rate_ci?.high as number,
-      up_rate: s.up_rate as number,
-      count: s.count,
-    }));
-  const line = (
-    id: string,
-    title: string,
-    series: Series[],
-    options: { yTitle: string; yFormat: string; refs?: number[]; columns?: number },
-    empty: string,
-    note?: string,
-  ): Figure => ({
-    id,
-    title,
-    series,
-    note,
-    empty,
-    spec: series.some((s) => s.points.length > 1)
-      ? lineSpec({
-          series,
-          yTitle: options.yTitle,
-          yFormat: options.yFormat,
-          references: (options.refs ?? []).map((value) => ({ value })),
-          legendColumns: options.columns,
-        })
-      : null,
-  });
   return [
     line(
       'equity-curve',
@@ -213,6 +131,60 @@ export function figures(report: Report): Figure[] {
       empty: noPortfolio,
       note: 'Spearman correlation, each session, of the ensemble’s score with the realised return across the stocks verified for it. The daily series overlaps (each return spans the horizon), so its t-statistic above is Newey–West.',
     },
+  ];
+}
+
+/** Accuracy: rolling hit rates and coverage, calibration, by symbol, and the adapted weights. */
+function accuracyFigures(report: Report): Figure[] {
+  const rolling = report.rolling_hit_rate;
+  const rollingSeries: Series[] = [
+    // Wide and first: a model that mostly says "up" scores what always-up scores.
+    {
+      label: 'always up',
+      colour: COLOURS.orange,
+      width: 5,
+      points: rolling.map((r) => ({ date: r.date, value: r.always_up })),
+    },
+    {
+      label: 'ensemble direction',
+      colour: COLOURS.blue,
+      points: rolling.map((r) => ({ date: r.date, value: r.hit_rate })),
+    },
+    ...(rolling.some((r) => r.relative !== null)
+      ? [
+          {
+            label: 'beat the universe (relative)',
+            colour: COLOURS.green,
+            points: rolling.map((r) => ({ date: r.date, value: r.relative })),
+          },
+        ]
+      : []),
+  ];
+  const level = report.interval_level ?? 0.8;
+  const coverageSeries: Series[] = rolling.some((r) => r.coverage !== null)
+    ? [
+        {
+          label: 'interval coverage',
+          colour: COLOURS.blue,
+          points: rolling.map((r) => ({ date: r.date, value: r.coverage })),
+        },
+        {
+          label: `${pct(level, 0)} target`,
+          colour: COLOURS.red,
+          dash: [6, 4],
+          points: [rolling[0], rolling.at(-1)].map((r) => ({ date: r?.date ?? '', value: level })),
+        },
+      ]
+    : [];
+  const calibrationBins = report.calibration
+    .filter((b) => b.count > 0)
+    .map((b) => ({
+      predicted: b.mean_predicted as number,
+      realised: b.realised as number,
+      count: b.count,
+    }));
+  const symbols = symbolPoints(report);
+  return [
     line(
       'rolling-hit-rate',
       'Hit rates over the trailing 20 sessions',
@@ -278,4 +250,44 @@ export function figures(report: Report): Figure[] {
         'no adapted weights in this home: every weight is at its default, 1 (weights are not adapted, or nothing is verified yet)',
     },
   ];
+}
+
+/** Symbols with a hit rate, its interval and an up-rate, as the symbol chart draws them. */
+function symbolPoints(report: Report) {
+  return report.symbols
+    .filter((s) => s.hit_rate !== null && s.hit_rate_ci && s.up_rate !== null)
+    .map((s) => ({
+      symbol: s.symbol,
+      hit_rate: s.hit_rate as number,
+      low: s.hit_rate_ci?.low as number,
+      high: s.hit_rate_ci?.high as number,
+      up_rate: s.up_rate as number,
+      count: s.count,
+    }));
+}
+
+function line(
+  id: string,
+  title: string,
+  series: Series[],
+  options: { yTitle: string; yFormat: string; refs?: number[]; columns?: number },
+  empty: string,
+  note?: string,
+): Figure {
+  return {
+    id,
+    title,
+    series,
+    note,
+    empty,
+    spec: series.some((s) => s.points.length > 1)
+      ? lineSpec({
+          series,
+          yTitle: options.yTitle,
+          yFormat: options.yFormat,
+          references: (options.refs ?? []).map((value) => ({ value })),
+          legendColumns: options.columns,
+        })
+      : null,
+  };
 }

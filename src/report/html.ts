@@ -1,4 +1,4 @@
-import type { Report } from '../commands/report.ts';
+import type { Report } from './document.ts';
 import type { GroupFigures } from './accuracy.ts';
 import { figures, type Figure } from './figures.ts';
 import type { StrategyReport } from './portfolio.ts';

@@ -1,83 +1,48 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import Database from 'better-sqlite3';
-import { DataError, UsageError } from '../errors.ts';
+import type Database from 'better-sqlite3';
+import { DataError } from '../errors.ts';
 import { adjustBars } from './adjust.ts';
+import { readBars, writeBars, type UpsertResult } from './bar-table.ts';
+import { moveBarsToRevisions, revisionCount, suspectBars, type ListedBar } from './bar-repairs.ts';
 import { summaryIsCurrent, writeSummary, type BarSummary } from './bar-summaries.ts';
-import { MIGRATIONS } from './migrations.ts';
+import { migrate, openDatabase, schemaVersion } from './database.ts';
+import { LedgerIndex } from './ledger-index.ts';
+import { WeightStore } from './weight-store.ts';
 import type { AdjustedSeries, RawBar, StoredBar, SymbolInfo } from './types.ts';
 
-export interface UpsertResult {
-  inserted: number;
-  updated: number;
-  unchanged: number;
-}
+export type { UpsertResult } from './bar-table.ts';
 
 /** A stored symbol, its range and row count, and the counts of its quality flags. */
 export interface SymbolSummary extends SymbolInfo, BarSummary {
   source: string;
 }
 
-interface BarRow {
-  date: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  dividend: number;
-  split: number;
-  adj_close: number | null;
-  source: string;
-  fetched_at: string;
-}
-
 /**
  * The SQLite price store (data/mlx.db, WAL). Bars are kept as traded; the
- * adjusted view is derived on read by `adjustBars`.
+ * adjusted view is derived on read by `adjustBars`. The connection is its
+ * own: every table is read and written through this class and the stores it
+ * hands out (weights, ledger index), so SQL lives in src/store only.
  */
 export class PriceStore {
-  readonly db: Database.Database;
   readonly file: string;
+  /** Per-stock signal weights and their history. */
+  readonly weights: WeightStore;
+  /** The index of the prediction and verification ledgers. */
+  readonly ledgerIndex: LedgerIndex;
+  private readonly db: Database.Database;
 
   private constructor(db: Database.Database, file: string) {
     this.db = db;
     this.file = file;
+    this.weights = new WeightStore(db);
+    this.ledgerIndex = new LedgerIndex(db);
   }
 
   /** Open (creating and migrating if needed). `readonly` never creates or migrates. */
   static open(file: string, options: { readonly?: boolean } = {}): PriceStore {
-    if (options.readonly && !fs.existsSync(file)) {
-      throw new DataError(
-        `no price store at ${file}`,
-        'import or fetch data first: mlx data import FILE... or mlx data fetch SYMBOL...',
-      );
-    }
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    let db: Database.Database;
-    try {
-      db = new Database(file, { readonly: options.readonly ?? false });
-      db.pragma('busy_timeout = 10000');
-      if (!options.readonly) {
-        db.pragma('journal_mode = WAL');
-        db.pragma('synchronous = NORMAL');
-      }
-      db.pragma('foreign_keys = ON');
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? '';
-      if (['SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_PERM'].includes(code)) {
-        throw new UsageError(
-          `cannot open the price store ${file}: ${(err as Error).message} (${code})`,
-          'check the permissions of the home and of data/ (ls -l), or choose another --home',
-        );
-      }
-      throw new DataError(
-        `cannot open the price store ${file}: ${(err as Error).message}${code ? ` (${code})` : ''}`,
-        'run mlx doctor; a damaged store can be moved aside and the data imported or fetched again (mlx doctor --reindex rebuilds the rest from the ledgers)',
-      );
-    }
-    const store = new PriceStore(db, file);
-    store.migrate(options.readonly ?? false);
+    const readonly = options.readonly ?? false;
+    const store = new PriceStore(openDatabase(file, readonly), file);
+    // Version 3 added bar_summaries: fill it for the bars already stored.
+    migrate(store.db, file, readonly, () => store.refreshAllSummaries());
     return store;
   }
 
@@ -86,35 +51,12 @@ export class PriceStore {
   }
 
   schemaVersion(): number {
-    return this.db.pragma('user_version', { simple: true }) as number;
+    return schemaVersion(this.db);
   }
 
-  private migrate(readonly: boolean): void {
-    const version = this.schemaVersion();
-    if (version > MIGRATIONS.length) {
-      throw new DataError(
-        `${this.file} has schema version ${version}, newer than this mlx understands (${MIGRATIONS.length})`,
-        'upgrade mlx',
-      );
-    }
-    if (version === MIGRATIONS.length) return;
-    if (readonly) {
-      throw new DataError(
-        `${this.file} needs a schema migration`,
-        'run any writing mlx command once',
-      );
-    }
-    // IMMEDIATE, and the version read again inside: two processes opening an old store
-    // at once migrate it once (the second waits, then finds nothing to do).
-    this.db
-      .transaction(() => {
-        const from = this.schemaVersion();
-        for (let v = from; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v]);
-        // Version 3 added bar_summaries: fill it for the bars already stored.
-        if (from > 0 && from < 3) this.refreshAllSummaries();
-        this.db.pragma(`user_version = ${MIGRATIONS.length}`);
-      })
-      .immediate();
+  /** A consistent copy of the whole store in a new file (a replay's own store). */
+  copyTo(file: string): void {
+    this.db.prepare('VACUUM INTO ?').run(file);
   }
 
   upsertSymbol(info: SymbolInfo, source: string, now: string): void {
@@ -148,54 +90,7 @@ export class PriceStore {
     source: string,
     fetchedAt: string,
   ): UpsertResult {
-    const existing = new Map<string, BarRow>();
-    for (const row of this.db
-      .prepare('SELECT * FROM bars WHERE symbol = ?')
-      .iterate(symbol) as IterableIterator<BarRow>) {
-      existing.set(row.date, row);
-    }
-    const insert = this.db.prepare(
-      `INSERT OR REPLACE INTO bars (symbol, date, open, high, low, close, volume, dividend, split, adj_close, source, fetched_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const revision = this.db.prepare(
-      'INSERT INTO bar_revisions (symbol, date, seen_at, source, previous, current) VALUES (?, ?, ?, ?, ?, ?)',
-    );
-    const result: UpsertResult = { inserted: 0, updated: 0, unchanged: 0 };
-    for (const bar of bars) {
-      const old = existing.get(bar.date);
-      if (old && sameBar(old, bar)) {
-        result.unchanged++;
-        continue;
-      }
-      if (old) {
-        revision.run(
-          symbol,
-          bar.date,
-          fetchedAt,
-          source,
-          JSON.stringify(toRaw(old)),
-          JSON.stringify(bar),
-        );
-        result.updated++;
-      } else {
-        result.inserted++;
-      }
-      insert.run(
-        symbol,
-        bar.date,
-        bar.open,
-        bar.high,
-        bar.low,
-        bar.close,
-        bar.volume,
-        bar.dividend,
-        bar.split,
-        bar.adjClose,
-        source,
-        fetchedAt,
-      );
-    }
+    const result = writeBars(this.db, symbol, bars, source, fetchedAt);
     const info = this.symbolInfo(symbol);
     if (info && (result.inserted + result.updated > 0 || !summaryIsCurrent(this.db, info)))
       writeSummary(this.db, info, this.bars(symbol));
@@ -260,45 +155,7 @@ export class PriceStore {
 
   /** The raw bars of a symbol, ascending; `until` (inclusive) truncates the history. */
   bars(symbol: string, options: { from?: string; until?: string } = {}): StoredBar[] {
-    // Raw rows and object literals: several times faster than row objects and spreads
-    // on a quarter of a million bars (predict reads every symbol's history).
-    const rows = this.db
-      .prepare(
-        `SELECT date, open, high, low, close, volume, dividend, split, adj_close, source, fetched_at
-         FROM bars WHERE symbol = ? AND date >= ? AND date <= ? ORDER BY date`,
-      )
-      .raw()
-      .all(symbol, options.from ?? '', options.until ?? '9999-12-31') as [
-      string,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number | null,
-      string,
-      string,
-    ][];
-    const bars = new Array<StoredBar>(rows.length);
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      bars[i] = {
-        date: r[0],
-        open: r[1],
-        high: r[2],
-        low: r[3],
-        close: r[4],
-        volume: r[5],
-        dividend: r[6],
-        split: r[7],
-        adjClose: r[8],
-        source: r[9],
-        fetchedAt: r[10],
-      };
-    }
-    return bars;
+    return readBars(this.db, symbol, options);
   }
 
   /** Every stored symbol, without the per-symbol aggregates of listSymbols. */
@@ -325,39 +182,33 @@ export class PriceStore {
   integrityCheck(): string {
     return this.db.pragma('integrity_check', { simple: true }) as string;
   }
+
+  /** How many revisions of a symbol's bars the store has logged. */
+  revisionCount(symbol: string): number {
+    return revisionCount(this.db, symbol);
+  }
+
+  /** Bars that may fail the bar checks (see bar-repairs.ts); the caller decides. */
+  suspectBars(options: Parameters<typeof suspectBars>[1]): ListedBar[] {
+    return suspectBars(this.db, options);
+  }
+
+  /** Move bars into the revision log (never lost) and recount their symbols' summaries. */
+  removeBars(
+    bars: readonly { symbol: string; date: string; reason: string }[],
+    seenAt: string,
+  ): void {
+    this.transaction(() => {
+      moveBarsToRevisions(this.db, bars, seenAt);
+      for (const symbol of new Set(bars.map((b) => b.symbol))) this.refreshSummary(symbol);
+    });
+  }
 }
 
 export function unknownSymbolError(symbol: string): DataError {
   return new DataError(
     `unknown symbol ${symbol}: it is not in the store`,
     'see what is stored with mlx data ls; add it with mlx data fetch or mlx data import',
-  );
-}
-
-function toRaw(row: BarRow): RawBar {
-  return {
-    date: row.date,
-    open: row.open,
-    high: row.high,
-    low: row.low,
-    close: row.close,
-    volume: row.volume,
-    dividend: row.dividend,
-    split: row.split,
-    adjClose: row.adj_close,
-  };
-}
-
-function sameBar(row: BarRow, bar: RawBar): boolean {
-  return (
-    row.open === bar.open &&
-    row.high === bar.high &&
-    row.low === bar.low &&
-    row.close === bar.close &&
-    row.volume === bar.volume &&
-    row.dividend === bar.dividend &&
-    row.split === bar.split &&
-    row.adj_close === bar.adjClose
   );
 }
 

@@ -1,11 +1,11 @@
 import type { TrainSettings } from '../config.ts';
 import { Booster, DMatrix, type XGBoostLib } from '../models/xgboost/index.ts';
-import { trainLstm, type LstmModel } from '../models/lstm/index.ts';
-import { createRandom, shuffledIndices } from '../random.ts';
+import type { LstmModel } from '../models/lstm/index.ts';
 import { rankInputName, rowsByDate } from './cross-section.ts';
 import { dailyRankIc, MIN_CROSS_SECTION, type ComponentScores } from './head.ts';
 import type { Dataset } from './panel.ts';
 import { scaleDataset, type Scaler } from './scaler.ts';
+import { fitLstm, meanOf } from './fit-lstm.ts';
 import { buildSequences, columnIndices } from './sequences.ts';
 
 export type ModelKind = 'xgb' | 'lstm';
@@ -34,9 +34,6 @@ export interface FitInput {
   /** Start the LSTM from this model's weights (a replay's previous monthly fit) when shapes match. */
   lstmWarmStart?: LstmModel;
 }
-
-/** Epochs of an LSTM fit that starts from a previous fit's weights. */
-const WARM_EPOCHS = 2;
 
 /** Both scalings of a dataset, with a scaler fitted on training rows (the LSTM's only when it trains). */
 export function scaledInputs(
@@ -79,125 +76,22 @@ export interface FittedModels {
  * afterwards, on validation rows of every unit (see head.ts).
  */
 export async function fitModels(input: FitInput): Promise<FittedModels> {
-  const { data, scaled, trainRows, validRows, settings } = input;
   const info: FittedModels['info'] = {};
   let xgb: Booster | null = null;
   let lstm: LstmModel | null = null;
   let lstmTargetScale = 1;
 
   if (input.models.includes('xgb') && input.xgbLib) {
-    const lib = input.xgbLib;
-    const train = matrixFor(lib, data, scaled, trainRows);
-    const valid = matrixFor(lib, data, scaled, validRows);
-    try {
-      const { rounds, earlyStoppingRounds, ...params } = settings.xgb;
-      xgb = Booster.create(lib, {
-        ...params,
-        seed: input.seed,
-        eval_metric: 'rmse',
-        verbosity: 0,
-        base_score: meanOf(data.label, trainRows),
-      });
-      // The round is chosen by what the model is for, ranking: the validation rows' daily Rank
-      // IC (checked every 10 rounds). A validation set without cross-sections (one symbol, or
-      // --per-symbol units) falls back to XGBoost's RMSE.
-      const groups = [...rowsByDate(Int32Array.from(validRows, (r) => data.dateIndex[r])).values()];
-      const ranked = groups.some((g) => g.length >= MIN_CROSS_SECTION);
-      const realised = Float64Array.from(validRows, (r) => data.y[r]);
-      const result = xgb.train({
-        train,
-        valid,
-        rounds,
-        ...(ranked
-          ? {
-              validationScore: {
-                name: 'rank_ic',
-                every: 10,
-                patience: earlyStoppingRounds,
-                score: (predictions: Float32Array) =>
-                  dailyRankIc(Float64Array.from(predictions), realised, groups) ?? -Infinity,
-              },
-            }
-          : { earlyStoppingRounds }),
-        onIteration: (round) => input.onEvent?.({ kind: 'xgb-round', round: round + 1, rounds }),
-      });
-      info.xgb = {
-        rounds_run: result.roundsRun,
-        best_iteration: result.bestIteration,
-        stopped_early: result.stoppedEarly,
-      };
-    } finally {
-      train.free();
-      valid.free();
-    }
+    const fitted = fitXgb(input, input.xgbLib);
+    xgb = fitted.booster;
+    info.xgb = fitted.info;
   }
 
   if (input.models.includes('lstm')) {
-    const lstmSettings = settings.lstm;
-    const columns = columnIndices(data.featureNames, lstmSettings.features);
-    // The LSTM is the slow part: it sees at most maxSamples sequences, spread evenly over the
-    // training rows (every symbol, every period), since it learns a cross-sectional label.
-    const trainSample = evenlySpaced(trainRows, lstmSettings.maxSamples);
-    const validSample = evenlySpaced(validRows, Math.ceil(lstmSettings.maxSamples / 2));
-    lstmTargetScale = stdOf(data.label, trainSample) || 1;
-    const target = (rows: Int32Array) =>
-      Float32Array.from(rows, (r) => data.label[r] / lstmTargetScale);
-    const shuffle = shuffledIndices(trainSample.length, createRandom(input.seed));
-    const shuffled = Int32Array.from(shuffle, (i) => trainSample[i]);
-    const previous = input.lstmWarmStart?.architecture;
-    const warm =
-      previous &&
-      previous.timesteps === lstmSettings.timesteps &&
-      previous.features === columns.length &&
-      previous.units === lstmSettings.units &&
-      previous.denseUnits === lstmSettings.denseUnits
-        ? input.lstmWarmStart?.weights()
-        : undefined;
-    const result = await trainLstm(
-      {
-        x: buildSequences(data, input.lstmInputs, shuffled, columns, lstmSettings.timesteps),
-        y: target(shuffled),
-        samples: shuffled.length,
-      },
-      // Early stopping needs a loss, not every validation row: an even sample keeps it cheap.
-      {
-        x: buildSequences(data, input.lstmInputs, validSample, columns, lstmSettings.timesteps),
-        y: target(validSample),
-        samples: validSample.length,
-      },
-      {
-        timesteps: lstmSettings.timesteps,
-        features: columns.length,
-        units: lstmSettings.units,
-        denseUnits: lstmSettings.denseUnits,
-        // A warm start already fits last month's rows: a pass or two adapts it.
-        epochs: warm ? Math.min(WARM_EPOCHS, lstmSettings.epochs) : lstmSettings.epochs,
-        batchSize: lstmSettings.batchSize,
-        learningRate: lstmSettings.learningRate,
-        patience: lstmSettings.patience,
-        seed: input.seed,
-      },
-      {
-        onEpoch: (e) =>
-          input.onEvent?.({
-            kind: 'lstm-epoch',
-            epoch: e.epoch + 1,
-            epochs: lstmSettings.epochs,
-            loss: e.loss,
-            valLoss: e.valLoss,
-          }),
-      },
-      warm,
-    );
-    lstm = result.model;
-    info.lstm = {
-      warm_start: warm !== undefined,
-      epochs_run: result.epochsRun,
-      best_epoch: result.bestEpoch,
-      samples: shuffled.length,
-      samples_per_second: Math.round(result.samplesPerSecond),
-      backend: result.backend,
-    };
+    const fitted = await fitLstm(input);
+    lstm = fitted.model;
+    lstmTargetScale = fitted.targetScale;
+    info.lstm = fitted.info;
   }
 
   return {
@@ -211,6 +105,60 @@ export async function fitModels(input: FitInput): Promise<FittedModels> {
       lstm?.dispose();
     },
   };
+}
+
+/** XGBoost on the training rows, its round chosen on the validation rows. */
+function fitXgb(
+  input: FitInput,
+  lib: XGBoostLib,
+): { booster: Booster; info: NonNullable<FittedModels['info']['xgb']> } {
+  const { data, scaled, trainRows, validRows, settings } = input;
+  const train = matrixFor(lib, data, scaled, trainRows);
+  const valid = matrixFor(lib, data, scaled, validRows);
+  try {
+    const { rounds, earlyStoppingRounds, ...params } = settings.xgb;
+    const xgb = Booster.create(lib, {
+      ...params,
+      seed: input.seed,
+      eval_metric: 'rmse',
+      verbosity: 0,
+      base_score: meanOf(data.label, trainRows),
+    });
+    // The round is chosen by what the model is for, ranking: the validation rows' daily Rank
+    // IC (checked every 10 rounds). A validation set without cross-sections (one symbol, or
+    // --per-symbol units) falls back to XGBoost's RMSE.
+    const groups = [...rowsByDate(Int32Array.from(validRows, (r) => data.dateIndex[r])).values()];
+    const ranked = groups.some((g) => g.length >= MIN_CROSS_SECTION);
+    const realised = Float64Array.from(validRows, (r) => data.y[r]);
+    const result = xgb.train({
+      train,
+      valid,
+      rounds,
+      ...(ranked
+        ? {
+            validationScore: {
+              name: 'rank_ic',
+              every: 10,
+              patience: earlyStoppingRounds,
+              score: (predictions: Float32Array) =>
+                dailyRankIc(Float64Array.from(predictions), realised, groups) ?? -Infinity,
+            },
+          }
+        : { earlyStoppingRounds }),
+      onIteration: (round) => input.onEvent?.({ kind: 'xgb-round', round: round + 1, rounds }),
+    });
+    return {
+      booster: xgb,
+      info: {
+        rounds_run: result.roundsRun,
+        best_iteration: result.bestIteration,
+        stopped_early: result.stoppedEarly,
+      },
+    };
+  } finally {
+    train.free();
+    valid.free();
+  }
 }
 
 /** Every component's raw score for `rows`: the models' predicted label and the rules' points. */
@@ -285,26 +233,4 @@ function matrixFor(
     labels: Float32Array.from(rows, (r) => data.label[r]),
     featureNames: names,
   });
-}
-
-/** At most `count` of `rows`, evenly spaced (all of them when there are fewer). */
-export function evenlySpaced(rows: Int32Array, count: number): Int32Array {
-  if (rows.length <= count) return rows;
-  return Int32Array.from(
-    { length: count },
-    (_, i) => rows[Math.floor(((i + 0.5) * rows.length) / count)],
-  );
-}
-
-function meanOf(values: Float64Array, rows: Int32Array): number {
-  let sum = 0;
-  for (const r of rows) sum += values[r];
-  return rows.length ? sum / rows.length : 0;
-}
-
-function stdOf(values: Float64Array, rows: Int32Array): number {
-  const m = meanOf(values, rows);
-  let ss = 0;
-  for (const r of rows) ss += (values[r] - m) ** 2;
-  return rows.length > 1 ? Math.sqrt(ss / (rows.length - 1)) : 0;
 }

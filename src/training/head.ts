@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { mean, neweyWestT, quantile, spearman } from '../evaluation/stats.ts';
 import { fitPlatt, fitSlopeWithOffset, type Calibration } from './calibration.ts';
 import { rowsByDate } from './cross-section.ts';
@@ -35,33 +34,29 @@ export const INTERVAL_LEVEL = 0.8;
 /** Fewest rows of a date for it to count in a cross-sectional figure (as in the metrics). */
 export const MIN_CROSS_SECTION = 5;
 
-export const headSchema = z.object({
-  components: z.array(z.enum(COMPONENTS)),
+/** A fitted head (stored in the manifest as params.head; see registry/manifest.ts). */
+export interface Head {
+  components: ComponentName[];
   /** Cross-sectional standard deviation of each component's raw score on validation rows. */
-  scale: z.record(z.string(), z.number()),
+  scale: Record<string, number>;
   /** Ensemble weights on the scaled scores (non-negative, summing to 1). */
-  weights: z.record(z.string(), z.number()),
-  weighting: z.string(),
-  validation_rank_ic: z.record(z.string(), z.number().nullable()),
+  weights: Record<string, number>;
+  weighting: string;
+  validation_rank_ic: Record<string, number | null>;
   /** Log-return excess per unit of centred ensemble score. */
-  excess_per_score: z.number(),
+  excess_per_score: number;
   /** Mean forward log return over the horizon across the universe, training rows. */
-  drift: z.number(),
+  drift: number;
   /** P(up) = σ(intercept + drift_slope · drift / vol + excess_slope · excess / vol). */
-  probability_up: z.object({
-    intercept: z.number(),
-    drift_slope: z.number(),
-    excess_slope: z.number(),
-  }),
-  probability_outperform: z.object({ a: z.number(), b: z.number() }),
-  interval: z.object({
-    level: z.number(),
+  probability_up: { intercept: number; drift_slope: number; excess_slope: number };
+  probability_outperform: Calibration;
+  interval: {
+    level: number;
     /** Quantiles of (realised − forecast) / interval scale. */
-    low: z.number(),
-    high: z.number(),
-  }),
-});
-export type Head = z.infer<typeof headSchema>;
+    low: number;
+    high: number;
+  };
+}
 
 export type ComponentScores = Partial<Record<ComponentName, Float64Array>>;
 

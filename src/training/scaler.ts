@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Dataset } from './panel.ts';
 
 /** Standardised values beyond this are clipped: one wild day must not dominate a batch. */
@@ -92,38 +91,4 @@ export function scaleDataset(
     );
   }
   return out;
-}
-
-const momentsSchema = z.object({ mean: z.array(z.number()), std: z.array(z.number()) });
-export const scalerFileSchema = z.object({
-  schema: z.literal('mlx.scaler/1'),
-  feature_names: z.array(z.string()),
-  pooled: momentsSchema,
-  symbols: z.record(z.string(), momentsSchema),
-});
-export type ScalerFile = z.infer<typeof scalerFileSchema>;
-
-export function scalerToFile(scaler: Scaler): ScalerFile {
-  const plain = (m: { mean: Float64Array; std: Float64Array }) => ({
-    mean: [...m.mean],
-    std: [...m.std],
-  });
-  return {
-    schema: 'mlx.scaler/1',
-    feature_names: [...scaler.featureNames],
-    pooled: plain(scaler.pooled),
-    symbols: Object.fromEntries([...scaler.bySymbol].map(([symbol, m]) => [symbol, plain(m)])),
-  };
-}
-
-export function scalerFromFile(file: ScalerFile): Scaler {
-  const typed = (m: { mean: number[]; std: number[] }) => ({
-    mean: Float64Array.from(m.mean),
-    std: Float64Array.from(m.std),
-  });
-  return {
-    featureNames: file.feature_names,
-    pooled: typed(file.pooled),
-    bySymbol: new Map(Object.entries(file.symbols).map(([symbol, m]) => [symbol, typed(m)])),
-  };
 }

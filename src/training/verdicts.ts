@@ -1,7 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { z } from 'zod';
-import type { ModelVersion } from '../registry/registry.ts';
 import { FACTORS } from './factors.ts';
 import { COMPONENTS } from './head.ts';
 import type { WalkForwardResult } from './walk-forward.ts';
@@ -89,23 +85,17 @@ export function metricsVerdicts(walk: WalkForwardResult): string[] {
   return verdicts;
 }
 
-const championMetricsSchema = z
-  .object({
-    walk_forward: z
-      .object({
-        ensemble: z
-          .object({
-            rank_ic: z.object({ mean: z.number().nullable() }),
-            brier: z.number().nullable(),
-          })
-          .passthrough(),
-      })
-      .passthrough(),
-    folds: z.array(
-      z.object({ test: z.object({ from: z.string(), to: z.string() }) }).passthrough(),
-    ),
-  })
-  .passthrough();
+/** The champion as decidePromotion sees it: its version id and its walk-forward figures. */
+export interface Champion {
+  version: string;
+  /** Its metrics.json (null when it has none). */
+  metrics: {
+    walk_forward: Partial<
+      Record<string, { rank_ic?: { mean: number | null }; brier?: number | null }>
+    >;
+    folds: readonly { test: { from: string; to: string } }[];
+  } | null;
+}
 
 /**
  * `auto`: promote when the new walk-forward ensemble is no worse than the
@@ -114,24 +104,23 @@ const championMetricsSchema = z
 export function decidePromotion(
   mode: 'auto' | 'always' | 'never',
   walk: WalkForwardResult,
-  champion: ModelVersion | null,
+  champion: Champion | null,
 ): { promote: boolean; reason: string } {
   if (mode === 'always') return { promote: true, reason: '--promote always' };
   if (mode === 'never') return { promote: false, reason: '--promote never' };
   if (!champion) return { promote: true, reason: 'no current version to compare with' };
-  const file = path.join(champion.dir, 'metrics.json');
-  const parsed = championMetricsSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  const old = champion.metrics?.walk_forward.ensemble;
   const ensemble = walk.metrics.ensemble;
-  if (!parsed.success || !ensemble) {
+  if (!champion.metrics || !old?.rank_ic || old.brier === undefined || !ensemble) {
     return {
       promote: true,
       reason: `champion ${champion.version} has no comparable walk-forward metrics`,
     };
   }
-  const old = parsed.data.walk_forward.ensemble;
+  const oldFolds = champion.metrics.folds;
   const sameFolds =
-    parsed.data.folds.length === walk.folds.length &&
-    parsed.data.folds.every(
+    oldFolds.length === walk.folds.length &&
+    oldFolds.every(
       (f, i) => f.test.from === walk.folds[i].test.from && f.test.to === walk.folds[i].test.to,
     );
   const folds = sameFolds ? 'on the same folds' : 'on its own folds (the test periods differ)';

@@ -1,7 +1,6 @@
 import type { TrainSettings } from '../config.ts';
-import { computeMetrics, type Metrics, type MetricOptions } from '../evaluation/metrics.ts';
+import type { Metrics } from '../evaluation/metrics.ts';
 import type { XGBoostLib } from '../models/xgboost/index.ts';
-import { factorScores, FACTORS, type FactorName } from './factors.ts';
 import {
   completeRows,
   fitEnsemble,
@@ -12,32 +11,12 @@ import {
 } from './ensemble.ts';
 import { scaledInputs, type FittedModels, type ModelKind, type TrainEvent } from './fit.ts';
 import { walkForwardFolds, type Fold } from './folds.ts';
-import {
-  applyHead,
-  COMPONENTS,
-  dailyRankIc,
-  type ComponentName,
-  type ComponentScores,
-  type Forecast,
-} from './head.ts';
+import { COMPONENTS, type ComponentScores } from './head.ts';
+import { judgeFold, metricsOf, type Collected, type ScoredName } from './judge.ts';
 import type { OosRow } from './oos.ts';
 import type { Dataset } from './panel.ts';
-import { rowsByDate } from './cross-section.ts';
 import { fitScaler } from './scaler.ts';
 import { hasSequence } from './sequences.ts';
-
-/** Every model and baseline scored on the same out-of-sample rows. */
-export const SCORED = [
-  'ensemble',
-  'xgb',
-  'lstm',
-  'rules',
-  ...FACTORS,
-  'zero_change',
-  'always_up',
-  'momentum',
-] as const;
-export type ScoredName = (typeof SCORED)[number];
 
 export interface FoldReport {
   index: number;
@@ -107,17 +86,6 @@ export function usableRows(
   return models.includes('lstm') ? (r) => hasSequence(data, r, timesteps) : () => true;
 }
 
-/** Scored rows of every model and baseline, collected over folds (see judgeFold). */
-export interface Collected {
-  dateIndex: number[];
-  predicted: number[];
-  score: number[];
-  probabilityUp: number[];
-  actual: number[];
-  low: number[];
-  high: number[];
-}
-
 /**
  * Expanding-window walk-forward: for each test fold, a scaler, models and a
  * head fitted on earlier rows only (purged by the horizon; the head on the
@@ -175,169 +143,6 @@ export async function walkForward(input: WalkForwardInput): Promise<WalkForwardR
   }
 
   return { folds: reports, metrics: metricsOf(collected, horizonDays), oos };
-}
-
-/** The metrics of every model and baseline over the rows collected for it. */
-export function metricsOf(
-  collected: ReadonlyMap<ScoredName, Collected>,
-  horizonDays: number,
-): Partial<Record<ScoredName, Metrics>> {
-  const metrics: Partial<Record<ScoredName, Metrics>> = {};
-  for (const name of SCORED) {
-    const c = collected.get(name);
-    if (!c || c.actual.length === 0) continue;
-    metrics[name] = computeMetrics(
-      {
-        dateIndex: Int32Array.from(c.dateIndex),
-        predicted: Float64Array.from(c.predicted),
-        score: Float64Array.from(c.score),
-        probabilityUp: Float64Array.from(c.probabilityUp),
-        actual: Float64Array.from(c.actual),
-        ...(c.low.length ? { low: Float64Array.from(c.low), high: Float64Array.from(c.high) } : {}),
-      },
-      { horizonDays, ...METRIC_KINDS[name] },
-    );
-  }
-  return metrics;
-}
-
-/** How each scored name is judged: forecasts state a direction through P(up); factors only rank. */
-const METRIC_KINDS: Record<ScoredName, Omit<MetricOptions, 'horizonDays'>> = {
-  ensemble: { directionFrom: 'probability' },
-  xgb: { directionFrom: 'probability' },
-  lstm: { directionFrom: 'probability' },
-  rules: { directionFrom: 'probability' },
-  reversal_5: { directional: false, forecast: false },
-  momentum_60: { directional: false, forecast: false },
-  low_vol_20: { directional: false, forecast: false },
-  zero_change: { directional: false },
-  always_up: {},
-  momentum: {},
-};
-
-/** Score one fold's test rows with the ensemble, each component alone and every baseline. */
-export function judgeFold(
-  data: Dataset,
-  fitted: Pick<FittedEnsemble, 'head' | 'componentHeads' | 'base'>,
-  rows: Int32Array,
-  components: ComponentScores,
-  collected: Map<ScoredName, Collected>,
-  foldIndex: number,
-): {
-  oos: OosRow[];
-  rankIc: number | null;
-  coverage: number | null;
-  directionalAccuracy: number | null;
-} {
-  const n = rows.length;
-  const dateIndex = Int32Array.from(rows, (r) => data.dateIndex[r]);
-  const volatility = Float64Array.from(rows, (r) => data.volatility[r]);
-  const intervalScale = Float64Array.from(rows, (r) => data.intervalScale[r]);
-  const actual = Float64Array.from(rows, (r) => data.y[r]);
-  const add = (
-    name: ScoredName,
-    predicted: ArrayLike<number>,
-    score: ArrayLike<number>,
-    probabilityUp: ArrayLike<number> | null,
-    interval?: Forecast,
-  ) => {
-    let c = collected.get(name);
-    if (!c) {
-      c = {
-        dateIndex: [],
-        predicted: [],
-        score: [],
-        probabilityUp: [],
-        actual: [],
-        low: [],
-        high: [],
-      };
-      collected.set(name, c);
-    }
-    for (let i = 0; i < n; i++) {
-      c.dateIndex.push(dateIndex[i]);
-      c.predicted.push(predicted[i]);
-      c.score.push(score[i]);
-      c.probabilityUp.push(probabilityUp ? probabilityUp[i] : NaN);
-      c.actual.push(actual[i]);
-      if (interval) {
-        c.low.push(interval.low[i]);
-        c.high.push(interval.high[i]);
-      }
-    }
-  };
-
-  const ensemble = applyHead(fitted.head, { dateIndex, components, volatility, intervalScale });
-  add('ensemble', ensemble.forecast, ensemble.score, ensemble.probabilityUp, ensemble);
-  for (const name of COMPONENTS) {
-    const head = fitted.componentHeads[name];
-    if (!head) continue;
-    const alone = applyHead(head, {
-      dateIndex,
-      components: { [name]: components[name] },
-      volatility,
-      intervalScale,
-    });
-    add(
-      name as ComponentName,
-      alone.forecast,
-      components[name] as Float64Array,
-      alone.probabilityUp,
-    );
-  }
-
-  // Baselines learn only from training rows (the base rate, drift and yesterday's-direction rates).
-  const { base } = fitted;
-  const factors = factorScores(data, rows);
-  for (const name of FACTORS) add(name as FactorName, factors[name], factors[name], null);
-  add('zero_change', new Float64Array(n), new Float64Array(n), null);
-  add(
-    'always_up',
-    new Float64Array(n).fill(Math.max(base.drift, 1e-9)),
-    new Float64Array(n),
-    new Float64Array(n).fill(base.upRate),
-  );
-  const yesterday = factors.ret_1;
-  add(
-    'momentum',
-    yesterday,
-    yesterday,
-    Float64Array.from(yesterday, (v) => (v >= 0 ? base.upRateAfterUp : base.upRateAfterDown)),
-  );
-
-  const groups = [...rowsByDate(dateIndex).values()];
-  let covered = 0;
-  let hits = 0;
-  const oos: OosRow[] = [];
-  for (let i = 0; i < n; i++) {
-    if (actual[i] >= ensemble.low[i] && actual[i] <= ensemble.high[i]) covered++;
-    if (ensemble.probabilityUp[i] >= 0.5 === actual[i] > 0) hits++;
-    const r = rows[i];
-    oos.push({
-      symbol: data.symbols[data.symbolIndex[r]],
-      as_of: data.dates[data.dateIndex[r]],
-      fold: foldIndex,
-      ensemble: ensemble.score[i],
-      xgb: components.xgb?.[i] ?? null,
-      lstm: components.lstm?.[i] ?? null,
-      rules: components.rules?.[i] ?? null,
-      predicted_log_return: ensemble.forecast[i],
-      expected_excess: ensemble.excess[i],
-      low: ensemble.low[i],
-      high: ensemble.high[i],
-      p_up: ensemble.probabilityUp[i],
-      p_outperform: ensemble.probabilityOutperform[i],
-      volatility: volatility[i],
-      interval_scale: intervalScale[i],
-      realised_log_return: actual[i],
-    });
-  }
-  return {
-    oos,
-    rankIc: dailyRankIc(ensemble.score, actual, groups),
-    coverage: n ? covered / n : null,
-    directionalAccuracy: n ? hits / n : null,
-  };
 }
 
 function foldReport(

@@ -1,10 +1,8 @@
 import type { Config } from '../config.ts';
-import type { Prediction, Verification } from '../ledger/records.ts';
+import type { WeightChangeRow } from '../store/weight-store.ts';
+import type { Prediction, PredictionV2, Verification, VerificationV2 } from '../ledger/records.ts';
 import { COMPONENTS, type ComponentName } from '../training/head.ts';
-import { EVIDENCE, NEUTRAL_WEIGHT } from './weights.ts';
-
-/** The all-symbol weights live under this pseudo-symbol; per-stock weights shrink toward them. */
-export const ALL_SYMBOLS = '*';
+import { ALL_SYMBOLS, EVIDENCE, NEUTRAL_WEIGHT } from './weights.ts';
 
 /** Signals of the all-symbol table that are not component weights (see WeightState). */
 export const LOWER_WIDTH = 'interval_lower_width';
@@ -12,17 +10,19 @@ export const UPPER_WIDTH = 'interval_upper_width';
 export const UP_ODDS = 'p_up_odds';
 export const OUTPERFORM_ODDS = 'p_outperform_odds';
 
-export interface WeightChange {
-  prediction_id: string;
-  symbol: string;
-  signal: string;
-  previous: number;
-  current: number;
-  reason: string;
-  verified_at: string;
-}
+/** One move of a weight, as the store logs it. */
+export type WeightChange = WeightChangeRow;
 
 type Adaptation = Config['adaptation'];
+
+/** One verified outcome's weight (ω), its universe's size and how a change is recorded. */
+interface Step {
+  omega: number;
+  size: number;
+  change: (symbol: string, signal: string, next: number, reason: string) => void;
+}
+
+const bounded = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value));
 
 /**
  * The learning loop's state, updated one verified prediction at a time (pure
@@ -74,95 +74,119 @@ export class WeightState {
       verification.actual_change_pct === undefined
     )
       return [];
-    const s = this.settings;
-    const omega = 1 / prediction.horizon_days;
-    const size = Math.max(1, verification.universe_size ?? 1);
     const changes: WeightChange[] = [];
-    const change = (symbol: string, signal: string, next: number, reason: string) => {
-      const previous = this.get(symbol, signal);
-      if (next === previous) return;
-      this.set(symbol, signal, next);
-      changes.push({
-        prediction_id: prediction.id,
-        symbol,
-        signal,
-        previous,
-        current: next,
-        reason,
-        verified_at: verification.verified_at,
-      });
+    const step: Step = {
+      omega: 1 / prediction.horizon_days,
+      size: Math.max(1, verification.universe_size ?? 1),
+      change: (symbol, signal, next, reason) => {
+        const previous = this.get(symbol, signal);
+        if (next === previous) return;
+        this.set(symbol, signal, next);
+        changes.push({
+          prediction_id: prediction.id,
+          symbol,
+          signal,
+          previous,
+          current: next,
+          reason,
+          verified_at: verification.verified_at,
+        });
+      },
     };
-    const bounded = (value: number, low: number, high: number) =>
-      Math.min(high, Math.max(low, value));
+    this.moveComponents(prediction, verification, step);
+    this.moveIntervalWidths(prediction, verification, step);
+    this.recalibrate(prediction, verification, verification.actual_change_pct, step);
+    return changes;
+  }
 
+  /** Each component's all-stock and own weight, on the relative call it made. */
+  private moveComponents(prediction: PredictionV2, verification: VerificationV2, step: Step) {
+    const s = this.settings;
+    const { omega, size, change } = step;
     const excess = verification.actual_excess_pct;
-    if (excess !== undefined && prediction.relative) {
-      const relative = prediction.relative;
-      for (const name of COMPONENTS) {
-        const call = relative[name as ComponentName];
-        if (call === undefined || call === 0 || excess === 0) continue;
-        const g = Math.sign(call) * Math.sign(excess);
-        const verdict = `${g > 0 ? 'right' : 'wrong'}: ${name} ranked it ${call > 0 ? 'above' : 'below'} the session's mean, realised excess ${excess.toFixed(2)}%`;
-        const all = Math.log(this.get(ALL_SYMBOLS, name));
-        const nextAll = bounded(
-          all + (s.learningRate * omega * g) / size,
-          Math.log(s.floor),
-          Math.log(s.cap),
-        );
-        change(ALL_SYMBOLS, name, Math.exp(nextAll), verdict);
-        const own = Math.log(this.get(prediction.symbol, name));
-        const step = bounded(
-          s.learningRate * omega * g - s.shrink * omega * (own - nextAll),
-          -s.maxStep,
-          s.maxStep,
-        );
-        change(
-          prediction.symbol,
-          name,
-          Math.exp(bounded(own + step, Math.log(s.floor), Math.log(s.cap))),
-          verdict,
-        );
-      }
+    if (excess === undefined || !prediction.relative) return;
+    const relative = prediction.relative;
+    for (const name of COMPONENTS) {
+      const call = relative[name as ComponentName];
+      if (call === undefined || call === 0 || excess === 0) continue;
+      const g = Math.sign(call) * Math.sign(excess);
+      const verdict = `${g > 0 ? 'right' : 'wrong'}: ${name} ranked it ${call > 0 ? 'above' : 'below'} the session's mean, realised excess ${excess.toFixed(2)}%`;
+      const all = Math.log(this.get(ALL_SYMBOLS, name));
+      const nextAll = bounded(
+        all + (s.learningRate * omega * g) / size,
+        Math.log(s.floor),
+        Math.log(s.cap),
+      );
+      change(ALL_SYMBOLS, name, Math.exp(nextAll), verdict);
+      const own = Math.log(this.get(prediction.symbol, name));
+      const ownStep = bounded(
+        s.learningRate * omega * g - s.shrink * omega * (own - nextAll),
+        -s.maxStep,
+        s.maxStep,
+      );
       change(
         prediction.symbol,
-        EVIDENCE,
-        this.get(prediction.symbol, EVIDENCE) + omega,
-        'one more verified outcome (1/h)',
+        name,
+        Math.exp(bounded(own + ownStep, Math.log(s.floor), Math.log(s.cap))),
+        verdict,
       );
     }
+    change(
+      prediction.symbol,
+      EVIDENCE,
+      this.get(prediction.symbol, EVIDENCE) + omega,
+      'one more verified outcome (1/h)',
+    );
+  }
 
-    if (verification.within_interval !== undefined && verification.actual_price !== undefined) {
-      const tail = (1 - prediction.interval.level) / 2;
-      const sides = [
-        {
-          signal: LOWER_WIDTH,
-          miss: verification.actual_price < prediction.interval.low,
-          name: 'below',
-        },
-        {
-          signal: UPPER_WIDTH,
-          miss: verification.actual_price > prediction.interval.high,
-          name: 'above',
-        },
-      ];
-      for (const side of sides) {
-        const width = Math.log(this.get(ALL_SYMBOLS, side.signal));
-        change(
-          ALL_SYMBOLS,
-          side.signal,
-          Math.exp(
-            bounded(
-              width + (s.intervalRate * omega * ((side.miss ? 1 : 0) - tail)) / size,
-              Math.log(s.intervalFloor),
-              Math.log(s.intervalCap),
-            ),
+  /** The interval's two tails, each toward its share of misses. */
+  private moveIntervalWidths(prediction: PredictionV2, verification: VerificationV2, step: Step) {
+    const s = this.settings;
+    const { omega, size, change } = step;
+    if (verification.within_interval === undefined || verification.actual_price === undefined)
+      return;
+    const tail = (1 - prediction.interval.level) / 2;
+    const sides = [
+      {
+        signal: LOWER_WIDTH,
+        miss: verification.actual_price < prediction.interval.low,
+        name: 'below',
+      },
+      {
+        signal: UPPER_WIDTH,
+        miss: verification.actual_price > prediction.interval.high,
+        name: 'above',
+      },
+    ];
+    for (const side of sides) {
+      const width = Math.log(this.get(ALL_SYMBOLS, side.signal));
+      change(
+        ALL_SYMBOLS,
+        side.signal,
+        Math.exp(
+          bounded(
+            width + (s.intervalRate * omega * ((side.miss ? 1 : 0) - tail)) / size,
+            Math.log(s.intervalFloor),
+            Math.log(s.intervalCap),
           ),
-          side.miss
-            ? `realised ${side.name} the ${Math.round(prediction.interval.level * 100)}% interval`
-            : `not ${side.name} the interval`,
-        );
-      }
+        ),
+        side.miss
+          ? `realised ${side.name} the ${Math.round(prediction.interval.level * 100)}% interval`
+          : `not ${side.name} the interval`,
+      );
     }
+  }
+
+  /** The online intercepts of P(up) and P(outperform). */
+  private recalibrate(
+    prediction: PredictionV2,
+    verification: VerificationV2,
+    actualChangePct: number,
+    step: Step,
+  ) {
+    const s = this.settings;
+    const { omega, size, change } = step;
+    const excess = verification.actual_excess_pct;
     const recalibrate = (
       signal: string,
       rate: number,
@@ -182,13 +206,7 @@ export class WeightState {
         `${what} ${outcome ? 'happened' : 'did not'} at P ${probability.toFixed(3)}`,
       );
     };
-    recalibrate(
-      UP_ODDS,
-      s.upCalibrationRate,
-      verification.actual_change_pct > 0,
-      prediction.probability_up,
-      'up',
-    );
+    recalibrate(UP_ODDS, s.upCalibrationRate, actualChangePct > 0, prediction.probability_up, 'up');
     if (excess !== undefined && excess !== 0)
       recalibrate(
         OUTPERFORM_ODDS,
@@ -197,7 +215,6 @@ export class WeightState {
         prediction.probability_outperform,
         'outperform',
       );
-    return changes;
   }
 
   entries(): { symbol: string; signal: string; weight: number }[] {

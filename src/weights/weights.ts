@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { WeightRow } from '../store/weight-store.ts';
 
 /**
  * Weights the learning loop keeps (see update.ts): per stock, a multiplier on
@@ -9,6 +9,9 @@ import type Database from 'better-sqlite3';
  */
 export const NEUTRAL_WEIGHT = 1;
 
+/** The all-symbol weights live under this pseudo-symbol; per-stock weights shrink toward them. */
+export const ALL_SYMBOLS = '*';
+
 /** A stock's independent verified outcomes so far (a count, not a multiplier). */
 export const EVIDENCE = 'evidence';
 
@@ -18,20 +21,15 @@ export function weightOf(table: WeightTable, signal: string): number {
   return table.get(signal) ?? NEUTRAL_WEIGHT;
 }
 
-/** Every stored weight of every symbol: symbol → (signal → weight). */
-export function readAllWeights(db: Database.Database): Map<string, Map<string, number>> {
-  const all = new Map<string, Map<string, number>>();
-  const rows = db.prepare('SELECT symbol, signal, weight FROM signal_weights').all() as {
-    symbol: string;
-    signal: string;
-    weight: number;
-  }[];
-  for (const row of rows) {
-    const table = all.get(row.symbol) ?? new Map<string, number>();
-    table.set(row.signal, row.weight);
-    all.set(row.symbol, table);
-  }
-  return all;
+/**
+ * The per-stock multipliers among stored weights (of `symbol`, if given), in
+ * the rows' order: not the all-stock figures, and not a stock's evidence,
+ * which is a count of outcomes, not a weight.
+ */
+export function stockMultipliers(rows: readonly WeightRow[], symbol?: string): WeightRow[] {
+  return rows.filter(
+    (w) => w.symbol !== ALL_SYMBOLS && w.signal !== EVIDENCE && (!symbol || w.symbol === symbol),
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { backtest } from '../../src/commands/backtest.ts';
 import { ModelRegistry } from '../../src/registry/registry.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
+import { withRawDb } from '../helpers/raw-db.ts';
 import { syntheticHome } from '../helpers/loop.ts';
 
 describe('mlx backtest on a seeded synthetic market', () => {
@@ -49,9 +50,7 @@ describe('mlx backtest on a seeded synthetic market', () => {
     }
     const weights = (arm: string) => {
       const store = PriceStore.open(path.join(result.out, arm, 'data', 'mlx.db'));
-      const n = (
-        store.db.prepare('SELECT COUNT(*) AS n FROM signal_weights').get() as { n: number }
-      ).n;
+      const n = store.weights.rows().length;
       store.close();
       return n;
     };
@@ -82,14 +81,16 @@ describe('mlx backtest on a seeded synthetic market', () => {
     assert.deepEqual(fits, [false, true]);
 
     // On the ledger this replay wrote, no per-stock weight moved more than maxStep for one outcome.
-    const store = PriceStore.open(path.join(result.out, 'adaptive', 'data', 'mlx.db'));
-    const changes = store.db
-      .prepare(
-        `SELECT symbol, signal, previous, current FROM weight_changes
-         WHERE symbol != '*' AND signal IN ('xgb', 'lstm', 'rules')`,
-      )
-      .all() as { previous: number; current: number }[];
-    store.close();
+    const changes = withRawDb(
+      path.join(result.out, 'adaptive', 'data', 'mlx.db'),
+      (db) =>
+        db
+          .prepare(
+            `SELECT symbol, signal, previous, current FROM weight_changes
+             WHERE symbol != '*' AND signal IN ('xgb', 'lstm', 'rules')`,
+          )
+          .all() as { previous: number; current: number }[],
+    );
     const { maxStep, floor, cap } = ctx.config.adaptation;
     assert.ok(changes.length > 0);
     for (const c of changes) {

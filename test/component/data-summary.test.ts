@@ -9,6 +9,7 @@ import { fetchData } from '../../src/commands/data-fetch.ts';
 import type { Context } from '../../src/context.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
 import { assessQuality } from '../../src/store/quality.ts';
+import { withRawDb } from '../helpers/raw-db.ts';
 import { testContext } from '../helpers/context.ts';
 import { skipWithoutSp500, sp500Files } from '../helpers/shared-data.ts';
 
@@ -66,8 +67,10 @@ describe('data ls reads per-symbol summaries kept with the bars', () => {
     assert.ok((await listed(ctx)).some((s) => s.splits > 0 || s.dividends > 0));
 
     // A revision: a missing session, a zero-volume day and a 4:1 split appear.
+    withRawDb(ctx.home.db, (db) =>
+      db.prepare("DELETE FROM bars WHERE symbol = 'SYN002' AND date = '2021-06-15'").run(),
+    );
     const store = PriceStore.open(ctx.home.db);
-    store.db.prepare("DELETE FROM bars WHERE symbol = 'SYN002' AND date = '2021-06-15'").run();
     const bars = store.bars('SYN002', { from: '2021-06-16' });
     store.transaction(() =>
       store.upsertBars(
@@ -133,9 +136,7 @@ describe('data ls reads per-symbol summaries kept with the bars', () => {
       to: '2021-12-31',
     });
     const expected = await listed(ctx);
-    const old = PriceStore.open(ctx.home.db);
-    old.db.exec('DROP TABLE bar_summaries; PRAGMA user_version = 2;');
-    old.close();
+    withRawDb(ctx.home.db, (db) => db.exec('DROP TABLE bar_summaries; PRAGMA user_version = 2;'));
     assert.deepEqual(await listed(ctx), expected);
     const detail = await showStored(ctx, 'SYN001');
     assert.equal(detail.rows, expected[0].rows);
@@ -167,18 +168,18 @@ describe('bars stored before mlx checked them', () => {
       from: '2021-01-04',
       to: '2021-12-31',
     });
-    const store = PriceStore.open(ctx.home.db);
-    const copy = (date: string) =>
-      store.db
-        .prepare(
-          `INSERT INTO bars SELECT symbol, ?, open, high, low, close, volume, dividend, split, adj_close, source, fetched_at
-           FROM bars WHERE symbol = 'SYN001' AND date = '2021-12-31'`,
-        )
-        .run(date);
-    copy('6221-03-01');
-    copy('2021-12-25');
-    store.db.exec("UPDATE bars SET high = low / 2 WHERE symbol = 'SYN002' AND date = '2021-06-01'");
-    store.close();
+    withRawDb(ctx.home.db, (db) => {
+      const copy = (date: string) =>
+        db
+          .prepare(
+            `INSERT INTO bars SELECT symbol, ?, open, high, low, close, volume, dividend, split, adj_close, source, fetched_at
+             FROM bars WHERE symbol = 'SYN001' AND date = '2021-12-31'`,
+          )
+          .run(date);
+      copy('6221-03-01');
+      copy('2021-12-25');
+      db.exec("UPDATE bars SET high = low / 2 WHERE symbol = 'SYN002' AND date = '2021-06-01'");
+    });
 
     const check = await doctor(ctx, { repair: false, reindex: false });
     assert.equal(check.exit_code, 1);
@@ -193,12 +194,14 @@ describe('bars stored before mlx checked them', () => {
     const repaired = await doctor(ctx, { repair: true, reindex: false });
     assert.equal(repaired.bars_removed, 3);
     assert.equal(repaired.exit_code, 0);
+    const kept = withRawDb(ctx.home.db, (db) =>
+      db
+        .prepare(
+          "SELECT symbol, date FROM bar_revisions WHERE source = 'doctor' ORDER BY symbol, date",
+        )
+        .all(),
+    );
     const after = PriceStore.open(ctx.home.db);
-    const kept = after.db
-      .prepare(
-        "SELECT symbol, date FROM bar_revisions WHERE source = 'doctor' ORDER BY symbol, date",
-      )
-      .all();
     assert.deepEqual(kept, [
       { symbol: 'SYN001', date: '2021-12-25' },
       { symbol: 'SYN001', date: '6221-03-01' },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { resolveUniverse } from '../../src/commands/universe.ts';
+import { resolveUniverse } from '../../src/universe.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
 import { buildDataset, loadPanel } from '../../src/training/panel.ts';
 import { syntheticHome } from '../helpers/loop.ts';

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { calendarFor } from '../../src/calendar/index.ts';
 import { doctor } from '../../src/commands/doctor.ts';
 import { predict } from '../../src/commands/predict.ts';
 import { train } from '../../src/commands/train.ts';
@@ -12,6 +13,7 @@ import { DataError, UsageError } from '../../src/errors.ts';
 import { predictionSchema, publishedSchema, verificationSchema } from '../../src/ledger/records.ts';
 import { manifestSchema } from '../../src/registry/manifest.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
+import { withRawDb } from '../helpers/raw-db.ts';
 import { syntheticHome } from '../helpers/loop.ts';
 import { tempHome } from '../helpers/cli.ts';
 import { homePaths, type HomePaths } from '../../src/home.ts';
@@ -25,9 +27,9 @@ function copyHome(ctx: Context, until: string, truncate: boolean): HomePaths {
   fs.cpSync(ctx.home.dataDir, path.join(root, 'data'), { recursive: true });
   fs.cpSync(ctx.home.modelsDir, path.join(root, 'models'), { recursive: true });
   if (truncate) {
-    const store = PriceStore.open(path.join(root, 'data', 'mlx.db'));
-    store.db.prepare('DELETE FROM bars WHERE date > ?').run(until);
-    store.close();
+    withRawDb(path.join(root, 'data', 'mlx.db'), (db) =>
+      db.prepare('DELETE FROM bars WHERE date > ?').run(until),
+    );
   }
   return homePaths(root);
 }
@@ -35,9 +37,7 @@ function copyHome(ctx: Context, until: string, truncate: boolean): HomePaths {
 function weightsOf(ctx: Context): unknown[] {
   const store = PriceStore.open(ctx.home.db);
   try {
-    return store.db
-      .prepare('SELECT symbol, signal, weight FROM signal_weights ORDER BY symbol, signal')
-      .all();
+    return store.weights.rows();
   } finally {
     store.close();
   }
@@ -96,10 +96,15 @@ describe('train → predict → verify on a seeded synthetic market', () => {
     assert.equal(rows.size, 1, 'same rows for all');
     assert.equal(metrics.label, 'cs_rank');
     assert.equal(metrics.folds.length, 3);
+    const horizon = ctx.config.horizonDays;
+    // Sessions strictly between two dates: the purge gap.
+    const gap = (from: string, to: string) =>
+      calendarFor('US').sessionsBetween(from, to).length - 2;
     for (const fold of metrics.folds) {
-      // Purge: the last training date is at least the horizon before the test starts.
-      assert.ok(fold.validation.to < fold.test.from);
-      assert.ok(fold.train.to < fold.validation.from);
+      // Purge: at least the horizon's sessions between the rows fitted and the rows judged
+      // (a label at d reaches d + h), so no label window overlaps the next part.
+      assert.ok(gap(fold.validation.to, fold.test.from) >= horizon, 'validation → test');
+      assert.ok(gap(fold.train.to, fold.validation.from) >= horizon, 'train → validation');
       assert.ok(fold.coverage > 0 && fold.coverage <= 1);
       const weights = Object.values(fold.ensemble.weights) as number[];
       assert.ok(Math.abs(weights.reduce((a, b) => a + b, 0) - 1) < 1e-9);
@@ -221,11 +226,11 @@ describe('train → predict → verify on a seeded synthetic market', () => {
 
   it('doctor --reindex rebuilds the index and the weights identically from the ledgers', async () => {
     const before = weightsOf(ctx);
-    const store = PriceStore.open(ctx.home.db);
-    store.db.exec(
-      'DELETE FROM signal_weights; DELETE FROM weight_changes; DELETE FROM prediction_index; DELETE FROM verification_index;',
+    withRawDb(ctx.home.db, (db) =>
+      db.exec(
+        'DELETE FROM signal_weights; DELETE FROM weight_changes; DELETE FROM prediction_index; DELETE FROM verification_index;',
+      ),
     );
-    store.close();
     const result = await doctor(ctx, { repair: false, reindex: true });
     assert.equal(result.reindexed?.predictions, 48);
     assert.equal(result.reindexed?.verifications, 48);

@@ -9,6 +9,7 @@ import { DataError } from '../../src/errors.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { verificationSchema } from '../../src/ledger/records.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
+import { withRawDb } from '../helpers/raw-db.ts';
 import { ledgerHome, ledgerRecords, predictSessions, weightsOf } from '../helpers/ledger.ts';
 
 const SYMBOLS = ['SYN001', 'SYN002', 'SYN003'];
@@ -59,10 +60,11 @@ describe('verify when bars are missing: an error, never a record', () => {
   it("with one symbol's bars removed, the others are verified (exit 3) and the symbol is named; restored, it is scored", async () => {
     const ctx = await ledgerHome();
     predictSessions(ctx, SYMBOLS, SESSIONS);
-    const store = PriceStore.open(ctx.home.db);
-    const saved = store.db.prepare("SELECT * FROM bars WHERE symbol = 'SYN002'").all();
-    store.db.prepare("DELETE FROM bars WHERE symbol = 'SYN002'").run();
-    store.close();
+    const saved = withRawDb(ctx.home.db, (db) => {
+      const rows = db.prepare("SELECT * FROM bars WHERE symbol = 'SYN002'").all();
+      db.prepare("DELETE FROM bars WHERE symbol = 'SYN002'").run();
+      return rows;
+    });
 
     const first = await verify(ctx, { dryRun: false, fetch: false });
     assert.equal(first.exit_code, 3);
@@ -85,12 +87,12 @@ describe('verify when bars are missing: an error, never a record', () => {
     ]);
     assert.ok(ledgerRecords(ctx.home.verificationsDir).every((v) => v.symbol !== 'SYN002'));
 
-    const back = PriceStore.open(ctx.home.db);
-    const insert = back.db.prepare(
-      'INSERT INTO bars VALUES (@symbol, @date, @open, @high, @low, @close, @volume, @dividend, @split, @adj_close, @source, @fetched_at)',
-    );
-    for (const row of saved) insert.run(row);
-    back.close();
+    withRawDb(ctx.home.db, (db) => {
+      const insert = db.prepare(
+        'INSERT INTO bars VALUES (@symbol, @date, @open, @high, @low, @close, @volume, @dividend, @split, @adj_close, @source, @fetched_at)',
+      );
+      for (const row of saved) insert.run(row);
+    });
     const second = await verify(ctx, { dryRun: false, fetch: false });
     assert.equal(second.exit_code, 0);
     assert.deepEqual(
@@ -102,9 +104,9 @@ describe('verify when bars are missing: an error, never a record', () => {
   it('a series that stops before the target: missing until a delisting is known, then unresolvable', async () => {
     const ctx = await ledgerHome();
     predictSessions(ctx, ['SYN001', 'SYN003'], ['2021-11-01']);
-    const store = PriceStore.open(ctx.home.db);
-    store.db.prepare("DELETE FROM bars WHERE symbol = 'SYN003' AND date > '2021-11-03'").run();
-    store.close();
+    withRawDb(ctx.home.db, (db) =>
+      db.prepare("DELETE FROM bars WHERE symbol = 'SYN003' AND date > '2021-11-03'").run(),
+    );
     const first = await verify(ctx, { dryRun: false, fetch: false });
     assert.equal(first.exit_code, 3);
     assert.match(

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import { calendarFor } from '../../src/calendar/index.ts';
-import { PriceStore } from '../../src/store/price-store.ts';
+import { withRawDb } from '../helpers/raw-db.ts';
 import { runMlx, tempHome, type MlxRun } from '../helpers/cli.ts';
 import { ledgerHome, predictSessions } from '../helpers/ledger.ts';
 
@@ -46,8 +46,16 @@ describe('--json failures are one JSON document on stdout', () => {
     assert.equal((await runMlx(['data', 'import', 'ONE.csv'], { home })).code, 0);
     const cases: [string[], number, RegExp][] = [
       [['predict', '--no-fetch'], 1, /no promoted model "default"/],
-      [['predict', '--as-of', '2020-13-01'], 2, /--as-of expects YYYY-MM-DD/],
-      [['verify', '--since', '99999999999999999999d'], 2, /--since expects Nd/],
+      [
+        ['predict', '--as-of', '2020-13-01'],
+        2,
+        /'--as-of <date>' argument '2020-13-01' is invalid\. expects a date YYYY-MM-DD/,
+      ],
+      [
+        ['verify', '--since', '99999999999999999999d'],
+        2,
+        /'--since <when>' argument '99999999999999999999d' is invalid\. expects Nd/,
+      ],
       [['data', 'import', 'missing.csv'], 2, /cannot read missing\.csv: no such file or folder/],
       [['data', 'show', 'NOPE'], 1, /unknown symbol NOPE/],
       [['data', 'show', 'A;B'], 2, /invalid symbol "A;B": a symbol is 1 to 20 characters/],
@@ -55,20 +63,36 @@ describe('--json failures are one JSON document on stdout', () => {
       [['features', 'NOPE'], 1, /unknown symbol NOPE/],
       [['features', 'ONE', '--csv'], 2, /--csv and --json each choose what stdout carries/],
       [['predictions', '--sort', 'luck'], 2, /--sort expects one of probability_up, /],
-      [['predictions', '--as-of', '2020-02-30'], 2, /--as-of expects YYYY-MM-DD/],
-      [['predictions', '--top', '0'], 2, /--top expects a whole number of records from 1/],
+      [
+        ['predictions', '--as-of', '2020-02-30'],
+        2,
+        /'--as-of <date>' argument '2020-02-30' is invalid/,
+      ],
+      [
+        ['predictions', '--top', '0'],
+        2,
+        /'--top <n>' argument '0' is invalid\. expects a whole number of records from 1/,
+      ],
       [['predict', '--no-fetch', '--sort', 'luck'], 2, /--sort expects one of/],
-      [['report', '--cost-bps', 'ten'], 2, /--cost-bps expects basis points/],
+      [
+        ['report', '--cost-bps', 'ten'],
+        2,
+        /'--cost-bps <n>' argument 'ten' is invalid\. expects basis points/,
+      ],
       [['report', '--sort', 'luck'], 2, /--sort expects one of hit_rate, /],
       [
         ['train', '--horizon', 'abc'],
         2,
-        /--horizon expects a whole number of trading sessions from 1 to 60, got "abc"/,
+        /'--horizon <sessions>' argument 'abc' is invalid\. expects a whole number of trading sessions from 1 to 60/,
       ],
       [['models', 'show', 'default'], 1, /no promoted model/],
-      [['report', '--until', 'soon'], 2, /--until expects YYYY-MM-DD/],
+      [['report', '--until', 'soon'], 2, /'--until <date>' argument 'soon' is invalid/],
       [['backtest', '--from', '2021-01-04', '--to', '2020-01-04'], 2, /--to is before --from/],
-      [['demo', '--symbols', '2'], 2, /--symbols expects a whole number from 5 to 500, got "2"/],
+      [
+        ['demo', '--symbols', '2'],
+        2,
+        /'--symbols <n>' argument '2' is invalid\. expects a whole number from 5 to 500/,
+      ],
       [['data', 'ls', '--bogus'], 2, /unknown option '--bogus'/],
       [['--wait', 'soon', 'data', 'ls'], 2, /--wait expects a number of seconds/],
     ];
@@ -83,6 +107,37 @@ describe('--json failures are one JSON document on stdout', () => {
     }
     // Without --json, stdout stays empty on failure.
     assert.equal((await runMlx(['data', 'show', 'NOPE'], { home })).stdout, '');
+  });
+});
+
+describe('every bad flag value is a usage error (exit 2), caught before any work', () => {
+  it('dates, durations, whole numbers, seeds and symbol lists', async () => {
+    const home = tempHome();
+    const cases: [string[], RegExp][] = [
+      [['train', '--seed', 'abc'], /'--seed <n>' argument 'abc' is invalid/],
+      [['data', 'fetch', '--source', 'synthetic', '--seed', '1.5'], /'--seed <n>' argument '1\.5'/],
+      [['data', 'fetch', '--source', 'synthetic', '--count', '0'], /'--count <n>' argument '0'/],
+      [['data', 'fetch', '--from', '2021-02-29'], /'--from <date>' argument '2021-02-29'/],
+      [['train', '--until', '31/12/2020'], /'--until <date>' argument '31\/12\/2020'/],
+      [['train', '--horizon', '61'], /'--horizon <sessions>' argument '61'/],
+      [['train', '--symbols', 'AAPL,A;B'], /'--symbols <list>' argument 'AAPL,A;B' is invalid/],
+      [['backtest', '--from', 'then', '--to', '2021-01-04'], /'--from <date>' argument 'then'/],
+      [['verify', '--until', '2021-04-31'], /'--until <date>' argument '2021-04-31'/],
+      [['verify', '--delisted', 'OK', 'NOT OK'], /'--delisted <symbols...>' argument 'NOT OK'/],
+      [['export', 'bars', '--out', 'x', '--since', '7 days'], /'--since <when>' argument '7 days'/],
+      [['features', 'AAPL', '--last', '-1'], /'--last <n>' argument '-1'/],
+      [['explain', 'AAPL', '--top', 'all'], /'--top <n>' argument 'all'/],
+      [['report', '--symbol', 'A B'], /'--symbol <symbol>' argument 'A B'/],
+      [['demo', '--seed', 'x'], /'--seed <n>' argument 'x'/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await runMlx(args, { home });
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, message, args.join(' '));
+      assert.equal(run.stdout, '', args.join(' '));
+    }
+    // Nothing ran: no store, no models, no ledgers in the home.
+    assert.deepEqual(fs.readdirSync(home), []);
   });
 });
 
@@ -236,10 +291,11 @@ describe('mlx verify --no-fetch with the store removed', () => {
     for (const f of fs.readdirSync(aside))
       fs.renameSync(path.join(aside, f), path.join(ctx.home.dataDir, f));
     // One symbol's bars gone: the other is verified (exit 3); only that one: the error document (exit 1).
-    const store = PriceStore.open(ctx.home.db);
-    const saved = store.db.prepare("SELECT * FROM bars WHERE symbol = 'SYN002'").all();
-    store.db.prepare("DELETE FROM bars WHERE symbol = 'SYN002'").run();
-    store.close();
+    const saved = withRawDb(ctx.home.db, (db) => {
+      const rows = db.prepare("SELECT * FROM bars WHERE symbol = 'SYN002'").all();
+      db.prepare("DELETE FROM bars WHERE symbol = 'SYN002'").run();
+      return rows;
+    });
     const partial = await runMlx(['verify', '--no-fetch', '--json'], { home });
     assert.equal(partial.code, 3, partial.stderr);
     assert.equal((JSON.parse(partial.stdout) as unknown[]).length, 2);
@@ -250,12 +306,12 @@ describe('mlx verify --no-fetch with the store removed', () => {
       JSON.parse(failed.stdout).error.message,
       /no prediction could be verified: bars missing for SYN002/,
     );
-    const restore = PriceStore.open(ctx.home.db);
-    const insert = restore.db.prepare(
-      'INSERT INTO bars VALUES (@symbol, @date, @open, @high, @low, @close, @volume, @dividend, @split, @adj_close, @source, @fetched_at)',
-    );
-    for (const row of saved) insert.run(row);
-    restore.close();
+    withRawDb(ctx.home.db, (db) => {
+      const insert = db.prepare(
+        'INSERT INTO bars VALUES (@symbol, @date, @open, @high, @low, @close, @volume, @dividend, @split, @adj_close, @source, @fetched_at)',
+      );
+      for (const row of saved) insert.run(row);
+    });
     const back = await runMlx(['verify', '--no-fetch', '--json'], { home });
     assert.equal(back.code, 0, back.stderr);
     const verified = JSON.parse(back.stdout) as { verification: { status: string } }[];

@@ -102,9 +102,7 @@ export function ledgerRecords(dir: string): Record<string, unknown>[] {
 export function weightsOf(ctx: Context): unknown[] {
   const store = PriceStore.open(ctx.home.db);
   try {
-    return store.db
-      .prepare('SELECT symbol, signal, weight FROM signal_weights ORDER BY symbol, signal')
-      .all();
+    return store.weights.rows();
   } finally {
     store.close();
   }

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { describeFailure } from '../../src/cli/main.ts';
-import { integerOption } from '../../src/cli/options.ts';
-import { resolveSince } from '../../src/commands/verify.ts';
+import { InvalidArgumentError } from 'commander';
+import { resolveSince } from '../../src/calendar/since.ts';
+import { parseDate, parseDuration, parseHorizon, parseSymbolList } from '../../src/cli/flags.ts';
 import { UsageError } from '../../src/errors.ts';
 import { requireSymbol } from '../../src/exchanges.ts';
 
@@ -57,17 +58,29 @@ describe('errors a person can act on', () => {
     assert.deepEqual([failure?.exitCode, failure?.unexpected], [1, true]);
   });
 
-  it('--horizon abc says what was given and what is expected', () => {
+  it('--horizon abc says what is expected (commander names the flag and the value)', () => {
     assert.throws(
-      () => integerOption('--horizon', 'abc', { min: 1, max: 60, unit: 'trading sessions' }),
+      () => parseHorizon('abc'),
       (err: unknown) =>
-        err instanceof UsageError &&
-        err.message ===
-          '--horizon expects a whole number of trading sessions from 1 to 60, got "abc"',
+        err instanceof InvalidArgumentError &&
+        err.message === 'expects a whole number of trading sessions from 1 to 60.',
     );
     for (const bad of ['', '5x', '1e3', '0x10', '2.5', '61', '0'])
-      assert.throws(() => integerOption('--horizon', bad, { min: 1, max: 60 }), UsageError, bad);
-    assert.equal(integerOption('--horizon', ' 10 ', { min: 1, max: 60 }), 10);
+      assert.throws(() => parseHorizon(bad), InvalidArgumentError, bad);
+    assert.equal(parseHorizon(' 10 '), 10);
+  });
+
+  it('dates, durations and symbol lists are parsed once, at the edge', () => {
+    assert.equal(parseDate('2020-02-29'), '2020-02-29');
+    for (const bad of ['2021-02-29', '2020-13-01', 'soon', '2020-1-1', ''])
+      assert.throws(() => parseDate(bad), InvalidArgumentError, bad);
+    assert.equal(parseDuration('7d'), '7d');
+    assert.equal(parseDuration('2020-01-31'), '2020-01-31');
+    for (const bad of ['7', 'd', '36501d', '99999999999999999999d', '2020-02-30'])
+      assert.throws(() => parseDuration(bad), InvalidArgumentError, bad);
+    assert.deepEqual(parseSymbolList(' aapl, msft,,brk.b '), ['AAPL', 'MSFT', 'BRK.B']);
+    assert.deepEqual(parseSymbolList('KO', ['AAPL']), ['AAPL', 'KO']);
+    assert.throws(() => parseSymbolList('AAPL,A;B'), InvalidArgumentError);
   });
 
   it('--since 99999999999999999999d is a usage error, not "Invalid time value"', () => {

@@ -3,14 +3,13 @@ import { describe, it } from 'node:test';
 import { defaultConfig } from '../../src/config.ts';
 import type { PredictionV2, VerificationV2 } from '../../src/ledger/records.ts';
 import {
-  ALL_SYMBOLS,
   LOWER_WIDTH,
   OUTPERFORM_ODDS,
   UP_ODDS,
   UPPER_WIDTH,
   WeightState,
 } from '../../src/weights/update.ts';
-import { componentWeight, EVIDENCE } from '../../src/weights/weights.ts';
+import { ALL_SYMBOLS, componentWeight, EVIDENCE } from '../../src/weights/weights.ts';
 
 const settings = defaultConfig().adaptation;
 const close = (actual: number, expected: number) =>

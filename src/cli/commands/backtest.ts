@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { backtest, type BacktestResult } from '../../commands/backtest.ts';
 import { ExitCode } from '../../errors.ts';
+import { parseDate, parseSymbolList } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
 
@@ -11,8 +12,8 @@ export function registerBacktestCommand(program: Command): void {
     .description(
       'replay the monthly-train / daily-predict / weekly-verify loop over history, honestly',
     )
-    .requiredOption('--from <date>', 'first session to predict')
-    .requiredOption('--to <date>', 'last session to predict')
+    .requiredOption('--from <date>', 'first session to predict', parseDate)
+    .requiredOption('--to <date>', 'last session to predict', parseDate)
     .addOption(
       new Option('--retrain <every>', 'retrain on bars before each period')
         .choices(['monthly', 'quarterly'])
@@ -28,6 +29,7 @@ export function registerBacktestCommand(program: Command): void {
     .option(
       '--symbols <list>',
       'comma-separated symbols (default: the config universe, else every stored symbol)',
+      parseSymbolList,
     )
     .option(
       '--out <dir>',
@@ -56,7 +58,7 @@ Examples:
             verify: 'weekly' | 'daily';
             adapt: boolean;
             compare: boolean;
-            symbols?: string;
+            symbols?: string[];
             out?: string;
           },
         ) => {
@@ -68,10 +70,7 @@ Examples:
             verifyEvery: options.verify,
             adapt: options.adapt,
             compare: options.compare,
-            symbols: options.symbols
-              ?.split(',')
-              .map((s) => s.trim())
-              .filter(Boolean),
+            symbols: options.symbols,
             out: options.out,
             onProgress: (done, total, session) => {
               if (!inv.terminal.stderrIsTTY || inv.ctx.log.level === 'quiet') {

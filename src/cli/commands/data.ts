@@ -5,7 +5,7 @@ import { importFiles } from '../../commands/data-import.ts';
 import { listStored, showStored } from '../../commands/data-ls.ts';
 import { ExitCode } from '../../errors.ts';
 import { requireSymbol } from '../../exchanges.ts';
-import { integerOption, seedOption } from '../options.ts';
+import { parseDate, parseSeed, parseSymbol, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, renderTable } from '../table.ts';
 
@@ -24,6 +24,7 @@ export function registerDataCommands(program: Command): void {
     .option(
       '--symbol <symbol>',
       'symbol of a single file (default: the file name, e.g. AAPL.csv → AAPL)',
+      parseSymbol,
     )
     .addOption(
       new Option(
@@ -93,10 +94,16 @@ Examples:
     .option(
       '--from <date>',
       'first day for symbols not yet stored (default: 10 years back; synthetic: 6 years)',
+      parseDate,
     )
-    .option('--to <date>', 'last day (default: the last closed session)')
-    .option('--count <n>', 'synthetic: how many symbols', '50')
-    .option('--seed <n>', 'synthetic: the seed (default: the config seed, 42)')
+    .option('--to <date>', 'last day (default: the last closed session)', parseDate)
+    .option(
+      '--count <n>',
+      'synthetic: how many symbols',
+      wholeNumber({ min: 1, max: 5000, unit: 'symbols' }),
+      50,
+    )
+    .option('--seed <n>', 'synthetic: the seed (default: the config seed, 42)', parseSeed)
     .addHelpText(
       'after',
       `
@@ -119,8 +126,8 @@ Examples:
             source?: 'yahoo' | 'synthetic';
             from?: string;
             to?: string;
-            count: string;
-            seed?: string;
+            count: number;
+            seed?: number;
           },
         ) => {
           const result = await fetchData(inv.ctx, {
@@ -128,8 +135,8 @@ Examples:
             source: options.source ?? inv.ctx.config.source,
             from: options.from,
             to: options.to,
-            count: integerOption('--count', options.count, { min: 1, max: 5000, unit: 'symbols' }),
-            seed: options.seed === undefined ? undefined : seedOption('--seed', options.seed),
+            count: options.count,
+            seed: options.seed,
           });
           inv.emit(result, () =>
             renderTable(

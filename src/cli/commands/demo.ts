@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { demo } from '../../commands/demo.ts';
 import { ExitCode } from '../../errors.ts';
-import { integerOption, seedOption } from '../options.ts';
+import { parseSeed, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { metricsTable } from './train.ts';
 import { formatPct } from '../table.ts';
@@ -10,8 +10,8 @@ export function registerDemoCommand(program: Command): void {
   program
     .command('demo')
     .description('the whole loop offline on the seeded synthetic market, in about a minute')
-    .option('--symbols <n>', 'synthetic symbols', '20')
-    .option('--seed <n>', 'seed of the synthetic market', '7')
+    .option('--symbols <n>', 'synthetic symbols', wholeNumber({ min: 5, max: 500 }), 20)
+    .option('--seed <n>', 'seed of the synthetic market', parseSeed, 7)
     .addHelpText(
       'after',
       `
@@ -24,9 +24,8 @@ Examples:
   mlx demo --home ./demo-home --json | jq .report`,
     )
     .action(
-      action(async (inv, options: { symbols: string; seed: string }) => {
-        const symbols = integerOption('--symbols', options.symbols, { min: 5, max: 500 });
-        const seed = seedOption('--seed', options.seed);
+      action(async (inv, options: { symbols: number; seed: number }) => {
+        const { symbols, seed } = options;
         const explicitHome =
           program.opts().home !== undefined || process.env.MLX_HOME !== undefined;
         const result = await demo(inv.ctx, {

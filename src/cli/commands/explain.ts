@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { explainPrediction, type ExplainResult } from '../../commands/explain.ts';
 import { ExitCode } from '../../errors.ts';
 import { requireSymbol } from '../../exchanges.ts';
-import { integerOption } from '../options.ts';
+import { parseDate, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, renderTable, type TableTerminal } from '../table.ts';
 
@@ -13,13 +13,22 @@ export function registerExplainCommand(program: Command): void {
       "why a prediction: XGBoost's score taken apart feature by feature (exact TreeSHAP)",
     )
     .argument('<id-or-symbol>', 'a prediction id (or its first 6+ characters), or a symbol')
-    .option('--as-of <date>', "with a symbol: that session's prediction (default: its latest)")
+    .option(
+      '--as-of <date>',
+      "with a symbol: that session's prediction (default: its latest)",
+      parseDate,
+    )
     .option(
       '--inputs',
       'one line per XGBoost input (the standardised feature, its per-date rank) instead of per feature',
       false,
     )
-    .option('--top <n>', 'show this many contributions (the JSON always has all)', '20')
+    .option(
+      '--top <n>',
+      'show this many contributions (the JSON always has all)',
+      wholeNumber({ min: 1, max: 1000, unit: 'lines' }),
+      20,
+    )
     .addHelpText(
       'after',
       `
@@ -36,8 +45,8 @@ Examples:
     )
     .action(
       action(
-        async (inv, target: string, options: { asOf?: string; inputs: boolean; top: string }) => {
-          const top = integerOption('--top', options.top, { min: 1, max: 1000, unit: 'lines' });
+        async (inv, target: string, options: { asOf?: string; inputs: boolean; top: number }) => {
+          const { top } = options;
           const byId = /^[0-9a-f]{6,64}$/i.test(target) && options.asOf === undefined;
           const result = await explainPrediction(inv.ctx, {
             ...(byId ? { id: target } : { symbol: requireSymbol(target), asOf: options.asOf }),

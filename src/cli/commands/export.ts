@@ -5,9 +5,9 @@ import {
   type ExportKind,
   type ExportResult,
 } from '../../commands/export.ts';
-import { ExitCode, UsageError } from '../../errors.ts';
-import { requireSymbol } from '../../exchanges.ts';
+import { ExitCode } from '../../errors.ts';
 import type { ExportFormat } from '../../export/write.ts';
+import { parseDuration, parseSymbolList } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { renderTable, type TableTerminal } from '../table.ts';
 
@@ -23,11 +23,12 @@ export function registerExportCommand(program: Command): void {
     .option(
       '--since <when>',
       'sessions (bars, features) or as_of dates (ledgers) from this: Nd or YYYY-MM-DD',
+      parseDuration,
     )
     .option(
       '--symbol <symbols>',
       'only these symbols (comma-separated, or repeat the flag); features are still ranked across the whole universe',
-      (value: string, previous: string[] = []) => [...previous, ...value.split(',')],
+      parseSymbolList,
     )
     .option(
       '--model <name[/version]>',
@@ -64,21 +65,12 @@ Examples:
             model?: string;
           },
         ) => {
-          if (options.format !== 'parquet' && options.format !== 'csv')
-            throw new UsageError(
-              `--format expects parquet or csv, got "${options.format.slice(0, 40)}"`,
-            );
-          for (const kind of what)
-            if (!(EXPORT_KINDS as readonly string[]).includes(kind))
-              throw new UsageError(
-                `cannot export "${kind.slice(0, 40)}": choose from ${EXPORT_KINDS.join(', ')}`,
-              );
           const result = await exportData(inv.ctx, {
             what: what as ExportKind[],
             format: options.format as ExportFormat,
             out: options.out,
             since: options.since,
-            symbols: options.symbol?.filter(Boolean).map((s) => requireSymbol(s, '--symbol')),
+            symbols: options.symbol,
             model: options.model,
           });
           inv.emit(result, () => renderExport(result, inv.terminal));

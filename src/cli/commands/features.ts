@@ -4,7 +4,7 @@ import { ExitCode, UsageError } from '../../errors.ts';
 import { requireSymbol } from '../../exchanges.ts';
 import { featureRowsToCsv } from '../../features/index.ts';
 import { writeOut } from '../io.ts';
-import { integerOption } from '../options.ts';
+import { parseDate, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { renderTable } from '../table.ts';
 
@@ -16,8 +16,14 @@ export function registerFeaturesCommand(program: Command): void {
     .option(
       '--as-of <date>',
       'the row of this session, computed from data up to it only (default: the last bar)',
+      parseDate,
     )
-    .option('--last <n>', 'this many rows ending at --as-of', '1')
+    .option(
+      '--last <n>',
+      'this many rows ending at --as-of',
+      wholeNumber({ min: 1, max: 100_000, unit: 'rows' }),
+      1,
+    )
     .option('--csv', 'CSV on stdout (one row per session); not with --json', false)
     .addHelpText(
       'after',
@@ -30,7 +36,7 @@ Examples:
     )
     .action(
       action(
-        async (inv, rawSymbol: string, options: { asOf?: string; last: string; csv: boolean }) => {
+        async (inv, rawSymbol: string, options: { asOf?: string; last: number; csv: boolean }) => {
           if (options.csv && inv.json)
             throw new UsageError(
               '--csv and --json each choose what stdout carries: pass one of them',
@@ -38,7 +44,7 @@ Examples:
           const symbol = requireSymbol(rawSymbol);
           const report = await showFeatures(inv.ctx, symbol, {
             asOf: options.asOf,
-            last: integerOption('--last', options.last, { min: 1, max: 100_000, unit: 'rows' }),
+            last: options.last,
           });
           if (options.csv) {
             writeOut(featureRowsToCsv(report));

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { predict } from '../../commands/predict.ts';
 import { DataError, ExitCode } from '../../errors.ts';
 import { selectPredictions } from '../../commands/predictions.ts';
+import { parseDate } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { writeOut } from '../io.ts';
 import { predictionTable } from '../prediction-table.ts';
-import { addSelectionOptions, topOption } from './predictions.ts';
+import { addSelectionOptions } from './predictions.ts';
 
 export function registerPredictCommand(program: Command): void {
   const command = program
@@ -18,7 +19,11 @@ export function registerPredictCommand(program: Command): void {
       "symbols (default: --universe, the config universe, else the model's symbols)",
     )
     .option('--universe <file>', 'a file with one symbol per line')
-    .option('--as-of <date>', 'predict this past session using only data up to it (no fetch)')
+    .option(
+      '--as-of <date>',
+      'predict this past session using only data up to it (no fetch)',
+      parseDate,
+    )
     .option('--no-fetch', 'do not refresh data from Yahoo first')
     .option(
       '--allow-stale',
@@ -67,13 +72,13 @@ Examples:
             allowInSample: boolean;
             model?: string;
             jsonl: boolean;
-            top?: string;
+            top?: number;
             sort?: string;
             ascending?: boolean;
           },
         ) => {
           const selection = {
-            top: topOption(options.top),
+            top: options.top,
             sort: options.sort,
             ascending: options.ascending,
           };

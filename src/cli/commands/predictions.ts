@@ -1,24 +1,21 @@
 import type { Command } from 'commander';
 import { listPredictions, SORT_FIELDS } from '../../commands/predictions.ts';
 import { ExitCode } from '../../errors.ts';
-import { requireSymbol } from '../../exchanges.ts';
 import { writeOut } from '../io.ts';
-import { integerOption } from '../options.ts';
+import { parseDate, parseDuration, parseSymbol, wholeNumber } from '../flags.ts';
 import { predictionTable } from '../prediction-table.ts';
 import { action } from '../runtime.ts';
 
 /** --top and --sort, shared by predict and predictions. */
 export function addSelectionOptions(command: Command): Command {
   return command
-    .option('--top <n>', 'only the first N records (after --sort)')
+    .option(
+      '--top <n>',
+      'only the first N records (after --sort)',
+      wholeNumber({ min: 1, max: 1_000_000, unit: 'records' }),
+    )
     .option('--sort <field>', `highest first by one of: ${SORT_FIELDS.join(', ')}`)
     .option('--ascending', 'lowest first (text fields are A→Z already)');
-}
-
-export function topOption(raw: string | undefined): number | undefined {
-  return raw === undefined
-    ? undefined
-    : integerOption('--top', raw, { min: 1, max: 1_000_000, unit: 'records' });
 }
 
 export function registerPredictionsCommand(program: Command): void {
@@ -27,9 +24,13 @@ export function registerPredictionsCommand(program: Command): void {
     .description(
       'list predictions already in the ledger (default: the latest session), for people and pipes',
     )
-    .option('--as-of <date>', 'the predictions made for this session')
-    .option('--since <when>', 'every session on or after this: Nd (days back) or YYYY-MM-DD')
-    .option('--symbol <symbol>', 'one symbol only')
+    .option('--as-of <date>', 'the predictions made for this session', parseDate)
+    .option(
+      '--since <when>',
+      'every session on or after this: Nd (days back) or YYYY-MM-DD',
+      parseDuration,
+    )
+    .option('--symbol <symbol>', 'one symbol only', parseSymbol)
     .option('--jsonl', 'the ledger lines (JSON Lines) on stdout', false);
   addSelectionOptions(command)
     .addHelpText(
@@ -56,7 +57,7 @@ Examples:
             since?: string;
             symbol?: string;
             jsonl: boolean;
-            top?: string;
+            top?: number;
             sort?: string;
             ascending?: boolean;
           },
@@ -64,9 +65,8 @@ Examples:
           const listing = listPredictions(inv.ctx, {
             asOf: options.asOf,
             since: options.since,
-            symbol:
-              options.symbol === undefined ? undefined : requireSymbol(options.symbol, '--symbol'),
-            top: topOption(options.top),
+            symbol: options.symbol,
+            top: options.top,
             sort: options.sort,
             ascending: options.ascending,
           });

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { buildReport, type Report } from '../../commands/report.ts';
+import { buildReport } from '../../commands/report.ts';
+import type { Report } from '../../report/document.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
-import { requireSymbol } from '../../exchanges.ts';
 import {
   SYMBOL_SORT_FIELDS,
   type GroupFigures,
@@ -11,9 +11,9 @@ import {
 import { renderHtml } from '../../report/html.ts';
 import type { StrategyReport } from '../../report/portfolio.ts';
 import { sparkline } from '../../report/sparkline.ts';
+import { parseBasisPoints, parseDate, parseDuration, parseSymbol, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
-import { topOption } from './predictions.ts';
 
 const RECENT_DAYS = 30;
 
@@ -26,17 +26,27 @@ export function registerReportCommand(program: Command): void {
     .option(
       '--since <when>',
       `predictions whose target date is on or after this: Nd (days before today) or YYYY-MM-DD (default: the ${RECENT_DAYS} days up to the newest verified target)`,
+      parseDuration,
     )
-    .option('--until <date>', 'and on or before this date')
+    .option('--until <date>', 'and on or before this date', parseDate)
     .option('--all', 'the whole ledger (overrides --since)', false)
-    .option('--symbol <symbol>', 'one symbol, with the verified predictions that moved its weights')
+    .option(
+      '--symbol <symbol>',
+      'one symbol, with the verified predictions that moved its weights',
+      parseSymbol,
+    )
     .option('--html <file>', 'also write a self-contained HTML tear sheet (charts, no network)')
     .option(
       '--cost-bps <n>',
-      'charge the portfolios N basis points of every amount traded (default 0)',
-      '0',
+      'charge the portfolios N basis points of every amount traded',
+      parseBasisPoints,
+      0,
     )
-    .option('--top <n>', 'only the first N symbols (after --sort)')
+    .option(
+      '--top <n>',
+      'only the first N symbols (after --sort)',
+      wholeNumber({ min: 1, max: 1_000_000, unit: 'records' }),
+    )
     .option('--sort <field>', `order the symbols by: ${SYMBOL_SORT_FIELDS.join(', ')}`)
     .option('--ascending', 'lowest first (symbol is A→Z already)')
     .addHelpText(
@@ -68,23 +78,21 @@ Examples:
             all: boolean;
             symbol?: string;
             html?: string;
-            costBps: string;
-            top?: string;
+            costBps: number;
+            top?: number;
             sort?: string;
             ascending?: boolean;
           },
         ) => {
-          const symbol =
-            options.symbol === undefined ? undefined : requireSymbol(options.symbol, '--symbol');
           const report = await buildReport(inv.ctx, {
             since: options.all ? undefined : options.since,
             recentDays: options.all || options.since !== undefined ? undefined : RECENT_DAYS,
             until: options.until,
-            symbol,
-            costBps: costOption(options.costBps),
+            symbol: options.symbol,
+            costBps: options.costBps,
             sort: sortOption(options.sort),
             ascending: options.ascending,
-            top: topOption(options.top),
+            top: options.top,
           });
           if (options.html) {
             fs.writeFileSync(options.html, await renderHtml(report));
@@ -103,15 +111,6 @@ Examples:
         },
       ),
     );
-}
-
-function costOption(raw: string): number {
-  const value = /^\d{1,5}(\.\d+)?$/.test(raw.trim()) ? Number(raw) : NaN;
-  if (!Number.isFinite(value) || value > 10_000)
-    throw new UsageError(
-      `--cost-bps expects basis points from 0 to 10000 (e.g. 10), got "${raw.slice(0, 40)}"`,
-    );
-  return value;
 }
 
 function sortOption(raw: string | undefined): SymbolSortField | undefined {

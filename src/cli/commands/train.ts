@@ -4,8 +4,8 @@ import { train } from '../../commands/train.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import type { Metrics } from '../../evaluation/metrics.ts';
 import type { ModelKind } from '../../training/fit.ts';
-import { SCORED } from '../../training/walk-forward.ts';
-import { integerOption, seedOption } from '../options.ts';
+import { SCORED } from '../../training/judge.ts';
+import { parseDate, parseHorizon, parseSeed, parseSymbolList } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
 
@@ -18,19 +18,25 @@ export function registerTrainCommand(program: Command): void {
     .option(
       '--symbols <list>',
       'comma-separated symbols (default: --universe, the config universe, else every stored symbol)',
+      parseSymbolList,
     )
     .option('--universe <file>', 'a file with one symbol per line')
-    .option('--until <date>', 'train on bars up to this date (default: the last stored bar)')
+    .option(
+      '--until <date>',
+      'train on bars up to this date (default: the last stored bar)',
+      parseDate,
+    )
     .option(
       '--horizon <sessions>',
       'label horizon in trading sessions (default: config horizonDays, 5)',
+      parseHorizon,
     )
     .option(
       '--models <list>',
       'xgb,lstm (default: config models); naming xgb makes a missing libxgboost an error',
     )
     .option('--name <name>', 'model name (default: config modelName, "default")')
-    .option('--seed <n>', 'seed for every random choice (default: config seed, 42)')
+    .option('--seed <n>', 'seed for every random choice (default: config seed, 42)', parseSeed)
     .option(
       '--per-symbol',
       'one model per symbol instead of one pooled model across the universe',
@@ -62,13 +68,13 @@ Examples:
         async (
           inv,
           options: {
-            symbols?: string;
+            symbols?: string[];
             universe?: string;
             until?: string;
-            horizon?: string;
+            horizon?: number;
             models?: string;
             name?: string;
-            seed?: string;
+            seed?: number;
             promote: 'auto' | 'always' | 'never';
             perSymbol: boolean;
           },
@@ -84,23 +90,13 @@ Examples:
           const progress = inv.terminal.stderrIsTTY && inv.ctx.log.level !== 'quiet';
           let bar: ReturnType<typeof inv.ctx.progress> | null = null;
           const result = await train(inv.ctx, {
-            symbols: options.symbols
-              ?.split(',')
-              .map((s) => s.trim())
-              .filter(Boolean),
+            symbols: options.symbols,
             universeFile: options.universe,
             until: options.until,
-            horizonDays:
-              options.horizon === undefined
-                ? undefined
-                : integerOption('--horizon', options.horizon, {
-                    min: 1,
-                    max: 60,
-                    unit: 'trading sessions',
-                  }),
+            horizonDays: options.horizon,
             models,
             name: options.name,
-            seed: options.seed === undefined ? undefined : seedOption('--seed', options.seed),
+            seed: options.seed,
             promote: options.promote,
             perSymbol: options.perSymbol,
             onFold: (fold, of) => {

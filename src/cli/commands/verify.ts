@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UNRESOLVABLE_AFTER_DAYS, verify, type VerifiedPrediction } from '../../commands/verify.ts';
 import { DataError, ExitCode } from '../../errors.ts';
 import type { WeightChange } from '../../weights/update.ts';
+import { parseDate, parseDuration, parseSymbolList } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
 
@@ -14,13 +15,15 @@ export function registerVerifyCommand(program: Command): void {
     .option(
       '--since <when>',
       'predictions whose target date is on or after this: Nd (e.g. 7d) or YYYY-MM-DD (default: all)',
+      parseDuration,
     )
-    .option('--until <date>', 'and on or before this date')
+    .option('--until <date>', 'and on or before this date', parseDate)
     .option('--dry-run', 'score and print, write nothing', false)
     .option('--no-fetch', 'do not refresh data from Yahoo first')
     .option(
       '--delisted <symbols...>',
       'symbols known to be delisted: their predictions with no data 14 days past the target are recorded unresolvable',
+      parseSymbolList,
     )
     .option(
       '--rescore',

@@ -3,35 +3,11 @@ import type { DMatrix } from './dmatrix.ts';
 import { trackHandle, untrackHandle } from './handles.ts';
 import { check, copyDims, copyFloats, copyStrings, copyUtf8, lastError } from './library.ts';
 import type { NativeHandle, XGBoostLib } from './library.ts';
-import { BestRound, parseEvaluation } from './evaluation.ts';
-import type { BoosterTrainResult, Evaluation } from './evaluation.ts';
+import type { BoosterTrainResult } from './evaluation.ts';
+import { featureScores, type ImportanceType } from './importance.ts';
+import { boostRounds, type BoosterTrainOptions } from './rounds.ts';
 import { paramEntries } from './params.ts';
 import type { XGBoostParams } from './params.ts';
-
-export interface BoosterTrainOptions {
-  train: DMatrix;
-  /** Evaluated every round; required for early stopping. */
-  valid?: DMatrix;
-  /** Maximum boosting rounds. */
-  rounds: number;
-  /** Stop when the watched validation metric has not improved for this many rounds. */
-  earlyStoppingRounds?: number;
-  /**
-   * Early stopping on a score of the validation predictions instead of an
-   * XGBoost metric (higher is better): checked every `every` rounds, stopping
-   * after `patience` rounds without a better score, keeping the best round.
-   */
-  validationScore?: {
-    name: string;
-    every: number;
-    patience: number;
-    score(predictions: Float32Array): number;
-  };
-  /** After every round; `evaluation` is empty when nothing was evaluated that round. */
-  onIteration?(iteration: number, evaluation: Evaluation): void;
-}
-
-export type ImportanceType = 'weight' | 'gain' | 'cover' | 'total_gain' | 'total_cover';
 
 /**
  * Prediction with the trees of rounds [0, iterationEnd); 0 means every round.
@@ -133,49 +109,11 @@ export class Booster {
       );
     }
 
-    const evaluate =
-      !custom && (earlyStoppingRounds !== undefined || options.onIteration !== undefined);
-    const names = valid ? ['train', 'valid'] : ['train'];
-    const tracker = custom
-      ? new BestRound('valid', custom.patience, true)
-      : new BestRound(valid ? 'valid' : 'train', earlyStoppingRounds);
-    let roundsRun = 0;
-    for (let iteration = 0; iteration < rounds; iteration++) {
-      check(
-        this.lib,
-        this.lib.api.XGBoosterUpdateOneIter(this.handle, iteration, train.handle),
-        'XGBoosterUpdateOneIter',
-      );
-      roundsRun = iteration + 1;
-      if (custom && valid) {
-        options.onIteration?.(iteration, {});
-        if (roundsRun % custom.every !== 0 && roundsRun !== rounds) continue;
-        const score = custom.score(this.predict(valid));
-        if (tracker.record(iteration, { valid: { [custom.name]: score } }) === 'stop') break;
-        continue;
-      }
-      if (!evaluate) continue;
-      const out: [string | null] = [null];
-      check(
-        this.lib,
-        this.lib.api.XGBoosterEvalOneIter(
-          this.handle,
-          iteration,
-          matrices,
-          names,
-          matrices.length,
-          out,
-        ),
-        'XGBoosterEvalOneIter',
-      );
-      const evaluation = parseEvaluation(out[0] ?? '');
-      options.onIteration?.(iteration, evaluation);
-      if (tracker.record(iteration, evaluation) === 'stop') break;
-    }
-
-    const result = tracker.result(roundsRun);
+    const result = boostRounds(this.lib, this.handle, matrices, options, () =>
+      this.predict(valid as DMatrix),
+    );
     if (earlyStoppingRounds !== undefined || custom) {
-      if (result.bestIteration < roundsRun - 1) this.truncate(result.bestIteration + 1);
+      if (result.bestIteration < result.roundsRun - 1) this.truncate(result.bestIteration + 1);
       this.setAttribute('best_iteration', String(result.bestIteration));
       if (result.bestScore !== null) this.setAttribute('best_score', String(result.bestScore));
     }
@@ -314,35 +252,14 @@ export class Booster {
         `The model has ${featureCount} features but ${featureNames.length} names were given.`,
       );
     }
-    const config: Record<string, unknown> = { importance_type: type };
-    if (featureNames) config.feature_names = featureNames;
-    const count: [number | null] = [null];
-    const features: [unknown] = [null];
-    const dims: [number | null] = [null];
-    const shape: [unknown] = [null];
-    const scores: [unknown] = [null];
-    check(
-      this.lib,
-      this.lib.api.XGBoosterFeatureScore(
-        this.handle,
-        JSON.stringify(config),
-        count,
-        features,
-        dims,
-        shape,
-        scores,
-      ),
-      'XGBoosterFeatureScore',
-    );
-    const scored = copyStrings(features[0], Number(count[0] ?? 0));
-    const values = copyFloats(scores[0], scored.length);
+    const scored = featureScores(this.lib, this.handle, type, featureNames);
     const names =
-      featureNames ?? this.storedFeatureNames() ?? Array.from({ length: featureCount }, (_, i) => `f${i}`);
+      featureNames ??
+      this.storedFeatureNames() ??
+      Array.from({ length: featureCount }, (_, i) => `f${i}`);
     const importance: Record<string, number> = {};
     for (const name of names) importance[name] = 0;
-    scored.forEach((name, i) => {
-      importance[name] = values[i];
-    });
+    for (const [name, value] of scored) importance[name] = value;
     return importance;
   }
 

@@ -1,17 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Manifest } from '../registry/manifest.ts';
-import { POOLED_UNIT } from './ensemble.ts';
-import { xgbInputNames } from './fit.ts';
-import { MIN_CROSS_SECTION } from './head.ts';
-import { oosCsv } from './oos.ts';
-import type { FittedModels } from './fit.ts';
-import type { Dataset } from './panel.ts';
-import { scalerToFile, type Scaler } from './scaler.ts';
-import type { WalkForwardResult } from './walk-forward.ts';
+import { POOLED_UNIT } from '../training/ensemble.ts';
+import { xgbInputNames, type FittedModels } from '../training/fit.ts';
+import { MIN_CROSS_SECTION } from '../training/head.ts';
+import type { Dataset } from '../training/panel.ts';
+import type { Scaler } from '../training/scaler.ts';
+import type { WalkForwardResult } from '../training/walk-forward.ts';
+import { writeJson } from './json-file.ts';
+import { MANIFEST_FILE, type ManifestV2 } from './manifest.ts';
+import { writeMetrics } from './metrics-file.ts';
+import { writeOos } from './oos-file.ts';
+import { writeScaler } from './scaler-file.ts';
 
-export interface ModelFiles {
-  manifest: Manifest;
+export const IMPORTANCE_FILE = 'feature_importance.json';
+
+export interface TrainedVersion {
+  manifest: ManifestV2;
   walk: WalkForwardResult;
   /** By unit: '*' for the pooled model, else one per symbol. */
   fitted: ReadonlyMap<string, FittedModels>;
@@ -21,12 +25,25 @@ export interface ModelFiles {
   verdicts: string[];
 }
 
-/** Write one version's files into `dir` (a temp folder the registry renames into place). */
-export async function writeModelFiles(dir: string, files: ModelFiles): Promise<void> {
-  const json = (name: string, value: unknown) =>
-    fs.writeFileSync(path.join(dir, name), `${JSON.stringify(value, null, 2)}\n`);
-  json('manifest.json', files.manifest);
-  json('metrics.json', {
+export function writeManifest(dir: string, manifest: ManifestV2): void {
+  writeJson(path.join(dir, MANIFEST_FILE), manifest);
+}
+
+/** feature_importance.json: features by XGBoost gain, largest first. */
+export function writeImportance(dir: string, importance: Record<string, number>): void {
+  writeJson(path.join(dir, IMPORTANCE_FILE), {
+    schema: 'mlx.feature_importance/1',
+    importance_type: 'total_gain',
+    features: Object.entries(importance)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, gain]) => ({ name, gain })),
+  });
+}
+
+/** Write a trained version's files into `dir` (a temp folder the registry renames into place). */
+export async function writeTrainedVersion(dir: string, files: TrainedVersion): Promise<void> {
+  writeManifest(dir, files.manifest);
+  writeMetrics(dir, {
     schema: 'mlx.metrics/1',
     horizon_days: files.horizonDays,
     label: files.data.labelKind,
@@ -38,8 +55,7 @@ export async function writeModelFiles(dir: string, files: ModelFiles): Promise<v
     folds: files.walk.folds,
     verdicts: files.verdicts,
   });
-  if (files.walk.oos.length > 0)
-    fs.writeFileSync(path.join(dir, 'oos.csv'), oosCsv(files.walk.oos));
+  writeOos(dir, files.walk.oos);
   // Gain summed over every fitted unit (one for a pooled model).
   const importance: Record<string, number> = {};
   for (const fitted of files.fitted.values()) {
@@ -50,14 +66,8 @@ export async function writeModelFiles(dir: string, files: ModelFiles): Promise<v
       importance[name] = (importance[name] ?? 0) + gain;
     }
   }
-  json('feature_importance.json', {
-    schema: 'mlx.feature_importance/1',
-    importance_type: 'total_gain',
-    features: Object.entries(importance)
-      .sort((a, b) => b[1] - a[1])
-      .map(([name, gain]) => ({ name, gain })),
-  });
-  json('scaler.json', scalerToFile(files.scaler));
+  writeImportance(dir, importance);
+  writeScaler(dir, files.scaler);
   for (const [unit, fitted] of files.fitted) {
     const unitDir = unit === POOLED_UNIT ? dir : path.join(dir, 'per_symbol', unit);
     fs.mkdirSync(unitDir, { recursive: true });

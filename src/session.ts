@@ -1,8 +1,8 @@
 import fs from 'node:fs';
-import type { Context } from '../context.ts';
-import { DataError, UsageError } from '../errors.ts';
-import { acquireLock } from '../lock.ts';
-import { PriceStore } from '../store/price-store.ts';
+import type { Context } from './context.ts';
+import { DataError, UsageError } from './errors.ts';
+import { acquireLock } from './lock.ts';
+import { PriceStore } from './store/price-store.ts';
 
 export interface WriteLockOptions {
   /** Commands that make a home (data import, data fetch) create a missing one; others refuse. */

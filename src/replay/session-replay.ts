@@ -1,0 +1,90 @@
+import { calendarFor, type TradingCalendar } from '../calendar/index.ts';
+import type { Context } from '../context.ts';
+import type { LoadedModel } from '../registry/loaded-model.ts';
+import { ModelRegistry } from '../registry/registry.ts';
+import { loadModel } from '../registry/loaded-model.ts';
+import { openStore } from '../session.ts';
+import type { Panel } from '../training/panel.ts';
+import { loadPanel } from '../training/panel.ts';
+import { resolveUniverse } from '../universe.ts';
+
+/**
+ * What a replay hands predict so it need not load them per session: the
+ * model, and the universe's feature panel up to the last replayed session.
+ * Row t of the panel uses bars up to t only, so predicting a session from it
+ * is the same as from data truncated there.
+ */
+export interface PredictReuse {
+  model: LoadedModel;
+  panel: Panel;
+}
+
+/**
+ * The live loop's two daily steps, as the replay calls them (the predict and
+ * verify commands; passed in, so this module sits below the commands).
+ */
+export interface LoopSteps {
+  /** Predict `session` at its close; how many predictions were appended. */
+  predict(ctx: Context, session: string, reuse: PredictReuse, symbols?: string[]): Promise<number>;
+  /** Verify what is due; how many predictions were verified. */
+  verify(ctx: Context, adapt: boolean): Promise<number>;
+}
+
+/**
+ * One session of the live loop, replayed: predict it at its close with data up
+ * to it, then verify if it is a verify day — the clock pinned to that close.
+ */
+export async function replaySession(
+  steps: LoopSteps,
+  arms: readonly { ctx: Context; adapt: boolean }[],
+  session: string,
+  reuse: PredictReuse,
+  verifyToday: boolean,
+  symbols?: string[],
+): Promise<{ predicted: number; verified: number }> {
+  const close = calendarFor('US').sessionClose(session);
+  let predicted = 0;
+  let verified = 0;
+  for (const arm of arms) {
+    const atClose: Context = { ...arm.ctx, now: () => close };
+    predicted += await steps.predict(atClose, session, reuse, symbols);
+    if (verifyToday) verified += await steps.verify(atClose, arm.adapt);
+  }
+  return { predicted, verified };
+}
+
+/** The last session of a calendar week (verify runs at the weekend). */
+export function weekEnds(calendar: TradingCalendar, session: string): boolean {
+  const next = calendar.nextSession(session);
+  const day = (d: string) => new Date(`${d}T12:00:00Z`).getUTCDay();
+  return day(next) <= day(session) || Date.parse(next) - Date.parse(session) > 6 * 86_400_000;
+}
+
+/** Load the promoted model and the universe's feature panel up to `until`, for a replay. */
+export async function replayPanel(
+  ctx: Context,
+  until: string,
+  symbols?: string[],
+): Promise<PredictReuse> {
+  const model = await loadModel(
+    new ModelRegistry(ctx.home.modelsDir),
+    ctx.config.modelName,
+    ctx.config.regime,
+  );
+  try {
+    const store = openStore(ctx, 'write');
+    try {
+      const manifest = model.version.manifest;
+      const universe = resolveUniverse(ctx, store, {
+        symbols,
+        keepStored: (s) => manifest.symbols.includes(s),
+      });
+      return { model, panel: loadPanel(store, universe, until, ctx.config, manifest.symbols) };
+    } finally {
+      store.close();
+    }
+  } catch (err) {
+    model.free();
+    throw err;
+  }
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, it } from '../helpers/suite.ts';
+
+const SRC = path.resolve(import.meta.dirname, '../../src');
+
+/**
+ * The layers of src, highest first: a module (a folder of src, or a file at
+ * its top) may import from its own layer and the layers below, never from one
+ * above. The CLI parses and renders; commands compose the operations below;
+ * the domain modules do not know the commands that use them; the store and
+ * the ledgers know no model; the base knows nothing of the rest.
+ */
+const LAYERS: readonly (readonly string[])[] = [
+  ['cli'],
+  ['commands'],
+  // Orchestration over the domain: the replay loop, the doctor's checks.
+  ['replay', 'doctor'],
+  ['report', 'prediction', 'explain', 'verification'],
+  ['registry', 'weights'],
+  ['export'],
+  ['training'],
+  ['features', 'models', 'evaluation', 'sources', 'session', 'universe'],
+  ['store'],
+  ['ledger', 'calendar', 'exchanges'],
+  ['errors', 'config', 'context', 'home', 'log', 'lock', 'fsutil', 'random', 'version'],
+];
+
+const layerOf = new Map(LAYERS.flatMap((names, rank) => names.map((name) => [name, rank])));
+
+/** The module of a path relative to src: its first folder, or the file's name. */
+const moduleOf = (relative: string) =>
+  relative.includes(path.sep) ? relative.split(path.sep)[0] : relative.replace(/\.ts$/, '');
+
+interface Import {
+  file: string;
+  from: string;
+  to: string;
+}
+
+function imports(): Import[] {
+  const files = (fs.readdirSync(SRC, { recursive: true }) as string[]).filter((f) =>
+    f.endsWith('.ts'),
+  );
+  return files.flatMap((file) => {
+    const text = fs.readFileSync(path.join(SRC, file), 'utf8');
+    const specifiers = [
+      ...text.matchAll(/(?:import|export)[^'";]*?from\s+'(\.[^']+)'/g),
+      ...text.matchAll(/import\(\s*'(\.[^']+)'\s*\)/g),
+    ].map((m) => m[1]);
+    return specifiers.map((specifier) => {
+      const target = path.relative(
+        SRC,
+        path.resolve(path.dirname(path.join(SRC, file)), specifier),
+      );
+      return { file, from: moduleOf(file), to: moduleOf(target) };
+    });
+  });
+}
+
+describe('the import graph', () => {
+  const all = imports();
+
+  it('is read: every module of src has a layer, and there are imports to check', () => {
+    assert.ok(all.length > 300, `${all.length} imports`);
+    const unknown = [...new Set(all.flatMap((i) => [i.from, i.to]))].filter(
+      (name) => !layerOf.has(name),
+    );
+    assert.deepEqual(unknown, [], 'give each new module a layer in this test');
+  });
+
+  it('has no import from a lower layer up to a higher one', () => {
+    const upward = all
+      .filter((i) => (layerOf.get(i.to) ?? 0) < (layerOf.get(i.from) ?? 0))
+      .map((i) => `${i.file} imports ${i.to} (${i.from} is below it)`);
+    assert.deepEqual(upward, []);
+  });
+
+  it('keeps the rules the layers stand for', () => {
+    const offending = (from: (name: string) => boolean, to: string) =>
+      all.filter((i) => from(i.from) && i.to === to).map((i) => i.file);
+    assert.deepEqual(
+      offending((m) => m !== 'cli' && m !== 'commands', 'commands'),
+      [],
+      'only the CLI and commands import a command',
+    );
+    assert.deepEqual(
+      offending((m) => m !== 'cli', 'cli'),
+      [],
+      'nothing imports the CLI',
+    );
+    assert.deepEqual(
+      offending((m) => m === 'training', 'registry'),
+      [],
+      'training → registry',
+    );
+    assert.deepEqual(
+      offending((m) => m === 'report', 'commands'),
+      [],
+      'report → commands',
+    );
+  });
+
+  it('would see an upward import (the check can fail)', () => {
+    const rank = (name: string) => layerOf.get(name) ?? -1;
+    assert.ok(rank('training') > rank('registry'), 'training sits below registry');
+    assert.ok(rank('report') > rank('commands'), 'report sits below commands');
+    assert.ok(rank('store') > rank('training'), 'the store sits below training');
+  });
+});
