@@ -1,13 +1,6 @@
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { backtest } from '../src/commands/backtest.ts';
-import { importFiles } from '../src/commands/data-import.ts';
-import { defaultConfig } from '../src/config.ts';
-import { noProgress, type Context } from '../src/context.ts';
-import { homePaths } from '../src/home.ts';
-import { createMemoryLogger } from '../src/log.ts';
-import { sp500Dir } from '../test/helpers/shared-data.ts';
+import { sp500Context } from './home.ts';
 import type { BenchReporter } from './report.ts';
 
 /**
@@ -16,25 +9,8 @@ import type { BenchReporter } from './report.ts';
  * 756 sessions predicted and verified weekly in two arms. Long: ~15–20 minutes.
  */
 export async function bench(report: BenchReporter): Promise<void> {
-  const dir = sp500Dir();
-  if (!dir) {
-    report.note('skipped: ../shared/data/sp500 is absent');
-    return;
-  }
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx-bench-backtest-'));
-  const ctx: Context = {
-    home: homePaths(home),
-    config: defaultConfig(),
-    log: createMemoryLogger('quiet'),
-    now: () => new Date(),
-    lockWaitSeconds: 0,
-    progress: noProgress,
-  };
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.csv'))
-    .map((f) => path.join(dir, f));
-  await importFiles(ctx, { files, onBadRow: 'fail' });
+  const ctx = await sp500Context('backtest', report);
+  if (!ctx) return;
   const started = performance.now();
   const result = await backtest(ctx, {
     from: '2018-01-01',
@@ -51,5 +27,5 @@ export async function bench(report: BenchReporter): Promise<void> {
     'goal ≤ 1,200 s, stretch ≤ 600 s (2 cores)',
   );
   for (const line of result.verdict ?? []) report.note(line);
-  fs.rmSync(home, { recursive: true, force: true });
+  fs.rmSync(ctx.home.root, { recursive: true, force: true });
 }

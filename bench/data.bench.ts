@@ -1,12 +1,8 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { importFiles } from '../src/commands/data-import.ts';
-import { defaultConfig } from '../src/config.ts';
-import { noProgress, type Context } from '../src/context.ts';
-import { homePaths } from '../src/home.ts';
-import { createMemoryLogger } from '../src/log.ts';
 import { sp500Dir } from '../test/helpers/shared-data.ts';
+import { benchContext } from './home.ts';
 import type { BenchReporter } from './report.ts';
 
 /** Import of the 55 real files into a fresh store, then the idempotent second import. */
@@ -20,15 +16,7 @@ export async function bench(report: BenchReporter): Promise<void> {
     .readdirSync(dir)
     .filter((f) => f.endsWith('.csv'))
     .map((f) => path.join(dir, f));
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx-bench-data-'));
-  const ctx: Context = {
-    home: homePaths(home),
-    config: defaultConfig(),
-    log: createMemoryLogger(),
-    now: () => new Date(),
-    lockWaitSeconds: 0,
-    progress: noProgress,
-  };
+  const ctx = benchContext('data', { level: 'verbose' });
   let started = performance.now();
   const first = await importFiles(ctx, { files, onBadRow: 'fail' });
   report.figure(
@@ -44,5 +32,5 @@ export async function bench(report: BenchReporter): Promise<void> {
     (performance.now() - started) / 1000,
     's',
   );
-  fs.rmSync(home, { recursive: true, force: true });
+  fs.rmSync(ctx.home.root, { recursive: true, force: true });
 }

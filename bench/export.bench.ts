@@ -1,33 +1,15 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { exportData } from '../src/commands/export.ts';
-import { importFiles } from '../src/commands/data-import.ts';
-import { defaultConfig } from '../src/config.ts';
-import { noProgress, type Context } from '../src/context.ts';
-import { homePaths } from '../src/home.ts';
-import { createMemoryLogger } from '../src/log.ts';
-import { sp500Files } from '../test/helpers/shared-data.ts';
+import { sp500Context } from './home.ts';
 import type { BenchReporter } from './report.ts';
 
 /** `mlx export bars features` of the 55 real stocks to Parquet, then to CSV. */
 export async function bench(report: BenchReporter): Promise<void> {
-  const files = sp500Files();
-  if (files.length === 0) {
-    report.note('skipped: ../shared/data/sp500 is absent');
-    return;
-  }
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx-bench-export-'));
-  const ctx: Context = {
-    home: homePaths(home),
-    config: defaultConfig(),
-    log: createMemoryLogger(),
-    now: () => new Date(),
-    lockWaitSeconds: 0,
-    progress: noProgress,
-  };
+  const ctx = await sp500Context('export', report, { level: 'verbose' });
+  if (!ctx) return;
+  const home = ctx.home.root;
   try {
-    await importFiles(ctx, { files, onBadRow: 'fail' });
     for (const format of ['parquet', 'csv'] as const) {
       // Best and median of three runs: one run on a shared machine says little.
       const walls: number[] = [];
@@ -49,7 +31,7 @@ export async function bench(report: BenchReporter): Promise<void> {
       walls.sort((a, b) => a - b);
       cpus.sort((a, b) => a - b);
       report.figure(
-        `export bars (${bars.rows.toLocaleString('en')} rows) and features (${features.rows.toLocaleString('en')} rows × ${features.columns} columns) of ${files.length} symbols to ${format}, best of 3`,
+        `export bars (${bars.rows.toLocaleString('en')} rows) and features (${features.rows.toLocaleString('en')} rows × ${features.columns} columns) of the 55 stocks to ${format}, best of 3`,
         walls[0],
         's',
         format === 'parquet' ? 'goal < 5 s' : undefined,

@@ -1,36 +1,13 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { importFiles } from '../src/commands/data-import.ts';
 import { train } from '../src/commands/train.ts';
-import { defaultConfig } from '../src/config.ts';
-import { noProgress, type Context } from '../src/context.ts';
-import { homePaths } from '../src/home.ts';
-import { createMemoryLogger } from '../src/log.ts';
-import { sp500Dir } from '../test/helpers/shared-data.ts';
+import { sp500Context } from './home.ts';
 import type { BenchReporter } from './report.ts';
 
 /** The default train on the 55 real symbols, walk-forward included (several minutes). */
 export async function bench(report: BenchReporter): Promise<void> {
-  const dir = sp500Dir();
-  if (!dir) {
-    report.note('skipped: ../shared/data/sp500 is absent');
-    return;
-  }
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx-bench-train-'));
-  const ctx: Context = {
-    home: homePaths(home),
-    config: defaultConfig(),
-    log: createMemoryLogger('quiet'),
-    now: () => new Date(),
-    lockWaitSeconds: 0,
-    progress: noProgress,
-  };
-  const files = fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.csv'))
-    .map((f) => path.join(dir, f));
-  await importFiles(ctx, { files, onBadRow: 'fail' });
+  const ctx = await sp500Context('train', report);
+  if (!ctx) return;
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
   const started = performance.now();
@@ -68,5 +45,5 @@ export async function bench(report: BenchReporter): Promise<void> {
       'samples/s',
       'goal ≥ 2,000 on wasm',
     );
-  fs.rmSync(home, { recursive: true, force: true });
+  fs.rmSync(ctx.home.root, { recursive: true, force: true });
 }

@@ -69,8 +69,15 @@ Examples:
   registerDoctorCommand(program);
   registerCronCommand(program);
   registerDemoCommand(program);
-  for (const command of allCommands(program)) command.exitOverride().showHelpAfterError();
+  // A usage error is one line and where to read more, not the whole help text.
+  for (const command of allCommands(program)) {
+    command.exitOverride().showHelpAfterError(`(run ${commandPath(command)} --help for usage)`);
+  }
   return program;
+}
+
+function commandPath(command: Command): string {
+  return command.parent ? `${commandPath(command.parent)} ${command.name()}` : 'mlx';
 }
 
 function allCommands(command: Command): Command[] {

@@ -7,15 +7,8 @@ export interface UpsertResult {
   unchanged: number;
 }
 
-interface BarRow {
-  date: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  dividend: number;
-  split: number;
+/** A row of the bars table: the bar's fields under their column names. */
+interface BarRow extends Omit<RawBar, 'adjClose'> {
   adj_close: number | null;
   source: string;
   fetched_at: string;

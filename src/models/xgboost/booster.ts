@@ -152,35 +152,14 @@ export class Booster {
    * would quietly treat missing trailing columns as missing values.
    */
   predict(matrix: DMatrix, options: { iterationEnd?: number } = {}): Float32Array {
-    const featureCount = this.featureCount;
-    if (matrix.cols !== featureCount) {
-      throw new DataError(
-        `The model expects ${featureCount} features but the matrix has ${matrix.cols} columns.`,
-      );
-    }
-    const shape: [unknown] = [null];
-    const dims: [number | null] = [null];
-    const result: [unknown] = [null];
-    check(
-      this.lib,
-      this.lib.api.XGBoosterPredictFromDMatrix(
-        this.handle,
-        matrix.handle,
-        options.iterationEnd ? predictConfig(options.iterationEnd) : PREDICT_CONFIG,
-        shape,
-        dims,
-        result,
-      ),
-      'XGBoosterPredictFromDMatrix',
-    );
-    const dimensions = copyDims(shape[0], Number(dims[0] ?? 0));
-    const length = dimensions.reduce((a, b) => a * b, 1);
+    const config = options.iterationEnd ? predictConfig(options.iterationEnd) : PREDICT_CONFIG;
+    const { dimensions, length, result } = this.predictRaw(matrix, config, '');
     if (length !== matrix.rows) {
       throw new Error(
         `XGBoost returned ${length} predictions for ${matrix.rows} rows (shape ${dimensions.join('×')}); multi-output models are not supported.`,
       );
     }
-    return copyFloats(result[0], length);
+    return copyFloats(result, length);
   }
 
   /**
@@ -189,6 +168,26 @@ export class Booster {
    * margin, which for reg:squarederror is the prediction itself.
    */
   contributions(matrix: DMatrix): { values: Float32Array; columns: number } {
+    const { dimensions, length, result } = this.predictRaw(
+      matrix,
+      predictConfig(0, 2),
+      '(contributions)',
+    );
+    const columns = this.featureCount + 1;
+    if (length !== matrix.rows * columns) {
+      throw new Error(
+        `XGBoost returned contributions of shape ${dimensions.join('×')} for ${matrix.rows} rows of ${this.featureCount} features; multi-output models are not supported.`,
+      );
+    }
+    return { values: copyFloats(result, length), columns };
+  }
+
+  /** XGBoosterPredictFromDMatrix with a config, after checking the column count. */
+  private predictRaw(
+    matrix: DMatrix,
+    config: string,
+    what: string,
+  ): { dimensions: number[]; length: number; result: unknown } {
     const featureCount = this.featureCount;
     if (matrix.cols !== featureCount) {
       throw new DataError(
@@ -203,22 +202,15 @@ export class Booster {
       this.lib.api.XGBoosterPredictFromDMatrix(
         this.handle,
         matrix.handle,
-        predictConfig(0, 2),
+        config,
         shape,
         dims,
         result,
       ),
-      'XGBoosterPredictFromDMatrix(contributions)',
+      `XGBoosterPredictFromDMatrix${what}`,
     );
     const dimensions = copyDims(shape[0], Number(dims[0] ?? 0));
-    const columns = featureCount + 1;
-    const length = dimensions.reduce((a, b) => a * b, 1);
-    if (length !== matrix.rows * columns) {
-      throw new Error(
-        `XGBoost returned contributions of shape ${dimensions.join('×')} for ${matrix.rows} rows of ${featureCount} features; multi-output models are not supported.`,
-      );
-    }
-    return { values: copyFloats(result[0], length), columns };
+    return { dimensions, length: dimensions.reduce((a, b) => a * b, 1), result: result[0] };
   }
 
   /** The native JSON model (XGBoosterSaveModelToBuffer, format json): what `xgb.json` holds. */
