@@ -17,11 +17,10 @@ import { writeImportance, writeManifest } from '../registry/version-files.ts';
 import { rankInputName } from '../training/cross-section.ts';
 import { completeRows, fitHeads, POOLED, POOLED_UNIT, scoreRows } from '../training/ensemble.ts';
 import { scaledInputs, type FittedModels, type ModelKind } from '../training/fit.ts';
-import { trainingWindow } from '../training/folds.ts';
 import { COMPONENTS, type ComponentScores } from '../training/head.ts';
 import { buildDataset, loadPanel } from '../training/panel.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from '../training/judge.ts';
-import { labelledDates, rowsBetween, usableRows } from '../training/walk-forward.ts';
+import { finalFitRows } from '../training/walk-forward.ts';
 import { MLX_VERSION } from '../version.ts';
 import { openExistingStore, withWriteLock } from '../session.ts';
 
@@ -179,14 +178,12 @@ async function refitLike(
       `the store no longer holds the data ${like.name}/${like.version} was trained on (${manifest.symbols.length} symbols up to ${manifest.data_range.until})`,
       'import into a home with that data, or retrain with mlx train',
     );
-  const usable = usableRows(data, models, train.lstm.timesteps);
-  const window = trainingWindow(
-    labelledDates(data) - 1,
+  const { window, trainRows, validRows } = finalFitRows(
+    data,
+    models,
+    { lstm: train.lstm, validationShare: settings.validationShare },
     settings.horizonDays,
-    settings.validationShare,
   );
-  const trainRows = rowsBetween(data, 0, window.trainEnd, usable);
-  const validRows = rowsBetween(data, window.validStart, window.validEnd, usable);
   const scaler = readScaler(like.dir);
   const lstmDir = path.join(like.dir, 'lstm');
   const lstm = models.includes('lstm')

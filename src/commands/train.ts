@@ -22,15 +22,12 @@ import {
   type ModelKind,
   type TrainEvent,
 } from '../training/fit.ts';
-import { trainingWindow } from '../training/folds.ts';
 import { buildDataset, loadPanel, type Dataset, type Panel } from '../training/panel.ts';
 import type { LstmModel } from '../models/lstm/index.ts';
 import { fitScaler, type Scaler } from '../training/scaler.ts';
 import { decidePromotion, metricsVerdicts } from '../training/verdicts.ts';
 import {
-  labelledDates,
-  rowsBetween,
-  usableRows,
+  finalFitRows,
   walkForward,
   type FoldReport,
   type WalkForwardResult,
@@ -208,14 +205,7 @@ async function finalFit(
   units: readonly FitUnit[],
 ): Promise<FinalFit> {
   const { settings, models } = plan;
-  const usable = usableRows(data, models, settings.lstm.timesteps);
-  const window = trainingWindow(
-    labelledDates(data) - 1,
-    plan.horizonDays,
-    settings.validationShare,
-  );
-  const trainRows = rowsBetween(data, 0, window.trainEnd, usable);
-  const validRows = rowsBetween(data, window.validStart, window.validEnd, usable);
+  const { window, trainRows, validRows } = finalFitRows(data, models, settings, plan.horizonDays);
   const scaler = fitScaler(data, (r) => data.dateIndex[r] <= window.trainEnd);
 
   ctx.log.info(

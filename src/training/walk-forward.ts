@@ -10,7 +10,7 @@ import {
   type FittedEnsemble,
 } from './ensemble.ts';
 import { scaledInputs, type FittedModels, type ModelKind, type TrainEvent } from './fit.ts';
-import { walkForwardFolds, type Fold } from './folds.ts';
+import { trainingWindow, walkForwardFolds, type Fold } from './folds.ts';
 import { COMPONENTS, type ComponentScores } from './head.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from './judge.ts';
 import type { OosRow } from './oos.ts';
@@ -84,6 +84,25 @@ export function usableRows(
   timesteps: number,
 ): (r: number) => boolean {
   return models.includes('lstm') ? (r) => hasSequence(data, r, timesteps) : () => true;
+}
+
+/**
+ * The final fit's rows: every labelled date up to the last, the most recent
+ * `validationShare` of them for validation, purged by the horizon.
+ */
+export function finalFitRows(
+  data: Dataset,
+  models: readonly ModelKind[],
+  settings: { lstm: { timesteps: number }; validationShare: number },
+  horizonDays: number,
+): { window: ReturnType<typeof trainingWindow>; trainRows: Int32Array; validRows: Int32Array } {
+  const usable = usableRows(data, models, settings.lstm.timesteps);
+  const window = trainingWindow(labelledDates(data) - 1, horizonDays, settings.validationShare);
+  return {
+    window,
+    trainRows: rowsBetween(data, 0, window.trainEnd, usable),
+    validRows: rowsBetween(data, window.validStart, window.validEnd, usable),
+  };
 }
 
 /**
