@@ -8,7 +8,7 @@ import { computeMetrics, type Metrics } from '../evaluation/metrics.ts';
 import { compareArms, type ArmComparison, type PairedOutcome } from '../evaluation/paired.ts';
 import { INTERVAL_LEVEL } from '../training/head.ts';
 import { homePaths, type HomePaths } from '../home.ts';
-import { PriceStore } from '../store/price-store.ts';
+import { PriceStore, unknownSymbolError } from '../store/price-store.ts';
 import { replaySession, weekEnds, type LoopSteps } from '../replay/session-replay.ts';
 import { predict } from './predict.ts';
 import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
@@ -72,6 +72,11 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
       'pass --out to a new folder, or remove the old replay',
     );
   }
+  const calendar = calendarFor('US');
+  const sessions = calendar.sessionsBetween(options.from, options.to);
+  if (sessions.length === 0)
+    throw new UsageError(`no trading sessions between ${options.from} and ${options.to}`);
+  const universe = options.symbols?.length ? options.symbols : undefined;
   const arms: ArmName[] = options.compare
     ? ['adaptive', 'static']
     : [options.adapt ? 'adaptive' : 'static'];
@@ -85,6 +90,9 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     try {
       // Refuse before making the replay's folder: a failed start leaves nothing behind.
       if (store.symbolNames().length === 0) throw noSymbolsError(ctx);
+      const stored = new Set(store.symbolNames());
+      for (const symbol of universe ? resolveUniverse(ctx, store, { symbols: universe }) : [])
+        if (!stored.has(symbol)) throw unknownSymbolError(symbol);
       for (const arm of arms) {
         const home = { ...homePaths(path.join(out, arm)), modelsDir };
         fs.mkdirSync(home.dataDir, { recursive: true });
@@ -96,12 +104,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     }
   });
   const trainingCtx: Context = { ...ctx, home: armHomes.get(arms[0]) as HomePaths };
-  const calendar = calendarFor('US');
-  const sessions = calendar.sessionsBetween(options.from, options.to);
-  if (sessions.length === 0)
-    throw new UsageError(`no trading sessions between ${options.from} and ${options.to}`);
   const retrains: string[] = [];
-  const universe = options.symbols?.length ? options.symbols : undefined;
   // Features once, up to the last session: row t uses bars up to t only (the look-ahead
   // test), and each retrain takes just the rows and labels known on its date.
   const panel = replayUniverse(trainingCtx, options.to, universe);

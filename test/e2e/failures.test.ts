@@ -204,6 +204,26 @@ describe('failing or read-only commands leave nothing behind', () => {
     }
     assert.equal(stat(), size);
   });
+
+  it('a backtest refused for an unknown symbol or a range without sessions leaves no replay behind', async () => {
+    const home = tempHome();
+    writeCsv(path.join(home, 'ONE.csv'));
+    assert.equal((await runMlx(['data', 'import', 'ONE.csv'], { home })).code, 0);
+    const before = tree(home);
+    const unknown = await runMlx(
+      ['backtest', '--from', '2021-01-04', '--to', '2021-02-01', '--symbols', 'ONE,NOPE'],
+      { home },
+    );
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /NOPE/);
+    assert.deepEqual(tree(home), before);
+    const weekend = await runMlx(['backtest', '--from', '2021-01-02', '--to', '2021-01-03'], {
+      home,
+    });
+    assert.equal(weekend.code, 2);
+    assert.match(weekend.stderr, /no trading sessions/);
+    assert.deepEqual(tree(home), before);
+  });
 });
 
 describe('errors a person can act on, as a user sees them', () => {
