@@ -3,8 +3,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from '../helpers/suite.ts';
-import { runMlx } from '../helpers/cli.ts';
+import { runMlx, tempHome } from '../helpers/cli.ts';
 import { readPng } from '../helpers/png.ts';
+import { skipWithoutSp500, sp500Files } from '../helpers/shared-data.ts';
 import { verifiedHome } from '../helpers/verified-home.ts';
 
 function chromiumPath(): string | null {
@@ -85,6 +86,57 @@ interface Inspection {
   benchmark: { colour: string; points: number; expected: string } | null;
 }
 
+/**
+ * The acceptance checks, in Chromium, on a copy of the page with the inspector
+ * added: at least 7 charts (the ten named), every legend swatch in its series'
+ * colour and each series drawn, no text outside its chart, the benchmark line.
+ */
+function inspectTearSheet(home: string, text: string, minLegends: number): void {
+  const copy = path.join(home, 'inspect.html');
+  fs.writeFileSync(copy, text.replace('</body>', `<script>${INSPECT}</script></body>`));
+  const run = chromium(home, ['--window-size=1000,1400', '--dump-dom', `file://${copy}`]);
+  const match = /<pre id="inspection">([^<]*)<\/pre>/.exec(String(run.stdout));
+  assert.ok(match, `no inspection in Chromium's DOM: ${String(run.stderr).slice(-500)}`);
+  const inspection = JSON.parse(
+    match[1].replace(/&amp;/g, '&').replace(/&quot;/g, '"'),
+  ) as Inspection;
+
+  const ids = inspection.charts.map((c) => c.id);
+  assert.ok(ids.length >= 7, ids.join(', '));
+  for (const id of [
+    'equity-curve',
+    'drawdown',
+    'long-short',
+    'quintiles',
+    'rank-ic',
+    'rolling-hit-rate',
+    'coverage',
+    'calibration',
+    'symbol-accuracy',
+    'weights',
+  ])
+    assert.ok(ids.includes(id), `${id} is drawn`);
+
+  assert.deepEqual(inspection.outside, [], 'every text element lies inside its chart');
+
+  // Every series named in a chart's map has a legend entry, swatched in its colour, and ink.
+  for (const chart of inspection.charts) {
+    for (const label of Object.keys(chart.series)) {
+      const entry = inspection.legends.find((l) => l.figure === chart.id && l.label === label);
+      assert.ok(entry, `${chart.id}: a legend entry for ${label}`);
+      assert.ok(
+        entry.expected !== null && entry.swatch.includes(entry.expected),
+        `${chart.id}: the swatch of ${label} is ${entry.swatch.join('/')}, its series is ${entry.expected}`,
+      );
+      assert.ok(entry.drawn, `${chart.id}: ${label} is drawn in its colour`);
+    }
+  }
+  assert.ok(inspection.legends.length >= minLegends, String(inspection.legends.length));
+  assert.ok(inspection.benchmark, 'the buy-and-hold benchmark line is in the equity chart');
+  assert.equal(inspection.benchmark.colour, inspection.benchmark.expected);
+  assert.ok(inspection.benchmark.points > 20, String(inspection.benchmark.points));
+}
+
 describe(
   'mlx report --html: the tear sheet in headless Chromium',
   { skip: chromiumPath() ? false : 'chromium is not installed (apt-get install chromium)' },
@@ -108,49 +160,7 @@ describe(
     });
 
     it('draws every chart; every legend swatch has its series colour and each series is drawn; no text outside its chart; the benchmark is there', () => {
-      const copy = path.join(home, 'inspect.html');
-      fs.writeFileSync(copy, text.replace('</body>', `<script>${INSPECT}</script></body>`));
-      const run = chromium(home, ['--window-size=1000,1400', '--dump-dom', `file://${copy}`]);
-      const match = /<pre id="inspection">([^<]*)<\/pre>/.exec(String(run.stdout));
-      assert.ok(match, `no inspection in Chromium's DOM: ${String(run.stderr).slice(-500)}`);
-      const inspection = JSON.parse(
-        match[1].replace(/&amp;/g, '&').replace(/&quot;/g, '"'),
-      ) as Inspection;
-
-      const ids = inspection.charts.map((c) => c.id);
-      assert.ok(ids.length >= 7, ids.join(', '));
-      for (const id of [
-        'equity-curve',
-        'drawdown',
-        'long-short',
-        'quintiles',
-        'rank-ic',
-        'rolling-hit-rate',
-        'coverage',
-        'calibration',
-        'symbol-accuracy',
-        'weights',
-      ])
-        assert.ok(ids.includes(id), `${id} is drawn`);
-
-      assert.deepEqual(inspection.outside, [], 'every text element lies inside its chart');
-
-      // Every series named in a chart's map has a legend entry, swatched in its colour, and ink.
-      for (const chart of inspection.charts) {
-        for (const label of Object.keys(chart.series)) {
-          const entry = inspection.legends.find((l) => l.figure === chart.id && l.label === label);
-          assert.ok(entry, `${chart.id}: a legend entry for ${label}`);
-          assert.ok(
-            entry.expected !== null && entry.swatch.includes(entry.expected),
-            `${chart.id}: the swatch of ${label} is ${entry.swatch.join('/')}, its series is ${entry.expected}`,
-          );
-          assert.ok(entry.drawn, `${chart.id}: ${label} is drawn in its colour`);
-        }
-      }
-      assert.ok(inspection.legends.length >= 20, String(inspection.legends.length));
-      assert.ok(inspection.benchmark, 'the buy-and-hold benchmark line is in the equity chart');
-      assert.equal(inspection.benchmark.colour, inspection.benchmark.expected);
-      assert.ok(inspection.benchmark.points > 20, String(inspection.benchmark.points));
+      inspectTearSheet(home, text, 20);
     });
 
     it('renders to pixels with nothing fetched: the series colours are on the screenshot', () => {
@@ -194,6 +204,56 @@ describe(
         fs.readFileSync(short, 'utf8'),
         /Only \d+ holding periods in this window: Sharpe ratios and annualised returns are left out below 26 periods/,
       );
+    });
+  },
+);
+
+describe(
+  'the tear sheet of a real backtest arm (12 of the S&P 500 stocks, first half of 2020)',
+  {
+    skip:
+      skipWithoutSp500 ||
+      (chromiumPath() ? false : 'chromium is not installed (apt-get install chromium)'),
+  },
+  () => {
+    it('passes the same inspection', async () => {
+      const home = tempHome();
+      const symbols = [
+        'AAPL',
+        'AMZN',
+        'BAC',
+        'DUK',
+        'GE',
+        'JPM',
+        'KO',
+        'MSFT',
+        'NVDA',
+        'PG',
+        'TSLA',
+        'XOM',
+      ];
+      const files = sp500Files().filter((f) => symbols.includes(path.basename(f, '.csv')));
+      assert.equal((await runMlx(['data', 'import', ...files, '--quiet'], { home })).code, 0);
+      // XGBoost alone with fewer rounds keeps the replay to seconds; the ledger is a real one.
+      fs.writeFileSync(
+        path.join(home, 'mlx.config.json'),
+        JSON.stringify({ models: ['xgb'], train: { xgb: { rounds: 100 } } }),
+      );
+      const replay = await runMlx(
+        ['backtest', '--from', '2020-01-02', '--to', '2020-06-30', '--retrain', 'quarterly'],
+        { home },
+      );
+      assert.equal(replay.code, 0, replay.stderr);
+      const arm = path.join(home, 'backtests', '2020-01-02_2020-06-30', 'adaptive');
+      const html = path.join(home, 'arm.html');
+      const run = await runMlx(
+        ['--home', arm, 'report', '--all', '--cost-bps', '10', '--html', html],
+        {
+          home,
+        },
+      );
+      assert.equal(run.code, 0, run.stderr);
+      inspectTearSheet(home, fs.readFileSync(html, 'utf8'), 20);
     });
   },
 );
