@@ -1,6 +1,7 @@
-import { mean, neweyWestT, quantile, spearman } from '../evaluation/stats.ts';
+import { mean, neweyWestT, quantile } from '../evaluation/stats.ts';
 import { fitPlatt, fitSlopeWithOffset, type Calibration } from './calibration.ts';
 import { rowsByDate } from './cross-section.ts';
+import { blendIsBetter, dailyRankIcSeries, meanOfFinite, rankIcByDate } from './daily-rank-ic.ts';
 
 /**
  * The head turns component scores into a forecast, and every figure in it is
@@ -11,9 +12,11 @@ import { rowsByDate } from './cross-section.ts';
  *   scores of different units (a rank label, rule points) mix;
  * - the ensemble score is a weighted sum of those, with weights from each
  *   component's validation Rank IC shrunk by its significance (IC · (1 − 1/t²);
- *   t ≤ 1 or a negative IC: weight 0); when one
- *   component alone ranks the validation rows better than the blend, it is
- *   used alone, so the ensemble is never worse than its best component there;
+ *   t ≤ 1 or a negative IC: weight 0); the blend is used only when it ranks
+ *   the validation rows better than the best component alone by more than one
+ *   standard error of their paired daily difference (Newey–West), else that
+ *   component is used alone, so the ensemble is never worse than its best
+ *   component there;
  * - the expected excess return is the ensemble score, centred on its date's
  *   mean, times a slope fitted on validation excess returns;
  * - the absolute forecast is drift (the training rows' mean forward return
@@ -31,8 +34,7 @@ export type ComponentName = (typeof COMPONENTS)[number];
 
 export const INTERVAL_LEVEL = 0.8;
 
-/** Fewest rows of a date for it to count in a cross-sectional figure (as in the metrics). */
-export const MIN_CROSS_SECTION = 5;
+export { MIN_CROSS_SECTION } from './daily-rank-ic.ts';
 
 /** A fitted head (stored in the manifest as params.head; see registry/manifest.ts). */
 export interface Head {
@@ -116,20 +118,6 @@ export function fitHead(rows: HeadFitRows, base: TrainingBase): Head {
   }
   const scaled = (name: ComponentName, r: number) =>
     (rows.components[name] as Float64Array)[r] / scale[name];
-  const candidates: { weights: Record<string, number>; how: string }[] = [];
-  const total = names.reduce((sum, n) => sum + blend[n], 0);
-  if (names.filter((n) => blend[n] > 0).length > 1) {
-    candidates.push({
-      weights: Object.fromEntries(names.map((n) => [n, blend[n] / total])),
-      how: 'validation Rank IC, shrunk by its t',
-    });
-  }
-  for (const n of names) {
-    candidates.push({
-      weights: Object.fromEntries(names.map((m) => [m, m === n ? 1 : 0])),
-      how: `${n} alone (best on validation)`,
-    });
-  }
   const ensembleOf = (weights: Record<string, number>) => {
     const score = new Float64Array(rows.dateIndex.length);
     for (let r = 0; r < score.length; r++) {
@@ -139,15 +127,34 @@ export function fitHead(rows: HeadFitRows, base: TrainingBase): Head {
     }
     return score;
   };
-  let best = { ...candidates[0], score: ensembleOf(candidates[0].weights), ic: -Infinity };
-  for (const candidate of candidates) {
-    const score = ensembleOf(candidate.weights);
-    const value = dailyRankIc(score, rows.forward, groups) ?? -Infinity;
-    if (value > best.ic + 1e-12) best = { ...candidate, score, ic: value };
+  // The simplest candidate first: the component that ranks the validation rows best, alone.
+  // The blend replaces it only when it ranks them better by more than one standard error
+  // of the paired daily difference (the one-standard-error rule), so a blend whose edge on
+  // validation is noise does not dilute the best component.
+  const alone = (n: ComponentName) => Object.fromEntries(names.map((m) => [m, m === n ? 1 : 0]));
+  let best = { weights: alone(names[0]), how: `${names[0]} alone (best on validation)` };
+  let bestDaily = rankIcByDate(ensembleOf(best.weights), rows.forward, groups);
+  for (const n of names.slice(1)) {
+    const daily = rankIcByDate(ensembleOf(alone(n)), rows.forward, groups);
+    if (meanOfFinite(daily) > meanOfFinite(bestDaily) + 1e-12) {
+      best = { weights: alone(n), how: `${n} alone (best on validation)` };
+      bestDaily = daily;
+    }
   }
-  ic.ensemble = Number.isFinite(best.ic) ? best.ic : null;
+  const total = names.reduce((sum, n) => sum + blend[n], 0);
+  if (names.filter((n) => blend[n] > 0).length > 1) {
+    const weights = Object.fromEntries(names.map((n) => [n, blend[n] / total]));
+    const daily = rankIcByDate(ensembleOf(weights), rows.forward, groups);
+    if (blendIsBetter(daily, bestDaily, base.horizonDays)) {
+      best = { weights, how: 'validation Rank IC, shrunk by its t' };
+      bestDaily = daily;
+    }
+  }
+  const bestIc = meanOfFinite(bestDaily);
+  const bestScore = ensembleOf(best.weights);
+  ic.ensemble = Number.isFinite(bestIc) ? bestIc : null;
 
-  const centred = centreByDate(best.score, groups);
+  const centred = centreByDate(bestScore, groups);
   const slope = Math.max(0, regressionThroughOrigin(centred, rows.excess));
   const n = rows.dateIndex.length;
   const forecast = Float64Array.from(centred, (c) => base.drift + slope * c);
@@ -270,34 +277,6 @@ function crossSectionalSpread(values: Float64Array, groups: readonly number[][])
   let ss = 0;
   for (const v of centred) ss += v * v;
   return centred.length > 1 ? Math.sqrt(ss / centred.length) : 0;
-}
-
-/** Daily Spearman correlations, in the groups' order, over dates with enough rows. */
-export function dailyRankIcSeries(
-  predicted: Float64Array,
-  actual: Float64Array,
-  groups: readonly number[][],
-): number[] {
-  const daily: number[] = [];
-  for (const rows of groups) {
-    if (rows.length < MIN_CROSS_SECTION) continue;
-    const value = spearman(
-      rows.map((r) => predicted[r]),
-      rows.map((r) => actual[r]),
-    );
-    if (Number.isFinite(value)) daily.push(value);
-  }
-  return daily;
-}
-
-/** Mean daily Spearman correlation over dates with enough rows; null with none. */
-export function dailyRankIc(
-  predicted: Float64Array,
-  actual: Float64Array,
-  groups: readonly number[][],
-): number | null {
-  const daily = dailyRankIcSeries(predicted, actual, groups);
-  return daily.length ? mean(daily) : null;
 }
 
 function regressionThroughOrigin(x: Float64Array, y: Float64Array): number {

@@ -5,7 +5,6 @@ import { factorScores, FACTORS, type FactorName } from './factors.ts';
 import {
   applyHead,
   COMPONENTS,
-  dailyRankIc,
   type ComponentName,
   type ComponentScores,
   type Forecast,
@@ -13,6 +12,7 @@ import {
 import type { OosRow } from './oos.ts';
 import type { Dataset } from './panel.ts';
 import { rowsByDate } from './cross-section.ts';
+import { dailyRankIc } from './daily-rank-ic.ts';
 
 /**
  * How out-of-sample rows are judged: every model and baseline scored on the

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { dailyRankIcOf } from '../helpers/rank-ic.ts';
+import { neweyWestT } from '../../src/evaluation/stats.ts';
 import { createRandom } from '../../src/random.ts';
+import { blendIsBetter } from '../../src/training/daily-rank-ic.ts';
 import {
   applyHead,
   fitHead,
@@ -88,6 +90,43 @@ test('the ensemble is never worse than its best component on the validation rows
     );
     assert.ok(Math.abs(Object.values(head.weights).reduce((a, b) => a + b, 0) - 1) < 1e-12);
   }
+});
+
+test('two independent signals of the same strength are blended: the blend ranks better by far more than its noise', () => {
+  const m = market(11, 250);
+  const signal = () => Float64Array.from(m.noise(), (z, r) => z + (0.3 * m.excess[r]) / 0.004);
+  const rows = {
+    dateIndex: m.dateIndex,
+    forward: m.forward,
+    excess: m.excess,
+    volatility: m.volatility,
+    intervalScale: m.intervalScale,
+    components: { xgb: signal(), lstm: signal() },
+  };
+  const head = fitHead(rows, base);
+  assert.equal(head.weighting, 'validation Rank IC, shrunk by its t');
+  assert.ok((head.weights.xgb as number) > 0.3 && (head.weights.lstm as number) > 0.3);
+});
+
+test('the blend replaces the best component only when it leads by more than one standard error', () => {
+  const random = createRandom(13);
+  const best = Array.from({ length: 250 }, () => 0.03 + 0.2 * random.normal());
+  const blendWith = (lead: number) => best.map((ic) => ic + lead + 0.05 * random.normal());
+  // A lead of 0.001 a day against day-to-day noise of 0.05: positive, well under one standard error.
+  const noise = blendWith(0.001);
+  assert.ok(noise.reduce((a, b) => a + b, 0) > best.reduce((a, b) => a + b, 0));
+  assert.ok(
+    neweyWestT(
+      noise.map((v, i) => v - best[i]),
+      4,
+    ) < 1,
+  );
+  assert.equal(blendIsBetter(noise, best, 5), false);
+  // A lead of 0.02 a day: many standard errors.
+  assert.equal(blendIsBetter(blendWith(0.02), best, 5), true);
+  // Dates where either has no figure are left out of the comparison.
+  assert.equal(blendIsBetter([NaN, ...blendWith(0.02)], [0.5, ...best], 5), true);
+  assert.equal(blendIsBetter(best, best, 5), false);
 });
 
 test('intervals scale with the interval scale and cover 80% of the rows they were fitted on', () => {
