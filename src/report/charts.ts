@@ -222,6 +222,15 @@ export function calibrationSpec(options: {
             scale: { type: 'sqrt', range: [40, 700] },
           },
           color: colour,
+          // The legend shows the diagonal as a line and the bins as dots, as drawn.
+          shape: {
+            field: 'series',
+            type: 'nominal',
+            scale: {
+              domain: [options.pointsLabel, options.diagonalLabel],
+              range: ['circle', 'stroke'],
+            },
+          },
         },
       },
     ],

@@ -21,6 +21,12 @@ export function symbolSpec(options: {
     { label: options.upLabel, colour: COLOURS.orange },
   ];
   const colour = { field: 'series', type: 'nominal', scale: colourScale(series) } as const;
+  // The legend draws each series with the mark the chart uses: a dot, a triangle.
+  const shape = {
+    field: 'series',
+    type: 'nominal',
+    scale: { domain: [options.hitLabel, options.upLabel], range: ['circle', 'triangle-up'] },
+  } as const;
   const order = [...options.symbols].sort((a, b) => b.hit_rate - a.hit_rate).map((s) => s.symbol);
   const y = {
     field: 'label',
@@ -63,19 +69,12 @@ export function symbolSpec(options: {
       {
         data: { values: rows.map((r) => ({ ...r, value: r.hit_rate, series: options.hitLabel })) },
         mark: { type: 'point', filled: true, size: 45, yOffset: -2, opacity: 1 },
-        encoding: { y, x, color: colour },
+        encoding: { y, x, color: colour, shape },
       },
       {
         data: { values: rows.map((r) => ({ ...r, value: r.up_rate, series: options.upLabel })) },
-        mark: {
-          type: 'point',
-          shape: 'triangle-up',
-          filled: true,
-          size: 40,
-          yOffset: 4,
-          opacity: 1,
-        },
-        encoding: { y, x, color: colour },
+        mark: { type: 'point', filled: true, size: 40, yOffset: 4, opacity: 1 },
+        encoding: { y, x, color: colour, shape },
       },
     ],
   } as TopLevelSpec;
