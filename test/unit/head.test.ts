@@ -37,20 +37,22 @@ function market(seed: number, dates = 60, symbols = 20) {
   const noise = () => Float64Array.from({ length: n }, () => random.normal());
   // The interval's own scale: a shorter-window volatility, here half the longer one.
   const intervalScale = Float64Array.from(volatility, (v) => v / 2);
-  return { n, dateIndex, volatility, intervalScale, excess, forward, noise };
+  /** The head's fitting rows of this market, with these component scores. */
+  const rows = (components: HeadFitRows['components']): HeadFitRows => ({
+    dateIndex,
+    forward,
+    excess,
+    volatility,
+    intervalScale,
+    components,
+  });
+  return { n, dateIndex, volatility, intervalScale, excess, forward, noise, rows };
 }
 
 test('a component that knows the excess exactly: the head recovers it in return units', () => {
   const m = market(1);
-  const rows: HeadFitRows = {
-    dateIndex: m.dateIndex,
-    forward: m.forward,
-    excess: m.excess,
-    volatility: m.volatility,
-    intervalScale: m.intervalScale,
-    // A score in its own units (three times the excess), as a model learning a rank label would give.
-    components: { xgb: Float64Array.from(m.excess, (e) => 3 * e), rules: m.noise() },
-  };
+  // A score in its own units (three times the excess), as a model learning a rank label would give.
+  const rows = m.rows({ xgb: Float64Array.from(m.excess, (e) => 3 * e), rules: m.noise() });
   const head = fitHead(rows, base);
   assert.deepEqual(head.weights, { xgb: 1, rules: 0 });
   const forecast = applyHead(head, rows);
@@ -67,14 +69,7 @@ test('the ensemble is never worse than its best component on the validation rows
     const signal = (strength: number) =>
       Float64Array.from(m.noise(), (z, r) => z + (strength * m.excess[r]) / 0.004);
     const components = { xgb: signal(0.3), lstm: signal(0.1), rules: signal(-0.2) };
-    const rows = {
-      dateIndex: m.dateIndex,
-      forward: m.forward,
-      excess: m.excess,
-      volatility: m.volatility,
-      intervalScale: m.intervalScale,
-      components,
-    };
+    const rows = m.rows(components);
     const head = fitHead(rows, base);
     const ensemble = dailyRankIcOf(applyHead(head, rows).score, m.forward, m.dateIndex);
     for (const name of ['xgb', 'lstm', 'rules'] as const) {
@@ -95,14 +90,7 @@ test('the ensemble is never worse than its best component on the validation rows
 test('two independent signals of the same strength are blended: the blend ranks better by far more than its noise', () => {
   const m = market(11, 250);
   const signal = () => Float64Array.from(m.noise(), (z, r) => z + (0.3 * m.excess[r]) / 0.004);
-  const rows = {
-    dateIndex: m.dateIndex,
-    forward: m.forward,
-    excess: m.excess,
-    volatility: m.volatility,
-    intervalScale: m.intervalScale,
-    components: { xgb: signal(), lstm: signal() },
-  };
+  const rows = m.rows({ xgb: signal(), lstm: signal() });
   const head = fitHead(rows, base);
   assert.equal(head.weighting, 'validation Rank IC, shrunk by its t');
   assert.ok((head.weights.xgb as number) > 0.3 && (head.weights.lstm as number) > 0.3);
@@ -131,14 +119,7 @@ test('the blend replaces the best component only when it leads by more than one 
 
 test('intervals scale with the interval scale and cover 80% of the rows they were fitted on', () => {
   const m = market(7);
-  const rows = {
-    dateIndex: m.dateIndex,
-    forward: m.forward,
-    excess: m.excess,
-    volatility: m.volatility,
-    intervalScale: m.intervalScale,
-    components: { xgb: m.noise(), rules: m.noise() },
-  };
+  const rows = m.rows({ xgb: m.noise(), rules: m.noise() });
   const head = fitHead(rows, base);
   const forecast = applyHead(head, rows);
   let covered = 0;
@@ -155,14 +136,7 @@ test('intervals scale with the interval scale and cover 80% of the rows they wer
 test('P(up) rises with the expected excess and falls with volatility when drift is positive', () => {
   const m = market(8);
   const noise = m.noise();
-  const rows = {
-    dateIndex: m.dateIndex,
-    forward: m.forward,
-    excess: m.excess,
-    volatility: m.volatility,
-    intervalScale: m.intervalScale,
-    components: { xgb: Float64Array.from(m.excess, (e, r) => e + 0.002 * noise[r]) },
-  };
+  const rows = m.rows({ xgb: Float64Array.from(m.excess, (e, r) => e + 0.002 * noise[r]) });
   const head = fitHead(rows, base);
   assert.ok(head.probability_up.excess_slope > 0);
   const at = (excess: number, volatility: number) =>
