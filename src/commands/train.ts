@@ -15,7 +15,7 @@ import {
   type FitUnit,
   type FittedEnsemble,
 } from '../training/ensemble.ts';
-import { MIN_CROSS_SECTION } from '../training/head.ts';
+import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
 import {
   scaledInputs,
   type FittedModels,

@@ -1,4 +1,4 @@
-import { mean, neweyWestT, spearman } from './stats.ts';
+import { MIN_CROSS_SECTION, mean, neweyWestT, spearman } from './stats.ts';
 
 /**
  * Adaptive against static, on the same predictions (pure): for each figure a
@@ -46,8 +46,6 @@ export interface ArmComparison {
   coverage_by_quarter: CoverageWindow[];
   verdict: string[];
 }
-
-const MIN_CROSS_SECTION = 5;
 
 /** Rows of both arms keyed by prediction id; only ids both arms verified are compared. */
 export function compareArms(

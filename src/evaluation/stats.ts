@@ -68,6 +68,13 @@ export function ranks(values: ArrayLike<number>): Float64Array {
   return result;
 }
 
+/**
+ * Fewest rows of a date for it to count in a cross-sectional figure: a daily Rank IC, a
+ * traded long/short session, a paired daily comparison. The walk-forward metrics, the
+ * report and backtest --compare all use it, so their figures count the same dates.
+ */
+export const MIN_CROSS_SECTION = 5;
+
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): number {
   return pearson(ranks(x), ranks(y));
 }

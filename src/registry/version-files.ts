@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { POOLED_UNIT } from '../training/ensemble.ts';
 import { xgbInputNames, type FittedModels } from '../training/fit.ts';
-import { MIN_CROSS_SECTION } from '../training/head.ts';
+import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
 import type { Dataset } from '../training/panel.ts';
 import type { Scaler } from '../training/scaler.ts';
 import type { WalkForwardResult } from '../training/walk-forward.ts';

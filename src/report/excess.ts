@@ -1,6 +1,5 @@
-import { mean } from '../evaluation/stats.ts';
+import { MIN_CROSS_SECTION, mean } from '../evaluation/stats.ts';
 import { rankingScore, type Outcome } from './accuracy.ts';
-import { MIN_CROSS_SECTION } from './portfolio.ts';
 
 /** A verified prediction judged against its session's universe rather than against zero. */
 export interface RelativeOutcome {

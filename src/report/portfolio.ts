@@ -1,8 +1,7 @@
 import { portfolioFigures, MIN_ANNUALISED_PERIODS } from '../evaluation/metrics.ts';
+import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
 import type { Outcome } from './accuracy.ts';
 
-/** Fewest verified predictions in a session for it to be traded (as in the walk-forward metrics). */
-export const MIN_CROSS_SECTION = 5;
 /** Share of the cross-section held long and held short. */
 const FRACTION = 0.2;
 

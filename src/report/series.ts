@@ -1,7 +1,6 @@
-import { mean, neweyWestT, spearman, stdev } from '../evaluation/stats.ts';
+import { MIN_CROSS_SECTION, mean, neweyWestT, spearman, stdev } from '../evaluation/stats.ts';
 import { rankingScore, type Outcome } from './accuracy.ts';
 import type { RelativeOutcome } from './excess.ts';
-import { MIN_CROSS_SECTION } from './portfolio.ts';
 
 /** Trailing windows, in sessions. */
 export const RANK_IC_WINDOW = 60;

@@ -1,10 +1,7 @@
-import { mean, neweyWestT, spearman } from '../evaluation/stats.ts';
+import { MIN_CROSS_SECTION, mean, neweyWestT, spearman } from '../evaluation/stats.ts';
 
 // Daily Rank IC, the figure the head and XGBoost's early stopping choose by: on each
 // date, the Spearman correlation of scores with realised returns across stocks.
-
-/** Fewest rows of a date for it to count in a cross-sectional figure (as in the metrics). */
-export const MIN_CROSS_SECTION = 5;
 
 /** Daily Spearman correlations, in the groups' order, over dates with enough rows. */
 export function dailyRankIcSeries(
@@ -12,16 +9,7 @@ export function dailyRankIcSeries(
   actual: Float64Array,
   groups: readonly number[][],
 ): number[] {
-  const daily: number[] = [];
-  for (const rows of groups) {
-    if (rows.length < MIN_CROSS_SECTION) continue;
-    const value = spearman(
-      rows.map((r) => predicted[r]),
-      rows.map((r) => actual[r]),
-    );
-    if (Number.isFinite(value)) daily.push(value);
-  }
-  return daily;
+  return rankIcByDate(predicted, actual, groups).filter((value) => Number.isFinite(value));
 }
 
 /**

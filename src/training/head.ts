@@ -34,8 +34,6 @@ export type ComponentName = (typeof COMPONENTS)[number];
 
 export const INTERVAL_LEVEL = 0.8;
 
-export { MIN_CROSS_SECTION } from './daily-rank-ic.ts';
-
 /** A fitted head (stored in the manifest as params.head; see registry/manifest.ts). */
 export interface Head {
   components: ComponentName[];
@@ -132,29 +130,27 @@ export function fitHead(rows: HeadFitRows, base: TrainingBase): Head {
   // of the paired daily difference (the one-standard-error rule), so a blend whose edge on
   // validation is noise does not dilute the best component.
   const alone = (n: ComponentName) => Object.fromEntries(names.map((m) => [m, m === n ? 1 : 0]));
-  let best = { weights: alone(names[0]), how: `${names[0]} alone (best on validation)` };
-  let bestDaily = rankIcByDate(ensembleOf(best.weights), rows.forward, groups);
+  const candidate = (weights: Record<string, number>, how: string) => {
+    const score = ensembleOf(weights);
+    return { weights, how, score, daily: rankIcByDate(score, rows.forward, groups) };
+  };
+  let best = candidate(alone(names[0]), `${names[0]} alone (best on validation)`);
   for (const n of names.slice(1)) {
-    const daily = rankIcByDate(ensembleOf(alone(n)), rows.forward, groups);
-    if (meanOfFinite(daily) > meanOfFinite(bestDaily) + 1e-12) {
-      best = { weights: alone(n), how: `${n} alone (best on validation)` };
-      bestDaily = daily;
-    }
+    const next = candidate(alone(n), `${n} alone (best on validation)`);
+    if (meanOfFinite(next.daily) > meanOfFinite(best.daily) + 1e-12) best = next;
   }
   const total = names.reduce((sum, n) => sum + blend[n], 0);
   if (names.filter((n) => blend[n] > 0).length > 1) {
-    const weights = Object.fromEntries(names.map((n) => [n, blend[n] / total]));
-    const daily = rankIcByDate(ensembleOf(weights), rows.forward, groups);
-    if (blendIsBetter(daily, bestDaily, base.horizonDays)) {
-      best = { weights, how: 'validation Rank IC, shrunk by its t' };
-      bestDaily = daily;
-    }
+    const mixed = candidate(
+      Object.fromEntries(names.map((n) => [n, blend[n] / total])),
+      'validation Rank IC, shrunk by its t',
+    );
+    if (blendIsBetter(mixed.daily, best.daily, base.horizonDays)) best = mixed;
   }
-  const bestIc = meanOfFinite(bestDaily);
-  const bestScore = ensembleOf(best.weights);
+  const bestIc = meanOfFinite(best.daily);
   ic.ensemble = Number.isFinite(bestIc) ? bestIc : null;
 
-  const centred = centreByDate(bestScore, groups);
+  const centred = centreByDate(best.score, groups);
   const slope = Math.max(0, regressionThroughOrigin(centred, rows.excess));
   const n = rows.dateIndex.length;
   const forecast = Float64Array.from(centred, (c) => base.drift + slope * c);
