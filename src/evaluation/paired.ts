@@ -44,7 +44,19 @@ export interface ArmComparison {
   coverage_error: PairedFigure & { target: number };
   /** Coverage of each arm by calendar quarter. */
   coverage_by_quarter: CoverageWindow[];
+  /** Whether coverage tracks the target over time: see quarterlyCoverage. */
+  coverage_quarterly: QuarterlyCoverage;
   verdict: string[];
+}
+
+export interface QuarterlyCoverage {
+  /** Mean over the quarters of |coverage − target|, per arm. */
+  adaptive: number | null;
+  static: number | null;
+  /** Quarters with coverage in both arms. */
+  quarters: number;
+  /** Of those, the quarters where the adaptive arm is strictly nearer the target. */
+  adaptive_nearer: number;
 }
 
 /** Rows of both arms keyed by prediction id; only ids both arms verified are compared. */
@@ -113,6 +125,15 @@ export function compareArms(
     return c === null ? null : Math.abs(c - target);
   };
 
+  const coverageByQuarter = quarters(days).map(({ window, from, to }) => {
+    const within = ids.filter((id) => {
+      const session = (adaptive.get(id) as PairedOutcome).session;
+      return session >= from && session <= to;
+    });
+    const of = (arm: ReadonlyMap<string, PairedOutcome>) =>
+      coverageOf(within.map((id) => arm.get(id) as PairedOutcome));
+    return { window, adaptive: of(adaptive), static: of(fixed) };
+  });
   const comparison = {
     rank_ic: paired(rankIcOf, meanRankIc),
     hit_rate: paired(
@@ -125,15 +146,8 @@ export function compareArms(
     ),
     brier: paired(brierOf, brierOf),
     coverage_error: { ...paired(coverageError, coverageError), target },
-    coverage_by_quarter: quarters(days).map(({ window, from, to }) => {
-      const within = ids.filter((id) => {
-        const session = (adaptive.get(id) as PairedOutcome).session;
-        return session >= from && session <= to;
-      });
-      const of = (arm: ReadonlyMap<string, PairedOutcome>) =>
-        coverageOf(within.map((id) => arm.get(id) as PairedOutcome));
-      return { window, adaptive: of(adaptive), static: of(fixed) };
-    }),
+    coverage_by_quarter: coverageByQuarter,
+    coverage_quarterly: quarterlyCoverage(coverageByQuarter, target),
     verdict: [] as string[],
   };
   comparison.verdict = verdictLines(comparison);
@@ -166,6 +180,11 @@ function verdictLines(c: Omit<ArmComparison, 'verdict'>): string[] {
     line('Brier', c.brier, false, 5),
     line(`|coverage − ${c.coverage_error.target}|`, c.coverage_error, false),
   ];
+  const q = c.coverage_quarterly;
+  if (q.quarters > 0)
+    lines.push(
+      `|coverage − ${c.coverage_error.target}| by quarter: adaptive ${f(q.adaptive)} vs static ${f(q.static)} (mean over ${q.quarters} quarters; adaptive nearer in ${q.adaptive_nearer} of them) — descriptive, too few quarters for a test`,
+    );
   const worse =
     [c.rank_ic, c.hit_rate, c.excess_hit_rate].some(
       (x) => significant(x) && (x.difference ?? 0) < 0,
@@ -182,6 +201,29 @@ function verdictLines(c: Omit<ArmComparison, 'verdict'>): string[] {
         : 'verdict: no significant difference between adapting and not',
   );
   return lines;
+}
+
+/**
+ * Whether coverage keeps its promise over time, not only on average: the mean
+ * |quarterly coverage − target| of each arm (an arm that under-covers one
+ * quarter and over-covers the next is penalised for both), and how many
+ * quarters the adaptive arm was nearer the target. Quarters lacking either
+ * arm's coverage are left out (pure).
+ */
+function quarterlyCoverage(windows: readonly CoverageWindow[], target: number): QuarterlyCoverage {
+  const both = windows.filter(
+    (w): w is CoverageWindow & { adaptive: number; static: number } =>
+      w.adaptive !== null && w.static !== null,
+  );
+  const error = (arm: 'adaptive' | 'static') =>
+    both.length ? mean(both.map((w) => Math.abs(w[arm] - target))) : null;
+  return {
+    adaptive: error('adaptive'),
+    static: error('static'),
+    quarters: both.length,
+    adaptive_nearer: both.filter((w) => Math.abs(w.adaptive - target) < Math.abs(w.static - target))
+      .length,
+  };
 }
 
 function quarters(days: readonly string[]): { window: string; from: string; to: string }[] {
