@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -70,6 +71,19 @@ describe('mlx backtest on a seeded synthetic market', () => {
     assert.match(stored.verdict.at(-1), /^verdict: /);
     assert.ok(stored.comparison.rank_ic.days > 0);
     assert.equal(stored.comparison.coverage_error.target, 0.8);
+
+    // The README's interval replays run on such a folder, and replaying the static arm with
+    // every multiplier at 1 gives back the coverage its ledger recorded.
+    const replay = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', path.resolve('scripts/interval-replay.ts'), result.out],
+      { encoding: 'utf8' },
+    );
+    const recorded = /^ {2}static +all (\S+)/m.exec(replay)?.[1];
+    const replayed = /^ {2}static \(γ 0\) +all (\S+)/m.exec(replay)?.[1];
+    assert.ok(recorded && Number(recorded) > 0, replay);
+    assert.equal(replayed, recorded);
+    assert.match(replay, /^ {2}today's rule: ACI γ 0\.3, two sides +all 0\.\d{4}/m);
 
     // The second retrain started its LSTM from the first one's weights.
     const fits = registry
