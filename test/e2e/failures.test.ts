@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,7 @@ import { describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import { calendarFor } from '../../src/calendar/index.ts';
 import { withRawDb } from '../helpers/raw-db.ts';
-import { runMlx, tempHome, type MlxRun } from '../helpers/cli.ts';
+import { MLX_BIN, runMlx, tempHome, type MlxRun } from '../helpers/cli.ts';
 import { ledgerHome, predictSessions } from '../helpers/ledger.ts';
 
 /** Every file and folder under `dir`, relative, sorted. */
@@ -349,5 +350,31 @@ describe('mlx verify --no-fetch with the store removed', () => {
       4,
       'each prediction verified once',
     );
+  });
+});
+
+describe('a reader that stops early', () => {
+  it('`mlx … --json | head` ends quietly: no stack trace, and the exit code is the work’s', async () => {
+    const home = tempHome();
+    writeCsv(path.join(home, 'LONG.csv'), 1200);
+    assert.equal((await runMlx(['data', 'import', 'LONG.csv'], { home })).code, 0);
+    // Far more than a pipe holds, so the writer is still writing when head has gone.
+    const full = await runMlx(['features', 'LONG', '--last', '1000', '--json'], { home });
+    assert.ok(full.stdout.length > 256 * 1024, `${full.stdout.length} bytes`);
+    const piped = (args: string) =>
+      spawnSync(
+        'bash',
+        [
+          '-c',
+          `"${process.execPath}" "${MLX_BIN}" ${args} 2>err.txt | head -c 10; echo " \${PIPESTATUS[0]}"`,
+        ],
+        { cwd: home, encoding: 'utf8', env: { ...process.env, MLX_HOME: undefined } },
+      );
+    const early = piped('features LONG --last 1000 --json');
+    assert.match(early.stdout, / 0\n$/, early.stdout);
+    assert.equal(fs.readFileSync(path.join(home, 'err.txt'), 'utf8'), '');
+    // A failing command still fails when nobody reads its output.
+    const failing = piped('features NOPE --last 1000 --json');
+    assert.match(failing.stdout, / 1\n$/, failing.stdout);
   });
 });
