@@ -8,6 +8,8 @@ import {
   type Verification,
 } from '../src/ledger/records.ts';
 import { latestVerifications, uniquePredictions } from '../src/ledger/views.ts';
+import { quarterOf } from '../src/evaluation/paired.ts';
+import { mean } from '../src/evaluation/stats.ts';
 
 /**
  * `node --import tsx scripts/interval-replay.ts BACKTEST_FOLDER` (a folder
@@ -91,7 +93,6 @@ function readArm(dir: string): { rows: Row[]; covered: Covered } {
   return { rows, covered };
 }
 
-const mean = (values: number[]) => values.reduce((s, v) => s + v, 0) / values.length;
 const share = (values: boolean[]) => values.filter(Boolean).length / values.length;
 const clamp = (x: number) => Math.min(BOUNDS[1], Math.max(BOUNDS[0], x));
 
@@ -106,15 +107,13 @@ function meanMiss(covered: Covered, key: (day: string) => string): number {
   return mean([...groups.values()].map((g) => Math.abs(share(g) - TARGET)));
 }
 const month = (day: string) => day.slice(0, 7);
-const quarter = (day: string) =>
-  `${day.slice(0, 4)}Q${Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1}`;
 
 function summary(covered: Covered): string {
   return [
     `all ${share(covered.map((c) => c.covered)).toFixed(4)}`,
     `window ${coverage(covered, WINDOW.from, WINDOW.to).toFixed(4)}`,
     `Q4 2018 ${coverage(covered, Q4_2018.from, Q4_2018.to).toFixed(4)}`,
-    `quarterly miss ${meanMiss(covered, quarter).toFixed(4)}`,
+    `quarterly miss ${meanMiss(covered, quarterOf).toFixed(4)}`,
     `monthly miss ${meanMiss(covered, month).toFixed(4)}`,
   ].join('  ');
 }

@@ -226,10 +226,15 @@ function quarterlyCoverage(windows: readonly CoverageWindow[], target: number): 
   };
 }
 
+/** A date's calendar quarter, e.g. 2020Q1. */
+export function quarterOf(day: string): string {
+  return `${day.slice(0, 4)}Q${Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1}`;
+}
+
 function quarters(days: readonly string[]): { window: string; from: string; to: string }[] {
   const seen = new Map<string, { from: string; to: string }>();
   for (const day of days) {
-    const key = `${day.slice(0, 4)}Q${Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1}`;
+    const key = quarterOf(day);
     const window = seen.get(key);
     if (window) window.to = day;
     else seen.set(key, { from: day, to: day });
