@@ -16,7 +16,7 @@ import { readScaler, SCALER_FILE } from '../registry/scaler-file.ts';
 import { writeImportance, writeManifest } from '../registry/version-files.ts';
 import { rankInputName } from '../training/cross-section.ts';
 import { completeRows, fitHeads, POOLED, POOLED_UNIT, scoreRows } from '../training/ensemble.ts';
-import { scaledInputs, type FittedModels, type ModelKind } from '../training/fit.ts';
+import type { FittedModels, ModelKind } from '../training/fit.ts';
 import { COMPONENTS, type ComponentScores } from '../training/head.ts';
 import { buildDataset, loadPanel } from '../training/panel.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from '../training/judge.ts';
@@ -200,7 +200,7 @@ async function refitLike(
   try {
     const input = {
       data,
-      ...scaledInputs(scaler, data, models),
+      scaler,
       settings: train,
       units: POOLED,
       models,

@@ -16,12 +16,7 @@ import {
   type FittedEnsemble,
 } from '../training/ensemble.ts';
 import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
-import {
-  scaledInputs,
-  type FittedModels,
-  type ModelKind,
-  type TrainEvent,
-} from '../training/fit.ts';
+import type { FittedModels, ModelKind, TrainEvent } from '../training/fit.ts';
 import { buildDataset, loadPanel, type Dataset, type Panel } from '../training/panel.ts';
 import type { LstmModel } from '../models/lstm/index.ts';
 import { fitScaler, type Scaler } from '../training/scaler.ts';
@@ -214,7 +209,7 @@ async function finalFit(
   // One fit for the pooled model, or one per symbol with enough rows (--per-symbol).
   const fitted = await fitEnsemble({
     data,
-    ...scaledInputs(scaler, data, models),
+    scaler,
     trainRows,
     validRows,
     units,

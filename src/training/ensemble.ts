@@ -128,10 +128,7 @@ export function fitHeads(
  */
 export function scoreRows(
   units: ReadonlyMap<string, FittedModels>,
-  input: Pick<
-    EnsembleInput,
-    'data' | 'scaled' | 'lstmInputs' | 'settings' | 'units' | 'models' | 'xgbLib'
-  >,
+  input: Pick<EnsembleInput, 'data' | 'scaler' | 'settings' | 'units' | 'models' | 'xgbLib'>,
   rows: Int32Array,
 ): ComponentScores {
   const out: ComponentScores = {

@@ -1,12 +1,18 @@
 import type { TrainSettings } from '../config.ts';
-import { Booster, DMatrix, type XGBoostLib } from '../models/xgboost/index.ts';
+import {
+  Booster,
+  DMatrix,
+  quantileDMatrix,
+  type RowBatches,
+  type XGBoostLib,
+} from '../models/xgboost/index.ts';
 import type { LstmModel } from '../models/lstm/index.ts';
 import { rankInputName, rowsByDate } from './cross-section.ts';
 import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
 import { dailyRankIc } from './daily-rank-ic.ts';
 import type { ComponentScores } from './head.ts';
 import type { Dataset } from './panel.ts';
-import { scaleDataset, type Scaler } from './scaler.ts';
+import { scaleInto, type Scaler } from './scaler.ts';
 import { fitLstm, meanOf } from './fit-lstm.ts';
 import { buildSequences, columnIndices } from './sequences.ts';
 
@@ -19,13 +25,13 @@ export type TrainEvent =
 
 export interface FitInput {
   data: Dataset;
-  /** The dataset's features scaled per symbol (scaler fitted on training rows): XGBoost's inputs. */
-  scaled: Float32Array;
   /**
-   * The same scaled with the pooled (all-symbol) moments: the LSTM's inputs, so a
-   * sequence keeps the levels that tell one stock from another on the same day.
+   * Moments from training rows. XGBoost sees the features scaled per symbol; the
+   * LSTM sees them scaled with the pooled (all-symbol) moments, so a sequence keeps
+   * the levels that tell one stock from another on the same day. Both are computed
+   * row by row as a model reads them, never as a whole scaled copy of the dataset.
    */
-  lstmInputs: Float32Array;
+  scaler: Scaler;
   trainRows: Int32Array;
   validRows: Int32Array;
   models: readonly ModelKind[];
@@ -35,20 +41,6 @@ export interface FitInput {
   onEvent?: (event: TrainEvent) => void;
   /** Start the LSTM from this model's weights (a replay's previous monthly fit) when shapes match. */
   lstmWarmStart?: LstmModel;
-}
-
-/** Both scalings of a dataset, with a scaler fitted on training rows (the LSTM's only when it trains). */
-export function scaledInputs(
-  scaler: Scaler,
-  data: Dataset,
-  models: readonly ModelKind[],
-): Pick<FitInput, 'scaled' | 'lstmInputs'> {
-  return {
-    scaled: scaleDataset(scaler, data),
-    lstmInputs: models.includes('lstm')
-      ? scaleDataset(scaler, data, 'pooled')
-      : new Float32Array(0),
-  };
 }
 
 /** One unit's component models (the pooled model, or one symbol's). */
@@ -114,9 +106,23 @@ function fitXgb(
   input: FitInput,
   lib: XGBoostLib,
 ): { booster: Booster; info: NonNullable<FittedModels['info']['xgb']> } {
-  const { data, scaled, trainRows, validRows, settings } = input;
-  const train = matrixFor(lib, data, scaled, trainRows);
-  const valid = matrixFor(lib, data, scaled, validRows);
+  const { data, scaler, trainRows, validRows, settings } = input;
+  const names = xgbInputNames(data);
+  const train = quantileDMatrix(lib, trainingBatches(data, scaler, trainRows), {
+    maxBin: settings.xgb.max_bin,
+    featureNames: names,
+    threads: settings.xgb.nthread,
+  });
+  const valid = DMatrix.fromFloat32(
+    lib,
+    xgbInputs(data, scaler, validRows),
+    validRows.length,
+    names.length,
+    {
+      labels: Float32Array.from(validRows, (r) => data.label[r]),
+      featureNames: names,
+    },
+  );
   try {
     const { rounds, earlyStoppingRounds, ...params } = settings.xgb;
     const xgb = Booster.create(lib, {
@@ -166,24 +172,24 @@ function fitXgb(
 /** Every component's raw score for `rows`: the models' predicted label and the rules' points. */
 export function componentScores(
   fitted: FittedModels,
-  input: Pick<FitInput, 'data' | 'scaled' | 'lstmInputs' | 'settings'>,
+  input: Pick<FitInput, 'data' | 'scaler' | 'settings'>,
   rows: Int32Array,
 ): ComponentScores {
-  const { data, scaled, settings } = input;
+  const { data, scaler, settings } = input;
   const out: ComponentScores = { rules: Float64Array.from(rows, (r) => data.rulesScore[r]) };
   if (fitted.xgb && rows.length > 0) {
     const names = xgbInputNames(data);
     out.xgb = predictXgb(
       fitted.xgbLib as XGBoostLib,
       fitted.xgb,
-      xgbInputs(data, scaled, rows),
+      xgbInputs(data, scaler, rows),
       rows.length,
       names.length,
     );
   }
   if (fitted.lstm && rows.length > 0) {
     const columns = columnIndices(data.featureNames, settings.lstm.features);
-    const x = buildSequences(data, input.lstmInputs, rows, columns, settings.lstm.timesteps);
+    const x = buildSequences(data, scaler, rows, columns, settings.lstm.timesteps);
     out.lstm = Float64Array.from(
       fitted.lstm.predict(x, rows.length),
       (v) => v * fitted.lstmTargetScale,
@@ -212,27 +218,39 @@ export function xgbInputNames(data: Dataset): string[] {
   return [...data.featureNames, ...data.rankedNames.map(rankInputName)];
 }
 
-/** rows × xgbInputNames, row-major. */
-function xgbInputs(data: Dataset, scaled: Float32Array, rows: Int32Array): Float32Array {
-  const width = data.featureNames.length;
-  const k = data.rankedNames.length;
-  const values = new Float32Array(rows.length * (width + k));
-  rows.forEach((r, i) => {
-    values.set(scaled.subarray(r * width, (r + 1) * width), i * (width + k));
-    values.set(data.ranks.subarray(r * k, (r + 1) * k), i * (width + k) + width);
-  });
+/** rows × xgbInputNames, row-major: each row scaled with its symbol's moments, then its ranks. */
+export function xgbInputs(data: Dataset, scaler: Scaler, rows: Int32Array): Float32Array {
+  const width = data.featureNames.length + data.rankedNames.length;
+  const values = new Float32Array(rows.length * width);
+  fillInputs(data, scaler, rows, values);
   return values;
 }
 
-function matrixFor(
-  lib: XGBoostLib,
+function fillInputs(
   data: Dataset,
-  scaled: Float32Array,
-  rows: Int32Array,
-): DMatrix {
-  const names = xgbInputNames(data);
-  return DMatrix.fromFloat32(lib, xgbInputs(data, scaled, rows), rows.length, names.length, {
-    labels: Float32Array.from(rows, (r) => data.label[r]),
-    featureNames: names,
-  });
+  scaler: Scaler,
+  rows: ArrayLike<number>,
+  out: Float32Array,
+): void {
+  const width = data.featureNames.length;
+  const k = data.rankedNames.length;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const symbol = data.symbols[data.symbolIndex[r]];
+    scaleInto(scaler, symbol, data.x.subarray(r * width, (r + 1) * width), out, i * (width + k));
+    out.set(data.ranks.subarray(r * k, (r + 1) * k), i * (width + k) + width);
+  }
+}
+
+/** The training rows' inputs and labels, batch by batch (see quantileDMatrix). */
+function trainingBatches(data: Dataset, scaler: Scaler, rows: Int32Array): RowBatches {
+  return {
+    rows: rows.length,
+    cols: data.featureNames.length + data.rankedNames.length,
+    fill(start, count, values, labels) {
+      const batch = rows.subarray(start, start + count);
+      fillInputs(data, scaler, batch, values);
+      for (let i = 0; i < count; i++) labels[i] = data.label[batch[i]];
+    },
+  };
 }

@@ -1,5 +1,6 @@
 import { DataError } from '../errors.ts';
 import type { Dataset } from './panel.ts';
+import { scaleInto, type Scaler } from './scaler.ts';
 
 /**
  * LSTM inputs: for a row at bar t, the scaled values of `columns` over bars
@@ -31,10 +32,13 @@ export function columnIndices(
   });
 }
 
-/** samples × timesteps × columns, row-major, from the scaled dataset matrix. */
+/**
+ * samples × timesteps × columns, row-major: each bar's features scaled with the
+ * scaler's pooled moments (so levels that tell stocks apart survive).
+ */
 export function buildSequences(
   data: Dataset,
-  scaled: Float32Array,
+  scaler: Scaler,
   rows: ArrayLike<number>,
   columns: Int32Array,
   timesteps: number,
@@ -42,12 +46,14 @@ export function buildSequences(
   const width = data.featureNames.length;
   const features = columns.length;
   const out = new Float32Array(rows.length * timesteps * features);
+  const scaledRow = new Float32Array(width);
   let at = 0;
   for (let i = 0; i < rows.length; i++) {
     const first = rows[i] - timesteps + 1;
     for (let step = 0; step < timesteps; step++) {
       const base = (first + step) * width;
-      for (let c = 0; c < features; c++) out[at++] = scaled[base + columns[c]];
+      scaleInto(scaler, null, data.x.subarray(base, base + width), scaledRow);
+      for (let c = 0; c < features; c++) out[at++] = scaledRow[columns[c]];
     }
   }
   return out;

@@ -9,7 +9,7 @@ import {
   type FitUnit,
   type FittedEnsemble,
 } from './ensemble.ts';
-import { scaledInputs, type FittedModels, type ModelKind, type TrainEvent } from './fit.ts';
+import type { FittedModels, ModelKind, TrainEvent } from './fit.ts';
 import { trainingWindow, walkForwardFolds, type Fold } from './folds.ts';
 import { COMPONENTS, type ComponentScores } from './head.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from './judge.ts';
@@ -132,7 +132,7 @@ export async function walkForward(input: WalkForwardInput): Promise<WalkForwardR
     const scaler = fitScaler(data, (r) => data.dateIndex[r] <= fold.trainEnd);
     const fitInput = {
       ...input,
-      ...scaledInputs(scaler, data, input.models),
+      scaler,
       trainRows,
       validRows,
       units,

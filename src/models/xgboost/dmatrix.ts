@@ -75,7 +75,7 @@ export class DMatrix {
       ),
       'XGDMatrixCreateFromMat_omp',
     );
-    const matrix = new DMatrix(lib, out[0] as NativeHandle, rows, cols, options.featureNames);
+    const matrix = DMatrix.adopt(lib, out[0] as NativeHandle, rows, cols, options.featureNames);
     try {
       if (options.labels) {
         check(
@@ -84,17 +84,34 @@ export class DMatrix {
           'XGDMatrixSetFloatInfo(label)',
         );
       }
-      if (options.featureNames) {
-        const names = [...options.featureNames];
-        check(
-          lib,
-          api.XGDMatrixSetStrFeatureInfo(matrix.handle, 'feature_name', names, names.length),
-          'XGDMatrixSetStrFeatureInfo(feature_name)',
-        );
-      }
     } catch (err) {
       matrix.free();
       throw err;
+    }
+    return matrix;
+  }
+
+  /** Own a native matrix made elsewhere (see quantile.ts), naming its columns. */
+  static adopt(
+    lib: XGBoostLib,
+    handle: NativeHandle,
+    rows: number,
+    cols: number,
+    featureNames?: readonly string[],
+  ): DMatrix {
+    const matrix = new DMatrix(lib, handle, rows, cols, featureNames);
+    if (featureNames) {
+      const names = [...featureNames];
+      try {
+        check(
+          lib,
+          lib.api.XGDMatrixSetStrFeatureInfo(handle, 'feature_name', names, names.length),
+          'XGDMatrixSetStrFeatureInfo(feature_name)',
+        );
+      } catch (err) {
+        matrix.free();
+        throw err;
+      }
     }
     return matrix;
   }

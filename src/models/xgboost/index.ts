@@ -1,6 +1,8 @@
 export { loadXGBoost, locateXGBoost, xgboostCandidates, xgboostStatus } from './library.ts';
 export type { XGBoostLib, XGBoostStatus } from './library.ts';
 export { DMatrix } from './dmatrix.ts';
+export { quantileDMatrix } from './quantile.ts';
+export type { RowBatches } from './quantile.ts';
 export type { DMatrixOptions } from './dmatrix.ts';
 export { Booster } from './booster.ts';
 export type { ImportanceType } from './importance.ts';
