@@ -56,6 +56,8 @@ export function parseBasisPoints(raw: string): number {
 export const parseSeed = wholeNumber({ min: -(2 ** 31), max: 2 ** 32 - 1 });
 
 /** The label horizon in trading sessions (the range the config allows). */
+/** Threads for work that runs side by side (train's walk-forward). */
+export const parseJobs = wholeNumber({ min: 1, max: 256 });
 export const parseHorizon = wholeNumber({ ...HORIZON_RANGE, unit: 'trading sessions' });
 
 /** One symbol, trimmed and upper-cased. */

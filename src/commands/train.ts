@@ -23,11 +23,12 @@ import { fitScaler, type Scaler } from '../training/scaler.ts';
 import { decidePromotion, metricsVerdicts } from '../training/verdicts.ts';
 import {
   finalFitRows,
-  walkForward,
+  startWalkForward,
   type FoldReport,
   type WalkForwardResult,
 } from '../training/walk-forward.ts';
 import { MLX_VERSION } from '../version.ts';
+import { defaultJobs } from '../training/fold-pool.ts';
 import { openExistingStore, withWriteLock } from '../session.ts';
 import { resolveUniverse } from '../universe.ts';
 
@@ -52,7 +53,11 @@ export interface TrainOptions {
   panel?: Panel;
   /** Start the LSTM from this model's weights (a replay's previous monthly fit). */
   lstmWarmStart?: LstmModel;
+  /** Threads fitting at once (walk-forward folds and the final fit); default: one per core. */
+  jobs?: number;
   onEvent?: (event: TrainEvent) => void;
+  /** A walk-forward fold was fitted (folds finish in any order when fitted side by side). */
+  onFoldFitted?: (test: { from: string; to: string }, done: number, of: number) => void;
   onFold?: (fold: FoldReport, of: number) => void;
 }
 
@@ -85,13 +90,38 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
     warnings.push(message);
   };
   const { models, xgbLib } = resolveModels(options.models, ctx.config.models, warn);
-  const plan: TrainPlan = { horizonDays, seed, models, xgbLib, settings: ctx.config.train, warn };
+  const jobs = options.jobs ?? defaultJobs();
+  if (!Number.isInteger(jobs) || jobs < 1)
+    throw new UsageError(`--jobs must be a whole number ≥ 1`);
+  const plan: TrainPlan = {
+    horizonDays,
+    seed,
+    models,
+    xgbLib,
+    settings: ctx.config.train,
+    warn,
+    jobs,
+  };
 
   return withWriteLock(ctx, 'train', async () => {
     const data = trainingData(ctx, options, plan);
     const units = options.perSymbol ? perSymbolUnits(data) : POOLED;
-    const walk = await evaluate(ctx, options, plan, data, units);
-    const final = await finalFit(ctx, options, plan, data, units);
+    // Worker threads start on the walk-forward folds while this thread fits the final model.
+    const evaluation = evaluate(ctx, options, plan, data);
+    let final: FinalFit;
+    try {
+      final = await finalFit(ctx, options, plan, data, units);
+    } catch (err) {
+      await evaluation.stop();
+      throw err;
+    }
+    let walk: WalkForwardResult;
+    try {
+      walk = await evaluation.finish();
+    } catch (err) {
+      final.fitted.free();
+      throw err;
+    }
     try {
       const saved = await saveVersion(ctx, options, plan, { name, data, walk, final });
       return {
@@ -123,6 +153,8 @@ interface TrainPlan {
   xgbLib: XGBoostLib | null;
   settings: TrainSettings;
   warn: (message: string) => void;
+  /** Threads fitting at once (see FoldRun). */
+  jobs: number;
 }
 
 /** The dataset: the panel (loaded, or the replay's), its features and labels up to --until. */
@@ -158,24 +190,29 @@ function trainingData(ctx: Context, options: TrainOptions, plan: TrainPlan): Dat
   return data;
 }
 
-/** The walk-forward evaluation (skipped for a replay's retrains, which the replay scores). */
-async function evaluate(
+/** The walk-forward evaluation, started (skipped for a replay's retrains, which the replay scores). */
+function evaluate(
   ctx: Context,
   options: TrainOptions,
   plan: TrainPlan,
   data: Dataset,
-  units: readonly FitUnit[],
-): Promise<WalkForwardResult> {
-  if (options.walkForward === false) return { folds: [], metrics: {}, oos: [] };
-  return walkForward({
+): { finish(): Promise<WalkForwardResult>; stop(): Promise<void> } {
+  if (options.walkForward === false)
+    return { finish: async () => ({ folds: [], metrics: {}, oos: [] }), stop: async () => {} };
+  ctx.log.info(
+    `walk-forward: ${plan.settings.folds} folds and the final fit on ${plan.jobs} thread${plan.jobs === 1 ? '' : 's'}`,
+  );
+  return startWalkForward({
     data,
     horizonDays: plan.horizonDays,
     settings: plan.settings,
     models: plan.models,
     seed: plan.seed,
     xgbLib: plan.xgbLib,
-    units,
-    onEvent: options.onEvent,
+    jobs: plan.jobs,
+    perSymbol: options.perSymbol ?? false,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.onFoldFitted ? { onFoldFitted: options.onFoldFitted } : {}),
     onFold: (fold, of) => {
       ctx.log.debug(
         `fold ${fold.index + 1}/${of}: test ${fold.test.from} → ${fold.test.to}, ${fold.test.rows} rows`,
@@ -218,6 +255,8 @@ async function finalFit(
     seed: plan.seed,
     xgbLib: plan.xgbLib,
     lstmWarmStart: options.lstmWarmStart,
+    // Beside the walk-forward's threads, XGBoost takes one core like each of them.
+    ...(plan.jobs > 1 && options.walkForward !== false ? { xgbThreads: 1 } : {}),
     onEvent: options.onEvent,
     onSkippedUnit: (key) =>
       ctx.log.warn(`${key}: too little history for its own model; it will not be predicted`),

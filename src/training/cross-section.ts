@@ -1,4 +1,5 @@
 import type { TrainSettings } from '../config.ts';
+import { sharedFloat32 } from './shared-arrays.ts';
 
 /**
  * Per-date (cross-sectional) processing, as Qlib's CSRankNorm / CSZScoreNorm
@@ -123,7 +124,8 @@ export function crossSectionalRanks(
   rowCount: number,
 ): Float32Array {
   const k = columns.length;
-  const out = new Float32Array(rowCount * k);
+  // On shared memory: the walk-forward's worker threads read it without a copy.
+  const out = sharedFloat32(rowCount * k);
   // This runs for every date × ranked feature. A feature's order across stocks changes
   // little from one date to the next, so each column's sort starts from the previous
   // date's order (positions within the group) and an insertion sort has little to do.

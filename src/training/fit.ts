@@ -38,6 +38,8 @@ export interface FitInput {
   settings: TrainSettings;
   seed: number;
   xgbLib: XGBoostLib | null;
+  /** XGBoost's threads, in place of settings.xgb.nthread (its trees do not depend on it). */
+  xgbThreads?: number;
   onEvent?: (event: TrainEvent) => void;
   /** Start the LSTM from this model's weights (a replay's previous monthly fit) when shapes match. */
   lstmWarmStart?: LstmModel;
@@ -111,7 +113,7 @@ function fitXgb(
   const train = quantileDMatrix(lib, trainingBatches(data, scaler, trainRows), {
     maxBin: settings.xgb.max_bin,
     featureNames: names,
-    threads: settings.xgb.nthread,
+    threads: input.xgbThreads ?? settings.xgb.nthread,
   });
   const valid = DMatrix.fromFloat32(
     lib,
@@ -127,6 +129,7 @@ function fitXgb(
     const { rounds, earlyStoppingRounds, ...params } = settings.xgb;
     const xgb = Booster.create(lib, {
       ...params,
+      ...(input.xgbThreads !== undefined ? { nthread: input.xgbThreads } : {}),
       seed: input.seed,
       eval_metric: 'rmse',
       verbosity: 0,

@@ -18,6 +18,7 @@ import {
   rowsByDate,
   type LabelKind,
 } from './cross-section.ts';
+import { shared, sharedFloat64, sharedInt32 } from './shared-arrays.ts';
 
 /** One symbol's bars and the feature rows the models see, up to a date. */
 export interface SymbolPanel {
@@ -147,12 +148,12 @@ export function buildDataset(
   }
   const dates = [...dateSet].sort();
   const dateLookup = new Map(dates.map((d, i) => [d, i]));
-  const x = new Float64Array(rows * width);
-  const y = new Float64Array(rows);
-  const symbolIndex = new Int32Array(rows);
-  const dateIndex = new Int32Array(rows);
-  const barIndex = new Int32Array(rows);
-  const rulesScore = new Float64Array(rows);
+  const x = sharedFloat64(rows * width);
+  const y = sharedFloat64(rows);
+  const symbolIndex = sharedInt32(rows);
+  const dateIndex = sharedInt32(rows);
+  const barIndex = sharedInt32(rows);
+  const rulesScore = sharedFloat64(rows);
   let r = 0;
   panel.symbols.forEach((p, s) => {
     const labels = forwardLabels(p.series, horizonDays);
@@ -176,8 +177,8 @@ export function buildDataset(
       r++;
     }
   });
-  const volatility = new Float64Array(rows);
-  const intervalScale = new Float64Array(rows);
+  const volatility = sharedFloat64(rows);
+  const intervalScale = sharedFloat64(rows);
   for (let row = 0; row < rows; row++) {
     const v = volatilitiesAt(featureNames, x, row * width);
     volatility[row] = v.volatility;
@@ -201,10 +202,10 @@ export function buildDataset(
     x,
     y,
     horizonDays,
-    label,
+    label: shared(label),
     labelKind,
-    excess,
-    dateMean,
+    excess: shared(excess),
+    dateMean: shared(dateMean),
     volatility,
     intervalScale,
     rankedNames,

@@ -1,22 +1,13 @@
 import type { TrainSettings } from '../config.ts';
 import type { Metrics } from '../evaluation/metrics.ts';
 import type { XGBoostLib } from '../models/xgboost/index.ts';
-import {
-  completeRows,
-  fitEnsemble,
-  POOLED,
-  scoreRows,
-  type FitUnit,
-  type FittedEnsemble,
-} from './ensemble.ts';
-import type { FittedModels, ModelKind, TrainEvent } from './fit.ts';
+import type { ModelKind, TrainEvent } from './fit.ts';
+import { rowsBetween, usableRows, type FoldOutcome } from './fold-fit.ts';
+import { FoldRun } from './fold-pool.ts';
 import { trainingWindow, walkForwardFolds, type Fold } from './folds.ts';
-import { COMPONENTS, type ComponentScores } from './head.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from './judge.ts';
 import type { OosRow } from './oos.ts';
 import type { Dataset } from './panel.ts';
-import { fitScaler } from './scaler.ts';
-import { hasSequence } from './sequences.ts';
 
 export interface FoldReport {
   index: number;
@@ -40,9 +31,6 @@ export interface WalkForwardResult {
   oos: OosRow[];
 }
 
-/** A unit with fewer rows than this in a fold is not fitted there (its rows are not scored). */
-const MINIMUM_UNIT_ROWS = { train: 250, valid: 20 };
-
 export interface WalkForwardInput {
   data: Dataset;
   horizonDays: number;
@@ -50,25 +38,15 @@ export interface WalkForwardInput {
   models: readonly ModelKind[];
   seed: number;
   xgbLib: XGBoostLib | null;
+  /** Threads fitting folds at once, the caller's included (see FoldRun). */
+  jobs: number;
   onEvent?: (event: TrainEvent) => void;
+  /** As each fold is fitted, in whatever order the threads finish them. */
+  onFoldFitted?: (test: { from: string; to: string }, done: number, of: number) => void;
+  /** As each fold is judged, in fold order, once all are fitted. */
   onFold?: (fold: FoldReport, of: number) => void;
-  /** Default: the pooled model. */
-  units?: readonly FitUnit[];
-}
-
-/** The row subsets of one split: labelled rows, and rows with an LSTM history when it is used. */
-export function rowsBetween(
-  data: Dataset,
-  from: number,
-  to: number,
-  usable: (r: number) => boolean,
-): Int32Array {
-  const rows: number[] = [];
-  for (let r = 0; r < data.rows; r++) {
-    const d = data.dateIndex[r];
-    if (d >= from && d <= to && Number.isFinite(data.label[r]) && usable(r)) rows.push(r);
-  }
-  return Int32Array.from(rows);
+  /** One model set per symbol instead of the pooled model. */
+  perSymbol?: boolean;
 }
 
 export function labelledDates(data: Dataset): number {
@@ -76,14 +54,6 @@ export function labelledDates(data: Dataset): number {
   for (let r = 0; r < data.rows; r++)
     if (Number.isFinite(data.y[r]) && data.dateIndex[r] > last) last = data.dateIndex[r];
   return last + 1;
-}
-
-export function usableRows(
-  data: Dataset,
-  models: readonly ModelKind[],
-  timesteps: number,
-): (r: number) => boolean {
-  return models.includes('lstm') ? (r) => hasSequence(data, r, timesteps) : () => true;
 }
 
 /**
@@ -106,11 +76,17 @@ export function finalFitRows(
 }
 
 /**
- * Expanding-window walk-forward: for each test fold, a scaler, models and a
- * head fitted on earlier rows only (purged by the horizon; the head on the
- * validation slice), then every model and baseline predicted on the fold's rows.
+ * Expanding-window walk-forward, started: worker threads begin fitting folds at
+ * once (see FoldRun) while the caller does other work (train fits its final
+ * model); `finish` joins in, then judges every fold in order. For a fold, a
+ * scaler, models and a head are fitted on earlier rows only (purged by the
+ * horizon; the head on the validation slice), then every model and baseline is
+ * predicted on the fold's rows.
  */
-export async function walkForward(input: WalkForwardInput): Promise<WalkForwardResult> {
+export function startWalkForward(input: WalkForwardInput): {
+  finish(): Promise<WalkForwardResult>;
+  stop(): Promise<void>;
+} {
   const { data, settings, horizonDays } = input;
   const folds = walkForwardFolds({
     labelledDates: labelledDates(data),
@@ -119,72 +95,81 @@ export async function walkForward(input: WalkForwardInput): Promise<WalkForwardR
     folds: settings.folds,
     validationShare: settings.validationShare,
   });
-  const usable = usableRows(data, input.models, settings.lstm.timesteps);
+  let fitted = 0;
+  const run = new FoldRun(
+    {
+      data,
+      horizonDays,
+      settings,
+      models: input.models,
+      seed: input.seed,
+      perSymbol: input.perSymbol ?? false,
+    },
+    folds,
+    {
+      jobs: input.jobs,
+      xgbLib: input.xgbLib,
+      ...(input.onEvent ? { onEvent: input.onEvent } : {}),
+      onOutcome: (position) => {
+        const fold = folds[position];
+        const test = { from: data.dates[fold.testStart], to: data.dates[fold.testEnd] };
+        input.onFoldFitted?.(test, ++fitted, folds.length);
+      },
+    },
+  );
+  return {
+    async finish() {
+      const outcomes = await run.finish();
+      return judgeFolds(input, folds, outcomes);
+    },
+    stop: () => run.stop(),
+  };
+}
+
+/** Every fitted fold judged in fold order, as a sequential run would. */
+function judgeFolds(
+  input: WalkForwardInput,
+  folds: readonly Fold[],
+  outcomes: readonly (FoldOutcome | null)[],
+): WalkForwardResult {
+  const { data } = input;
   const collected = new Map<ScoredName, Collected>();
   const reports: FoldReport[] = [];
   const oos: OosRow[] = [];
-  const units = input.units ?? POOLED;
-
-  for (const fold of folds) {
-    const trainRows = rowsBetween(data, 0, fold.trainEnd, usable);
-    const validRows = rowsBetween(data, fold.validStart, fold.validEnd, usable);
-    const testRows = rowsBetween(data, fold.testStart, fold.testEnd, usable);
-    const scaler = fitScaler(data, (r) => data.dateIndex[r] <= fold.trainEnd);
-    const fitInput = {
-      ...input,
-      scaler,
-      trainRows,
-      validRows,
-      units,
-    };
-    const fitted = await fitEnsemble({ ...fitInput, minimumRows: MINIMUM_UNIT_ROWS });
-    if (!fitted) continue;
-    try {
-      const scores = scoreRows(fitted.units, fitInput, testRows);
-      const complete = completeRows(scores);
-      const rows = testRows.filter((_, i) => complete[i]);
-      const components: ComponentScores = {};
-      for (const name of COMPONENTS) {
-        const values = scores[name];
-        if (values) components[name] = values.filter((_, i) => complete[i]);
-      }
-      const judged = judgeFold(data, fitted, rows, components, collected, fold.index);
-      oos.push(...judged.oos);
-      const report = foldReport(data, fold, trainRows, validRows, rows.length, fitted, units);
-      report.ensemble_rank_ic = judged.rankIc;
-      report.coverage = judged.coverage;
-      report.ensemble_directional_accuracy = judged.directionalAccuracy;
-      reports.push(report);
-      input.onFold?.(report, folds.length);
-    } finally {
-      fitted.free();
-    }
-  }
-
-  return { folds: reports, metrics: metricsOf(collected, horizonDays), oos };
+  folds.forEach((fold, position) => {
+    const outcome = outcomes[position];
+    if (!outcome) return;
+    const judged = judgeFold(
+      data,
+      outcome.heads,
+      outcome.rows,
+      outcome.components,
+      collected,
+      fold.index,
+    );
+    oos.push(...judged.oos);
+    const report = foldReport(data, fold, outcome);
+    report.ensemble_rank_ic = judged.rankIc;
+    report.coverage = judged.coverage;
+    report.ensemble_directional_accuracy = judged.directionalAccuracy;
+    reports.push(report);
+    input.onFold?.(report, folds.length);
+  });
+  return { folds: reports, metrics: metricsOf(collected, input.horizonDays), oos };
 }
 
-function foldReport(
-  data: Dataset,
-  fold: Fold,
-  trainRows: Int32Array,
-  validRows: Int32Array,
-  testRows: number,
-  fitted: FittedEnsemble,
-  units: readonly FitUnit[],
-): FoldReport {
+function foldReport(data: Dataset, fold: Fold, outcome: FoldOutcome): FoldReport {
   const span = (from: number, to: number, rows: number) => ({
     from: data.dates[from],
     to: data.dates[Math.min(to, data.dates.length - 1)],
     rows,
   });
-  const info: FittedModels['info'] | null =
-    units.length === 1 ? (fitted.units.values().next().value?.info ?? null) : null;
+  const { info, heads } = outcome;
   return {
     index: fold.index,
-    train: span(0, fold.trainEnd, trainRows.length),
-    validation: span(fold.validStart, fold.validEnd, validRows.length),
-    test: span(fold.testStart, fold.testEnd, testRows),
+    train: span(0, fold.trainEnd, outcome.trainRows),
+    validation: span(fold.validStart, fold.validEnd, outcome.validRows),
+    test: span(fold.testStart, fold.testEnd, outcome.rows.length),
     ...(info?.xgb
       ? { xgb: { rounds_run: info.xgb.rounds_run, best_iteration: info.xgb.best_iteration } }
       : {}),
@@ -198,9 +183,9 @@ function foldReport(
         }
       : {}),
     ensemble: {
-      weights: fitted.head.weights,
-      weighting: fitted.head.weighting,
-      excess_per_score: fitted.head.excess_per_score,
+      weights: heads.head.weights,
+      weighting: heads.head.weighting,
+      excess_per_score: heads.head.excess_per_score,
     },
     ensemble_rank_ic: null,
     ensemble_directional_accuracy: null,

@@ -5,7 +5,7 @@ import { ExitCode, UsageError } from '../../errors.ts';
 import type { Metrics } from '../../evaluation/metrics.ts';
 import type { ModelKind } from '../../training/fit.ts';
 import { SCORED } from '../../training/judge.ts';
-import { parseDate, parseHorizon, parseSeed, parseSymbolList } from '../flags.ts';
+import { parseDate, parseHorizon, parseJobs, parseSeed, parseSymbolList } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
 
@@ -38,6 +38,11 @@ export function registerTrainCommand(program: Command): void {
     .option('--name <name>', 'model name (default: config modelName, "default")')
     .option('--seed <n>', 'seed for every random choice (default: config seed, 42)', parseSeed)
     .option(
+      '--jobs <n>',
+      'threads fitting at once: walk-forward folds side by side with the final fit (default: one per core)',
+      parseJobs,
+    )
+    .option(
       '--per-symbol',
       'one model per symbol instead of one pooled model across the universe',
       false,
@@ -57,11 +62,14 @@ Walk-forward: expanding window, test folds of 63 sessions (config train.folds, d
 before --until, purged by the horizon, early stopping and calibration on a validation slice
 carved from training rows, scalers fitted on training rows only. Every figure is printed next
 to the naive baselines (zero change, always up, yesterday's direction, the rules alone).
+Folds are independent fits: they run on worker threads side by side with the final fit,
+one per core (--jobs); the figures are the same whatever the number of threads.
 
 Examples:
   mlx train
   mlx train --until 2019-12-31 --json | jq '.metrics.ensemble'
-  mlx train --models lstm --symbols AAPL,MSFT,KO --promote never`,
+  mlx train --models lstm --symbols AAPL,MSFT,KO --promote never
+  mlx train --jobs 1                          one fold after another (same figures, slower)`,
     )
     .action(
       action(
@@ -77,6 +85,7 @@ Examples:
             seed?: number;
             promote: 'auto' | 'always' | 'never';
             perSymbol: boolean;
+            jobs?: number;
           },
         ) => {
           const models = options.models?.split(',').map((m) => m.trim()) as ModelKind[] | undefined;
@@ -99,11 +108,12 @@ Examples:
             seed: options.seed,
             promote: options.promote,
             perSymbol: options.perSymbol,
-            onFold: (fold, of) => {
+            ...(options.jobs !== undefined ? { jobs: options.jobs } : {}),
+            onFoldFitted: (test, done, of) => {
               if (!progress) return;
               bar ??= inv.ctx.progress('walk-forward folds', of);
-              bar.tick(1, `test ${fold.test.from} → ${fold.test.to}`);
-              if (fold.index + 1 === of) bar.done();
+              bar.tick(1, `test ${test.from} → ${test.to}`);
+              if (done === of) bar.done();
             },
             onEvent: (event) => {
               if (event.kind === 'lstm-epoch') {
