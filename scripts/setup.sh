@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Set up mlx on a fresh Debian/Ubuntu machine: libxgboost from the OS (and, with
-# --with-chromium, Chromium for the HTML report test), then the npm packages,
+# --with-chromium, Chromium for the HTML report test; with --with-dask, Debian's
+# Dask, distributed, XGBoost and pandas for /usr/bin/python3, which
+# scripts/dask-roundtrip.sh and its test use), then the npm packages,
 # which also builds mlx, then `mlx` on the PATH through `npm link` (--no-link
 # skips it). Safe to run again: it installs only what is missing.
 set -euo pipefail
@@ -9,12 +11,14 @@ cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 chromium=no
+dask=no
 link=yes
 for arg in "$@"; do
   case "$arg" in
     --with-chromium) chromium=yes ;;
+    --with-dask) dask=yes ;;
     --no-link) link=no ;;
-    *) echo "setup: unknown option $arg (known: --with-chromium, --no-link)" >&2; exit 2 ;;
+    *) echo "setup: unknown option $arg (known: --with-chromium, --with-dask, --no-link)" >&2; exit 2 ;;
   esac
 done
 
@@ -22,6 +26,14 @@ need=()
 # ldconfig lives in /sbin, which is not on a normal user's PATH on Debian.
 "$(command -v ldconfig || echo /sbin/ldconfig)" -p | grep -q 'libxgboost\.so' || need+=(libxgboost-dev)
 if [ "$chromium" = yes ] && ! command -v chromium >/dev/null; then need+=(chromium); fi
+if [ "$dask" = yes ]; then
+  # Debian's own python, whatever python3 is first on the PATH (pyenv, a venv).
+  has_module() { [ -x /usr/bin/python3 ] && /usr/bin/python3 -c "import $1" 2>/dev/null; }
+  has_module dask.dataframe || need+=(python3-dask)
+  has_module dask.distributed || need+=(python3-distributed)
+  has_module xgboost || need+=(python3-xgboost)
+  has_module pandas || need+=(python3-pandas)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   if command -v apt-get >/dev/null; then
     export DEBIAN_FRONTEND=noninteractive
