@@ -109,6 +109,15 @@ describe('LSTM on TensorFlow.js', () => {
     assert.ok(modelError < 0.25 * baseline, `model MSE ${modelError} vs variance ${baseline}`);
   });
 
+  it("predicts as the saved tfjs-layers model does (training's graph, float32 rounding apart)", () => {
+    const graph = first.model.predict(test.x, test.samples);
+    const layers = first.model.predictWithLayers(test.x, test.samples);
+    const diff = maxAbsDiff(graph, layers);
+    assert.ok(diff < 1e-5, `max abs diff ${diff}`);
+    // Not a tautology: a wrong weight layout gives predictions far apart.
+    assert.ok(maxAbsDiff(graph, new Float32Array(graph.length)) > 1e-3);
+  });
+
   it('is deterministic: same inputs and seed give equal predictions; another seed does not', async () => {
     const a = first.model.predict(test.x, test.samples);
     const b = second.model.predict(test.x, test.samples);
