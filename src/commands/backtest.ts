@@ -13,12 +13,11 @@ import { replaySession, weekEnds, type LoopSteps } from '../replay/session-repla
 import { predict } from './predict.ts';
 import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
-import { POOLED_UNIT } from '../training/ensemble.ts';
 import { loadPanel, type Panel } from '../training/panel.ts';
 import { lastReturnsFor, loadOutcomes } from './report.ts';
 import { openExistingStore, withWriteLock } from '../session.ts';
 import { noSymbolsError, resolveUniverse } from '../universe.ts';
-import { train } from './train.ts';
+import { RetrainPipeline } from './backtest-retrains.ts';
 import { verify } from './verify.ts';
 import { rankingScore, type Outcome } from '../report/accuracy.ts';
 
@@ -103,30 +102,41 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
       store.close();
     }
   });
-  const trainingCtx: Context = { ...ctx, home: armHomes.get(arms[0]) as HomePaths };
+  // Retrains read the first arm's store and write the shared models, under a lock of their own.
+  const trainingHome: HomePaths = {
+    ...(armHomes.get(arms[0]) as HomePaths),
+    lock: path.join(out, '.retrain.lock'),
+  };
+  const retrainUntils = sessions.flatMap((session, i) =>
+    i === 0 || retrainDue(sessions[i - 1], session, options.retrain)
+      ? [calendar.addSessions(session, -1)]
+      : [],
+  );
+  // Each retrain uses bars up to its date only, so all of them can train ahead of the replay,
+  // one after another on their own thread, while this one replays with the model before.
+  const pipeline = new RetrainPipeline(
+    {
+      home: trainingHome,
+      config: ctx.config,
+      untils: retrainUntils,
+      ...(universe ? { symbols: universe } : {}),
+      to: options.to,
+    },
+    (message) => ctx.log.warn(message),
+  );
   const retrains: string[] = [];
-  // Features once, up to the last session: row t uses bars up to t only (the look-ahead
-  // test), and each retrain takes just the rows and labels known on its date.
-  const panel = replayUniverse(trainingCtx, options.to, universe);
-  const registry = new ModelRegistry(trainingCtx.home.modelsDir);
   let model: LoadedModel | null = null;
   try {
+    // Features once, up to the last session: row t uses bars up to t only (the look-ahead
+    // test), and each session is predicted from the rows up to it.
+    const panel = replayUniverse({ ...ctx, home: trainingHome }, options.to, universe);
+    const registry = new ModelRegistry(trainingHome.modelsDir);
     for (const [i, session] of sessions.entries()) {
       if (i === 0 || retrainDue(sessions[i - 1], session, options.retrain)) {
         const until = calendar.addSessions(session, -1);
         ctx.log.info(`backtest: training on bars up to ${until}`);
-        await train(
-          { ...trainingCtx, log: quiet(ctx) },
-          {
-            until,
-            promote: 'always',
-            walkForward: false,
-            panel,
-            // Last month's LSTM is the starting point: a pass or two adapts it.
-            lstmWarmStart: model?.unitFor(POOLED_UNIT)?.lstm ?? undefined,
-          },
-        );
-        const next = await loadModel(registry, ctx.config.modelName, ctx.config.regime);
+        const version = await pipeline.version(until);
+        const next = await loadModel(registry, ctx.config.modelName, ctx.config.regime, version);
         model?.free();
         model = next;
         retrains.push(until);
@@ -148,6 +158,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     }
   } finally {
     model?.free();
+    await pipeline.stop();
   }
 
   const result: BacktestResult = {

@@ -9,7 +9,7 @@ import { forecastTargets } from '../prediction/score.ts';
 import { loadModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import { COMPONENTS, type ComponentName } from '../training/head.ts';
-import { loadPanel } from '../training/panel.ts';
+import { loadPanel, predictionHistoryStart } from '../training/panel.ts';
 import { openExistingStore } from '../session.ts';
 
 export interface ExplainOptions {
@@ -90,7 +90,14 @@ export async function explainPrediction(
       const symbols = [...new Set([record.symbol, ...manifest.symbols])].filter((s) =>
         store.symbolInfo(s),
       );
-      panel = loadPanel(store, symbols, record.as_of, ctx.config, manifest.symbols);
+      panel = loadPanel(
+        store,
+        symbols,
+        record.as_of,
+        ctx.config,
+        manifest.symbols,
+        predictionHistoryStart(record.as_of),
+      );
       weights = store.weights.bySymbol();
     } finally {
       store.close();

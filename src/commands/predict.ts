@@ -12,7 +12,12 @@ import { forecastTargets } from '../prediction/score.ts';
 import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import type { PriceStore } from '../store/price-store.ts';
-import { loadPanel, type Panel, type SymbolPanel } from '../training/panel.ts';
+import {
+  loadPanel,
+  predictionHistoryStart,
+  type Panel,
+  type SymbolPanel,
+} from '../training/panel.ts';
 import type { PredictReuse } from '../replay/session-replay.ts';
 import { fetchIntoStore } from './data-fetch.ts';
 import { inSampleError, inSampleTargets } from '../prediction/in-sample.ts';
@@ -111,7 +116,7 @@ async function predictLocked(
     // The whole model universe is scored: excess and rank are measured against it.
     const scored = [...new Set([...known, ...manifest.symbols])].filter((s) => store.symbolInfo(s));
     const panel =
-      reuse?.panel ?? loadPanel(store, scored, options.asOf, ctx.config, manifest.symbols);
+      reuse?.panel ?? predictionPanel(ctx, store, scored, options.asOf, manifest.symbols);
     const weights = store.weights.bySymbol();
     const createdAt = ctx.now().toISOString();
     const targets = predictableTargets(ctx, store, {
@@ -183,6 +188,24 @@ async function predictLocked(
   }
 }
 
+/** The universe's features for predictions as of `asOf` (else each symbol's last bar), from six years of bars. */
+function predictionPanel(
+  ctx: Context,
+  store: PriceStore,
+  scored: readonly string[],
+  asOf: string | undefined,
+  contextSymbols: readonly string[],
+): Panel {
+  const latest =
+    asOf ??
+    scored.reduce<string | null>((last, symbol) => {
+      const date = store.lastBarDate(symbol);
+      return date !== null && (last === null || date > last) ? date : last;
+    }, null);
+  const from = latest ? predictionHistoryStart(latest) : undefined;
+  return loadPanel(store, scored, asOf, ctx.config, contextSymbols, from);
+}
+
 /** The symbols that can be predicted, with their row and target; the others join `failures`. */
 function predictableTargets(
   ctx: Context,
@@ -228,7 +251,10 @@ function appendNew(ctx: Context, store: PriceStore, records: readonly Prediction
   const existing = new Set(ledger.read(files).entries.map((e) => e.record.id));
   const appended = records.filter((r) => !existing.has(r.id));
   ledger.append(appended, (r) => r.as_of.slice(0, 7));
-  store.ledgerIndex.addPredictions(ledger.read(files).entries);
+  const added = new Set(appended.map((r) => r.id));
+  store.ledgerIndex.addPredictions(
+    ledger.read(files).entries.filter((e) => added.has(e.record.id)),
+  );
   return appended;
 }
 

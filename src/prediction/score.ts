@@ -64,13 +64,17 @@ export function forecastTargets(
     }
   });
   const position = new Map(members.map((m, i) => [`${m.panel.symbol}|${m.session}`, i]));
-  const xgbInputs: Float32Array[] = [];
-  const raw = scoreComponents(
-    model,
-    members,
-    featureRanks(model, panel, sessions, members),
-    xgbInputs,
-  );
+  const { scores, xgbInputs } = memoised(model, panel, members, () => {
+    const inputs: Float32Array[] = [];
+    const computed = scoreComponents(
+      model,
+      members,
+      featureRanks(model, panel, sessions, members),
+      inputs,
+    );
+    return { scores: computed, xgbInputs: inputs };
+  });
+  const raw: Partial<Record<ComponentName, Float64Array>> = { ...scores };
   raw.rules = Float64Array.from(members, ({ panel: entry, row }) =>
     ruleSignalsAt(entry.features, row, marketRegimeAt(entry.features, row), signalDefaults).reduce(
       (sum, rule) => sum + rule.value,
@@ -205,6 +209,37 @@ export function scorable(model: LoadedModel, entry: SymbolPanel, row: number): b
  * batched: one XGBoost call and one LSTM call per model unit (one for a pooled
  * model, one per symbol for --per-symbol). NaN where a unit lacks the model.
  */
+/** The last cross-section each model scored on each panel (see `memoised`). */
+const lastScored = new WeakMap<
+  Panel,
+  WeakMap<LoadedModel, { key: string; value: ReturnType<Parameters<typeof memoised>[3]> }>
+>();
+
+/**
+ * The models' scores of a cross-section, computed once: a replay predicts the
+ * same session with the same model and panel for each of its arms, which
+ * differ only in the weights applied afterwards. Keyed by the panel and model
+ * objects and the members scored; only the last cross-section is kept.
+ */
+function memoised(
+  model: LoadedModel,
+  panel: Panel,
+  members: readonly (ScoreTarget & { session: number })[],
+  compute: () => {
+    scores: Partial<Record<ComponentName, Float64Array>>;
+    xgbInputs: Float32Array[];
+  },
+): { scores: Partial<Record<ComponentName, Float64Array>>; xgbInputs: Float32Array[] } {
+  const key = members.map((m) => `${m.panel.symbol}@${m.panel.features.dates[m.row]}`).join(',');
+  let byModel = lastScored.get(panel);
+  if (!byModel) lastScored.set(panel, (byModel = new WeakMap()));
+  const hit = byModel.get(model);
+  if (hit?.key === key) return hit.value;
+  const value = compute();
+  byModel.set(model, { key, value });
+  return value;
+}
+
 function scoreComponents(
   model: LoadedModel,
   targets: readonly ScoreTarget[],

@@ -26,9 +26,15 @@ export class LedgerIndex {
          (id, symbol, as_of, target_date, horizon_days, model_name, model_version, created_at, file, line, record)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    // Catching up re-reads whole ledgers: only what the index lacks is written (a set lookup,
+    // not an insert with its JSON, per line already indexed).
+    const known = new Set(
+      this.db.prepare('SELECT id FROM prediction_index').pluck().all() as string[],
+    );
     let added = 0;
     this.db.transaction(() => {
       for (const { record: p, file, line } of entries) {
+        if (known.has(p.id)) continue;
         added += insert.run(
           p.id,
           p.symbol,
@@ -58,9 +64,21 @@ export class LedgerIndex {
        WHERE excluded.file > verification_index.file
           OR (excluded.file = verification_index.file AND excluded.line > verification_index.line)`,
     );
+    // As for predictions: a line at or before the indexed one for its prediction changes nothing.
+    const indexed = new Map(
+      (
+        this.db.prepare('SELECT prediction_id, file, line FROM verification_index').all() as {
+          prediction_id: string;
+          file: string;
+          line: number;
+        }[]
+      ).map((row) => [row.prediction_id, row]),
+    );
     let added = 0;
     this.db.transaction(() => {
       for (const { record: v, file, line } of entries) {
+        const at = indexed.get(v.prediction_id);
+        if (at && (file < at.file || (file === at.file && line <= at.line))) continue;
         added += insert.run(
           v.prediction_id,
           v.symbol,

@@ -158,6 +158,16 @@ export class PriceStore {
     return readBars(this.db, symbol, options);
   }
 
+  /** The date of the symbol's last stored bar on or before `until`, or null. */
+  lastBarDate(symbol: string, until = '9999-12-31'): string | null {
+    return (
+      (this.db
+        .prepare('SELECT MAX(date) FROM bars WHERE symbol = ? AND date <= ?')
+        .pluck()
+        .get(symbol, until) as string | null) ?? null
+    );
+  }
+
   /** Every stored symbol, without the per-symbol aggregates of listSymbols. */
   symbolNames(): string[] {
     return this.db.prepare('SELECT symbol FROM symbols ORDER BY symbol').pluck().all() as string[];
@@ -167,7 +177,7 @@ export class PriceStore {
    * The adjusted series of a symbol. With `until`, only bars up to that date
    * exist as far as the adjustment is concerned (no later split or dividend leaks in).
    */
-  adjusted(symbol: string, options: { until?: string } = {}): AdjustedSeries {
+  adjusted(symbol: string, options: { from?: string; until?: string } = {}): AdjustedSeries {
     const bars = this.bars(symbol, options);
     if (bars.length === 0 && !this.symbolInfo(symbol)) {
       throw unknownSymbolError(symbol);

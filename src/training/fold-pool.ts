@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { MlxError, type ExitCodeValue } from '../errors.ts';
+import type { Worker } from 'node:worker_threads';
+import { reviveError, startWorker, type SerialisedError } from '../threads.ts';
 import type { XGBoostLib } from '../models/xgboost/index.ts';
 import type { TrainEvent } from './fit.ts';
 import { fitFold, type FoldJob, type FoldOutcome } from './fold-fit.ts';
@@ -22,14 +22,6 @@ export type FoldWorkerMessage =
   | { kind: 'event'; event: TrainEvent }
   | { kind: 'failed'; error: SerialisedError }
   | { kind: 'done' };
-
-export interface SerialisedError {
-  name: string;
-  message: string;
-  stack?: string;
-  exitCode?: ExitCodeValue;
-  hint?: string;
-}
 
 /** Threads for the walk-forward by default: one per core. */
 export function defaultJobs(): number {
@@ -107,7 +99,7 @@ export class FoldRun {
       xgb: this.options.xgbLib !== null,
       xgbThreads: this.xgbThreads ?? 1,
     };
-    const worker = startThread(data);
+    const worker = startWorker(import.meta.url, 'fold-worker', data);
     this.live.push(worker);
     const finished = new Promise<void>((resolve, reject) => {
       let failure: Error | null = null;
@@ -116,7 +108,7 @@ export class FoldRun {
           this.outcomes[message.position] = message.outcome;
           this.options.onOutcome?.(message.position);
         } else if (message.kind === 'event') this.options.onEvent?.(message.event);
-        else if (message.kind === 'failed') failure = revive(message.error);
+        else if (message.kind === 'failed') failure = reviveError(message.error);
         // Messages arrive in the order posted: every outcome is in before 'done'.
         else resolve();
       });
@@ -134,40 +126,4 @@ export class FoldRun {
     finished.catch(() => undefined);
     return finished;
   }
-}
-
-/** The worker module beside this one: built (.js), or from source under tsx (tests, benches). */
-function startThread(workerData: FoldWorkerData): Worker {
-  if (!import.meta.url.endsWith('.ts'))
-    return new Worker(new URL('./fold-worker.js', import.meta.url), { workerData });
-  // A worker thread does not inherit tsx's loader: it registers it, then loads the module.
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./fold-worker.ts', import.meta.url).href;
-  const code = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`), { workerData });
-}
-
-export function serialiseError(err: unknown): SerialisedError {
-  if (err instanceof MlxError)
-    return {
-      name: err.name,
-      message: err.message,
-      ...(err.stack ? { stack: err.stack } : {}),
-      exitCode: err.exitCode,
-      ...(err.hint ? { hint: err.hint } : {}),
-    };
-  if (err instanceof Error)
-    return { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
-  return { name: 'Error', message: String(err) };
-}
-
-/** An error thrown in a worker, with its exit code and hint when it was one of mlx's. */
-function revive(error: SerialisedError): Error {
-  const revived =
-    error.exitCode !== undefined
-      ? new MlxError(error.message, error.exitCode, error.hint)
-      : new Error(error.message);
-  revived.name = error.name;
-  if (error.stack) revived.stack = error.stack;
-  return revived;
 }

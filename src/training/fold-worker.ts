@@ -1,7 +1,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadXGBoost } from '../models/xgboost/index.ts';
 import { fitFold } from './fold-fit.ts';
-import { serialiseError, type FoldWorkerData, type FoldWorkerMessage } from './fold-pool.ts';
+import { serialiseError } from '../threads.ts';
+import type { FoldWorkerData, FoldWorkerMessage } from './fold-pool.ts';
 
 /**
  * A walk-forward worker thread: takes the next unfitted fold from the counter

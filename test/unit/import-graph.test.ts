@@ -24,7 +24,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['features', 'models', 'evaluation', 'sources', 'session', 'universe'],
   ['store'],
   ['ledger', 'calendar', 'exchanges'],
-  ['errors', 'config', 'context', 'home', 'log', 'lock', 'fsutil', 'random', 'version'],
+  ['errors', 'config', 'context', 'home', 'log', 'lock', 'fsutil', 'random', 'version', 'threads'],
 ];
 
 const layerOf = new Map(LAYERS.flatMap((names, rank) => names.map((name) => [name, rank])));
