@@ -180,26 +180,37 @@ export function componentScores(
 ): ComponentScores {
   const { data, scaler, settings } = input;
   const out: ComponentScores = { rules: Float64Array.from(rows, (r) => data.rulesScore[r]) };
-  if (fitted.xgb && rows.length > 0) {
-    const names = xgbInputNames(data);
-    out.xgb = predictXgb(
-      fitted.xgbLib as XGBoostLib,
-      fitted.xgb,
-      xgbInputs(data, scaler, rows),
-      rows.length,
-      names.length,
-    );
-  }
-  if (fitted.lstm && rows.length > 0) {
-    const columns = columnIndices(data.featureNames, settings.lstm.features);
-    const x = buildSequences(data, scaler, rows, columns, settings.lstm.timesteps);
-    out.lstm = Float64Array.from(
-      fitted.lstm.predict(x, rows.length),
-      (v) => v * fitted.lstmTargetScale,
-    );
+  const width = xgbInputNames(data).length;
+  const columns = columnIndices(data.featureNames, settings.lstm.features);
+  if (fitted.xgb && rows.length > 0) out.xgb = new Float64Array(rows.length);
+  if (fitted.lstm && rows.length > 0) out.lstm = new Float64Array(rows.length);
+  // In blocks: a validation slice of a large universe would otherwise build its
+  // inputs (and the LSTM's sequences, timesteps × larger) all at once.
+  for (let start = 0; start < rows.length; start += SCORING_BLOCK) {
+    const block = rows.subarray(start, Math.min(start + SCORING_BLOCK, rows.length));
+    if (fitted.xgb && out.xgb) {
+      const inputs = xgbInputs(data, scaler, block);
+      const scores = predictXgb(
+        fitted.xgbLib as XGBoostLib,
+        fitted.xgb,
+        inputs,
+        block.length,
+        width,
+      );
+      out.xgb.set(scores, start);
+    }
+    if (fitted.lstm && out.lstm) {
+      const x = buildSequences(data, scaler, block, columns, settings.lstm.timesteps);
+      const scores = fitted.lstm.predict(x, block.length);
+      for (let i = 0; i < block.length; i++)
+        out.lstm[start + i] = scores[i] * fitted.lstmTargetScale;
+    }
   }
   return out;
 }
+
+/** Rows scored at a time by componentScores. */
+const SCORING_BLOCK = 16384;
 
 export function predictXgb(
   lib: XGBoostLib,
