@@ -23,7 +23,7 @@ import { initTensorflow } from '../models/tf-backend.ts';
 import { xgboostStatus } from '../models/xgboost/index.ts';
 import { PriceStore } from '../store/price-store.ts';
 import { rebuildWeights } from '../weights/replay.ts';
-import { withWriteLock } from '../session.ts';
+import { assertHomeExists, withWriteLock } from '../session.ts';
 
 export type { Check } from '../doctor/check.ts';
 
@@ -57,6 +57,7 @@ const REPAIR_UNREADABLE_LOCK_MS = 2_000;
  * or --reindex; every failing check says what --repair would do.
  */
 export async function doctor(ctx: Context, options: DoctorOptions): Promise<DoctorResult> {
+  assertHomeExists(ctx);
   const lockBefore = inspectLock(ctx.home.lock);
   const run = async (): Promise<DoctorResult> => {
     const checks: Check[] = [...(await environmentChecks())];

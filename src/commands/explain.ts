@@ -10,7 +10,7 @@ import { loadModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import { COMPONENTS, type ComponentName } from '../training/head.ts';
 import { loadPanel } from '../training/panel.ts';
-import { openExistingStore } from '../session.ts';
+import { assertHomeExists, openExistingStore } from '../session.ts';
 
 export interface ExplainOptions {
   /** A prediction id, or a unique prefix of one (at least 6 characters). */
@@ -64,6 +64,7 @@ export async function explainPrediction(
   ctx: Context,
   options: ExplainOptions,
 ): Promise<ExplainResult> {
+  assertHomeExists(ctx);
   const record = findPrediction(ctx, options);
   if (record.schema !== 'mlx.prediction/2')
     throw new DataError(

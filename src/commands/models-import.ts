@@ -22,7 +22,7 @@ import { buildDataset, loadPanel } from '../training/panel.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from '../training/judge.ts';
 import { finalFitRows } from '../training/walk-forward.ts';
 import { MLX_VERSION } from '../version.ts';
-import { openExistingStore, withWriteLock } from '../session.ts';
+import { assertHomeExists, openExistingStore, withWriteLock } from '../session.ts';
 
 export interface ImportOptions {
   /** A booster trained outside mlx (XGBoost's JSON model file). */
@@ -52,6 +52,7 @@ export interface ImportResult {
  * are on that window only, and the version is marked imported.
  */
 export async function importModel(ctx: Context, options: ImportOptions): Promise<ImportResult> {
+  assertHomeExists(ctx);
   const registry = new ModelRegistry(ctx.home.modelsDir);
   const like = likeVersion(ctx, registry, options.like);
   const { manifest } = like;
