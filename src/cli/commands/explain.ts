@@ -19,6 +19,10 @@ export function registerExplainCommand(program: Command): void {
       parseDate,
     )
     .option(
+      '--model <name>',
+      'with a symbol: the model that made the prediction, as given to mlx predict --model (default: config modelName)',
+    )
+    .option(
       '--inputs',
       'one line per XGBoost input (the standardised feature, its per-date rank) instead of per feature',
       false,
@@ -45,11 +49,17 @@ Examples:
     )
     .action(
       action(
-        async (inv, target: string, options: { asOf?: string; inputs: boolean; top: number }) => {
+        async (
+          inv,
+          target: string,
+          options: { asOf?: string; model?: string; inputs: boolean; top: number },
+        ) => {
           const { top } = options;
           const byId = /^[0-9a-f]{6,64}$/i.test(target) && options.asOf === undefined;
           const result = await explainPrediction(inv.ctx, {
-            ...(byId ? { id: target } : { symbol: requireSymbol(target), asOf: options.asOf }),
+            ...(byId
+              ? { id: target }
+              : { symbol: requireSymbol(target), asOf: options.asOf, modelName: options.model }),
             inputs: options.inputs,
           });
           inv.emit(result, () => renderExplanation(result, top, inv.terminal));
