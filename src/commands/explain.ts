@@ -195,8 +195,7 @@ function findPrediction(ctx: Context, options: ExplainOptions): Prediction {
   if (!options.symbol) throw new UsageError('name a prediction id, or a symbol (with --as-of)');
   const modelName = options.modelName ?? ctx.config.modelName;
   const asked = all.filter(
-    (p) =>
-      p.symbol === options.symbol && (options.asOf === undefined || p.as_of === options.asOf),
+    (p) => p.symbol === options.symbol && (options.asOf === undefined || p.as_of === options.asOf),
   );
   const mine = asked.filter((p) => p.model.name === modelName);
   if (mine.length === 0) {

@@ -157,7 +157,11 @@ export function rankIcSpec(options: {
               data: {
                 values: options.daily
                   .filter((d) => d.trailing_mean !== null)
-                  .map((d) => ({ date: d.date, value: d.trailing_mean, series: options.meanLabel })),
+                  .map((d) => ({
+                    date: d.date,
+                    value: d.trailing_mean,
+                    series: options.meanLabel,
+                  })),
               },
               mark: { type: 'line' as const, strokeWidth: 2.5 },
               encoding: { x: dateAxis, y, color: colour },

@@ -206,7 +206,11 @@ describe('failing or read-only commands leave nothing behind', () => {
     for (const args of needsHome) {
       const run = await runMlx(args, { home: folder });
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
-      assert.match(run.stderr, /no mlx home at .*\(the folder has no data\/mlx\.db/, args.join(' '));
+      assert.match(
+        run.stderr,
+        /no mlx home at .*\(the folder has no data\/mlx\.db/,
+        args.join(' '),
+      );
       assert.equal(run.stdout, '', args.join(' '));
       const json = await runMlx(['--json', ...args], { home: folder });
       assert.equal(json.code, 2, args.join(' '));

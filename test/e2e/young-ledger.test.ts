@@ -50,7 +50,8 @@ describe('report and tear sheet on a young ledger', () => {
       assert.equal(html.code, 0, html.stderr);
       const figures = figuresOf(fs.readFileSync(file, 'utf8'));
       assert.equal(figures.length, 10);
-      for (const f of figures) assert.ok(f.drawn !== (f.note !== null), `${f.id}: a chart or a note`);
+      for (const f of figures)
+        assert.ok(f.drawn !== (f.note !== null), `${f.id}: a chart or a note`);
       const byId = new Map(figures.map((f) => [f.id, f]));
       // Hit rates by symbol and calibration need one verified prediction.
       assert.ok(byId.get('symbol-accuracy')?.drawn);

@@ -55,7 +55,8 @@ describe('predict --as-of: the session asked for, or a refusal', () => {
     const failures: { symbol: string; reason: string }[] = [];
     assert.throws(
       () => onSessionCalendars(store, ['AAPL', 'MSFT'], '2021-04-18', evening, failures),
-      (err) => err instanceof UsageError && /^--as-of 2021-04-18 is not a trading/.test(err.message),
+      (err) =>
+        err instanceof UsageError && /^--as-of 2021-04-18 is not a trading/.test(err.message),
     );
     // Good Friday: NYSE is closed, the weekday calendar of other exchanges is not.
     const mixed = onSessionCalendars(store, ['AAPL', 'TCS.NS'], '2021-04-02', evening, failures);

@@ -22,9 +22,7 @@ const freshness = (behind: Record<string, [string, number]>, limit = 3): Freshne
 
 describe('doctor: data freshness against staleSessions', () => {
   it('within the limit: ok, with the newest bar', () => {
-    const check = freshnessCheck(
-      freshness({ AAPL: ['2021-04-21', 0], MSFT: ['2021-04-16', 3] }),
-    );
+    const check = freshnessCheck(freshness({ AAPL: ['2021-04-21', 0], MSFT: ['2021-04-16', 3] }));
     assert.deepEqual(check, {
       name: 'data freshness',
       ok: true,
@@ -51,10 +49,16 @@ describe('doctor: data freshness against staleSessions', () => {
 
   it('55 stale symbols make one short line', () => {
     const many = Object.fromEntries(
-      Array.from({ length: 55 }, (_, i) => [`S${String(i).padStart(2, '0')}`, ['2021-04-21', 1413]]),
+      Array.from({ length: 55 }, (_, i) => [
+        `S${String(i).padStart(2, '0')}`,
+        ['2021-04-21', 1413],
+      ]),
     ) as Record<string, [string, number]>;
     const check = freshnessCheck(freshness(many));
-    assert.match(check.detail, /55 of 55 symbol\(s\) .*S04 1413 \(last bar 2021-04-21\) and 50 more$/);
+    assert.match(
+      check.detail,
+      /55 of 55 symbol\(s\) .*S04 1413 \(last bar 2021-04-21\) and 50 more$/,
+    );
     assert.ok(check.detail.length < 400, String(check.detail.length));
   });
 });
