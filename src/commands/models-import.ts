@@ -27,7 +27,10 @@ import { assertHomeExists, openExistingStore, withWriteLock } from '../session.t
 export interface ImportOptions {
   /** A booster trained outside mlx (XGBoost's JSON model file). */
   xgbFile: string;
-  /** The version it replaces the booster of: VERSION (of the configured model) or NAME/VERSION. */
+  /**
+   * The version it replaces the booster of: VERSION (of the configured model), NAME/VERSION,
+   * or NAME (its promoted version).
+   */
   like: string;
   promote?: boolean;
 }
@@ -235,8 +238,16 @@ async function refitLike(
 }
 
 function likeVersion(ctx: Context, registry: ModelRegistry, like: string): ModelVersionV2 {
+  // A bare name with a promoted version means that version: help examples and scripts
+  // need not know a version id.
+  if (/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(like) && !registry.has(ctx.config.modelName, like)) {
+    const promoted = registry.currentVersion(like);
+    if (promoted) return currentFormat(registry.get(like, promoted), '');
+  }
   const [name, version] = like.includes('/') ? like.split('/') : [ctx.config.modelName, like];
   if (!name || !version)
-    throw new UsageError(`--like expects VERSION or NAME/VERSION, got "${like.slice(0, 60)}"`);
+    throw new UsageError(
+      `--like expects VERSION, NAME/VERSION or NAME, got "${like.slice(0, 60)}"`,
+    );
   return currentFormat(registry.get(name, version), '');
 }

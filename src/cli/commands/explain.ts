@@ -41,11 +41,15 @@ by default a feature's contribution is its standardised input's plus its cross-s
 and its value is in the stock's own units (RSI 72.3); --inputs shows each input as XGBoost saw it.
 The LSTM and the rules are listed as components, with the head's weights and the stock's.
 
+A symbol names its latest prediction by the model --model names (default: config modelName), or
+the one of --as-of D. The examples explain what the offline examples of mlx predict --help
+recorded with the model "past".
+
 Examples:
-  mlx explain 3f9a1c2b7d4e
-  mlx explain AAPL --as-of 2021-11-01
-  mlx explain AAPL --json | jq '.contributions[:5]'
-  mlx explain AAPL --inputs --json | jq '[.bias, (.contributions | map(.contribution) | add), .margin]'`,
+  mlx explain AAPL --as-of 2020-03-02 --model past
+  mlx explain "$(mlx predictions --symbol AAPL --json | jq -r '.[0].id')"     by id (or its first 6+ characters)
+  mlx explain AAPL --model past --json | jq '.contributions[:5]'
+  mlx explain AAPL --model past --inputs --json | jq '[.bias, (.contributions | map(.contribution) | add), .margin]'`,
     )
     .action(
       action(

@@ -50,7 +50,7 @@ With --json, stdout is the array of verified predictions, each with its "verific
 symbols that failed are named on stderr.
 
 Examples:
-  mlx verify --since 7d                        weekly, from cron
+  mlx verify --since 7d                        weekly, from cron (refreshes from Yahoo: needs the network)
   mlx verify --since 2019-12-01 --no-fetch --json | jq '[.[] | .verification.direction_hit] | map(select(.)) | length'
   mlx verify --rescore --no-fetch              after restoring data that was missing`,
     )
