@@ -1,7 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Context } from './context.ts';
 import { DataError, UsageError } from './errors.ts';
 import { acquireLock } from './lock.ts';
+import type { HomePaths } from './home.ts';
 import { PriceStore } from './store/price-store.ts';
 
 export interface WriteLockOptions {
@@ -33,12 +35,30 @@ export async function withWriteLock<T>(
   }
 }
 
-/** A mistyped --home must not become a new, empty home. */
+/**
+ * A folder is a home once mlx has written there (or its config is there): a
+ * command run in the wrong folder, or with a mistyped --home, must be refused
+ * rather than report "nothing to do" or make a new, empty home.
+ */
+export function isHome(home: HomePaths): boolean {
+  return [
+    home.db,
+    home.predictionsDir,
+    home.modelsDir,
+    home.lock,
+    path.join(home.root, 'mlx.config.json'),
+  ].some((file) => fs.existsSync(file));
+}
+
+/** Refuse (exit 2) a folder that is not an mlx home; only data import and data fetch make one. */
 export function assertHomeExists(ctx: Context): void {
-  if (!fs.existsSync(ctx.home.root)) {
+  if (!isHome(ctx.home)) {
+    const why = fs.existsSync(ctx.home.root)
+      ? ' (the folder has no data/mlx.db, models/, predictions/ or mlx.config.json)'
+      : '';
     throw new UsageError(
-      `no mlx home at ${ctx.home.root}`,
-      'check --home (or MLX_HOME); a new home is made by mlx data import FILE... or mlx data fetch',
+      `no mlx home at ${ctx.home.root}${why}`,
+      'check --home (or MLX_HOME), or cd into the home; a new home is made by mlx data import FILE... or mlx data fetch',
     );
   }
 }
@@ -65,12 +85,13 @@ export function noStoreError(ctx: Context): DataError {
   );
 }
 
-/** Open, use and always close a store. */
+/** Open, use and always close a store (in a home: a folder that is none is refused). */
 export async function usingStore<T>(
   ctx: Context,
   mode: 'read' | 'write',
   work: (store: PriceStore | null) => Promise<T> | T,
 ): Promise<T> {
+  assertHomeExists(ctx);
   const store = mode === 'write' ? openStore(ctx, 'write') : openStore(ctx, 'read');
   try {
     return await work(store);

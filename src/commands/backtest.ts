@@ -80,7 +80,8 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     ? ['adaptive', 'static']
     : [options.adapt ? 'adaptive' : 'static'];
 
-  // Each arm gets a snapshot of the store (its own weights and index) and shares the models.
+  // Each arm starts as a new home would (the home's bars, default weights, no ledger index)
+  // and shares the models.
   const modelsDir = path.join(out, 'models');
   const armHomes = new Map<ArmName, HomePaths>();
   await withWriteLock(ctx, 'backtest', () => {
@@ -95,7 +96,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
       for (const arm of arms) {
         const home = { ...homePaths(path.join(out, arm)), modelsDir };
         fs.mkdirSync(home.dataDir, { recursive: true });
-        store.copyTo(home.db);
+        store.copyMarketTo(home.db);
         armHomes.set(arm, home);
       }
     } finally {

@@ -10,6 +10,7 @@ import {
   type LedgerRepair,
 } from '../doctor/ledgers.ts';
 import { badBarsCheck, findBadBars, removeBadBars } from '../doctor/bars.ts';
+import { checkFreshness, type Freshness } from '../doctor/freshness.ts';
 import { lockCheck } from '../doctor/lock.ts';
 import { modelChecks } from '../doctor/models.ts';
 import { verificationCheck } from '../doctor/verification.ts';
@@ -23,7 +24,7 @@ import { initTensorflow } from '../models/tf-backend.ts';
 import { xgboostStatus } from '../models/xgboost/index.ts';
 import { PriceStore } from '../store/price-store.ts';
 import { rebuildWeights } from '../weights/replay.ts';
-import { withWriteLock } from '../session.ts';
+import { assertHomeExists, withWriteLock } from '../session.ts';
 
 export type { Check } from '../doctor/check.ts';
 
@@ -38,6 +39,8 @@ export interface DoctorResult {
   lock_cleared: boolean;
   /** Stored bars failing the bar checks that --repair moved into bar_revisions. */
   bars_removed: number;
+  /** How far behind the clock the data predict would use is, per symbol; null with no store. */
+  freshness: Freshness | null;
   reindexed: { predictions: number; verifications: number; weight_changes: number } | null;
   exit_code: ExitCodeValue;
 }
@@ -57,6 +60,7 @@ const REPAIR_UNREADABLE_LOCK_MS = 2_000;
  * or --reindex; every failing check says what --repair would do.
  */
 export async function doctor(ctx: Context, options: DoctorOptions): Promise<DoctorResult> {
+  assertHomeExists(ctx);
   const lockBefore = inspectLock(ctx.home.lock);
   const run = async (): Promise<DoctorResult> => {
     const checks: Check[] = [...(await environmentChecks())];
@@ -67,6 +71,7 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
       restored: [],
       lock_cleared: false,
       bars_removed: 0,
+      freshness: null,
       reindexed: null,
       exit_code: ExitCode.ok,
     };
@@ -99,6 +104,9 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
               hint: undefined,
             });
           } else checks.push(barCheck);
+          const fresh = checkFreshness(ctx, store);
+          result.freshness = fresh.freshness;
+          if (fresh.check) checks.push(fresh.check);
         } catch (err) {
           store?.close();
           store = null;

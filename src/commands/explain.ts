@@ -10,7 +10,7 @@ import { loadModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import { COMPONENTS, type ComponentName } from '../training/head.ts';
 import { loadPanel, predictionHistoryStart } from '../training/panel.ts';
-import { openExistingStore } from '../session.ts';
+import { assertHomeExists, openExistingStore } from '../session.ts';
 
 export interface ExplainOptions {
   /** A prediction id, or a unique prefix of one (at least 6 characters). */
@@ -18,6 +18,8 @@ export interface ExplainOptions {
   /** Else the symbol's prediction at `asOf` (default: its latest). */
   symbol?: string;
   asOf?: string;
+  /** With a symbol: the model that made the prediction (default: config modelName, as predict). */
+  modelName?: string;
   /** One contribution per XGBoost input (scaled feature, per-date rank) instead of per feature. */
   inputs?: boolean;
 }
@@ -64,6 +66,7 @@ export async function explainPrediction(
   ctx: Context,
   options: ExplainOptions,
 ): Promise<ExplainResult> {
+  assertHomeExists(ctx);
   const record = findPrediction(ctx, options);
   if (record.schema !== 'mlx.prediction/2')
     throw new DataError(
@@ -197,16 +200,20 @@ function findPrediction(ctx: Context, options: ExplainOptions): Prediction {
     return found[0];
   }
   if (!options.symbol) throw new UsageError('name a prediction id, or a symbol (with --as-of)');
-  const mine = all.filter(
-    (p) =>
-      p.symbol === options.symbol &&
-      (options.asOf === undefined || p.as_of === options.asOf) &&
-      p.model.name === ctx.config.modelName,
+  const modelName = options.modelName ?? ctx.config.modelName;
+  const asked = all.filter(
+    (p) => p.symbol === options.symbol && (options.asOf === undefined || p.as_of === options.asOf),
   );
-  if (mine.length === 0)
+  const mine = asked.filter((p) => p.model.name === modelName);
+  if (mine.length === 0) {
+    const others = [...new Set(asked.map((p) => p.model.name))].sort();
     throw new UsageError(
-      `no prediction of ${options.symbol}${options.asOf ? ` as of ${options.asOf}` : ''} by model ${ctx.config.modelName}`,
+      `no prediction of ${options.symbol}${options.asOf ? ` as of ${options.asOf}` : ''} by model ${modelName}`,
+      others.length > 0
+        ? `model ${others.join(', ')} made one: mlx explain ${options.symbol}${options.asOf ? ` --as-of ${options.asOf}` : ''} --model ${others[0]}`
+        : `mlx predictions --symbol ${options.symbol} lists its predictions`,
     );
+  }
   // The latest session; for one session predicted by several versions, the last recorded.
   return mine.reduce((a, b) => (b.as_of >= a.as_of ? b : a));
 }

@@ -22,12 +22,15 @@ import { buildDataset, loadPanel } from '../training/panel.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from '../training/judge.ts';
 import { finalFitRows } from '../training/walk-forward.ts';
 import { MLX_VERSION } from '../version.ts';
-import { openExistingStore, withWriteLock } from '../session.ts';
+import { assertHomeExists, openExistingStore, withWriteLock } from '../session.ts';
 
 export interface ImportOptions {
   /** A booster trained outside mlx (XGBoost's JSON model file). */
   xgbFile: string;
-  /** The version it replaces the booster of: VERSION (of the configured model) or NAME/VERSION. */
+  /**
+   * The version it replaces the booster of: VERSION (of the configured model), NAME/VERSION,
+   * or NAME (its promoted version).
+   */
   like: string;
   promote?: boolean;
 }
@@ -52,6 +55,7 @@ export interface ImportResult {
  * are on that window only, and the version is marked imported.
  */
 export async function importModel(ctx: Context, options: ImportOptions): Promise<ImportResult> {
+  assertHomeExists(ctx);
   const registry = new ModelRegistry(ctx.home.modelsDir);
   const like = likeVersion(ctx, registry, options.like);
   const { manifest } = like;
@@ -234,8 +238,16 @@ async function refitLike(
 }
 
 function likeVersion(ctx: Context, registry: ModelRegistry, like: string): ModelVersionV2 {
+  // A bare name with a promoted version means that version: help examples and scripts
+  // need not know a version id.
+  if (/^[A-Za-z0-9_-][A-Za-z0-9_.-]*$/.test(like) && !registry.has(ctx.config.modelName, like)) {
+    const promoted = registry.currentVersion(like);
+    if (promoted) return currentFormat(registry.get(like, promoted), '');
+  }
   const [name, version] = like.includes('/') ? like.split('/') : [ctx.config.modelName, like];
   if (!name || !version)
-    throw new UsageError(`--like expects VERSION or NAME/VERSION, got "${like.slice(0, 60)}"`);
+    throw new UsageError(
+      `--like expects VERSION, NAME/VERSION or NAME, got "${like.slice(0, 60)}"`,
+    );
   return currentFormat(registry.get(name, version), '');
 }

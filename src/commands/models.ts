@@ -10,7 +10,7 @@ import {
   type FinalFit,
   type FoldDiagnostics,
 } from '../registry/diagnostics.ts';
-import { withWriteLock } from '../session.ts';
+import { assertHomeExists, withWriteLock } from '../session.ts';
 
 export interface ModelSummary {
   name: string;
@@ -27,6 +27,7 @@ export interface ModelSummary {
 
 /** `mlx models ls`. */
 export function listModels(ctx: Context): ModelSummary[] {
+  assertHomeExists(ctx);
   const registry = new ModelRegistry(ctx.home.modelsDir);
   return registry.names().flatMap((name) =>
     registry.versions(name).map((v) => {
@@ -63,6 +64,7 @@ export interface ModelDetail {
 
 /** `mlx models show NAME [VERSION]` (default: the promoted version). */
 export function showModel(ctx: Context, name: string, version?: string): ModelDetail {
+  assertHomeExists(ctx);
   const registry = new ModelRegistry(ctx.home.modelsDir);
   const v = version ? registry.get(name, version) : registry.current(name);
   const metrics = readMetrics(v.dir);

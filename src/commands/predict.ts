@@ -21,6 +21,7 @@ import {
 import type { PredictReuse } from '../replay/session-replay.ts';
 import { fetchIntoStore } from './data-fetch.ts';
 import { inSampleError, inSampleTargets } from '../prediction/in-sample.ts';
+import { assertSomeBarOn, missingBarReason, onSessionCalendars } from '../prediction/as-of.ts';
 import { assertHomeExists, noStoreError, openExistingStore, withWriteLock } from '../session.ts';
 import { resolveUniverse } from '../universe.ts';
 
@@ -105,7 +106,7 @@ async function predictLocked(
         ctx.log.warn(`${failure.symbol}: data not refreshed: ${failure.error}`);
     }
 
-    const known = universe.filter((symbol) => {
+    const stored = universe.filter((symbol) => {
       if (store.symbolInfo(symbol)) return true;
       failures.push({
         symbol,
@@ -113,6 +114,10 @@ async function predictLocked(
       });
       return false;
     });
+    const known = options.asOf
+      ? onSessionCalendars(store, stored, options.asOf, ctx.now(), failures)
+      : stored;
+    if (options.asOf) assertSomeBarOn(store, known, options.asOf);
     // The whole model universe is scored: excess and rank are measured against it.
     const scored = [...new Set([...known, ...manifest.symbols])].filter((s) => store.symbolInfo(s));
     const panel =
@@ -273,16 +278,20 @@ function checkPredictable(
   const dates = entry.features.dates;
   let row = dates.length - 1;
   if (options.asOf) while (row >= 0 && dates[row] > options.asOf) row--;
-  if (row < 0) return `no bars on or before ${options.asOf ?? 'today'}`;
-  const lastBar = dates[row];
-  const lastClosed = options.asOf
-    ? calendar.isSession(options.asOf)
-      ? options.asOf
-      : calendar.addSessions(options.asOf, -1)
-    : calendar.lastClosedSession(ctx.now());
-  const behind = calendar.countSessions(lastBar, lastClosed);
-  if (behind > ctx.config.staleSessions && !options.allowStale) {
-    return `stale data: last bar ${lastBar} is ${behind} sessions behind ${lastClosed} (limit ${ctx.config.staleSessions}; refresh with mlx data fetch, or pass --allow-stale)`;
+  const lastBar = row >= 0 ? dates[row] : null;
+  if (options.asOf) {
+    // The session asked for, or nothing: never the bar before it under its date.
+    if (lastBar !== options.asOf) {
+      const next = store.bars(entry.symbol, { from: options.asOf })[0]?.date ?? null;
+      return missingBarReason(entry.symbol, options.asOf, lastBar, next);
+    }
+  } else {
+    if (lastBar === null) return 'no bars';
+    const lastClosed = calendar.lastClosedSession(ctx.now());
+    const behind = calendar.countSessions(lastBar, lastClosed);
+    if (behind > ctx.config.staleSessions && !options.allowStale) {
+      return `stale data: last bar ${lastBar} is ${behind} sessions behind ${lastClosed} (limit ${ctx.config.staleSessions}; refresh with mlx data fetch, or pass --allow-stale)`;
+    }
   }
   if (!entry.features.valid[row])
     return `not enough history on ${lastBar}: features still warming up`;

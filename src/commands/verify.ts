@@ -21,8 +21,12 @@ import { assertHomeExists, noStoreError, openStore, withWriteLock } from '../ses
 export { UNRESOLVABLE_AFTER_DAYS } from '../verification/scorer.ts';
 
 export interface VerifyOptions {
-  /** '7d' (days before now) or a date: predictions whose target date is on or after it. */
+  /**
+   * '7d' (days before now) or a date: print the predictions whose target date is on or after
+   * it. Every due prediction is scored whatever the window (see VerifyResult.shown).
+   */
   since?: string;
+  /** And on or before this date. */
   until?: string;
   dryRun: boolean;
   fetch: boolean;
@@ -45,7 +49,12 @@ export interface VerifyFailure {
 }
 
 export interface VerifyResult {
+  /** Every prediction scored by this run, in verification order. */
   verified: VerifiedPrediction[];
+  /** Those of `verified` whose target date is in the --since/--until window (all without one). */
+  shown: VerifiedPrediction[];
+  /** Scored by this run but outside the window: not printed, and never left unscored. */
+  outside_window: number;
   pending: number;
   already_verified: number;
   /** Of `verified`, how many re-score an earlier unresolvable record (--rescore). */
@@ -63,6 +72,9 @@ export interface VerifyResult {
  * ledger and its index are checked before appending), then move the
  * per-stock weights. Missing bars are an error naming the symbol, never a
  * record: `unresolvable` needs positive evidence (see scorePrediction).
+ * `--since`/`--until` choose what is printed, not what is scored: a weekly
+ * `verify --since 7d` that missed a week still scores it, and the weights
+ * move in verification order whatever window each run printed.
  */
 export async function verify(ctx: Context, options: VerifyOptions): Promise<VerifyResult> {
   const since = resolveSince(options.since, ctx.now());
@@ -87,13 +99,10 @@ async function verifyLocked(
 ): Promise<VerifyResult> {
   const ledgers = readLedgers(ctx, store, options);
   const { latest, done } = ledgers;
-  const candidates = ledgers.predictions
-    .map((e) => e.record)
-    .filter(
-      (p) =>
-        (!options.since || p.target_date >= options.since) &&
-        (!options.until || p.target_date <= options.until),
-    );
+  const candidates = ledgers.predictions.map((e) => e.record);
+  const inWindow = (p: Prediction) =>
+    (!options.since || p.target_date >= options.since) &&
+    (!options.until || p.target_date <= options.until);
   const open = candidates.filter((p) => !done.has(p.id));
   const closedUnresolvable = candidates.filter((p) => latest.get(p.id)?.status === 'unresolvable');
   const toScore = [...open, ...closedUnresolvable];
@@ -157,8 +166,11 @@ async function verifyLocked(
         })
       : [];
   const { failures } = outcome;
+  const shown = due.filter(inWindow);
   return {
     verified: due,
+    shown,
+    outside_window: due.length - shown.length,
     pending: outcome.pending,
     already_verified: candidates.length - open.length - again.rescored,
     rescored: again.rescored,

@@ -85,6 +85,11 @@ export class ModelRegistry {
       }));
   }
 
+  /** Whether NAME/VERSION is a stored version (has its manifest). */
+  has(name: string, version: string): boolean {
+    return fs.existsSync(path.join(this.root, name, version, MANIFEST_FILE));
+  }
+
   currentVersion(name: string): string | null {
     const file = path.join(this.root, name, 'CURRENT');
     if (!fs.existsSync(file)) return null;

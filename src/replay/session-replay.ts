@@ -1,5 +1,6 @@
 import { calendarFor, type TradingCalendar } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
+import { NoBarsOnSessionError } from '../prediction/as-of.ts';
 import type { LoadedModel } from '../registry/loaded-model.ts';
 import { ModelRegistry } from '../registry/registry.ts';
 import { loadModel } from '../registry/loaded-model.ts';
@@ -47,7 +48,12 @@ export async function replaySession(
   let verified = 0;
   for (const arm of arms) {
     const atClose: Context = { ...arm.ctx, now: () => close };
-    predicted += await steps.predict(atClose, session, reuse, symbols);
+    predicted += await steps.predict(atClose, session, reuse, symbols).catch((err: unknown) => {
+      // A session past the end of the data (or one the market missed) has nothing to predict.
+      if (!(err instanceof NoBarsOnSessionError)) throw err;
+      atClose.log.warn(`${session}: nothing predicted: ${err.message}`);
+      return 0;
+    });
     if (verifyToday) verified += await steps.verify(atClose, arm.adapt);
   }
   return { predicted, verified };

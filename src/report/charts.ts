@@ -93,17 +93,20 @@ export function lineSpec(options: {
   // One layer per line width, wider first: a line that coincides with another (always up
   // and the benchmark) is drawn wide underneath and still shows beside it.
   const widths = [...new Set(options.series.map((s) => s.width ?? 2))].sort((a, b) => b - a);
-  const lines = widths.map((width) => ({
-    data: {
-      values: options.series
-        .filter((s) => (s.width ?? 2) === width)
-        .flatMap((s) =>
-          s.points.filter((p) => p.value !== null).map((p) => ({ ...p, series: s.label })),
-        ),
-    },
-    mark: { type: 'line' as const, strokeWidth: width },
-    encoding,
-  }));
+  const lines = widths
+    .map((width) => ({
+      data: {
+        values: options.series
+          .filter((s) => (s.width ?? 2) === width)
+          .flatMap((s) =>
+            s.points.filter((p) => p.value !== null).map((p) => ({ ...p, series: s.label })),
+          ),
+      },
+      mark: { type: 'line' as const, strokeWidth: width },
+      encoding,
+    }))
+    // Vega fails on a layer without data (a series with no value yet): leave it out.
+    .filter((layer) => layer.data.values.length > 0);
   return {
     width: WIDTH,
     height: HEIGHT,
@@ -147,15 +150,24 @@ export function rankIcSpec(options: {
         mark: { type: 'rule', strokeWidth: 2 },
         encoding: { x: dateAxis, y, y2: { datum: 0 }, color: colour },
       },
-      {
-        data: {
-          values: options.daily
-            .filter((d) => d.trailing_mean !== null)
-            .map((d) => ({ date: d.date, value: d.trailing_mean, series: options.meanLabel })),
-        },
-        mark: { type: 'line', strokeWidth: 2.5 },
-        encoding: { x: dateAxis, y, color: colour },
-      },
+      // No trailing mean before its first few sessions, and Vega fails on a layer without data.
+      ...(options.daily.some((d) => d.trailing_mean !== null)
+        ? [
+            {
+              data: {
+                values: options.daily
+                  .filter((d) => d.trailing_mean !== null)
+                  .map((d) => ({
+                    date: d.date,
+                    value: d.trailing_mean,
+                    series: options.meanLabel,
+                  })),
+              },
+              mark: { type: 'line' as const, strokeWidth: 2.5 },
+              encoding: { x: dateAxis, y, color: colour },
+            },
+          ]
+        : []),
       {
         data: { values: [{ y: 0 }] },
         mark: { type: 'rule', color: '#666' },

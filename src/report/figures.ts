@@ -3,6 +3,7 @@ import type { Report } from './document.ts';
 import { calibrationSpec, COLOURS, lineSpec, rankIcSpec, type Series } from './charts.ts';
 import { symbolSpec, weightsSpec } from './stock-charts.ts';
 import type { StrategyReport } from './portfolio.ts';
+import { MIN_TRAILING } from './series.ts';
 
 const pct = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(digits)}%`;
@@ -184,13 +185,18 @@ function accuracyFigures(report: Report): Figure[] {
       count: b.count,
     }));
   const symbols = symbolPoints(report);
+  // A trailing rate is a point per session once MIN_TRAILING sessions are in; a line needs two.
+  const fewSessions =
+    report.totals.verified === 0
+      ? 'nothing verified yet'
+      : `needs verified predictions on at least ${MIN_TRAILING + 1} sessions (a trailing rate starts once ${MIN_TRAILING} are in)`;
   return [
     line(
       'rolling-hit-rate',
       'Hit rates over the trailing 20 sessions',
       rollingSeries,
       { yTitle: 'hit rate', yFormat: '.0%', refs: [0.5] },
-      'nothing verified yet',
+      fewSessions,
       'Direction: did the price move the way P(up) said. Always up: the share that rose. Relative: did the stock beat the mean of its session’s stocks, as its rank said.',
     ),
     line(
@@ -198,7 +204,12 @@ function accuracyFigures(report: Report): Figure[] {
       `Interval coverage over the trailing 20 sessions against its ${pct(level, 0)} target`,
       coverageSeries,
       { yTitle: 'share inside the interval', yFormat: '.0%' },
-      'no verified prediction states whether it fell inside its interval',
+      rolling.length < 2
+        ? fewSessions
+        : 'no verified prediction states whether it fell inside its interval',
+      undefined,
+      // The target line alone is no chart.
+      coverageSeries.slice(0, 1),
     ),
     {
       id: 'calibration',
@@ -266,6 +277,7 @@ function symbolPoints(report: Report) {
     }));
 }
 
+/** A line chart, drawn when one of the `drawn` series (default: all) has two points for a line. */
 function line(
   id: string,
   title: string,
@@ -273,6 +285,7 @@ function line(
   options: { yTitle: string; yFormat: string; refs?: number[]; columns?: number },
   empty: string,
   note?: string,
+  drawn: readonly Series[] = series,
 ): Figure {
   return {
     id,
@@ -280,7 +293,7 @@ function line(
     series,
     note,
     empty,
-    spec: series.some((s) => s.points.length > 1)
+    spec: drawn.some((s) => s.points.filter((p) => p.value !== null).length > 1)
       ? lineSpec({
           series,
           yTitle: options.yTitle,

@@ -6,7 +6,7 @@ import type { RelativeOutcome } from './excess.ts';
 export const RANK_IC_WINDOW = 60;
 export const ROLLING_WINDOW = 20;
 /** A trailing mean needs this many sessions before it is drawn. */
-const MIN_TRAILING = 5;
+export const MIN_TRAILING = 5;
 
 function bySession(outcomes: readonly Outcome[]): [string, Outcome[]][] {
   const sessions = new Map<string, Outcome[]>();

@@ -54,9 +54,28 @@ export class PriceStore {
     return schemaVersion(this.db);
   }
 
-  /** A consistent copy of the whole store in a new file (a replay's own store). */
+  /** A consistent copy of the whole store in a new file. */
   copyTo(file: string): void {
     this.db.prepare('VACUUM INTO ?').run(file);
+  }
+
+  /**
+   * A new store with what a new home would hold (a replay's own store): the
+   * bars, symbols and revisions, without this home's learning state — its
+   * weights and their history, learnt from outcomes a replay must not see yet,
+   * and the index of ledgers the new store does not have.
+   */
+  copyMarketTo(file: string): void {
+    this.copyTo(file);
+    const copy = PriceStore.open(file);
+    try {
+      copy.transaction(() => {
+        copy.weights.clear();
+        copy.ledgerIndex.clear();
+      });
+    } finally {
+      copy.close();
+    }
   }
 
   upsertSymbol(info: SymbolInfo, source: string, now: string): void {

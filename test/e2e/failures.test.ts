@@ -143,11 +143,16 @@ describe('every bad flag value is a usage error (exit 2), caught before any work
 });
 
 describe('failing or read-only commands leave nothing behind', () => {
-  const commands: string[][] = [
+  /** Every command that works in a home (data import and data fetch make one; demo its own). */
+  const needsHome: string[][] = [
     ['predict', '--no-fetch'],
+    ['predict', '--as-of', '2021-01-04', '--no-fetch'],
+    ['verify'],
+    ['verify', '--since', '7d'],
     ['verify', '--no-fetch'],
     ['verify', '--dry-run', '--no-fetch'],
     ['report'],
+    ['report', '--all', '--html', 'tearsheet.html'],
     ['predictions'],
     ['cron'],
     ['data', 'ls'],
@@ -155,11 +160,19 @@ describe('failing or read-only commands leave nothing behind', () => {
     ['features', 'AAPL'],
     ['models', 'ls'],
     ['models', 'show'],
+    ['models', 'promote', 'default', '20210104T000000Z'],
+    ['models', 'import', '--xgb', 'xgb.json', '--like', 'default'],
+    ['explain', 'AAPL'],
+    ['explain', '3f9a1c2b7d4e'],
+    ['export', 'bars', 'predictions', '--out', 'export'],
     ['doctor'],
     ['doctor', '--repair'],
     ['doctor', '--reindex'],
     ['train'],
     ['backtest', '--from', '2021-01-04', '--to', '2021-02-01'],
+  ];
+  const commands: string[][] = [
+    ...needsHome,
     ['data', 'import', 'missing.csv'],
     ['data', 'fetch', '--source', 'synthetic', '--count', '3', '--to', '2999-01-01'],
   ];
@@ -171,9 +184,11 @@ describe('failing or read-only commands leave nothing behind', () => {
       const run = await runMlx(['--home', typo, ...args], { home: parent });
       assert.ok(!fs.existsSync(typo), `${args.join(' ')} created ${typo}: ${run.stderr}`);
     }
-    const predict = await runMlx(['--home', typo, 'predict', '--no-fetch'], { home: parent });
-    assert.equal(predict.code, 2);
-    assert.match(predict.stderr, /no mlx home at .*mlx-hmoe/);
+    for (const args of needsHome) {
+      const run = await runMlx(['--home', typo, ...args], { home: parent });
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, /no mlx home at .*mlx-hmoe/, args.join(' '));
+    }
   });
 
   it('in an existing empty home, each of them creates no file', async () => {
@@ -182,6 +197,26 @@ describe('failing or read-only commands leave nothing behind', () => {
       await runMlx(args, { home });
       assert.deepEqual(tree(home), [], args.join(' '));
     }
+  });
+
+  it('in a folder that is not a home, every command that needs one exits 2 and says so', async () => {
+    const folder = tempHome();
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'not an mlx home\n');
+    fs.mkdirSync(path.join(folder, 'data'));
+    for (const args of needsHome) {
+      const run = await runMlx(args, { home: folder });
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(
+        run.stderr,
+        /no mlx home at .*\(the folder has no data\/mlx\.db/,
+        args.join(' '),
+      );
+      assert.equal(run.stdout, '', args.join(' '));
+      const json = await runMlx(['--json', ...args], { home: folder });
+      assert.equal(json.code, 2, args.join(' '));
+      assert.match(JSON.parse(json.stdout).error.message, /no mlx home/, args.join(' '));
+    }
+    assert.deepEqual(tree(folder), ['data', 'notes.txt']);
   });
 
   it('read-only commands on a home with data change nothing in it', async () => {
@@ -261,6 +296,8 @@ describe('a lock nobody can read (0 bytes, as a full disk leaves it)', () => {
   it('doctor reports it and --repair clears it; a writer takes it over once a minute old', async () => {
     const home = tempHome();
     writeCsv(path.join(home, 'ONE.csv'));
+    // A home in the making: its config written, its first import about to be blocked.
+    fs.writeFileSync(path.join(home, 'mlx.config.json'), '{}\n');
     const lock = path.join(home, '.mlx.lock');
     fs.writeFileSync(lock, '');
     const age = (seconds: number) => {

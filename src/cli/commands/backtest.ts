@@ -44,7 +44,7 @@ replay has its own models and ledgers; the home's are untouched. Predictions who
 --to stay unverified.
 
 Examples:
-  mlx backtest --from 2018-01-01 --to 2019-12-31 --compare
+  mlx backtest --from 2019-10-01 --to 2019-12-31 --compare
   mlx backtest --from 2019-01-01 --to 2019-06-30 --retrain quarterly --no-adapt --json | jq '.arms.static.metrics.ensemble'`,
     )
     .action(

@@ -21,7 +21,7 @@ verifies them weekly (adapting weights), and writes a text and an HTML report. N
 
 Examples:
   mlx demo
-  mlx demo --home ./demo-home --json | jq .report`,
+  mlx demo --symbols 6 --home ./demo-home --json | jq .report`,
     )
     .action(
       action(async (inv, options: { symbols: number; seed: number }) => {

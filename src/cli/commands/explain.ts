@@ -19,6 +19,10 @@ export function registerExplainCommand(program: Command): void {
       parseDate,
     )
     .option(
+      '--model <name>',
+      'with a symbol: the model that made the prediction, as given to mlx predict --model (default: config modelName)',
+    )
+    .option(
       '--inputs',
       'one line per XGBoost input (the standardised feature, its per-date rank) instead of per feature',
       false,
@@ -37,19 +41,29 @@ by default a feature's contribution is its standardised input's plus its cross-s
 and its value is in the stock's own units (RSI 72.3); --inputs shows each input as XGBoost saw it.
 The LSTM and the rules are listed as components, with the head's weights and the stock's.
 
+A symbol names its latest prediction by the model --model names (default: config modelName), or
+the one of --as-of D. The examples explain what the offline examples of mlx predict --help
+recorded with the model "past".
+
 Examples:
-  mlx explain 3f9a1c2b7d4e
-  mlx explain AAPL --as-of 2021-11-01
-  mlx explain AAPL --json | jq '.contributions[:5]'
-  mlx explain AAPL --inputs --json | jq '[.bias, (.contributions | map(.contribution) | add), .margin]'`,
+  mlx explain AAPL --as-of 2020-03-02 --model past
+  mlx explain "$(mlx predictions --symbol AAPL --json | jq -r '.[0].id')"     by id (or its first 6+ characters)
+  mlx explain AAPL --model past --json | jq '.contributions[:5]'
+  mlx explain AAPL --model past --inputs --json | jq '[.bias, (.contributions | map(.contribution) | add), .margin]'`,
     )
     .action(
       action(
-        async (inv, target: string, options: { asOf?: string; inputs: boolean; top: number }) => {
+        async (
+          inv,
+          target: string,
+          options: { asOf?: string; model?: string; inputs: boolean; top: number },
+        ) => {
           const { top } = options;
           const byId = /^[0-9a-f]{6,64}$/i.test(target) && options.asOf === undefined;
           const result = await explainPrediction(inv.ctx, {
-            ...(byId ? { id: target } : { symbol: requireSymbol(target), asOf: options.asOf }),
+            ...(byId
+              ? { id: target }
+              : { symbol: requireSymbol(target), asOf: options.asOf, modelName: options.model }),
             inputs: options.inputs,
           });
           inv.emit(result, () => renderExplanation(result, top, inv.terminal));

@@ -46,10 +46,10 @@ Files (each replaced whole; Parquet files carry mlx_schema in their metadata):
   predictions.parquet    the prediction ledger, one row per prediction, nested fields flattened
   verifications.parquet  the verification ledger, one row per line (latest = the one readers use)
 
-Examples:
+Examples (the last needs the DuckDB CLI, which mlx does not install):
   mlx export bars features --out export/
   mlx export predictions verifications --out export/ --since 90d
-  mlx export features --format csv --symbol AAPL,MSFT --out /tmp/features
+  mlx export features --format csv --symbol AAPL,MSFT --out features-csv/
   duckdb -c "SELECT symbol, avg(probability_up) FROM 'export/predictions.parquet' GROUP BY 1"`,
     )
     .action(

@@ -86,7 +86,10 @@ export function registerModelsCommands(program: Command): void {
       '--xgb <file>',
       "the booster (XGBoost's JSON model, e.g. save_model('xgb.json'))",
     )
-    .requiredOption('--like <version>', 'the version it stands in for: VERSION or NAME/VERSION')
+    .requiredOption(
+      '--like <version>',
+      'the version it stands in for: VERSION, NAME/VERSION, or NAME (its promoted version)',
+    )
     .option('--promote', 'make the new version the one predict uses', false)
     .addHelpText(
       'after',
@@ -97,10 +100,10 @@ mlx export features lists them. A different count or names exits 2. The new vers
 version's scaler, LSTM and rules; calibration, ensemble weights and interval are refitted on its
 validation window, and its figures are on that window only.
 
-Examples:
-  mlx export features --out export/
-  mlx models import --xgb cluster/xgb.json --like 20260201T020000Z
-  mlx models import --xgb xgb.json --like default/20260201T020000Z --promote --json`,
+Examples (cluster/xgb.json and xgb.json stand for boosters you trained on the export's rows):
+  mlx export features --out export/            the rows, with the xgb_inputs of the promoted version
+  mlx models import --xgb cluster/xgb.json --like default
+  mlx models import --xgb xgb.json --like default --promote --json | jq .version`,
     )
     .action(
       action(async (inv, options: { xgb: string; like: string; promote: boolean }) => {

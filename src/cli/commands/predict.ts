@@ -21,7 +21,7 @@ export function registerPredictCommand(program: Command): void {
     .option('--universe <file>', 'a file with one symbol per line')
     .option(
       '--as-of <date>',
-      'predict this past session using only data up to it (no fetch)',
+      'predict this past session (one that has closed, with its bars in the store) using only data up to it (no fetch)',
       parseDate,
     )
     .option('--no-fetch', 'do not refresh data from Yahoo first')
@@ -48,16 +48,21 @@ could not be predicted are listed on stderr with their reason, and the exit code
 none could be predicted). --top and --sort choose what is printed, not what is recorded. To list
 predictions already in the ledger (a rerun prints none), use mlx predictions.
 
+--as-of D records D as it is, or nothing: a weekend or market holiday (exit 2, naming the sessions
+before and after), a date to come (exit 2) and a session no symbol has bars for (exit 2) are
+refused; a symbol without a bar for D is named with its last bar, and the others are predicted.
+
 A prediction whose target session is on or before the last bar the model was trained on would be
 scored on data the model learned from: predict refuses it (exit 2). Replay the past with
 mlx backtest, or use a model trained up to an earlier date; --allow-in-sample records it marked
 in_sample: true, and mlx report keeps those apart.
 
-Examples:
+Examples (the live ones refresh from Yahoo, so they need the network and bars up to the last close):
   mlx predict                                  after the close, from cron
-  mlx predict --as-of 2020-03-02 --no-fetch --json | jq length
   mlx predict AAPL MSFT --json | jq '.[] | {symbol, predicted_change_pct, probability_up}'
-  mlx predict --top 10 --sort expected_excess_pct`,
+  mlx predict --top 10 --sort expected_excess_pct
+  mlx train --until 2020-02-28 --name past     offline, the past: a model that has not seen March 2020…
+  mlx predict --model past --as-of 2020-03-02 --no-fetch --json | jq length`,
     )
     .action(
       action(

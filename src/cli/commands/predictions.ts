@@ -44,7 +44,7 @@ Symbols marked * were recorded in-sample (predict --allow-in-sample).
 Examples:
   mlx predictions                                   the latest session
   mlx predictions --top 5 --sort probability_up
-  mlx predictions --as-of 2021-11-10 --json | jq length
+  mlx predictions --as-of 2020-03-02 --json | jq length
   mlx predictions --json | jq '.[] | select(.probability_up > .6) | .symbol'
   mlx predictions --since 7d --symbol AAPL --jsonl`,
     )

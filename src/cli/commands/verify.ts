@@ -14,7 +14,7 @@ export function registerVerifyCommand(program: Command): void {
     )
     .option(
       '--since <when>',
-      'predictions whose target date is on or after this: Nd (e.g. 7d) or YYYY-MM-DD (default: all)',
+      'print the predictions whose target date is on or after this: Nd (e.g. 7d) or YYYY-MM-DD (default: all); every due prediction is scored whatever the window',
       parseDuration,
     )
     .option('--until <date>', 'and on or before this date', parseDate)
@@ -33,6 +33,10 @@ export function registerVerifyCommand(program: Command): void {
     .addHelpText(
       'after',
       `
+Every due prediction is scored, whatever --since and --until say: they choose which of the
+verified predictions are printed, and stderr counts the others. A weekly verify --since 7d that
+missed a week (the machine was off) scores that week on its next run.
+
 A prediction is due when its symbol has h bars after as_of. The realised change uses bars adjusted
 as of now, so a split or dividend in between is not scored as a miss; prices are shown in the
 as_of price basis. Each prediction gets exactly one verification, whatever reruns or crashes happen.
@@ -46,7 +50,7 @@ With --json, stdout is the array of verified predictions, each with its "verific
 symbols that failed are named on stderr.
 
 Examples:
-  mlx verify --since 7d                        weekly, from cron
+  mlx verify --since 7d                        weekly, from cron (refreshes from Yahoo: needs the network)
   mlx verify --since 2019-12-01 --no-fetch --json | jq '[.[] | .verification.direction_hit] | map(select(.)) | length'
   mlx verify --rescore --no-fetch              after restoring data that was missing`,
     )
@@ -81,12 +85,15 @@ Examples:
             );
           }
           if (result.failures.length > 0) inv.ctx.log.info(`  ${hint}`);
-          inv.emit(result.verified, () =>
-            verifyTable(result.verified, result.weight_changes, inv.terminal),
+          inv.emit(result.shown, () =>
+            verifyTable(result.shown, result.weight_changes, inv.terminal),
           );
           inv.ctx.log.info(
             `${result.verified.length} prediction(s) ${result.dry_run ? 'would be ' : ''}verified` +
               (result.rescored ? ` (${result.rescored} re-scored)` : '') +
+              (result.outside_window
+                ? ` (${result.outside_window} of them with a target outside ${windowWords(options)}: scored, not listed; mlx predictions --since DATE lists them)`
+                : '') +
               `, ${result.pending} not due yet, ${result.already_verified} already verified; ` +
               `${result.weight_changes.length} weight change(s)`,
           );
@@ -99,6 +106,15 @@ Examples:
         },
       ),
     );
+}
+
+function windowWords(options: { since?: string; until?: string }): string {
+  return [
+    options.since ? `--since ${options.since}` : '',
+    options.until ? `--until ${options.until}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 function verifyTable(
