@@ -15,7 +15,12 @@ import { registerExplainCommand } from './commands/explain.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { MLX_VERSION } from '../version.ts';
 
-/** The `mlx` command tree. Each register function only wires flags to operations. */
+/**
+ * The `mlx` command tree. Each register function only wires flags to
+ * operations, and each action imports its operation when it runs: DuckDB,
+ * TensorFlow.js, libxgboost and vega take most of a second to load, so only
+ * the commands that use them load them, and `mlx --help` loads none.
+ */
 export function buildProgram(): Command {
   const program = new Command('mlx')
     .description(

@@ -20,10 +20,7 @@ import { readScaler } from '../registry/scaler-file.ts';
 import { assertHomeExists, noStoreError, usingStore } from '../session.ts';
 import { resolveUniverse } from '../universe.ts';
 import { resolveSince } from '../calendar/since.ts';
-
-export const EXPORT_KINDS = ['bars', 'features', 'predictions', 'verifications'] as const;
-export type ExportKind = (typeof EXPORT_KINDS)[number];
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['parquet', 'csv'];
+import { EXPORT_FORMATS, EXPORT_KINDS, type ExportKind } from './export-kinds.ts';
 
 export interface ExportOptions {
   what: ExportKind[];

@@ -1,4 +1,3 @@
-import YahooFinance from 'yahoo-finance2';
 import type { ChartResultObject } from 'yahoo-finance2/modules/chart';
 import { DataError, NetworkError, UsageError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -88,6 +87,8 @@ async function chartWithRetries(
     options.fetchImpl ?? globalThis.fetch,
     options.timeoutMs ?? 30_000,
   );
+  // Loaded here, not at the top: only a real fetch needs it, and it takes a while to load.
+  const { default: YahooFinance } = await import('yahoo-finance2');
   const yahoo = new YahooFinance({
     fetch: transport.fetch,
     logger: libraryLogger(log),

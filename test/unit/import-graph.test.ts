@@ -109,3 +109,91 @@ describe('the import graph', () => {
     assert.ok(rank('store') > rank('training'), 'the store sits below training');
   });
 });
+
+/** Libraries slow to load (DuckDB, TensorFlow.js, koffi and libxgboost, vega, yahoo-finance2). */
+const HEAVY = /^(@duckdb\/|@tensorflow\/|koffi$|vega(-lite)?$|yahoo-finance2$)/;
+
+/**
+ * What the small commands load: the CLI (every command's flags and help), and
+ * the implementation their action imports when it runs. None may need a heavy
+ * library, so each starts in well under a second.
+ */
+const SMALL_COMMANDS = [
+  { command: 'mlx --help', cli: 'cli/main.ts', runs: [] },
+  {
+    command: 'mlx predictions',
+    cli: 'cli/commands/predictions.ts',
+    runs: ['commands/predictions.ts'],
+  },
+  { command: 'mlx report', cli: 'cli/commands/report.ts', runs: ['commands/report.ts'] },
+  { command: 'mlx cron', cli: 'cli/commands/cron.ts', runs: ['commands/cron.ts'] },
+  { command: 'mlx data ls', cli: 'cli/commands/data.ts', runs: ['commands/data-ls.ts'] },
+];
+
+/**
+ * The imports that load a module with the file: `import type` is erased, an
+ * `import()` waits for the code that calls it. Relative ones as paths from
+ * src, packages by name.
+ */
+function staticImports(file: string): string[] {
+  const text = fs.readFileSync(path.join(SRC, file), 'utf8');
+  const specifiers = [
+    ...[...text.matchAll(/^\s*(?:import|export)\s+(type\s)?[^'";]*?from\s+'([^']+)'/gm)]
+      .filter((m) => !m[1])
+      .map((m) => m[2]),
+    ...[...text.matchAll(/^\s*import\s+'([^']+)'/gm)].map((m) => m[1]),
+  ];
+  return specifiers.map((specifier) =>
+    specifier.startsWith('.')
+      ? path.relative(SRC, path.resolve(path.dirname(path.join(SRC, file)), specifier))
+      : (specifier.match(/^(@[^/]+\/)?[^/]+/)?.[0] ?? specifier),
+  );
+}
+
+function dynamicImports(file: string): string[] {
+  const text = fs.readFileSync(path.join(SRC, file), 'utf8');
+  return [...text.matchAll(/import\(\s*'(\.[^']+)'\s*\)/g)].map((m) =>
+    path.relative(SRC, path.resolve(path.dirname(path.join(SRC, file)), m[1])),
+  );
+}
+
+/** Every heavy package loaded with `roots`, each with the chain of imports that reaches it. */
+function heavyChains(roots: readonly string[]): string[] {
+  const via = new Map<string, string | null>(roots.map((root) => [root, null]));
+  const queue = [...roots];
+  for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
+    if (!file.endsWith('.ts')) continue;
+    for (const target of staticImports(file)) {
+      if (via.has(target)) continue;
+      via.set(target, file);
+      queue.push(target);
+    }
+  }
+  const chain = (node: string): string => {
+    const parent = via.get(node);
+    return parent ? `${chain(parent)} → ${node}` : node;
+  };
+  return [...via.keys()].filter((name) => HEAVY.test(name)).map(chain);
+}
+
+describe('the small commands', () => {
+  for (const { command, cli, runs } of SMALL_COMMANDS) {
+    it(`${command} loads no heavy library`, () => {
+      const lazy = dynamicImports(cli);
+      for (const module of runs) assert.ok(lazy.includes(module), `${cli} imports ${module}`);
+      assert.deepEqual(heavyChains(['cli/main.ts', ...runs]), []);
+    });
+  }
+
+  it('would see a heavy library loaded through a chain of imports (the check can fail)', () => {
+    const chains = heavyChains(['commands/export.ts']);
+    assert.ok(
+      chains.some((c) => c.endsWith('→ @duckdb/node-api')),
+      chains.join('\n'),
+    );
+    assert.ok(
+      heavyChains(['commands/train.ts']).some((c) => c.endsWith('→ koffi')),
+      'train loads koffi',
+    );
+  });
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cronLines, cronWord } from '../../src/commands/cron.ts';
-import { selectPredictions } from '../../src/commands/predictions.ts';
+import { selectPredictions } from '../../src/prediction/select.ts';
 import type { Prediction } from '../../src/ledger/records.ts';
 import { selectSymbols, type SymbolFigures } from '../../src/report/accuracy.ts';
 import { foldDiagnostics } from '../../src/registry/diagnostics.ts';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { backtest, type BacktestResult } from '../../commands/backtest.ts';
+import type { BacktestResult } from '../../commands/backtest.ts';
 import { ExitCode } from '../../errors.ts';
 import { parseDate, parseSymbolList } from '../flags.ts';
 import { action } from '../runtime.ts';
@@ -62,6 +62,7 @@ Examples:
             out?: string;
           },
         ) => {
+          const { backtest } = await import('../../commands/backtest.ts');
           let bar: ReturnType<typeof inv.ctx.progress> | null = null;
           const result = await backtest(inv.ctx, {
             from: options.from,

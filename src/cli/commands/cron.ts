@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { cron } from '../../commands/cron.ts';
 import { ExitCode } from '../../errors.ts';
 import { action } from '../runtime.ts';
 
@@ -23,6 +22,7 @@ Examples:
     )
     .action(
       action(async (inv, options: { log: string | boolean }) => {
+        const { cron } = await import('../../commands/cron.ts');
         const result = cron(inv.ctx, {
           log: options.log === true ? undefined : options.log === false ? false : options.log,
         });

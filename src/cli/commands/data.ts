@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { fetchData } from '../../commands/data-fetch.ts';
-import { importFiles } from '../../commands/data-import.ts';
-import { listStored, showStored } from '../../commands/data-ls.ts';
 import { ExitCode } from '../../errors.ts';
 import { requireSymbol } from '../../exchanges.ts';
 import { parseDate, parseSeed, parseSymbol, wholeNumber } from '../flags.ts';
@@ -48,6 +45,7 @@ Examples (tcs-daily.csv and messy.csv stand for files of your own):
     .action(
       action(
         async (inv, files: string[], options: { symbol?: string; onBadRow: 'fail' | 'skip' }) => {
+          const { importFiles } = await import('../../commands/data-import.ts');
           const result = await importFiles(inv.ctx, {
             files,
             symbol: options.symbol,
@@ -130,6 +128,7 @@ Examples (Yahoo needs the network; the synthetic market does not):
             seed?: number;
           },
         ) => {
+          const { fetchData } = await import('../../commands/data-fetch.ts');
           const result = await fetchData(inv.ctx, {
             symbols,
             source: options.source ?? inv.ctx.config.source,
@@ -182,6 +181,7 @@ Examples:
     )
     .action(
       action(async (inv) => {
+        const { listStored } = await import('../../commands/data-ls.ts');
         const symbols = await listStored(inv.ctx);
         if (symbols.length === 0) inv.ctx.log.info(`nothing stored in ${inv.ctx.home.root} yet`);
         inv.emit(symbols, () =>
@@ -231,6 +231,7 @@ Examples:
     .action(
       action(async (inv, rawSymbol: string) => {
         const symbol = requireSymbol(rawSymbol);
+        const { showStored } = await import('../../commands/data-ls.ts');
         const detail = await showStored(inv.ctx, symbol);
         inv.emit(detail, () => {
           const q = detail.quality;

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { demo } from '../../commands/demo.ts';
 import { ExitCode } from '../../errors.ts';
 import { parseSeed, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
@@ -28,6 +27,7 @@ Examples:
         const { symbols, seed } = options;
         const explicitHome =
           program.opts().home !== undefined || process.env.MLX_HOME !== undefined;
+        const { demo } = await import('../../commands/demo.ts');
         const result = await demo(inv.ctx, {
           home: explicitHome ? inv.ctx.home.root : undefined,
           symbols,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { doctor } from '../../commands/doctor.ts';
 import { action } from '../runtime.ts';
 
 export function registerDoctorCommand(program: Command): void {
@@ -34,6 +33,7 @@ Examples:
     )
     .action(
       action(async (inv, options: { repair: boolean; reindex: boolean }) => {
+        const { doctor } = await import('../../commands/doctor.ts');
         const result = await doctor(inv.ctx, options);
         inv.emit(result, () =>
           [

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { explainPrediction, type ExplainResult } from '../../commands/explain.ts';
+import type { ExplainResult } from '../../commands/explain.ts';
 import { ExitCode } from '../../errors.ts';
 import { requireSymbol } from '../../exchanges.ts';
 import { parseDate, wholeNumber } from '../flags.ts';
@@ -60,6 +60,7 @@ Examples:
         ) => {
           const { top } = options;
           const byId = /^[0-9a-f]{6,64}$/i.test(target) && options.asOf === undefined;
+          const { explainPrediction } = await import('../../commands/explain.ts');
           const result = await explainPrediction(inv.ctx, {
             ...(byId
               ? { id: target }

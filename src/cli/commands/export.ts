@@ -1,10 +1,6 @@
 import type { Command } from 'commander';
-import {
-  EXPORT_KINDS,
-  exportData,
-  type ExportKind,
-  type ExportResult,
-} from '../../commands/export.ts';
+import type { ExportResult } from '../../commands/export.ts';
+import { EXPORT_KINDS, type ExportKind } from '../../commands/export-kinds.ts';
 import { ExitCode } from '../../errors.ts';
 import type { ExportFormat } from '../../export/write.ts';
 import { parseDuration, parseSymbolList } from '../flags.ts';
@@ -65,6 +61,7 @@ Examples (the last needs the DuckDB CLI, which mlx does not install):
             model?: string;
           },
         ) => {
+          const { exportData } = await import('../../commands/export.ts');
           const result = await exportData(inv.ctx, {
             what: what as ExportKind[],
             format: options.format as ExportFormat,

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { showFeatures } from '../../commands/features.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { requireSymbol } from '../../exchanges.ts';
-import { featureRowsToCsv } from '../../features/index.ts';
 import { writeOut } from '../io.ts';
 import { parseDate, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
@@ -42,11 +40,13 @@ Examples:
               '--csv and --json each choose what stdout carries: pass one of them',
             );
           const symbol = requireSymbol(rawSymbol);
+          const { showFeatures } = await import('../../commands/features.ts');
           const report = await showFeatures(inv.ctx, symbol, {
             asOf: options.asOf,
             last: options.last,
           });
           if (options.csv) {
+            const { featureRowsToCsv } = await import('../../features/index.ts');
             writeOut(featureRowsToCsv(report));
             return ExitCode.ok;
           }

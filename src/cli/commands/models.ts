@@ -1,6 +1,4 @@
 import type { Command } from 'commander';
-import { listModels, promoteModel, showModel } from '../../commands/models.ts';
-import { importModel } from '../../commands/models-import.ts';
 import { ExitCode } from '../../errors.ts';
 import { action } from '../runtime.ts';
 import type { FinalFit, FoldDiagnostics } from '../../registry/diagnostics.ts';
@@ -20,6 +18,7 @@ export function registerModelsCommands(program: Command): void {
     )
     .action(
       action(async (inv) => {
+        const { listModels } = await import('../../commands/models.ts');
         const list = listModels(inv.ctx);
         if (list.length === 0) inv.ctx.log.info('no models yet: mlx train');
         inv.emit(list, () =>
@@ -50,6 +49,7 @@ export function registerModelsCommands(program: Command): void {
     .argument('[version]', 'version (default: CURRENT)')
     .action(
       action(async (inv, name: string, version?: string) => {
+        const { showModel } = await import('../../commands/models.ts');
         const detail = showModel(inv.ctx, name, version);
         inv.emit(detail, () =>
           [
@@ -107,6 +107,7 @@ Examples (cluster/xgb.json and xgb.json stand for boosters you trained on the ex
     )
     .action(
       action(async (inv, options: { xgb: string; like: string; promote: boolean }) => {
+        const { importModel } = await import('../../commands/models-import.ts');
         const result = await importModel(inv.ctx, {
           xgbFile: options.xgb,
           like: options.like,
@@ -135,6 +136,7 @@ Examples (cluster/xgb.json and xgb.json stand for boosters you trained on the ex
     .argument('<version>', 'version to promote')
     .action(
       action(async (inv, name: string, version: string) => {
+        const { promoteModel } = await import('../../commands/models.ts');
         const result = await promoteModel(inv.ctx, name, version);
         inv.emit(result, () => `${name}: CURRENT ${result.previous ?? '(none)'} → ${version}`);
         return ExitCode.ok;

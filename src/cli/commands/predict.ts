@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { predict } from '../../commands/predict.ts';
 import { DataError, ExitCode } from '../../errors.ts';
-import { selectPredictions } from '../../commands/predictions.ts';
+import { selectPredictions } from '../../prediction/select.ts';
 import { parseDate } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { writeOut } from '../io.ts';
@@ -89,6 +88,7 @@ Examples (the live ones refresh from Yahoo, so they need the network and bars up
           };
           // A bad --sort is refused before anything is predicted.
           selectPredictions([], selection);
+          const { predict } = await import('../../commands/predict.ts');
           const result = await predict(inv.ctx, {
             symbols,
             universeFile: options.universe,

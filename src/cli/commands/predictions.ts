@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { listPredictions, SORT_FIELDS } from '../../commands/predictions.ts';
 import { ExitCode } from '../../errors.ts';
+import { SORT_FIELDS } from '../../prediction/select.ts';
 import { writeOut } from '../io.ts';
 import { parseDate, parseDuration, parseSymbol, wholeNumber } from '../flags.ts';
 import { predictionTable } from '../prediction-table.ts';
@@ -62,6 +62,7 @@ Examples:
             ascending?: boolean;
           },
         ) => {
+          const { listPredictions } = await import('../../commands/predictions.ts');
           const listing = listPredictions(inv.ctx, {
             asOf: options.asOf,
             since: options.since,

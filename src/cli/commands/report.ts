@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { buildReport } from '../../commands/report.ts';
 import type { Report } from '../../report/document.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import {
@@ -8,7 +7,6 @@ import {
   type GroupFigures,
   type SymbolSortField,
 } from '../../report/accuracy.ts';
-import { renderHtml } from '../../report/html.ts';
 import type { StrategyReport } from '../../report/portfolio.ts';
 import { sparkline } from '../../report/sparkline.ts';
 import { parseBasisPoints, parseDate, parseDuration, parseSymbol, wholeNumber } from '../flags.ts';
@@ -84,6 +82,7 @@ Examples:
             ascending?: boolean;
           },
         ) => {
+          const { buildReport } = await import('../../commands/report.ts');
           const report = await buildReport(inv.ctx, {
             since: options.all ? undefined : options.since,
             recentDays: options.all || options.since !== undefined ? undefined : RECENT_DAYS,
@@ -95,6 +94,7 @@ Examples:
             top: options.top,
           });
           if (options.html) {
+            const { renderHtml } = await import('../../report/html.ts');
             fs.writeFileSync(options.html, await renderHtml(report));
             inv.ctx.log.info(`HTML tear sheet written to ${options.html}`);
           }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { train } from '../../commands/train.ts';
 import { ExitCode, UsageError } from '../../errors.ts';
 import type { Metrics } from '../../evaluation/metrics.ts';
 import type { ModelKind } from '../../training/fit.ts';
@@ -98,6 +97,7 @@ Examples:
           }
           const progress = inv.terminal.stderrIsTTY && inv.ctx.log.level !== 'quiet';
           let bar: ReturnType<typeof inv.ctx.progress> | null = null;
+          const { train } = await import('../../commands/train.ts');
           const result = await train(inv.ctx, {
             symbols: options.symbols,
             universeFile: options.universe,

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { UNRESOLVABLE_AFTER_DAYS, verify, type VerifiedPrediction } from '../../commands/verify.ts';
+import type { VerifiedPrediction } from '../../commands/verify.ts';
 import { DataError, ExitCode } from '../../errors.ts';
+import { UNRESOLVABLE_AFTER_DAYS } from '../../verification/scorer.ts';
 import type { WeightChange } from '../../weights/update.ts';
 import { parseDate, parseDuration, parseSymbolList } from '../flags.ts';
 import { action } from '../runtime.ts';
@@ -67,6 +68,7 @@ Examples:
             rescore: boolean;
           },
         ) => {
+          const { verify } = await import('../../commands/verify.ts');
           const result = await verify(inv.ctx, options);
           const hint =
             'refresh or restore the data (mlx data fetch SYMBOL, or mlx data import FILE), then rerun; ' +
