@@ -29,6 +29,7 @@ import {
 } from '../training/walk-forward.ts';
 import { MLX_VERSION } from '../version.ts';
 import { defaultJobs } from '../training/fold-pool.ts';
+import { releaseMemory } from '../memory.ts';
 import { openExistingStore, withWriteLock } from '../session.ts';
 import { resolveUniverse } from '../universe.ts';
 
@@ -105,6 +106,8 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
 
   return withWriteLock(ctx, 'train', async () => {
     const data = trainingData(ctx, options, plan);
+    // The panel the dataset was built from goes before the fits start (see releaseMemory).
+    if (!options.panel) await releaseMemory();
     const units = options.perSymbol ? perSymbolUnits(data) : POOLED;
     // Worker threads start on the walk-forward folds while this thread fits the final model.
     const evaluation = evaluate(ctx, options, plan, data);

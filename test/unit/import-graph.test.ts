@@ -24,7 +24,19 @@ const LAYERS: readonly (readonly string[])[] = [
   ['features', 'models', 'evaluation', 'sources', 'session', 'universe'],
   ['store'],
   ['ledger', 'calendar', 'exchanges'],
-  ['errors', 'config', 'context', 'home', 'log', 'lock', 'fsutil', 'random', 'version', 'threads'],
+  [
+    'errors',
+    'config',
+    'context',
+    'home',
+    'log',
+    'lock',
+    'fsutil',
+    'random',
+    'version',
+    'threads',
+    'memory',
+  ],
 ];
 
 const layerOf = new Map(LAYERS.flatMap((names, rank) => names.map((name) => [name, rank])));
