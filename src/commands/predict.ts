@@ -286,7 +286,7 @@ function checkPredictable(
       return missingBarReason(entry.symbol, options.asOf, lastBar, next);
     }
   } else {
-    if (lastBar === null) return 'no bars';
+    if (lastBar === null) return 'no bars on or before today';
     const lastClosed = calendar.lastClosedSession(ctx.now());
     const behind = calendar.countSessions(lastBar, lastClosed);
     if (behind > ctx.config.staleSessions && !options.allowStale) {

@@ -135,8 +135,8 @@ function portfolioFigures(report: Report): Figure[] {
   ];
 }
 
-/** Accuracy: rolling hit rates and coverage, calibration, by symbol, and the adapted weights. */
-function accuracyFigures(report: Report): Figure[] {
+/** Hit rates and interval coverage over trailing sessions, or what they need to be drawn. */
+function trailingFigures(report: Report): Figure[] {
   const rolling = report.rolling_hit_rate;
   const rollingSeries: Series[] = [
     // Wide and first: a model that mostly says "up" scores what always-up scores.
@@ -177,14 +177,6 @@ function accuracyFigures(report: Report): Figure[] {
         },
       ]
     : [];
-  const calibrationBins = report.calibration
-    .filter((b) => b.count > 0)
-    .map((b) => ({
-      predicted: b.mean_predicted as number,
-      realised: b.realised as number,
-      count: b.count,
-    }));
-  const symbols = symbolPoints(report);
   // A trailing rate is a point per session once MIN_TRAILING sessions are in; a line needs two.
   const fewSessions =
     report.totals.verified === 0
@@ -211,6 +203,21 @@ function accuracyFigures(report: Report): Figure[] {
       // The target line alone is no chart.
       coverageSeries.slice(0, 1),
     ),
+  ];
+}
+
+/** Accuracy: rolling hit rates and coverage, calibration, by symbol, and the adapted weights. */
+function accuracyFigures(report: Report): Figure[] {
+  const calibrationBins = report.calibration
+    .filter((b) => b.count > 0)
+    .map((b) => ({
+      predicted: b.mean_predicted as number,
+      realised: b.realised as number,
+      count: b.count,
+    }));
+  const symbols = symbolPoints(report);
+  return [
+    ...trailingFigures(report),
     {
       id: 'calibration',
       title: 'Calibration: predicted P(up) against how often the price rose',

@@ -75,7 +75,7 @@ describe('verify when bars are missing: an error, never a record', () => {
     assert.equal(check?.ok, false);
     assert.match(
       check?.detail ?? '',
-      /due predictions lack bars: SYN002 \(3: no bars in the store/,
+      /due predictions lack bars: SYN002 \(3 prediction\(s\)\): no bars in the store/,
     );
     assert.match(check?.hint ?? '', /mlx verify --delisted SYMBOL/);
     assert.deepEqual(first.failures, [

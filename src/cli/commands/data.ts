@@ -37,7 +37,9 @@ export function registerDataCommands(program: Command): void {
 Importing the same file twice changes nothing; a changed bar is updated and the revision recorded.
 A bad row fails the whole import (nothing is written) naming the file, line and field.
 
-Examples (tcs-daily.csv and messy.csv stand for files of your own):
+In the examples, tcs-daily.csv and messy.csv stand for files of your own.
+
+Examples:
   mlx data import ../shared/data/sp500/*.csv      the 55 real stocks beside this clone
   mlx data import --symbol TCS.NS tcs-daily.csv
   mlx data import --on-bad-row skip messy.csv --json | jq .bad_rows`,
@@ -109,7 +111,9 @@ Stored symbols are refreshed from ten sessions before their last bar, so revisio
 (and kept in the store's revision log). A session that has not closed yet is never stored.
 One symbol's failure does not stop the others: exit 3, and the JSON lists each failure.
 
-Examples (Yahoo needs the network; the synthetic market does not):
+Yahoo needs the network; the synthetic market does not.
+
+Examples:
   mlx data fetch AAPL MSFT TCS.NS                 from Yahoo
   mlx data fetch                                  refresh everything stored, from Yahoo
   mlx data fetch --source synthetic --count 20 --seed 7

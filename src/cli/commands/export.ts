@@ -42,7 +42,9 @@ Files (each replaced whole; Parquet files carry mlx_schema in their metadata):
   predictions.parquet    the prediction ledger, one row per prediction, nested fields flattened
   verifications.parquet  the verification ledger, one row per line (latest = the one readers use)
 
-Examples (the last needs the DuckDB CLI, which mlx does not install):
+The last example needs the DuckDB CLI, which mlx does not install.
+
+Examples:
   mlx export bars features --out export/
   mlx export predictions verifications --out export/ --since 90d
   mlx export features --format csv --symbol AAPL,MSFT --out features-csv/

@@ -100,7 +100,9 @@ mlx export features lists them. A different count or names exits 2. The new vers
 version's scaler, LSTM and rules; calibration, ensemble weights and interval are refitted on its
 validation window, and its figures are on that window only.
 
-Examples (cluster/xgb.json and xgb.json stand for boosters you trained on the export's rows):
+In the examples, cluster/xgb.json and xgb.json stand for boosters you trained on the export's rows.
+
+Examples:
   mlx export features --out export/            the rows, with the xgb_inputs of the promoted version
   mlx models import --xgb cluster/xgb.json --like default
   mlx models import --xgb xgb.json --like default --promote --json | jq .version`,

@@ -56,11 +56,14 @@ scored on data the model learned from: predict refuses it (exit 2). Replay the p
 mlx backtest, or use a model trained up to an earlier date; --allow-in-sample records it marked
 in_sample: true, and mlx report keeps those apart.
 
-Examples (the live ones refresh from Yahoo, so they need the network and bars up to the last close):
+The live examples refresh from Yahoo: they need the network, and bars up to the last close. The
+last two predict the past offline, with a model trained before it.
+
+Examples:
   mlx predict                                  after the close, from cron
   mlx predict AAPL MSFT --json | jq '.[] | {symbol, predicted_change_pct, probability_up}'
   mlx predict --top 10 --sort expected_excess_pct
-  mlx train --until 2020-02-28 --name past     offline, the past: a model that has not seen March 2020…
+  mlx train --until 2020-02-28 --name past     a model that has not seen March 2020, then:
   mlx predict --model past --as-of 2020-03-02 --no-fetch --json | jq length`,
     )
     .action(
