@@ -7,6 +7,7 @@ import { featureRows } from '../export/feature-rows.ts';
 import { featuresTable } from '../export/features.ts';
 import { predictionsTable, verificationsTable } from '../export/ledgers.ts';
 import { panelSource } from '../export/panel-source.ts';
+import { SeriesCache } from '../export/series-cache.ts';
 import type { ExportTable } from '../export/table.ts';
 import { TableWriter, type ExportFormat } from '../export/write.ts';
 import { featureSetIdentity } from '../features/index.ts';
@@ -53,10 +54,10 @@ export interface ExportTuning {
  * Ranking gathers the ranked features' values (8 bytes each) a few columns at
  * a time, each pass over the symbols computing their features again: as many
  * columns a pass as fit RANK_PASS_BYTES, in no more than RANK_PASSES passes
- * (a large universe then gathers a quarter of them at once, less than the
- * ranks themselves hold).
+ * (a large universe then gathers a quarter of them at a time, 2 bytes a
+ * ranked value beside the 4 its rank keeps).
  */
-const RANK_PASS_BYTES = 64 * 2 ** 20;
+const RANK_PASS_BYTES = 32 * 2 ** 20;
 const RANK_PASSES = 4;
 
 export interface ExportedFile {
@@ -100,7 +101,15 @@ export async function exportData(ctx: Context, options: ExportOptions): Promise<
       since,
       symbols,
       model: options.model,
-      store,
+      store: store
+        ? {
+            store,
+            // Features after bars take the series the bars export read.
+            series: new SeriesCache(store, {
+              keep: what.includes('bars') && what.indexOf('bars') < what.indexOf('features'),
+            }),
+          }
+        : null,
       tuning: options.tuning ?? {},
     };
     // One table at a time, each streamed to its file as it is built.
@@ -129,7 +138,7 @@ interface Filters {
   since: string | undefined;
   symbols: ReadonlySet<string> | null;
   model: string | undefined;
-  store: PriceStore | null;
+  store: { store: PriceStore; series: SeriesCache } | null;
   tuning: ExportTuning;
 }
 
@@ -154,16 +163,16 @@ function buildTable(ctx: Context, kind: ExportKind, filters: Filters): ExportTab
       return verificationsTable(records, latest);
     }
     case 'bars': {
-      const store = filters.store as PriceStore;
+      const { store, series } = filters.store as NonNullable<Filters['store']>;
       return barsTable({
         symbols: knownSymbols(store, filters.symbols) ?? store.symbolNames(),
-        read: (symbol) => store.bars(symbol),
+        read: (symbol) => series.read(symbol),
         since: filters.since,
         batchRows: filters.tuning.batchRows,
       });
     }
     case 'features':
-      return featuresFor(ctx, filters.store as PriceStore, filters);
+      return featuresFor(ctx, filters.store as NonNullable<Filters['store']>, filters);
   }
 }
 
@@ -172,7 +181,11 @@ function buildTable(ctx: Context, kind: ExportKind, filters: Filters): ExportTab
  * scaler), or as `mlx train` would build it now when there is no model.
  * Ranks are across the whole universe; filters pick rows afterwards.
  */
-function featuresFor(ctx: Context, store: PriceStore, filters: Filters): ExportTable {
+function featuresFor(
+  ctx: Context,
+  { store, series }: NonNullable<Filters['store']>,
+  filters: Filters,
+): ExportTable {
   const version = modelVersion(ctx, filters.model);
   const settings = version
     ? datasetSettingsLike(ctx.config, version)
@@ -180,11 +193,12 @@ function featuresFor(ctx: Context, store: PriceStore, filters: Filters): ExportT
   const universe = version ? version.manifest.symbols : resolveUniverse(ctx, store, {});
   const extra = knownSymbols(store, filters.symbols) ?? [];
   const source = panelSource(
-    store,
+    series,
     [...new Set([...universe, ...extra])].filter((s) => store.symbolInfo(s)),
     settings.config,
     universe,
   );
+  series.release();
   const rankColumnsPerPass = (ranked: number) =>
     filters.tuning.rankColumnsPerPass ??
     Math.max(Math.ceil(ranked / RANK_PASSES), Math.floor(RANK_PASS_BYTES / (8 * source.bars)));

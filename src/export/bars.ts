@@ -1,5 +1,4 @@
-import { adjustBars } from '../store/adjust.ts';
-import type { StoredBar } from '../store/types.ts';
+import type { AdjustedSeries, StoredBar } from '../store/types.ts';
 import type { ColumnData, ColumnSpec, ExportBatch, ExportTable } from './table.ts';
 
 export const BARS_SCHEMA = 'mlx.export.bars/1';
@@ -7,8 +6,8 @@ export const BARS_SCHEMA = 'mlx.export.bars/1';
 export interface BarsExport {
   /** The symbols to export, in file order. */
   symbols: readonly string[];
-  /** A symbol's stored bars, ascending (read when its turn comes, let go after). */
-  read: (symbol: string) => StoredBar[];
+  /** A symbol's stored bars, ascending, and their adjusted view (read when its turn comes). */
+  read: (symbol: string) => { bars: StoredBar[]; adjusted: AdjustedSeries };
   /** Sessions on or after this day only. */
   since?: string;
   /** At most this many rows a batch (default: a symbol's bars); changes nothing in the file. */
@@ -57,10 +56,9 @@ export function barsTable(input: BarsExport): ExportTable {
 
 function* barBatches(input: BarsExport): Generator<ExportBatch> {
   for (const symbol of input.symbols) {
-    const bars = input.read(symbol);
-    const adjusted = adjustBars(symbol, bars);
+    const { bars, adjusted } = input.read(symbol);
     const from = input.since === undefined ? 0 : firstOnOrAfter(adjusted.dates, input.since);
-    const step = input.batchRows ?? bars.length;
+    const step = Math.max(1, input.batchRows ?? bars.length);
     for (let start = from; start < bars.length; start += step) {
       const end = Math.min(bars.length, start + step);
       const slice = bars.slice(start, end);
@@ -68,10 +66,11 @@ function* barBatches(input: BarsExport): Generator<ExportBatch> {
         type: 'VARCHAR',
         values: slice.map(pick),
       });
-      const number = (pick: (bar: StoredBar) => number | null): ColumnData => ({
-        type: 'DOUBLE',
-        values: Float64Array.from(slice, (bar) => pick(bar) ?? NaN),
-      });
+      const number = (pick: (bar: StoredBar) => number | null): ColumnData => {
+        const values = new Float64Array(slice.length);
+        for (let i = 0; i < slice.length; i++) values[i] = pick(slice[i]) ?? NaN;
+        return { type: 'DOUBLE', values };
+      };
       yield {
         rows: end - start,
         columns: [

@@ -20,21 +20,15 @@ export interface PanelSource {
  * on every pass and let go after, instead of kept for every symbol at once.
  */
 export function panelSource(
-  store: Pick<PriceStore, 'adjusted' | 'symbolInfo'>,
+  store: { adjusted: (symbol: string) => AdjustedSeries } & Pick<PriceStore, 'symbolInfo'>,
   symbols: readonly string[],
   config: Config,
   contextSymbols: readonly string[],
 ): PanelSource {
   const loaded = new Map<string, AdjustedSeries>();
-  // The symbols trade on much the same days: one string a day, not one a bar (40 MB for 300 stocks).
-  const days = new Map<string, string>();
-  const day = (date: string) => days.get(date) ?? (days.set(date, date), date);
   const load = (symbol: string) => {
     let series = loaded.get(symbol);
-    if (!series) {
-      const read = store.adjusted(symbol);
-      loaded.set(symbol, (series = { ...read, dates: read.dates.map(day) }));
-    }
+    if (!series) loaded.set(symbol, (series = store.adjusted(symbol)));
     return series;
   };
   const usable = symbols.map(load).filter((s) => s.dates.length > 0);

@@ -50,7 +50,7 @@ const DEFAULT_ROW_GROUP_ROWS = 122_880;
  * compresses it (some 300 MB for the features' 109 columns at its default
  * size): a row group of a wide table is cut to about this many bytes.
  */
-const ROW_GROUP_BYTES = 24 * 2 ** 20;
+const ROW_GROUP_BYTES = 20 * 2 ** 20;
 
 /**
  * Writes tables with DuckDB (in memory, holding no table): each table is a
