@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,27 +6,8 @@ import { defaultConfig } from '../src/config.ts';
 import { noProgress, type Context } from '../src/context.ts';
 import { homePaths } from '../src/home.ts';
 import { createMemoryLogger } from '../src/log.ts';
-import { MLX_BIN } from '../test/helpers/cli.ts';
+import { rssNote, runMlxMeasured } from './child.ts';
 import type { BenchReporter } from './report.ts';
-
-const TIME = '/usr/bin/time';
-
-/** Wall seconds and peak RSS (MB, where /usr/bin/time can tell) of `mlx ARGS` as a user runs it. */
-function measure(home: string, args: string[]): { seconds: number; rssMb: number | null } {
-  const command = [MLX_BIN, '--home', home, ...args];
-  const timed = fs.existsSync(TIME);
-  const started = performance.now();
-  const run = timed
-    ? spawnSync(TIME, ['-f', '%M', process.execPath, ...command], {
-        encoding: 'utf8',
-        maxBuffer: 64 * 2 ** 20,
-      })
-    : spawnSync(process.execPath, command, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-  const seconds = (performance.now() - started) / 1000;
-  if (run.status !== 0) throw new Error(`mlx ${args.join(' ')} failed: ${run.stderr}`);
-  const kb = timed ? Number(run.stderr.trim().split('\n').at(-1)) : NaN;
-  return { seconds, rssMb: Number.isFinite(kb) ? kb / 1024 : null };
-}
 
 /**
  * data ls and data show on a store of 1.6 million bars (320 synthetic symbols,
@@ -64,7 +44,7 @@ export async function bench(report: BenchReporter): Promise<void> {
     ['data', 'show', 'SYN007', '--json'],
   ]) {
     started = performance.now();
-    const runs = [0, 1, 2].map(() => measure(home, args));
+    const runs = [0, 1, 2].map(() => runMlxMeasured(home, args));
     const median = (pick: (r: (typeof runs)[number]) => number) =>
       runs.map(pick).sort((a, b) => a - b)[1];
     report.figure(
@@ -80,7 +60,7 @@ export async function bench(report: BenchReporter): Promise<void> {
         'MB',
         'goal < 300 MB',
       );
-    else report.note(`  peak RSS not measured: ${TIME} is absent`);
+    else report.note(`  ${rssNote}`);
   }
   fs.rmSync(home, { recursive: true, force: true });
 }

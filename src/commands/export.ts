@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../context.ts';
 import { fileSystemError, UsageError } from '../errors.ts';
-import { BarCache } from '../export/bar-cache.ts';
 import { barsTable } from '../export/bars.ts';
+import { featureRows } from '../export/feature-rows.ts';
 import { featuresTable } from '../export/features.ts';
 import { predictionsTable, verificationsTable } from '../export/ledgers.ts';
+import { panelSource } from '../export/panel-source.ts';
+import { SeriesCache } from '../export/series-cache.ts';
 import type { ExportTable } from '../export/table.ts';
 import { TableWriter, type ExportFormat } from '../export/write.ts';
 import { featureSetIdentity } from '../features/index.ts';
@@ -15,7 +17,6 @@ import { latestVerifications, uniquePredictions } from '../ledger/views.ts';
 import { ModelRegistry, type ModelVersion } from '../registry/registry.ts';
 import { unknownSymbolError, type PriceStore } from '../store/price-store.ts';
 import { datasetSettingsLike } from '../registry/like-version.ts';
-import { buildDataset, loadPanel } from '../training/panel.ts';
 import { readScaler } from '../registry/scaler-file.ts';
 import { assertHomeExists, noStoreError, usingStore } from '../session.ts';
 import { resolveUniverse } from '../universe.ts';
@@ -35,7 +36,26 @@ export interface ExportOptions {
    * and scaler to use; default the promoted version of the configured model, if any.
    */
   model?: string;
+  /** How the work is cut up (for tests): the files are the same whatever these are. */
+  tuning?: ExportTuning;
 }
+
+export interface ExportTuning {
+  /** At most this many rows handed to DuckDB at once (default: one symbol's). */
+  batchRows?: number;
+  /** Ranked feature columns gathered per pass over the symbols (default: see RANK_PASS_BYTES). */
+  rankColumnsPerPass?: number;
+}
+
+/**
+ * Ranking gathers the ranked features' values (8 bytes each) a few columns at
+ * a time, each pass over the symbols computing their features again: as many
+ * columns a pass as fit RANK_PASS_BYTES, in no more than RANK_PASSES passes
+ * (a large universe then gathers a quarter of them at a time, 2 bytes a
+ * ranked value beside the 4 its rank keeps).
+ */
+const RANK_PASS_BYTES = 32 * 2 ** 20;
+const RANK_PASSES = 4;
 
 export interface ExportedFile {
   what: ExportKind;
@@ -78,20 +98,28 @@ export async function exportData(ctx: Context, options: ExportOptions): Promise<
       since,
       symbols,
       model: options.model,
-      store: store ? { store, bars: new BarCache(store) } : null,
+      store: store
+        ? {
+            store,
+            // Features after bars take the series the bars export read.
+            series: new SeriesCache(store, {
+              keep: what.includes('bars') && what.indexOf('bars') < what.indexOf('features'),
+            }),
+          }
+        : null,
+      tuning: options.tuning ?? {},
     };
-    // Every file but the last is written on DuckDB's threads while the next table is built.
+    // One table at a time, each streamed to its file as it is built.
     const writer = await TableWriter.open(options.format);
     try {
-      for (const [index, kind] of what.entries()) {
+      for (const kind of what) {
         const table = buildTable(ctx, kind, filters);
         const file = path.join(out, `${kind}.${options.format}`);
-        if (index < what.length - 1) await writer.writeInBackground(table, file);
-        else await writer.write(table, file);
-        files.push({ what: kind, file, rows: table.rows, columns: table.columns.length });
+        const rows = await writer.write(table, file);
+        files.push({ what: kind, file, rows, columns: table.columns.length });
       }
     } finally {
-      await writer.finish();
+      writer.close();
     }
   });
   for (const f of files) ctx.log.info(`${f.what}: ${f.rows.toLocaleString('en')} rows → ${f.file}`);
@@ -107,7 +135,8 @@ interface Filters {
   since: string | undefined;
   symbols: ReadonlySet<string> | null;
   model: string | undefined;
-  store: { store: PriceStore; bars: BarCache } | null;
+  store: { store: PriceStore; series: SeriesCache } | null;
+  tuning: ExportTuning;
 }
 
 function buildTable(ctx: Context, kind: ExportKind, filters: Filters): ExportTable {
@@ -131,12 +160,13 @@ function buildTable(ctx: Context, kind: ExportKind, filters: Filters): ExportTab
       return verificationsTable(records, latest);
     }
     case 'bars': {
-      const { store, bars } = filters.store as NonNullable<Filters['store']>;
-      const symbols = knownSymbols(store, filters.symbols) ?? store.symbolNames();
-      return barsTable(
-        symbols.map((symbol) => ({ symbol, ...bars.get(symbol) })),
-        filters.since,
-      );
+      const { store, series } = filters.store as NonNullable<Filters['store']>;
+      return barsTable({
+        symbols: knownSymbols(store, filters.symbols) ?? store.symbolNames(),
+        read: (symbol) => series.read(symbol),
+        since: filters.since,
+        batchRows: filters.tuning.batchRows,
+      });
     }
     case 'features':
       return featuresFor(ctx, filters.store as NonNullable<Filters['store']>, filters);
@@ -150,7 +180,7 @@ function buildTable(ctx: Context, kind: ExportKind, filters: Filters): ExportTab
  */
 function featuresFor(
   ctx: Context,
-  { store, bars }: NonNullable<Filters['store']>,
+  { store, series }: NonNullable<Filters['store']>,
   filters: Filters,
 ): ExportTable {
   const version = modelVersion(ctx, filters.model);
@@ -159,27 +189,30 @@ function featuresFor(
     : { config: ctx.config, horizonDays: ctx.config.horizonDays };
   const universe = version ? version.manifest.symbols : resolveUniverse(ctx, store, {});
   const extra = knownSymbols(store, filters.symbols) ?? [];
-  const panel = loadPanel(
-    bars,
+  const source = panelSource(
+    series,
     [...new Set([...universe, ...extra])].filter((s) => store.symbolInfo(s)),
-    undefined,
     settings.config,
     universe,
   );
-  const data = buildDataset(panel, settings.horizonDays, settings.config);
-  const rows: number[] = [];
-  for (let r = 0; r < data.rows; r++) {
-    const symbol = data.symbols[data.symbolIndex[r]];
-    const date = data.dates[data.dateIndex[r]];
-    if (
-      (!filters.symbols || filters.symbols.has(symbol)) &&
-      (!filters.since || date >= filters.since)
-    )
-      rows.push(r);
-  }
+  series.release();
+  const rankColumnsPerPass = (ranked: number) =>
+    filters.tuning.rankColumnsPerPass ??
+    Math.max(Math.ceil(ranked / RANK_PASSES), Math.floor(RANK_PASS_BYTES / (8 * source.bars)));
+  const data = featureRows(source.pass, source.symbols.length, {
+    horizonDays: settings.horizonDays,
+    labelKind: settings.config.train.label,
+    featureRanks: settings.config.train.featureRanks,
+    capacity: source.bars,
+    rankColumnsPerPass,
+  });
   return featuresTable({
     data,
-    rows,
+    symbols: source.symbols,
+    pass: source.pass,
+    keepSymbols: filters.symbols,
+    since: filters.since,
+    batchRows: filters.tuning.batchRows,
     featureSet: version?.manifest.feature_set.id ?? featureSetIdentity(ctx.config.regime).id,
     ...(version
       ? {

@@ -1,75 +1,93 @@
-import { adjustBars } from '../store/adjust.ts';
 import type { AdjustedSeries, StoredBar } from '../store/types.ts';
-import type { ExportColumn, ExportTable } from './table.ts';
+import type { ColumnData, ColumnSpec, ExportBatch, ExportTable } from './table.ts';
 
 export const BARS_SCHEMA = 'mlx.export.bars/1';
+
+export interface BarsExport {
+  /** The symbols to export, in file order. */
+  symbols: readonly string[];
+  /** A symbol's stored bars, ascending, and their adjusted view (read when its turn comes). */
+  read: (symbol: string) => { bars: StoredBar[]; adjusted: AdjustedSeries };
+  /** Sessions on or after this day only. */
+  since?: string;
+  /** At most this many rows a batch (default: a symbol's bars); changes nothing in the file. */
+  batchRows?: number;
+}
+
+type Field = 'open' | 'high' | 'low' | 'close' | 'volume' | 'dividend' | 'split';
+const TRADED: readonly Field[] = ['open', 'high', 'low', 'close', 'volume', 'dividend', 'split'];
+type AdjustedField = 'open' | 'high' | 'low' | 'close' | 'volume' | 'adjFactor';
+const ADJUSTED: readonly [string, AdjustedField][] = [
+  ['adj_open', 'open'],
+  ['adj_high', 'high'],
+  ['adj_low', 'low'],
+  ['adj_close', 'close'],
+  ['adj_volume', 'volume'],
+  ['adj_factor', 'adjFactor'],
+];
+
+const COLUMNS: readonly ColumnSpec[] = [
+  { name: 'symbol', type: 'VARCHAR' },
+  { name: 'date', type: 'DATE' },
+  ...TRADED.map((name): ColumnSpec => ({ name, type: 'DOUBLE' })),
+  { name: 'source_adj_close', type: 'DOUBLE' },
+  { name: 'source', type: 'VARCHAR' },
+  { name: 'fetched_at', type: 'VARCHAR' },
+  ...ADJUSTED.map(([name]): ColumnSpec => ({ name, type: 'DOUBLE' })),
+];
 
 /**
  * Stored bars as traded, and beside them the adjusted view the models see
  * (anchored at the symbol's last stored bar, as README "Prices, splits and
- * dividends" describes), one row per symbol and session (pure).
+ * dividends" describes), one row per symbol and session, read and adjusted
+ * one symbol at a time as the writer asks for rows.
  */
-export function barsTable(
-  series: readonly { symbol: string; bars: readonly StoredBar[]; adjusted?: AdjustedSeries }[],
-  since?: string,
-): ExportTable {
-  const kept = series.map(({ symbol, bars, ...given }) => {
-    const adjusted = given.adjusted ?? adjustBars(symbol, bars);
-    const from = since === undefined ? 0 : firstOnOrAfter(adjusted.dates, since);
-    return { symbol, bars: bars.slice(from), adjusted, from };
-  });
-  const rows = kept.reduce((n, k) => n + k.bars.length, 0);
-  const text = (pick: (bar: StoredBar, symbol: string) => string | null) => {
-    const values: (string | null)[] = [];
-    for (const k of kept) for (const bar of k.bars) values.push(pick(bar, k.symbol));
-    return values;
-  };
-  const number = (pick: (bar: StoredBar) => number | null) => {
-    const values = new Float64Array(rows);
-    let r = 0;
-    for (const k of kept) for (const bar of k.bars) values[r++] = pick(bar) ?? NaN;
-    return values;
-  };
-  const adjusted = (
-    field: 'open' | 'high' | 'low' | 'close' | 'volume' | 'adjFactor',
-  ): Float64Array => {
-    const values = new Float64Array(rows);
-    let r = 0;
-    for (const k of kept) {
-      values.set(k.adjusted[field].subarray(k.from), r);
-      r += k.bars.length;
-    }
-    return values;
-  };
-  const columns: ExportColumn[] = [
-    { name: 'symbol', data: { type: 'VARCHAR', values: text((_, s) => s) } },
-    { name: 'date', data: { type: 'DATE', values: text((b) => b.date) } },
-    { name: 'open', data: { type: 'DOUBLE', values: number((b) => b.open) } },
-    { name: 'high', data: { type: 'DOUBLE', values: number((b) => b.high) } },
-    { name: 'low', data: { type: 'DOUBLE', values: number((b) => b.low) } },
-    { name: 'close', data: { type: 'DOUBLE', values: number((b) => b.close) } },
-    { name: 'volume', data: { type: 'DOUBLE', values: number((b) => b.volume) } },
-    { name: 'dividend', data: { type: 'DOUBLE', values: number((b) => b.dividend) } },
-    { name: 'split', data: { type: 'DOUBLE', values: number((b) => b.split) } },
-    { name: 'source_adj_close', data: { type: 'DOUBLE', values: number((b) => b.adjClose) } },
-    { name: 'source', data: { type: 'VARCHAR', values: text((b) => b.source) } },
-    { name: 'fetched_at', data: { type: 'VARCHAR', values: text((b) => b.fetchedAt) } },
-    { name: 'adj_open', data: { type: 'DOUBLE', values: adjusted('open') } },
-    { name: 'adj_high', data: { type: 'DOUBLE', values: adjusted('high') } },
-    { name: 'adj_low', data: { type: 'DOUBLE', values: adjusted('low') } },
-    { name: 'adj_close', data: { type: 'DOUBLE', values: adjusted('close') } },
-    { name: 'adj_volume', data: { type: 'DOUBLE', values: adjusted('volume') } },
-    { name: 'adj_factor', data: { type: 'DOUBLE', values: adjusted('adjFactor') } },
-  ];
+export function barsTable(input: BarsExport): ExportTable {
   return {
     schema: BARS_SCHEMA,
-    rows,
-    columns,
+    columns: COLUMNS,
     metadata: {
       mlx_note:
         'open…volume as traded; adj_* split- and dividend-adjusted, anchored at each symbol’s last stored bar (adj_close = close × adj_factor)',
     },
+    batches: () => barBatches(input),
   };
+}
+
+function* barBatches(input: BarsExport): Generator<ExportBatch> {
+  for (const symbol of input.symbols) {
+    const { bars, adjusted } = input.read(symbol);
+    const from = input.since === undefined ? 0 : firstOnOrAfter(adjusted.dates, input.since);
+    const step = Math.max(1, input.batchRows ?? bars.length);
+    for (let start = from; start < bars.length; start += step) {
+      const end = Math.min(bars.length, start + step);
+      const slice = bars.slice(start, end);
+      const text = (pick: (bar: StoredBar) => string): ColumnData => ({
+        type: 'VARCHAR',
+        values: slice.map(pick),
+      });
+      const number = (pick: (bar: StoredBar) => number | null): ColumnData => {
+        const values = new Float64Array(slice.length);
+        for (let i = 0; i < slice.length; i++) values[i] = pick(slice[i]) ?? NaN;
+        return { type: 'DOUBLE', values };
+      };
+      yield {
+        rows: end - start,
+        columns: [
+          text(() => symbol),
+          { type: 'DATE', values: slice.map((bar) => bar.date) },
+          ...TRADED.map((field) => number((bar) => bar[field])),
+          number((bar) => bar.adjClose),
+          text((bar) => bar.source),
+          text((bar) => bar.fetchedAt),
+          ...ADJUSTED.map(([, field]): ColumnData => ({
+            type: 'DOUBLE',
+            values: adjusted[field].subarray(start, end),
+          })),
+        ],
+      };
+    }
+  }
 }
 
 function firstOnOrAfter(dates: readonly string[], day: string): number {

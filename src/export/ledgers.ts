@@ -1,5 +1,5 @@
 import type { Prediction, Verification } from '../ledger/records.ts';
-import { columnOf, type ExportColumn, type ExportTable } from './table.ts';
+import { columnOf, wholeTable, type ExportColumn, type ExportTable } from './table.ts';
 
 export const PREDICTIONS_SCHEMA = 'mlx.export.predictions/1';
 export const VERIFICATIONS_SCHEMA = 'mlx.export.verifications/1';
@@ -69,7 +69,7 @@ export function predictionsTable(records: readonly Prediction[]): ExportTable {
       );
     }
   }
-  return { schema: PREDICTIONS_SCHEMA, rows: records.length, columns };
+  return wholeTable(PREDICTIONS_SCHEMA, records.length, columns);
 }
 
 /**
@@ -98,5 +98,5 @@ export function verificationsTable(
     columnOf('supersedes', 'VARCHAR', records, (v) => v.supersedes),
     columnOf('latest', 'BOOLEAN', records, (v) => latest.get(v.prediction_id) === v),
   ];
-  return { schema: VERIFICATIONS_SCHEMA, rows: records.length, columns };
+  return wholeTable(VERIFICATIONS_SCHEMA, records.length, columns);
 }

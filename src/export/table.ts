@@ -1,8 +1,12 @@
 /**
- * A table to export, column by column (pure data): what the exporters build
- * and the writer turns into Parquet or CSV. Missing values: null in the
- * arrays of strings and booleans, NaN in DOUBLE columns.
+ * A table to export (pure data): its columns, and its rows handed over batch
+ * after batch as the writer asks for them, so that only a batch is held at a
+ * time whatever the size of the table. Missing values: null in the arrays of
+ * strings and booleans, NaN in DOUBLE and FLOAT columns.
  */
+export type ColumnType = 'VARCHAR' | 'DATE' | 'DOUBLE' | 'FLOAT' | 'INTEGER' | 'BOOLEAN';
+
+/** One column's values in one batch: exactly the batch's rows. */
 export type ColumnData =
   | { type: 'VARCHAR'; values: readonly (string | null)[] }
   /** YYYY-MM-DD. */
@@ -10,7 +14,7 @@ export type ColumnData =
   | { type: 'DOUBLE'; values: Float64Array }
   /** Values that are single precision already (XGBoost's inputs), kept exact and half the size. */
   | { type: 'FLOAT'; values: Float32Array }
-  /** A column of a row-major matrix, read in place (no copy of the whole column). */
+  /** A column of a row-major matrix, read in place (no copy of the column). */
   | { type: 'DOUBLE'; gather: Gather<Float64Array> }
   | { type: 'FLOAT'; gather: Gather<Float32Array> }
   | { type: 'INTEGER'; values: Int32Array }
@@ -24,24 +28,51 @@ export interface Gather<T extends Float64Array | Float32Array> {
   rows: Int32Array;
 }
 
-export interface ExportColumn {
+export interface ColumnSpec {
   name: string;
-  data: ColumnData;
+  type: ColumnType;
+}
+
+export interface ExportBatch {
+  rows: number;
+  /** In the order of the table's columns, each of its type. */
+  columns: readonly ColumnData[];
 }
 
 export interface ExportTable {
   /** Versioned name of the layout, written into the Parquet file's metadata (mlx_schema). */
   schema: string;
-  rows: number;
-  columns: ExportColumn[];
+  columns: readonly ColumnSpec[];
   /** More key/value metadata for the Parquet file (strings). */
   metadata?: Record<string, string>;
+  /** The rows, batch after batch; called once per file written. */
+  batches(): Iterable<ExportBatch>;
+}
+
+export interface ExportColumn {
+  name: string;
+  data: ColumnData;
+}
+
+/** A table whose columns are already whole (the ledgers, which are lists of records): one batch. */
+export function wholeTable(
+  schema: string,
+  rows: number,
+  columns: readonly ExportColumn[],
+  metadata?: Record<string, string>,
+): ExportTable {
+  return {
+    schema,
+    columns: columns.map(({ name, data }) => ({ name, type: data.type })),
+    ...(metadata ? { metadata } : {}),
+    batches: () => [{ rows, columns: columns.map((c) => c.data) }],
+  };
 }
 
 /** Build a column from a list of rows (for the ledgers, which are lists of records). */
 export function columnOf<T>(
   name: string,
-  type: ColumnData['type'],
+  type: ColumnType,
   rows: readonly T[],
   pick: (row: T) => string | number | boolean | null | undefined,
 ): ExportColumn {

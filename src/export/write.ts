@@ -1,28 +1,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import bindings from '@duckdb/node-bindings';
 import {
   BOOLEAN,
   DATE,
   DOUBLE,
-  DuckDBDataChunk,
   DuckDBInstance,
   DuckDBTableFunction,
   FLOAT,
   INTEGER,
   VARCHAR,
-  type DuckDBConnection,
   type DuckDBType,
 } from '@duckdb/node-api';
 import { errorMessage, fileSystemError } from '../errors.ts';
-import type { ColumnData, ExportTable, Gather } from './table.ts';
+import { CHUNK_ROWS, ChunkReader } from './chunks.ts';
+import type { ColumnType, ExportTable } from './table.ts';
 
 export type ExportFormat = 'parquet' | 'csv';
 
-/** DuckDB's vector size: rows per chunk handed to it. */
-const CHUNK_ROWS = 2048;
-
-const DUCKDB_TYPES: Record<ColumnData['type'], DuckDBType> = {
+const DUCKDB_TYPES: Record<ColumnType, DuckDBType> = {
   VARCHAR,
   DATE,
   DOUBLE,
@@ -31,19 +26,42 @@ const DUCKDB_TYPES: Record<ColumnData['type'], DuckDBType> = {
   BOOLEAN,
 };
 
+/** Bytes a value takes in DuckDB's vectors (a VARCHAR's 16-byte header, short strings inline). */
+const VALUE_BYTES: Record<ColumnType, number> = {
+  VARCHAR: 16,
+  DATE: 4,
+  DOUBLE: 8,
+  FLOAT: 4,
+  INTEGER: 4,
+  BOOLEAN: 1,
+};
+
 /**
- * Writes tables with DuckDB (in memory). A table is either streamed — a
- * table function whose chunks are filled column by column (numbers copied
- * straight into DuckDB's vectors) as `COPY (SELECT * FROM it) TO file` asks
- * for them, nothing kept in DuckDB — or, in the background, appended to a
- * DuckDB table at once and COPY'd on DuckDB's own threads while the caller
- * builds the next one. Each file is written under a temporary name beside
+ * DuckDB's allocator keeps what a file's writing freed for the next one
+ * unless told to hand it back: after every task, and from a background thread.
+ */
+const ALLOCATOR = { allocator_flush_threshold: '8MB', allocator_background_threads: 'true' };
+
+/** DuckDB's own Parquet row group: the most rows a group holds. */
+const DEFAULT_ROW_GROUP_ROWS = 122_880;
+
+/**
+ * DuckDB holds about three times a Parquet row group while it encodes and
+ * compresses it (some 300 MB for the features' 109 columns at its default
+ * size): a row group of a wide table is cut to about this many bytes.
+ */
+const ROW_GROUP_BYTES = 20 * 2 ** 20;
+
+/**
+ * Writes tables with DuckDB (in memory, holding no table): each table is a
+ * table function whose chunks are filled from the table's batches (numbers
+ * copied straight into DuckDB's vectors) as `COPY (SELECT * FROM it) TO
+ * file` asks for them. Each file is written under a temporary name beside
  * the target and renamed into place when complete.
  */
 export class TableWriter {
   private readonly instance: DuckDBInstance;
   private readonly format: ExportFormat;
-  private readonly pending: Promise<void>[] = [];
   private tables = 0;
 
   private constructor(instance: DuckDBInstance, format: ExportFormat) {
@@ -52,133 +70,61 @@ export class TableWriter {
   }
 
   static async open(format: ExportFormat): Promise<TableWriter> {
-    return new TableWriter(await DuckDBInstance.create(':memory:'), format);
+    return new TableWriter(await DuckDBInstance.create(':memory:', ALLOCATOR), format);
   }
 
-  /** Stream `table` to `file`: done when this resolves. */
-  async write(table: ExportTable, file: string): Promise<void> {
+  /** Stream `table` to `file`; resolves to the number of rows written. */
+  async write(table: ExportTable, file: string): Promise<number> {
     const connection = await this.instance.connect();
     const name = `mlx_export_${++this.tables}`;
-    try {
-      connection.registerTableFunction(tableFunction(name, table));
-      await this.copy(connection, `(SELECT * FROM ${name}())`, table, file);
-    } finally {
-      connection.closeSync();
-    }
-  }
-
-  /** Load `table` into DuckDB now and write `file` in the background: done once finish() resolves. */
-  async writeInBackground(table: ExportTable, file: string): Promise<void> {
-    const connection = await this.instance.connect();
-    const name = `mlx_export_${++this.tables}`;
-    let copy: Promise<void>;
-    try {
-      await appendTable(connection, name, table);
-      copy = this.copy(connection, name, table, file).finally(() => connection.closeSync());
-    } catch (err) {
-      connection.closeSync();
-      throw err;
-    }
-    // Awaited by finish(); never left unhandled meanwhile.
-    copy.catch(() => undefined);
-    this.pending.push(copy);
-  }
-
-  /** Wait for the background files, then release DuckDB. */
-  async finish(): Promise<void> {
-    try {
-      await Promise.all(this.pending);
-    } finally {
-      await Promise.allSettled(this.pending);
-      this.instance.closeSync();
-    }
-  }
-
-  private async copy(
-    connection: DuckDBConnection,
-    source: string,
-    table: ExportTable,
-    file: string,
-  ): Promise<void> {
+    const scan: Scan = { reader: null, failure: undefined };
     const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
     try {
+      connection.registerTableFunction(tableFunction(name, table, scan));
       await connection.run(
-        `COPY ${source} TO ${literal(temp)} (${copyOptions(table, this.format)})`,
+        `COPY (SELECT * FROM ${name}()) TO ${literal(temp)} (${copyOptions(table, this.format)})`,
       );
       fs.renameSync(temp, file);
+      return scan.reader?.rows ?? 0;
     } catch (err) {
       fs.rmSync(temp, { force: true });
+      // A batch that failed (bars that cannot be read, say) is that error, not a write error.
+      if (scan.failure !== undefined) throw scan.failure;
       throw fileSystemError(err, 'cannot write', file);
+    } finally {
+      connection.closeSync();
     }
   }
-}
 
-/** Stream tables to their files, one after another (see TableWriter). */
-export async function writeTables(
-  outputs: readonly { table: ExportTable; file: string }[],
-  format: ExportFormat,
-): Promise<void> {
-  const writer = await TableWriter.open(format);
-  try {
-    for (const { table, file } of outputs) await writer.write(table, file);
-  } finally {
-    await writer.finish();
+  close(): void {
+    this.instance.closeSync();
   }
 }
 
-/** Create a DuckDB table like `table` and append every row, chunk by chunk. */
-async function appendTable(
-  connection: DuckDBConnection,
-  name: string,
-  table: ExportTable,
-): Promise<void> {
-  const columns = table.columns.map((c) => `${identifier(c.name)} ${c.data.type}`);
-  await connection.run(`CREATE TABLE ${name} (${columns.join(', ')})`);
-  const appender = await connection.createAppender(name);
-  const chunk = DuckDBDataChunk.create(table.columns.map((c) => DUCKDB_TYPES[c.data.type]));
-  try {
-    for (let start = 0; start < table.rows; start += CHUNK_ROWS) {
-      const count = Math.min(CHUNK_ROWS, table.rows - start);
-      bindings.data_chunk_reset(chunk.chunk);
-      bindings.data_chunk_set_size(chunk.chunk, count);
-      table.columns.forEach((column, c) =>
-        fillVector(bindings.data_chunk_get_vector(chunk.chunk, c), column.data, start, count),
-      );
-      appender.appendDataChunk(chunk);
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
+/** One scan of a table: its reader, and what stopped it if a batch threw. */
+interface Scan {
+  reader: ChunkReader | null;
+  failure: unknown;
 }
 
-function tableFunction(name: string, table: ExportTable): DuckDBTableFunction {
+function tableFunction(name: string, table: ExportTable, scan: Scan): DuckDBTableFunction {
   return DuckDBTableFunction.create({
     name,
     bindFunction: (info) => {
       for (const column of table.columns)
-        info.addResultColumn(column.name, DUCKDB_TYPES[column.data.type]);
+        info.addResultColumn(column.name, DUCKDB_TYPES[column.type]);
     },
-    initFunction: (info) => info.setInitData({ next: 0 }),
+    initFunction: () => {
+      scan.reader = new ChunkReader(table);
+    },
     mainFunction: (info, output) => {
-      const state = info.initData as { next: number };
-      const count = Math.min(CHUNK_ROWS, table.rows - state.next);
-      // Zero rows ends the scan.
-      output.rowCount = count;
-      if (count === 0) return;
       try {
-        table.columns.forEach((column, c) =>
-          fillVector(
-            bindings.data_chunk_get_vector(output.chunk, c),
-            column.data,
-            state.next,
-            count,
-          ),
-        );
+        // Zero rows ends the scan.
+        (scan.reader as ChunkReader).fill(output.chunk);
       } catch (err) {
+        scan.failure = err;
         info.setError(errorMessage(err));
       }
-      state.next += count;
     },
   });
 }
@@ -189,86 +135,14 @@ function copyOptions(table: ExportTable, format: ExportFormat): string {
   const pairs = Object.entries(metadata).map(([k, v]) => `${identifier(k)}: ${literal(v)}`);
   // Continuous doubles gain nothing from dictionaries, and trying costs most of the time;
   // zstd at level 1 writes smaller files than snappy in less time (every Parquet reader has it).
-  return `FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, DICTIONARY_SIZE_LIMIT 1, KV_METADATA {${pairs.join(', ')}}`;
+  return `FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1, DICTIONARY_SIZE_LIMIT 1, ROW_GROUP_SIZE ${rowGroupRows(table)}, KV_METADATA {${pairs.join(', ')}}`;
 }
 
-type Vector = ReturnType<typeof bindings.data_chunk_get_vector>;
-
-/** Copy rows [start, start + count) of a column into a chunk's vector, with its missing values. */
-function fillVector(vector: Vector, data: ColumnData, start: number, count: number): void {
-  const missing: number[] = [];
-  switch (data.type) {
-    case 'DOUBLE':
-    case 'FLOAT':
-    case 'INTEGER': {
-      // A gathered column yields exactly these rows; a plain one is read from `start`.
-      const [values, from] =
-        'gather' in data ? [gathered(data.gather, start, count), 0] : [data.values, start];
-      const size = values.BYTES_PER_ELEMENT;
-      bindings.copy_data_to_vector(
-        vector,
-        0,
-        values.buffer as ArrayBuffer,
-        values.byteOffset + from * size,
-        count * size,
-      );
-      if (data.type !== 'INTEGER')
-        for (let i = 0; i < count; i++) if (Number.isNaN(values[from + i])) missing.push(i);
-      break;
-    }
-    case 'DATE': {
-      const days = new Int32Array(count);
-      for (let i = 0; i < count; i++) {
-        const value = data.values[start + i];
-        if (value === null) missing.push(i);
-        else days[i] = daysSinceEpoch(value);
-      }
-      bindings.copy_data_to_vector(vector, 0, days.buffer, 0, days.byteLength);
-      break;
-    }
-    case 'BOOLEAN': {
-      const bytes = new Uint8Array(count);
-      for (let i = 0; i < count; i++) {
-        const value = data.values[start + i];
-        if (value === null) missing.push(i);
-        else bytes[i] = value ? 1 : 0;
-      }
-      bindings.copy_data_to_vector(vector, 0, bytes.buffer, 0, bytes.byteLength);
-      break;
-    }
-    case 'VARCHAR':
-      for (let i = 0; i < count; i++) {
-        const value = data.values[start + i];
-        if (value === null) missing.push(i);
-        else bindings.vector_assign_string_element(vector, i, value);
-      }
-      break;
-  }
-  if (missing.length === 0) return;
-  // DuckDB's validity mask: bit i of 64-bit little-endian words, 1 = present.
-  const mask = new Uint8Array(Math.ceil(count / 64) * 8).fill(0xff);
-  for (const i of missing) mask[i >> 3] &= ~(1 << (i & 7));
-  bindings.vector_ensure_validity_writable(vector);
-  bindings.copy_data_to_vector_validity(vector, 0, mask.buffer, 0, mask.byteLength);
-}
-
-/** Rows [start, start + count) of a gathered column, as a fresh typed array. */
-function gathered(
-  gather: Gather<Float64Array> | Gather<Float32Array>,
-  start: number,
-  count: number,
-) {
-  const { matrix, width, column, rows } = gather;
-  const out = matrix instanceof Float64Array ? new Float64Array(count) : new Float32Array(count);
-  for (let i = 0; i < count; i++) out[i] = matrix[rows[start + i] * width + column];
-  return out;
-}
-
-function daysSinceEpoch(day: string): number {
-  return (
-    Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) /
-    86_400_000
-  );
+/** Rows a row group of the table holds: whole chunks, about ROW_GROUP_BYTES, at most DuckDB's default. */
+export function rowGroupRows(table: ExportTable): number {
+  const rowBytes = table.columns.reduce((sum, c) => sum + VALUE_BYTES[c.type], 0);
+  const chunks = Math.floor(ROW_GROUP_BYTES / Math.max(1, rowBytes) / CHUNK_ROWS);
+  return Math.min(DEFAULT_ROW_GROUP_ROWS, Math.max(1, chunks) * CHUNK_ROWS);
 }
 
 const identifier = (name: string) => `"${name.replace(/"/g, '""')}"`;

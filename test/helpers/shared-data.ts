@@ -16,8 +16,17 @@ export const skipWithoutSp500: string | false = sp500Dir()
   : '../shared/data/sp500 is absent';
 
 export function sp500Files(): string[] {
+  return stockFiles(sp500Dir());
+}
+
+/** The 249 more stocks of ../shared/data/sp500-wide beside sp500 (for benches), or none. */
+export function sp500WideFiles(): string[] {
   const dir = sp500Dir();
-  if (!dir) return [];
+  return dir ? stockFiles(path.join(path.dirname(dir), 'sp500-wide')) : [];
+}
+
+function stockFiles(dir: string | null): string[] {
+  if (!dir || !fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.csv') && f !== 'constituents.csv')
