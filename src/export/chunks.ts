@@ -102,8 +102,13 @@ function fillRows(
     case 'FLOAT':
     case 'INTEGER': {
       // A gathered column yields exactly these rows; a plain one is read from `from`.
-      const [values, start] =
+      const [column, offset] =
         'gather' in data ? [gathered(data.gather, from, count), 0] : [data.values, from];
+      // DuckDB copies from an ArrayBuffer only; training's dataset lives on shared memory.
+      const [values, start] =
+        column.buffer instanceof SharedArrayBuffer
+          ? [column.slice(offset, offset + count), 0]
+          : [column, offset];
       const size = values.BYTES_PER_ELEMENT;
       bindings.copy_data_to_vector(
         vector,
