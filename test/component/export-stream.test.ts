@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from '../helpers/suite.ts';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { exportData, type ExportOptions } from '../../src/commands/export.ts';
 import { train } from '../../src/commands/train.ts';
 import type { Context } from '../../src/context.ts';
@@ -19,18 +18,8 @@ import { rankInputName } from '../../src/training/cross-section.ts';
 import { buildDataset, loadPanel, type Dataset } from '../../src/training/panel.ts';
 import { scaleDataset } from '../../src/training/scaler.ts';
 import { tempHome } from '../helpers/cli.ts';
+import { query } from '../helpers/duckdb.ts';
 import { syntheticHome } from '../helpers/loop.ts';
-
-async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
 
 /** Write a table whose every column is already whole (what the export wrote before it streamed). */
 async function writeWhole(

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from '../helpers/suite.ts';
-import { DuckDBInstance } from '@duckdb/node-api';
 import { importFiles } from '../../src/commands/data-import.ts';
 import { exportData } from '../../src/commands/export.ts';
 import { verify } from '../../src/commands/verify.ts';
@@ -13,22 +12,11 @@ import { predictionSchema } from '../../src/ledger/records.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
 import { buildDataset, loadPanel } from '../../src/training/panel.ts';
 import { tempHome } from '../helpers/cli.ts';
+import { query } from '../helpers/duckdb.ts';
 import { testContext } from '../helpers/context.ts';
 import { appendPredictions, handPrediction } from '../helpers/ledger.ts';
 import { syntheticHome } from '../helpers/loop.ts';
 import { skipWithoutSp500, sp500Files } from '../helpers/shared-data.ts';
-
-/** Run SQL over exported files with DuckDB, as a user would read them. */
-async function query(sql: string): Promise<Record<string, unknown>[]> {
-  const instance = await DuckDBInstance.create(':memory:');
-  const connection = await instance.connect();
-  try {
-    return (await connection.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  } finally {
-    connection.closeSync();
-    instance.closeSync();
-  }
-}
 
 const count = async (file: string) =>
   Number((await query(`SELECT count(*) AS n FROM '${file}'`))[0].n);
