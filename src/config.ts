@@ -84,6 +84,11 @@ const trainSchema = z
     folds: z.number().int().min(1).max(40).default(10),
     testSessions: z.number().int().min(5).default(63),
     validationShare: z.number().positive().max(0.5).default(0.15),
+    /**
+     * How the head weighs the components: 'select' the best on validation unless a blend beats
+     * it by a standard error; 'blend' all with skill, by out-of-sample evidence (README).
+     */
+    head: z.enum(['select', 'blend']).default('select'),
     /** What the models learn from the forward return (see README, "How a prediction is made"). */
     label: z.enum(['cs_rank', 'cs_zscore', 'excess', 'raw']).default('cs_rank'),
     /** Give XGBoost each stock-specific feature's per-date rank across the universe as well. */

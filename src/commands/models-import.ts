@@ -15,9 +15,8 @@ import { currentFormat, ModelRegistry, type ModelVersionV2 } from '../registry/r
 import { readScaler, SCALER_FILE } from '../registry/scaler-file.ts';
 import { writeImportance, writeManifest } from '../registry/version-files.ts';
 import { rankInputName } from '../training/cross-section.ts';
-import { completeRows, fitHeads, POOLED, POOLED_UNIT, scoreRows } from '../training/ensemble.ts';
+import { completeOnly, fitHeads, POOLED, POOLED_UNIT, scoreRows } from '../training/ensemble.ts';
 import type { FittedModels, ModelKind } from '../training/fit.ts';
-import { COMPONENTS, type ComponentScores } from '../training/head.ts';
 import { buildDataset, loadPanel } from '../training/panel.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from '../training/judge.ts';
 import { finalFitRows } from '../training/walk-forward.ts';
@@ -211,15 +210,9 @@ async function refitLike(
       xgbLib: lib,
     };
     const scores = scoreRows(new Map([[POOLED_UNIT, fitted]]), input, validRows);
-    const heads = fitHeads(data, trainRows, validRows, scores);
+    const heads = fitHeads(data, trainRows, { rows: validRows, scores }, { weighting: train.head });
     // Judged on the same rows, as walk-forward judges a fold's test rows.
-    const complete = completeRows(scores);
-    const rows = validRows.filter((_, i) => complete[i]);
-    const components: ComponentScores = {};
-    for (const name of COMPONENTS) {
-      const values = scores[name];
-      if (values) components[name] = values.filter((_, i) => complete[i]);
-    }
+    const { rows, components } = completeOnly(validRows, scores);
     const collected = new Map<ScoredName, Collected>();
     judgeFold(data, heads, rows, components, collected, 0);
     return {

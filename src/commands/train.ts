@@ -10,12 +10,14 @@ import { writeTrainedVersion } from '../registry/version-files.ts';
 import type { TrainSettings } from '../config.ts';
 import {
   fitEnsemble,
+  headFitRows,
   perSymbolUnits,
   POOLED,
   type FitUnit,
   type FittedEnsemble,
 } from '../training/ensemble.ts';
 import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
+import { fitHead } from '../training/head.ts';
 import type { FittedModels, ModelKind, TrainEvent } from '../training/fit.ts';
 import { buildDataset, loadPanel, type Dataset, type Panel } from '../training/panel.ts';
 import type { LstmModel } from '../models/lstm/index.ts';
@@ -125,6 +127,13 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
       final.fitted.free();
       throw err;
     }
+    // A blending head weighs the components by how they ranked every fold's test rows.
+    if (plan.settings.head === 'blend') {
+      final.fitted.head = fitHead(headFitRows(data, final.fitted.validation), final.fitted.base, {
+        weighting: 'blend',
+        evidence: walk.evidence,
+      });
+    }
     try {
       const saved = await saveVersion(ctx, options, plan, { name, data, walk, final });
       return {
@@ -201,7 +210,10 @@ function evaluate(
   data: Dataset,
 ): { finish(): Promise<WalkForwardResult>; stop(): Promise<void> } {
   if (options.walkForward === false)
-    return { finish: async () => ({ folds: [], metrics: {}, oos: [] }), stop: async () => {} };
+    return {
+      finish: async () => ({ folds: [], metrics: {}, oos: [], evidence: {} }),
+      stop: async () => {},
+    };
   ctx.log.info(
     `walk-forward: ${plan.settings.folds} folds and the final fit on ${plan.jobs} thread${plan.jobs === 1 ? '' : 's'}`,
   );

@@ -4,8 +4,11 @@ import {
   COMPONENTS,
   fitHead,
   type ComponentName,
+  type BlendEvidence,
   type ComponentScores,
   type Head,
+  type HeadFitRows,
+  type HeadWeighting,
   type TrainingBase,
 } from './head.ts';
 import type { Dataset } from './panel.ts';
@@ -38,7 +41,15 @@ export interface FittedEnsemble {
   /** Each component alone through a head of its own (how it is judged next to the ensemble). */
   componentHeads: Partial<Record<ComponentName, Head>>;
   base: TrainingBase;
+  /** The validation rows and every component's raw scores on them (what the head is fitted on). */
+  validation: HeadValidation;
   free(): void;
+}
+
+/** Validation rows and the raw component scores aligned with them. */
+export interface HeadValidation {
+  rows: Int32Array;
+  scores: ComponentScores;
 }
 
 export interface EnsembleInput extends Omit<FitInput, 'trainRows' | 'validRows'> {
@@ -69,15 +80,14 @@ export async function fitEnsemble(input: EnsembleInput): Promise<FittedEnsemble 
       units.set(unit.key, await fitModels({ ...input, trainRows: train, validRows: valid }));
     }
     if (units.size === 0) return null;
-    const heads = fitHeads(
-      input.data,
-      input.trainRows,
-      input.validRows,
-      scoreRows(units, input, input.validRows),
-    );
+    const validation = { rows: input.validRows, scores: scoreRows(units, input, input.validRows) };
+    const heads = fitHeads(input.data, input.trainRows, validation, {
+      weighting: input.settings.head,
+    });
     return {
       units,
       ...heads,
+      validation,
       free() {
         for (const fitted of units.values()) fitted.free();
       },
@@ -90,36 +100,38 @@ export async function fitEnsemble(input: EnsembleInput): Promise<FittedEnsemble 
 
 /**
  * The head, and one per component alone, fitted on the validation rows every
- * component could score (`validation`: raw scores aligned with `validRows`),
- * with drift and base rates from the training rows.
+ * component could score, with drift and base rates from the training rows.
  */
 export function fitHeads(
   data: Dataset,
   trainRows: Int32Array,
-  validRows: Int32Array,
-  validation: ComponentScores,
+  validation: HeadValidation,
+  options: { weighting: HeadWeighting; evidence?: BlendEvidence },
 ): Pick<FittedEnsemble, 'head' | 'componentHeads' | 'base'> {
-  const complete = completeRows(validation);
-  const rows = validRows.filter((_, i) => complete[i]);
-  const components: ComponentScores = {};
-  for (const name of COMPONENTS) {
-    const scores = validation[name];
-    if (scores) components[name] = scores.filter((_, i) => complete[i]);
-  }
   const base = trainingBase(data, trainRows);
-  const fitRows = {
+  const rows = headFitRows(data, validation);
+  const head = fitHead(rows, base, options);
+  const componentHeads: FittedEnsemble['componentHeads'] = {};
+  for (const name of head.components) {
+    componentHeads[name] = fitHead(
+      { ...rows, components: { [name]: rows.components[name] } },
+      base,
+    );
+  }
+  return { head, componentHeads, base };
+}
+
+/** What the head is fitted on: the validation rows every component scored. */
+export function headFitRows(data: Dataset, validation: HeadValidation): HeadFitRows {
+  const { rows, components } = completeOnly(validation.rows, validation.scores);
+  return {
     dateIndex: Int32Array.from(rows, (r) => data.dateIndex[r]),
+    components,
     forward: Float64Array.from(rows, (r) => data.y[r]),
     excess: Float64Array.from(rows, (r) => data.excess[r]),
     volatility: Float64Array.from(rows, (r) => data.volatility[r]),
     intervalScale: Float64Array.from(rows, (r) => data.intervalScale[r]),
   };
-  const head = fitHead({ ...fitRows, components }, base);
-  const componentHeads: FittedEnsemble['componentHeads'] = {};
-  for (const name of head.components) {
-    componentHeads[name] = fitHead({ ...fitRows, components: { [name]: components[name] } }, base);
-  }
-  return { head, componentHeads, base };
 }
 
 /**
@@ -155,6 +167,20 @@ export function scoreRows(
     }
   }
   return out;
+}
+
+/** The rows (and their scores) whose every model component is known. */
+export function completeOnly(
+  rows: Int32Array,
+  scores: ComponentScores,
+): { rows: Int32Array; components: ComponentScores } {
+  const complete = completeRows(scores);
+  const components: ComponentScores = {};
+  for (const name of COMPONENTS) {
+    const values = scores[name];
+    if (values) components[name] = values.filter((_, i) => complete[i]);
+  }
+  return { rows: rows.filter((_, i) => complete[i]), components };
 }
 
 /** Rows whose every model component is known (the rows all models are judged on). */

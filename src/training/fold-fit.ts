@@ -1,17 +1,18 @@
 import type { TrainSettings } from '../config.ts';
 import type { XGBoostLib } from '../models/xgboost/index.ts';
 import {
-  completeRows,
+  completeOnly,
   fitEnsemble,
   perSymbolUnits,
   POOLED,
   scoreRows,
   type FitUnit,
   type FittedEnsemble,
+  type HeadValidation,
 } from './ensemble.ts';
 import type { FittedModels, ModelKind, TrainEvent } from './fit.ts';
 import type { Fold } from './folds.ts';
-import { COMPONENTS, type ComponentScores } from './head.ts';
+import type { ComponentScores } from './head.ts';
 import type { Dataset } from './panel.ts';
 import { fitScaler } from './scaler.ts';
 import { hasSequence } from './sequences.ts';
@@ -42,6 +43,8 @@ export interface FoldOutcome {
   rows: Int32Array;
   components: ComponentScores;
   heads: Pick<FittedEnsemble, 'head' | 'componentHeads' | 'base'>;
+  /** What the head was fitted on, so it can be fitted again with more evidence (see judgeFolds). */
+  validation: HeadValidation;
   /** The pooled model's fit (rounds, epochs); null for per-symbol units. */
   info: FittedModels['info'] | null;
 }
@@ -105,20 +108,18 @@ export async function fitFold(
   const fitted = await fitEnsemble({ ...fitInput, minimumRows: MINIMUM_UNIT_ROWS });
   if (!fitted) return null;
   try {
-    const scores = scoreRows(fitted.units, fitInput, testRows);
-    const complete = completeRows(scores);
-    const components: ComponentScores = {};
-    for (const name of COMPONENTS) {
-      const values = scores[name];
-      if (values) components[name] = values.filter((_, i) => complete[i]);
-    }
+    const { rows, components } = completeOnly(
+      testRows,
+      scoreRows(fitted.units, fitInput, testRows),
+    );
     return {
       index: fold.index,
       trainRows: trainRows.length,
       validRows: validRows.length,
-      rows: testRows.filter((_, i) => complete[i]),
+      rows,
       components,
       heads: { head: fitted.head, componentHeads: fitted.componentHeads, base: fitted.base },
+      validation: fitted.validation,
       info: units.length === 1 ? (fitted.units.values().next().value?.info ?? null) : null,
     };
   } finally {

@@ -1,7 +1,13 @@
-import { mean, neweyWestT, quantile } from '../evaluation/stats.ts';
+import { mean, quantile } from '../evaluation/stats.ts';
 import { fitPlatt, fitSlopeWithOffset, type Calibration } from './calibration.ts';
 import { rowsByDate } from './cross-section.ts';
-import { blendIsBetter, dailyRankIcSeries, meanOfFinite, rankIcByDate } from './daily-rank-ic.ts';
+import { dailyRankIcSeries, meanOfFinite, rankIcByDate } from './daily-rank-ic.ts';
+import {
+  blendWeights,
+  selectWeights,
+  type BlendEvidence,
+  type HeadWeighting,
+} from './head-weights.ts';
 
 /**
  * The head turns component scores into a forecast, and every figure in it is
@@ -98,21 +104,21 @@ export interface Forecast {
 /** Per-row multipliers on each component (per-stock weights); 1 when absent. */
 export type ComponentMultipliers = (row: number, component: ComponentName) => number;
 
-export function fitHead(rows: HeadFitRows, base: TrainingBase): Head {
+export function fitHead(
+  rows: HeadFitRows,
+  base: TrainingBase,
+  options: { weighting?: HeadWeighting; evidence?: BlendEvidence } = {},
+): Head {
   const names = COMPONENTS.filter((c) => rows.components[c] !== undefined);
   const groups = [...rowsByDate(rows.dateIndex)].sort((a, b) => a[0] - b[0]).map((g) => g[1]);
   const scale: Record<string, number> = {};
   const ic: Record<string, number | null> = {};
-  const blend: Record<string, number> = {};
+  const validationDaily: Record<string, number[]> = {};
   for (const name of names) {
     const scores = rows.components[name] as Float64Array;
     scale[name] = crossSectionalSpread(scores, groups) || 1;
-    const daily = dailyRankIcSeries(scores, rows.forward, groups);
-    ic[name] = daily.length ? mean(daily) : null;
-    // A validation Rank IC is an estimate: shrink it by its own noise (James–Stein
-    // style, by 1 − 1/t²), so a component with a lucky but insignificant mean weighs little.
-    const t = neweyWestT(daily, base.horizonDays - 1);
-    blend[name] = (ic[name] ?? 0) > 0 && t > 1 ? (ic[name] as number) * (1 - 1 / t ** 2) : 0;
+    validationDaily[name] = dailyRankIcSeries(scores, rows.forward, groups);
+    ic[name] = validationDaily[name].length ? mean(validationDaily[name]) : null;
   }
   const scaled = (name: ComponentName, r: number) =>
     (rows.components[name] as Float64Array)[r] / scale[name];
@@ -125,28 +131,20 @@ export function fitHead(rows: HeadFitRows, base: TrainingBase): Head {
     }
     return score;
   };
-  // The simplest candidate first: the component that ranks the validation rows best, alone.
-  // The blend replaces it only when it ranks them better by more than one standard error
-  // of the paired daily difference (the one-standard-error rule), so a blend whose edge on
-  // validation is noise does not dilute the best component.
-  const alone = (n: ComponentName) => Object.fromEntries(names.map((m) => [m, m === n ? 1 : 0]));
   const candidate = (weights: Record<string, number>, how: string) => {
     const score = ensembleOf(weights);
     return { weights, how, score, daily: rankIcByDate(score, rows.forward, groups) };
   };
-  let best = candidate(alone(names[0]), `${names[0]} alone (best on validation)`);
-  for (const n of names.slice(1)) {
-    const next = candidate(alone(n), `${n} alone (best on validation)`);
-    if (meanOfFinite(next.daily) > meanOfFinite(best.daily) + 1e-12) best = next;
-  }
-  const total = names.reduce((sum, n) => sum + blend[n], 0);
-  if (names.filter((n) => blend[n] > 0).length > 1) {
-    const mixed = candidate(
-      Object.fromEntries(names.map((n) => [n, blend[n] / total])),
-      'validation Rank IC, shrunk by its t',
-    );
-    if (blendIsBetter(mixed.daily, best.daily, base.horizonDays)) best = mixed;
-  }
+  const chosen =
+    (options.weighting ?? 'select') === 'blend'
+      ? blendWeights(names, validationDaily, options.evidence ?? {}, base.horizonDays)
+      : selectWeights(
+          names,
+          validationDaily,
+          (weights) => candidate(weights, '').daily,
+          base.horizonDays,
+        );
+  const best = candidate(chosen.weights, chosen.how);
   const bestIc = meanOfFinite(best.daily);
   ic.ensemble = Number.isFinite(bestIc) ? bestIc : null;
 
@@ -285,4 +283,4 @@ function regressionThroughOrigin(x: Float64Array, y: Float64Array): number {
   return sxx > 0 ? sxy / sxx : 0;
 }
 
-export type { Calibration };
+export type { Calibration, BlendEvidence, HeadWeighting };

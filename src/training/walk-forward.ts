@@ -1,10 +1,14 @@
 import type { TrainSettings } from '../config.ts';
 import type { Metrics } from '../evaluation/metrics.ts';
 import type { XGBoostLib } from '../models/xgboost/index.ts';
+import { rowsByDate } from './cross-section.ts';
+import { dailyRankIcSeries } from './daily-rank-ic.ts';
+import { headFitRows } from './ensemble.ts';
 import type { ModelKind, TrainEvent } from './fit.ts';
 import { rowsBetween, usableRows, type FoldOutcome } from './fold-fit.ts';
 import { FoldRun } from './fold-pool.ts';
 import { trainingWindow, walkForwardFolds, type Fold } from './folds.ts';
+import { COMPONENTS, fitHead, type BlendEvidence } from './head.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from './judge.ts';
 import type { OosRow } from './oos.ts';
 import type { Dataset } from './panel.ts';
@@ -29,6 +33,8 @@ export interface WalkForwardResult {
   metrics: Partial<Record<ScoredName, Metrics>>;
   /** Every scored test row (oos.csv). */
   oos: OosRow[];
+  /** Each component's daily Rank IC over every fold's test rows, in date order (the blend's evidence). */
+  evidence: BlendEvidence;
 }
 
 export interface WalkForwardInput {
@@ -87,6 +93,19 @@ export function startWalkForward(input: WalkForwardInput): {
   finish(): Promise<WalkForwardResult>;
   stop(): Promise<void>;
 } {
+  const fits = startFoldFits(input);
+  return {
+    finish: async () => judgeFolds(input, fits.folds, await fits.outcomes()),
+    stop: fits.stop,
+  };
+}
+
+/** The folds' fits, started; `outcomes` joins in and returns them in fold order (unjudged). */
+export function startFoldFits(input: WalkForwardInput): {
+  folds: Fold[];
+  outcomes(): Promise<(FoldOutcome | null)[]>;
+  stop(): Promise<void>;
+} {
   const { data, settings, horizonDays } = input;
   const folds = walkForwardFolds({
     labelledDates: labelledDates(data),
@@ -117,18 +136,15 @@ export function startWalkForward(input: WalkForwardInput): {
       },
     },
   );
-  return {
-    async finish() {
-      const outcomes = await run.finish();
-      return judgeFolds(input, folds, outcomes);
-    },
-    stop: () => run.stop(),
-  };
+  return { folds, outcomes: () => run.finish(), stop: () => run.stop() };
 }
 
-/** Every fitted fold judged in fold order, as a sequential run would. */
-function judgeFolds(
-  input: WalkForwardInput,
+/**
+ * Every fitted fold judged in fold order, as a sequential run would. The
+ * outcomes are not changed, so they can be judged again under another head.
+ */
+export function judgeFolds(
+  input: Pick<WalkForwardInput, 'data' | 'settings' | 'horizonDays' | 'onFold'>,
   folds: readonly Fold[],
   outcomes: readonly (FoldOutcome | null)[],
 ): WalkForwardResult {
@@ -136,26 +152,48 @@ function judgeFolds(
   const collected = new Map<ScoredName, Collected>();
   const reports: FoldReport[] = [];
   const oos: OosRow[] = [];
+  const evidence: Record<string, number[]> = {};
   folds.forEach((fold, position) => {
     const outcome = outcomes[position];
     if (!outcome) return;
-    const judged = judgeFold(
-      data,
-      outcome.heads,
-      outcome.rows,
-      outcome.components,
-      collected,
-      fold.index,
-    );
+    // A blending head weighs the components by how they ranked earlier folds' test rows.
+    const heads =
+      input.settings.head === 'blend'
+        ? {
+            ...outcome.heads,
+            head: fitHead(headFitRows(data, outcome.validation), outcome.heads.base, {
+              weighting: 'blend',
+              evidence,
+            }),
+          }
+        : outcome.heads;
+    const judged = judgeFold(data, heads, outcome.rows, outcome.components, collected, fold.index);
+    for (const [name, daily] of Object.entries(componentRankIcs(data, outcome))) {
+      (evidence[name] ??= []).push(...daily);
+    }
     oos.push(...judged.oos);
-    const report = foldReport(data, fold, outcome);
+    const report = foldReport(data, fold, { ...outcome, heads });
     report.ensemble_rank_ic = judged.rankIc;
     report.coverage = judged.coverage;
     report.ensemble_directional_accuracy = judged.directionalAccuracy;
     reports.push(report);
     input.onFold?.(report, folds.length);
   });
-  return { folds: reports, metrics: metricsOf(collected, input.horizonDays), oos };
+  return { folds: reports, metrics: metricsOf(collected, input.horizonDays), oos, evidence };
+}
+
+/** Each component's daily Rank IC on a fold's test rows, in date order. */
+function componentRankIcs(data: Dataset, outcome: FoldOutcome): Record<string, number[]> {
+  const groups = [...rowsByDate(Int32Array.from(outcome.rows, (r) => data.dateIndex[r]))]
+    .sort((a, b) => a[0] - b[0])
+    .map((g) => g[1]);
+  const forward = Float64Array.from(outcome.rows, (r) => data.y[r]);
+  const out: Record<string, number[]> = {};
+  for (const name of COMPONENTS) {
+    const scores = outcome.components[name];
+    if (scores) out[name] = dailyRankIcSeries(scores, forward, groups);
+  }
+  return out;
 }
 
 function foldReport(data: Dataset, fold: Fold, outcome: FoldOutcome): FoldReport {
