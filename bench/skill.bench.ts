@@ -69,7 +69,7 @@ export async function bench(report: BenchReporter): Promise<void> {
   let blocks: [string, string][] = [];
   const groups = new Map<string, string[]>();
   for (const name of names) {
-    const key = fitKey(VARIANTS[name](base));
+    const key = fitKey(name, base);
     groups.set(key, [...(groups.get(key) ?? []), name]);
   }
   for (const group of groups.values()) {
@@ -77,12 +77,12 @@ export async function bench(report: BenchReporter): Promise<void> {
       const file = (name: string) =>
         path.join(
           dir,
-          `${name}-seed${seed}-${hash([fitKey(VARIANTS[name](base)), VARIANTS[name](base).head, files.length, folds])}.json`,
+          `${name}-seed${seed}-${hash([fitKey(name, base), VARIANTS[name].settings(base).head, files.length, folds])}.json`,
         );
       const cached = group.every((name) => fs.existsSync(file(name)));
       if (!cached) {
         const started = performance.now();
-        const settings = VARIANTS[group[0]](base);
+        const settings = VARIANTS[group[0]].settings(base);
         const input = {
           data: dataset(),
           horizonDays: config.horizonDays,
@@ -102,7 +102,7 @@ export async function bench(report: BenchReporter): Promise<void> {
         const outcomes = await fits.outcomes();
         for (const name of group) {
           const judged = judgeFolds(
-            { ...input, settings: VARIANTS[name](base) },
+            { ...input, settings: VARIANTS[name].settings(base) },
             fits.folds,
             outcomes,
           );

@@ -34,7 +34,9 @@ export function printSkill(
       .filter((r) => r.variant === variant)
       .map((r) => ({ dates: r.series.dates, values: r.series.rankIc[name] }));
   const paired = (label: string, a: Dated, b: Dated, goal?: string) => {
-    const s = summary(pairedDifference(a, b), horizonDays);
+    const difference = pairedDifference(a, b);
+    if (difference.every((d) => d === 0)) return report.note(`${label}: identical (shared fits)`);
+    const s = summary(difference, horizonDays);
     report.figure(
       `${label}: paired daily difference`,
       s.mean,
@@ -77,11 +79,12 @@ export function printSkill(
   }
   const reference = input.variants[0];
   for (const variant of input.variants.slice(1)) {
-    paired(
-      `${variant} − ${reference}, ensemble, seed means`,
-      seedMean(column(variant, 'ensemble')),
-      seedMean(column(reference, 'ensemble')),
-    );
+    for (const name of ['ensemble', 'xgb', 'lstm']) {
+      const a = seedMean(column(variant, name));
+      const b = seedMean(column(reference, name));
+      if (!a.values.some(Number.isFinite) || !b.values.some(Number.isFinite)) continue;
+      paired(`${variant} − ${reference}, ${name}, seed means`, a, b);
+    }
   }
   if (typeof input.peer === 'string') {
     report.note(`lab peer skipped: ${input.peer}`);

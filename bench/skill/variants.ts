@@ -1,25 +1,60 @@
 import type { TrainSettings } from '../../src/config.ts';
+import type { ModelKind } from '../../src/training/fit.ts';
 
 /**
- * The configurations the skill bench can compare, by name: each a change to
- * train's settings. Variants that differ only in `head` share their fits (the
- * head is fitted again on the same component scores).
+ * The configurations the skill bench can compare, by name: a change to train's
+ * settings, and optionally the models fitted (an LSTM-only variant costs a
+ * fraction of a full one and is compared component to component). Variants
+ * that differ only in `head` share their fits (the head is fitted again on the
+ * same component scores).
  */
-export const VARIANTS: Record<string, (base: TrainSettings) => TrainSettings> = {
+export interface Variant {
+  settings: (base: TrainSettings) => TrainSettings;
+  models?: ModelKind[];
+}
+
+/** The LSTM's inputs in the manner of Qlib's Alpha360: a bar's own shape, its return and volume. */
+const BAR_SHAPE = [
+  'ret_1',
+  'candle_body',
+  'candle_upper',
+  'candle_lower',
+  'volume_ratio_20',
+  'mkt_ret_1',
+];
+
+export const VARIANTS: Record<string, Variant> = {
   /** The default configuration. */
-  default: (base) => base,
+  default: { settings: (base) => base },
   /** The head's 'select' rule: the best component on validation unless a blend beats it. */
-  select: (base) => ({ ...base, head: 'select' }),
+  select: { settings: (base) => ({ ...base, head: 'select' }) },
   /** The head blends every component with skill, weighed on earlier folds' test rows. */
-  blend: (base) => ({ ...base, head: 'blend' }),
+  blend: { settings: (base) => ({ ...base, head: 'blend' }) },
   /** XGBoost on every row and column (no subsampling draw). */
-  'xgb-whole': (base) => ({
-    ...base,
-    xgb: { ...base.xgb, subsample: 1, colsample_bytree: 1 },
-  }),
+  'xgb-whole': {
+    settings: (base) => ({ ...base, xgb: { ...base.xgb, subsample: 1, colsample_bytree: 1 } }),
+  },
+  /** XGBoost with twice the learning rate (about half the rounds). */
+  'xgb-fast': {
+    settings: (base) => ({ ...base, xgb: { ...base.xgb, eta: 0.1, earlyStoppingRounds: 30 } }),
+  },
+  /** The LSTM alone, as configured (the reference for the LSTM variants below). */
+  'lstm-only': { settings: (base) => base, models: ['lstm'] },
+  /** The LSTM alone on 60 sessions of bar shape, return and volume. */
+  'lstm-bars60': {
+    settings: (base) => ({ ...base, lstm: { ...base.lstm, features: BAR_SHAPE, timesteps: 60 } }),
+    models: ['lstm'],
+  },
+  /** The LSTM alone on three times the training sequences. */
+  'lstm-36k': {
+    settings: (base) => ({ ...base, lstm: { ...base.lstm, maxSamples: 36000 } }),
+    models: ['lstm'],
+  },
 };
 
-/** The settings that decide the fits (everything but the head). */
-export function fitKey(settings: TrainSettings): string {
-  return JSON.stringify({ ...settings, head: null });
+/** What decides the fits (everything but the head). */
+export function fitKey(name: string, base: TrainSettings): string {
+  const variant = VARIANTS[name];
+  const settings = { ...variant.settings(base), head: null };
+  return JSON.stringify(variant.models ? { ...settings, models: variant.models } : settings);
 }
