@@ -17,12 +17,11 @@ import {
  * - each component's score is divided by its cross-sectional spread, so
  *   scores of different units (a rank label, rule points) mix;
  * - the ensemble score is a weighted sum of those, with weights from each
- *   component's validation Rank IC shrunk by its significance (IC · (1 − 1/t²);
- *   t ≤ 1 or a negative IC: weight 0); the blend is used only when it ranks
- *   the validation rows better than the best component alone by more than one
- *   standard error of their paired daily difference (Newey–West), else that
- *   component is used alone, so the ensemble is never worse than its best
- *   component there;
+ *   component's Rank IC shrunk by its significance (see head-weights.ts):
+ *   'select' (train.head) uses the best component on validation alone unless
+ *   the blend ranks the validation rows better by more than one standard
+ *   error; 'blend' keeps every component with skill, judged on earlier folds'
+ *   test rows when there are enough of them;
  * - the expected excess return is the ensemble score, centred on its date's
  *   mean, times a slope fitted on validation excess returns;
  * - the absolute forecast is drift (the training rows' mean forward return
