@@ -1,4 +1,3 @@
-import type { TrainSettings } from '../config.ts';
 import {
   Booster,
   DMatrix,
@@ -7,6 +6,7 @@ import {
   type XGBoostLib,
 } from '../models/xgboost/index.ts';
 import type { LstmModel } from '../models/lstm/index.ts';
+import type { FitInput, FittedModels } from './fit-input.ts';
 import { rankInputName, rowsByDate } from './cross-section.ts';
 import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
 import { dailyRankIc } from './daily-rank-ic.ts';
@@ -16,55 +16,7 @@ import { scaleInto, type Scaler } from './scaler.ts';
 import { fitLstm, meanOf } from './fit-lstm.ts';
 import { buildSequences, columnIndices } from './sequences.ts';
 
-export type ModelKind = 'xgb' | 'lstm';
-
-/** What training reports as it goes; the CLI draws it, tests ignore it. */
-export type TrainEvent =
-  | { kind: 'xgb-round'; round: number; rounds: number }
-  | { kind: 'lstm-epoch'; epoch: number; epochs: number; loss: number; valLoss: number | null };
-
-export interface FitInput {
-  data: Dataset;
-  /**
-   * Moments from training rows. XGBoost sees the features scaled per symbol; the
-   * LSTM sees them scaled with the pooled (all-symbol) moments, so a sequence keeps
-   * the levels that tell one stock from another on the same day. Both are computed
-   * row by row as a model reads them, never as a whole scaled copy of the dataset.
-   */
-  scaler: Scaler;
-  trainRows: Int32Array;
-  validRows: Int32Array;
-  models: readonly ModelKind[];
-  settings: TrainSettings;
-  seed: number;
-  xgbLib: XGBoostLib | null;
-  /** XGBoost's threads, in place of settings.xgb.nthread (its trees do not depend on it). */
-  xgbThreads?: number;
-  onEvent?: (event: TrainEvent) => void;
-  /** Start the LSTM from this model's weights (a replay's previous monthly fit) when shapes match. */
-  lstmWarmStart?: LstmModel;
-}
-
-/** One unit's component models (the pooled model, or one symbol's). */
-export interface FittedModels {
-  xgb: Booster | null;
-  xgbLib: XGBoostLib | null;
-  lstm: LstmModel | null;
-  /** The LSTM learns label / lstmTargetScale; its outputs are multiplied back. */
-  lstmTargetScale: number;
-  info: {
-    xgb?: { rounds_run: number; best_iteration: number; stopped_early: boolean };
-    lstm?: {
-      warm_start: boolean;
-      epochs_run: number;
-      best_epoch: number;
-      samples: number;
-      samples_per_second: number;
-      backend: string;
-    };
-  };
-  free(): void;
-}
+export type { FitInput, FittedModels, ModelKind, TrainEvent } from './fit-input.ts';
 
 /**
  * Fit XGBoost and the LSTM on training rows to the processed label, early-stopped
