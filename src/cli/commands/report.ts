@@ -95,7 +95,9 @@ Examples:
           });
           if (options.html) {
             const { renderHtml } = await import('../../report/html.ts');
-            fs.writeFileSync(options.html, await renderHtml(report));
+            // The page names the command that made it, as it was typed (bar the program's path).
+            const command = ['mlx', ...process.argv.slice(2)].join(' ');
+            fs.writeFileSync(options.html, await renderHtml(report, { command }));
             inv.ctx.log.info(`HTML tear sheet written to ${options.html}`);
           }
           inv.emit(report, () => renderReport(report, inv.terminal));
