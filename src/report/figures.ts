@@ -1,4 +1,3 @@
-import type { TopLevelSpec } from 'vega-lite';
 import type { Report } from './document.ts';
 import { calibrationSpec, COLOURS, rankIcSpec, type Series } from './charts.ts';
 import { symbolSpec, weightsSpec } from './stock-charts.ts';

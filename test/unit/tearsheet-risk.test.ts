@@ -100,7 +100,7 @@ test('worst drawdowns: depth, the high before, the trough, the recovery and the 
   );
   const list = worstDrawdowns(c);
   assert.deepEqual(
-    list.map(({ depth, ...rest }) => rest),
+    list.map((d) => ({ start: d.start, trough: d.trough, recovery: d.recovery, days: d.days })),
     [
       { start: '2020-01-01', trough: '2020-01-11', recovery: '2020-01-21', days: 20 },
       { start: '2020-01-21', trough: '2020-02-10', recovery: null, days: 30 },
