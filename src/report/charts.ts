@@ -235,7 +235,7 @@ export function calibrationSpec(options: {
             type: 'quantitative',
             title: 'predictions',
             legend: null,
-            scale: { type: 'sqrt', range: [40, 700] },
+            scale: { type: 'sqrt', range: [30, 160] },
           },
           color: colour,
           // The legend shows the diagonal as a line and the bins as dots, as drawn.

@@ -45,26 +45,37 @@ export function line(
 /** Within this of each other at every point, two series are drawn as one line. */
 const COINCIDE = 0.005;
 
+/** How two series compare point by point: the widest gap and the share of points equal. */
+function compare(a: Series, b: Series): { widest: number; equal: number } | null {
+  if (a.points.length < 2 || a.points.length !== b.points.length) return null;
+  let widest = 0;
+  let equal = 0;
+  for (const [i, p] of a.points.entries()) {
+    const q = b.points[i];
+    if (p.date !== q.date || (p.value === null) !== (q.value === null)) return null;
+    const gap = p.value === null ? 0 : Math.abs(p.value - (q.value as number));
+    widest = Math.max(widest, gap);
+    if (gap < 1e-12) equal++;
+  }
+  return { widest, equal: equal / a.points.length };
+}
+
 /**
- * A series that lies on one before it says so in its label: identical, or
- * within half a point everywhere (the lines are drawn on top of each other).
+ * A series that lies on one before it says so in its label: identical, identical
+ * at most points, or within half a point everywhere (drawn on top of each other).
  */
 function sayCoincident(series: readonly Series[]): Series[] {
-  const gap = (a: Series, b: Series): number => {
-    if (a.points.length < 2 || a.points.length !== b.points.length) return Infinity;
-    let widest = 0;
-    for (const [i, p] of a.points.entries()) {
-      const q = b.points[i];
-      if (p.date !== q.date || (p.value === null) !== (q.value === null)) return Infinity;
-      if (p.value !== null) widest = Math.max(widest, Math.abs(p.value - (q.value as number)));
-    }
-    return widest;
-  };
   return series.map((s, i) => {
     for (const earlier of series.slice(0, i)) {
-      const widest = gap(earlier, s);
-      if (widest < 1e-12) return { ...s, label: `${s.label} (identical to ${earlier.label})` };
-      if (widest < COINCIDE)
+      const c = compare(earlier, s);
+      if (!c) continue;
+      if (c.widest < 1e-12) return { ...s, label: `${s.label} (identical to ${earlier.label})` };
+      if (c.equal >= 0.5)
+        return {
+          ...s,
+          label: `${s.label} (identical to ${earlier.label} at ${Math.floor(c.equal * 100)}% of points)`,
+        };
+      if (c.widest < COINCIDE)
         return { ...s, label: `${s.label} (within half a point of ${earlier.label} throughout)` };
     }
     return s;

@@ -215,6 +215,7 @@ test('a series lying on another says so in its label', () => {
   const points = [
     { date: '2020-01-02', value: 0.5 },
     { date: '2020-01-03', value: 0.6 },
+    { date: '2020-01-06', value: 0.7 },
   ];
   const figure = line(
     'x',
@@ -227,6 +228,11 @@ test('a series lying on another says so in its label', () => {
         colour: '#0f0',
         points: points.map((p) => ({ ...p, value: p.value + 0.001 })),
       },
+      {
+        label: 'mostly',
+        colour: '#0ff',
+        points: points.map((p, i) => ({ ...p, value: i === 2 ? 0.1 : p.value })),
+      },
       { label: 'apart', colour: '#000', points: points.map((p) => ({ ...p, value: 0.1 })) },
     ],
     { yTitle: 'y', yFormat: '.0%' },
@@ -238,6 +244,7 @@ test('a series lying on another says so in its label', () => {
       'always up',
       'ensemble (identical to always up)',
       'close (within half a point of always up throughout)',
+      'mostly (identical to always up at 66% of points)',
       'apart',
     ],
   );
