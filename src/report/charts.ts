@@ -45,7 +45,7 @@ export const CONFIG = {
     direction: 'horizontal',
     title: null,
     labelFontSize: 11,
-    labelLimit: 400,
+    labelLimit: 520,
     symbolStrokeWidth: 3,
     symbolSize: 160,
     symbolOpacity: 1,

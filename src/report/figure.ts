@@ -73,7 +73,7 @@ function sayCoincident(series: readonly Series[]): Series[] {
       if (c.equal >= 0.5)
         return {
           ...s,
-          label: `${s.label} (identical to ${earlier.label} at ${Math.floor(c.equal * 100)}% of points)`,
+          label: `${s.label} (= ${earlier.label} at ${Math.floor(c.equal * 100)}% of points)`,
         };
       if (c.widest < COINCIDE)
         return { ...s, label: `${s.label} (within half a point of ${earlier.label} throughout)` };

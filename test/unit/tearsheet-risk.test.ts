@@ -244,7 +244,7 @@ test('a series lying on another says so in its label', () => {
       'always up',
       'ensemble (identical to always up)',
       'close (within half a point of always up throughout)',
-      'mostly (identical to always up at 66% of points)',
+      'mostly (= always up at 66% of points)',
       'apart',
     ],
   );
