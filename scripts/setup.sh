@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up mlx on a fresh Debian/Ubuntu machine: libxgboost from the OS (and, with
-# --with-chromium, Chromium for the HTML report test; with --with-dask, Debian's
-# Dask, distributed, XGBoost and pandas for /usr/bin/python3, which
+# --with-browser or its older name --with-chromium, Chromium for the tear-sheet
+# tests; with --with-dask, Debian's Dask, distributed, XGBoost and pandas for /usr/bin/python3, which
 # scripts/dask-roundtrip.sh and its test use), then the npm packages,
 # which also builds mlx, then `mlx` on the PATH through `npm link` (--no-link
 # skips it). Safe to run again: it installs only what is missing.
@@ -15,10 +15,10 @@ dask=no
 link=yes
 for arg in "$@"; do
   case "$arg" in
-    --with-chromium) chromium=yes ;;
+    --with-browser | --with-chromium) chromium=yes ;;
     --with-dask) dask=yes ;;
     --no-link) link=no ;;
-    *) echo "setup: unknown option $arg (known: --with-chromium, --with-dask, --no-link)" >&2; exit 2 ;;
+    *) echo "setup: unknown option $arg (known: --with-browser, --with-chromium, --with-dask, --no-link)" >&2; exit 2 ;;
   esac
 done
 

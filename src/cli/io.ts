@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { ProgressFactory } from '../context.ts';
 import { StatusLine, statusProgress } from './progress.ts';
+import { fitText } from './table.ts';
 
 /** Terminal facts, decided once: colour only on a TTY, never with NO_COLOR or --no-color. */
 export interface Terminal {
@@ -46,7 +47,8 @@ export function writeOut(text: string): void {
 
 /** How the logger writes: through the status line, so a bar and a log line never share a line. */
 export function writeErr(text: string): void {
-  stderrLine.writeLines(text);
+  // On a terminal a long message is broken at spaces rather than by the terminal mid-word.
+  stderrLine.writeLines(process.stderr.isTTY ? fitText(text, process.stderr.columns || 80) : text);
 }
 
 let jsonDocuments = 0;

@@ -37,6 +37,11 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'only errors on stderr', false)
     .option('-v, --verbose', 'more detail on stderr', false)
     .option('--no-color', 'no colour, even on a terminal (as NO_COLOR=1 does)')
+    .option(
+      '--wide',
+      'tables as wide as their contents on a terminal (by default they fit its width, and say which columns they hid)',
+      false,
+    )
     .option('--config <file>', 'settings file (default: mlx.config.json in the home)')
     .option(
       '--wait <seconds>',

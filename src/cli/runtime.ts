@@ -24,6 +24,8 @@ export interface GlobalOptions {
   wait?: string;
   /** False with --no-color. */
   color?: boolean;
+  /** Tables are not fitted to the terminal's width. */
+  wide?: boolean;
 }
 
 /** What a command's action gets: its context, the terminal, and how to print. */
@@ -53,7 +55,8 @@ export function invocationFor(
   options: GlobalOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Invocation {
-  const terminal = detectTerminal(env, { color: options.color });
+  const detected = detectTerminal(env, { color: options.color });
+  const terminal = options.wide ? { ...detected, columns: undefined } : detected;
   if (options.quiet && options.verbose)
     throw new UsageError('--quiet and --verbose contradict each other');
   const level: LogLevel = options.quiet ? 'quiet' : options.verbose ? 'verbose' : 'normal';

@@ -30,9 +30,10 @@ export function renderTable(
     const column = cells.map((row) => visible(row[c])).filter((v) => v !== '' && v !== '–');
     return column.length > 0 && column.every((v) => NUMERIC.test(v));
   });
-  // Only prose and lists are cut (a symbol, a date or a price range is left whole, or left out).
+  // Only prose and lists are cut (a symbol, a date or a price range is left whole, or left
+  // out), and never the first column: it names the row.
   const cuttable = head.map(
-    (_, c) => !numeric[c] && cells.some((row) => /[\s,]/.test(visible(row[c]))),
+    (_, c) => c > 0 && !numeric[c] && cells.some((row) => /[\s,]/.test(visible(row[c]))),
   );
   const widths = head.map((h, c) =>
     Math.max(visible(h).length, ...cells.map((row) => visible(row[c]).length)),
@@ -62,7 +63,40 @@ export function renderTable(
         .join(GAP),
     );
   for (const row of cells) lines.push(line(row));
+  if (kept < head.length && terminal.columns !== undefined)
+    lines.push(
+      ...wrap(
+        `(${head.length - kept} column${head.length - kept === 1 ? '' : 's'} hidden to fit ${terminal.columns} columns: ${head
+          .slice(kept)
+          .map((h) => h || '(unnamed)')
+          .join(', ')}; --wide or --json shows them)`,
+        terminal.columns,
+      ),
+    );
   return lines.join('\n');
+}
+
+/** Text for a terminal `columns` wide (pure): each longer line broken at spaces; none without a width. */
+export function fitText(text: string, columns: number | undefined): string {
+  if (columns === undefined) return text;
+  return text
+    .split('\n')
+    .flatMap((l) => (visible(l).length > columns ? wrap(l, columns) : [l]))
+    .join('\n');
+}
+
+/** Prose broken at spaces into lines of at most `width` characters (a longer word stays whole). */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    if (current && visible(current).length + 1 + visible(word).length > width) {
+      lines.push(current);
+      current = word;
+    } else current = current ? `${current} ${word}` : word;
+  }
+  if (current) lines.push(current);
+  return lines;
 }
 
 /**

@@ -115,7 +115,7 @@ export async function demo(ctx: Context, options: DemoOptions): Promise<DemoResu
   verified += (await verify(demoCtx, { dryRun: false, fetch: false })).verified.length;
   const report = await buildReport(demoCtx, {});
   const html = path.join(root, 'report.html');
-  fs.writeFileSync(html, await renderHtml(report));
+  fs.writeFileSync(html, await renderHtml(report, { command: `mlx demo (report of ${root})` }));
   const home = root.includes(' ') ? `"${root}"` : root;
   const mlx = options.command ?? 'mlx';
   return {

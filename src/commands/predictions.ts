@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Context } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { Ledger } from '../ledger/ledger.ts';
@@ -11,6 +13,10 @@ import { latestVerifications, uniquePredictions } from '../ledger/views.ts';
 import { assertHomeExists } from '../session.ts';
 import { resolveSince } from '../calendar/since.ts';
 import { parseSortField, selectPredictions, type Selection } from '../prediction/select.ts';
+import type { HeadWeights } from '../prediction/strongest.ts';
+import { wilson } from '../evaluation/stats.ts';
+import { headSchema } from '../registry/manifest.ts';
+import { ModelRegistry } from '../registry/registry.ts';
 
 export interface PredictionsOptions extends Selection {
   asOf?: string;
@@ -26,6 +32,19 @@ export interface PredictionListing {
   verifications: Map<string, Verification>;
   /** Unreadable ledger lines skipped (mlx doctor reports and repairs them). */
   skippedLines: number;
+  /** Each listed model version's head weights (`name/version`), null when its files are gone. */
+  heads: Map<string, HeadWeights | null>;
+  /** The direction against always-up over every verified prediction of the ledger. */
+  direction: BaseRate | null;
+}
+
+export interface BaseRate {
+  verified: number;
+  hit_rate: number;
+  /** The share that rose: always-up's hit rate. */
+  always_up: number;
+  /** The hit rate's 95% interval clears always-up's. */
+  skill: boolean;
 }
 
 /**
@@ -61,12 +80,68 @@ export function listPredictions(ctx: Context, options: PredictionsOptions): Pred
   }
   const predictions = selectPredictions(records, options);
   const ids = new Set(predictions.map((p) => p.id));
-  const verifications = new Map(
-    [
-      ...latestVerifications(
-        new Ledger(ctx.home.verificationsDir, verificationSchema).read().entries,
-      ),
-    ].filter(([id]) => ids.has(id)),
+  const every = latestVerifications(
+    new Ledger(ctx.home.verificationsDir, verificationSchema).read().entries,
   );
-  return { session, predictions, verifications, skippedLines: read.problems.length };
+  const verifications = new Map([...every].filter(([id]) => ids.has(id)));
+  return {
+    session,
+    predictions,
+    verifications,
+    skippedLines: read.problems.length,
+    heads: headWeights(ctx.home.modelsDir, predictions),
+    direction: baseRate(every.values()),
+  };
+}
+
+/** Hit rate of the recorded direction against always-up, over verified records (pure). */
+export function baseRate(verifications: Iterable<Verification>): BaseRate | null {
+  let verified = 0;
+  let hits = 0;
+  let ups = 0;
+  for (const v of verifications) {
+    if (v.status !== 'verified' || v.direction_hit === undefined) continue;
+    if (v.actual_change_pct === undefined) continue;
+    verified++;
+    if (v.direction_hit) hits++;
+    if (v.actual_change_pct > 0) ups++;
+  }
+  if (verified === 0) return null;
+  return {
+    verified,
+    hit_rate: hits / verified,
+    always_up: ups / verified,
+    skill: wilson(hits, verified).low > ups / verified,
+  };
+}
+
+/**
+ * The head weights of each model version the records name, from the home's
+ * registry or, for a backtest's arm, the backtest's (its models sit beside
+ * the arms). A version whose manifest is gone or unreadable maps to null.
+ */
+function headWeights(
+  modelsDir: string,
+  records: readonly Prediction[],
+): Map<string, HeadWeights | null> {
+  const registries = [modelsDir, path.join(path.dirname(path.dirname(modelsDir)), 'models')].map(
+    (dir) => new ModelRegistry(dir),
+  );
+  const heads = new Map<string, HeadWeights | null>();
+  for (const { model } of records) {
+    const key = `${model.name}/${model.version}`;
+    if (heads.has(key)) continue;
+    heads.set(key, null);
+    for (const registry of registries) {
+      if (!fs.existsSync(path.join(registry.root, model.name, model.version))) continue;
+      try {
+        const head = headSchema.safeParse(registry.manifest(model.name, model.version).params.head);
+        if (head.success) heads.set(key, { weights: head.data.weights, scale: head.data.scale });
+      } catch {
+        // An unreadable manifest: the signals are ranked by the stock's weights alone.
+      }
+      break;
+    }
+  }
+  return heads;
 }

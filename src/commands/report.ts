@@ -13,6 +13,7 @@ import {
   type ReportOptions,
   type WindowedOutcomes,
 } from '../report/document.ts';
+import { IC_HORIZONS } from '../report/signal.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import { assertHomeExists, usingStore } from '../session.ts';
 
@@ -25,9 +26,9 @@ export async function buildReport(ctx: Context, options: ReportOptions): Promise
     assembleReport(
       selection,
       {
-        lastReturns: store
-          ? lastReturnsFor(store, selection.selected.outcomes)
-          : new Map<string, number>(),
+        ...(store
+          ? barFigures(store, selection.selected.outcomes)
+          : { lastReturns: new Map<string, number>() }),
         weights: store ? store.weights.rows() : [],
         history: store && options.symbol ? store.weights.history(options.symbol) : [],
         weightBounds: { floor: ctx.config.adaptation.floor, cap: ctx.config.adaptation.cap },
@@ -67,7 +68,25 @@ export function lastReturnsFor(
   store: PriceStore,
   outcomes: readonly Outcome[],
 ): Map<string, number> {
+  return barFigures(store, outcomes).lastReturns;
+}
+
+/**
+ * What the report reads from the stored bars, one symbol at a time: yesterday's
+ * log return at each prediction's as_of (the momentum baseline), the simple
+ * return over each horizon from as_of (Rank IC by horizon), and the sectors.
+ */
+function barFigures(
+  store: PriceStore,
+  outcomes: readonly Outcome[],
+): {
+  lastReturns: Map<string, number>;
+  forward: Map<string, Map<number, number>>;
+  sectors: Map<string, string>;
+} {
   const lastReturns = new Map<string, number>();
+  const forward = new Map<string, Map<number, number>>();
+  const sectors = new Map<string, string>();
   const bySymbol = new Map<string, Outcome[]>();
   for (const o of outcomes) {
     const list = bySymbol.get(o.prediction.symbol);
@@ -75,14 +94,20 @@ export function lastReturnsFor(
     else bySymbol.set(o.prediction.symbol, [o]);
   }
   for (const [symbol, mine] of bySymbol) {
-    if (!store.symbolInfo(symbol)) continue;
+    const info = store.symbolInfo(symbol);
+    if (!info) continue;
+    if (info.sector) sectors.set(symbol, info.sector);
     const series = store.adjusted(symbol);
     const index = new Map(series.dates.map((d, i) => [d, i]));
     for (const o of mine) {
       const i = index.get(o.prediction.as_of);
-      if (i !== undefined && i > 0)
-        lastReturns.set(o.prediction.id, Math.log(series.close[i] / series.close[i - 1]));
+      if (i === undefined) continue;
+      if (i > 0) lastReturns.set(o.prediction.id, Math.log(series.close[i] / series.close[i - 1]));
+      const ahead = new Map<number, number>();
+      for (const h of IC_HORIZONS)
+        if (i + h < series.close.length) ahead.set(h, series.close[i + h] / series.close[i] - 1);
+      forward.set(o.prediction.id, ahead);
     }
   }
-  return lastReturns;
+  return { lastReturns, forward, sectors };
 }

@@ -118,26 +118,40 @@ export interface CalibrationBin {
   realised: number | null;
 }
 
-/** Predicted P(up) in ten bins against how often the price really rose (pure). */
+/**
+ * Predicted P(up) against how often the price really rose (pure), in up to
+ * `bins` bins of equal count: P(up) that stays between 50% and 60% is cut
+ * where the predictions are, not into ten fixed tenths most of them miss.
+ * A bin's from/to are its lowest and highest P(up).
+ */
 export function calibrationTable(outcomes: readonly Outcome[], bins = 10): CalibrationBin[] {
-  const table = Array.from({ length: bins }, (_, i) => ({
-    from: i / bins,
-    to: (i + 1) / bins,
-    p: [] as number[],
-    ups: 0,
-  }));
-  for (const o of outcomes) {
-    const bin = table[Math.min(bins - 1, Math.floor(o.prediction.probability_up * bins))];
-    bin.p.push(o.prediction.probability_up);
-    if (realisedUp(o)) bin.ups++;
-  }
-  return table.map((b) => ({
-    from: b.from,
-    to: b.to,
-    count: b.p.length,
-    mean_predicted: b.p.length ? mean(b.p) : null,
-    realised: b.p.length ? b.ups / b.p.length : null,
-  }));
+  const sorted = [...outcomes].sort(
+    (a, b) => a.prediction.probability_up - b.prediction.probability_up,
+  );
+  const count = Math.min(bins, Math.floor(sorted.length / MIN_CALIBRATION_BIN));
+  if (count === 0) return sorted.length ? [calibrationBin(sorted)] : [];
+  return Array.from({ length: count }, (_, i) =>
+    calibrationBin(
+      sorted.slice(
+        Math.floor((i * sorted.length) / count),
+        Math.floor(((i + 1) * sorted.length) / count),
+      ),
+    ),
+  );
+}
+
+/** A calibration bin holds at least this many predictions (when there are that many). */
+const MIN_CALIBRATION_BIN = 20;
+
+function calibrationBin(members: readonly Outcome[]): CalibrationBin {
+  const p = members.map((o) => o.prediction.probability_up);
+  return {
+    from: p[0],
+    to: p[p.length - 1],
+    count: p.length,
+    mean_predicted: mean(p),
+    realised: members.filter(realisedUp).length / members.length,
+  };
 }
 
 export interface SymbolFigures extends GroupFigures {

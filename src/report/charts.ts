@@ -45,7 +45,7 @@ export const CONFIG = {
     direction: 'horizontal',
     title: null,
     labelFontSize: 11,
-    labelLimit: 400,
+    labelLimit: 520,
     symbolStrokeWidth: 3,
     symbolSize: 160,
     symbolOpacity: 1,
@@ -183,6 +183,10 @@ export function calibrationSpec(options: {
   pointsLabel: string;
   diagonalLabel: string;
 }): TopLevelSpec {
+  // Both axes span the bins, padded to the next 5%: P(up) between 50% and 60% is not a dot.
+  const values = options.bins.flatMap((b) => [b.predicted, b.realised]);
+  const low = Math.max(0, Math.floor(Math.min(...values) * 20 - 1) / 20);
+  const high = Math.min(1, Math.ceil(Math.max(...values) * 20 + 1) / 20);
   const series = [
     { label: options.pointsLabel, colour: COLOURS.red },
     { label: options.diagonalLabel, colour: COLOURS.grey },
@@ -191,7 +195,7 @@ export function calibrationSpec(options: {
   const axis = (title: string) => ({
     type: 'quantitative' as const,
     title,
-    scale: { domain: [0, 1] },
+    scale: { domain: [low, high] },
     axis: { format: '.0%' },
   });
   return {
@@ -202,8 +206,8 @@ export function calibrationSpec(options: {
       {
         data: {
           values: [
-            { x: 0, y: 0, series: options.diagonalLabel },
-            { x: 1, y: 1, series: options.diagonalLabel },
+            { x: low, y: low, series: options.diagonalLabel },
+            { x: high, y: high, series: options.diagonalLabel },
           ],
         },
         mark: { type: 'line', strokeDash: [4, 3], strokeWidth: 1.5 },
@@ -231,7 +235,7 @@ export function calibrationSpec(options: {
             type: 'quantitative',
             title: 'predictions',
             legend: null,
-            scale: { type: 'sqrt', range: [40, 700] },
+            scale: { type: 'sqrt', range: [30, 160] },
           },
           color: colour,
           // The legend shows the diagonal as a line and the bins as dots, as drawn.

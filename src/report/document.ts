@@ -22,6 +22,8 @@ import {
   type SymbolSortField,
 } from './accuracy.ts';
 import { relativeOutcomes } from './excess.ts';
+import type { ForwardReturns } from './signal.ts';
+import { directionSkill, reportContext, type DirectionSkill, type ReportContext } from './skill.ts';
 import { tearSheet, type TearSheet } from './tearsheet.ts';
 
 /**
@@ -32,6 +34,10 @@ import { tearSheet, type TearSheet } from './tearsheet.ts';
 export interface Report extends Omit<TearSheet, 'rolling'> {
   schema: 'mlx.report/2';
   generated_at: string;
+  /** Models and versions, universe and dates of the window's predictions. */
+  context: ReportContext;
+  /** What the direction and P(up) are worth against always-up; null with nothing verified. */
+  direction_skill: DirectionSkill | null;
   /**
    * Targets from `since` to `until`. basis: `recent` when no --since was given
    * (the 30 days up to the newest verified target, not the clock's: a replay's
@@ -188,6 +194,10 @@ export interface StoreFigures {
   /** With --symbol: its logged weight changes. */
   history: WeightChange[];
   weightBounds: { floor: number; cap: number };
+  /** Each verified prediction's forward returns by horizon, from the stored bars. */
+  forward?: ForwardReturns;
+  /** Symbol → GICS sector, as the store holds it. */
+  sectors?: ReadonlyMap<string, string>;
 }
 
 /** The report document, from its selection and the store's figures. */
@@ -204,11 +214,19 @@ export function assembleReport(
   const overallOf = (list: readonly Outcome[]) =>
     groupFigures(list, (o) => [{ key: 'ensemble', hit: o.verification.direction_hit }])[0] ?? null;
   const judged = outcomes.filter((o) => relative.has(o.prediction.id));
-  const { rolling, ...sheet } = tearSheet(outcomes, { lastReturns, relative, costBps });
+  const { rolling, ...sheet } = tearSheet(outcomes, {
+    lastReturns,
+    relative,
+    costBps,
+    forward: store.forward,
+    sectors: store.sectors,
+  });
   const levels = outcomes.map((o) => o.prediction.interval.level).sort((a, b) => a - b);
   return {
     schema: 'mlx.report/2',
     generated_at: generatedAt.toISOString(),
+    context: reportContext(predictions),
+    direction_skill: directionSkill(outcomes),
     window: selection.window,
     totals: {
       predictions: predictions.length,

@@ -1,23 +1,15 @@
-import type { TopLevelSpec } from 'vega-lite';
 import type { Report } from './document.ts';
-import { calibrationSpec, COLOURS, lineSpec, rankIcSpec, type Series } from './charts.ts';
+import { calibrationSpec, COLOURS, rankIcSpec, type Series } from './charts.ts';
 import { symbolSpec, weightsSpec } from './stock-charts.ts';
 import type { StrategyReport } from './portfolio.ts';
 import { MIN_TRAILING } from './series.ts';
+import { line, type Figure } from './figure.ts';
+
+export type { Figure } from './figure.ts';
+import { returnFigures, signalFigures } from './figures-more.ts';
 
 const pct = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(digits)}%`;
-
-/** A chart of the page: its spec and the label → colour of each series its legend names. */
-export interface Figure {
-  id: string;
-  title: string;
-  spec: TopLevelSpec | null;
-  series: readonly { label: string; colour: string }[];
-  /** Why there is no chart (when spec is null). */
-  empty?: string;
-  note?: string;
-}
 
 const curve = (label: string, colour: string, strategy: StrategyReport, dash?: number[]) => ({
   label,
@@ -31,7 +23,12 @@ const curve = (label: string, colour: string, strategy: StrategyReport, dash?: n
  * which colour, and why a chart is missing when its data is.
  */
 export function figures(report: Report): Figure[] {
-  return [...portfolioFigures(report), ...accuracyFigures(report)];
+  return [
+    ...portfolioFigures(report),
+    ...returnFigures(report),
+    ...signalFigures(report),
+    ...accuracyFigures(report),
+  ];
 }
 
 /** The portfolios: equity and drawdown, long/short by predictor, quintiles, daily Rank IC. */
@@ -74,6 +71,10 @@ function portfolioFigures(report: Report): Figure[] {
   const longShort = Object.entries(portfolio).map(([name, p]) =>
     curve(name, predictorColours[name] ?? COLOURS.grey, p),
   );
+  const meanLabel =
+    report.rank_ic.window_kind === 'trailing'
+      ? `trailing ${report.rank_ic.window}-session mean`
+      : `expanding mean (fewer than ${report.rank_ic.window + 1} sessions for a trailing ${report.rank_ic.window})`;
   const quintileColours = ['#d73027', '#fc8d59', '#a6a6a6', '#74add1', '#4575b4', COLOURS.dark];
   const quintiles: Series[] = Object.entries(report.quantiles.curves).map(([name, points], i) => ({
     label: i === 0 ? `${name} (lowest rank)` : i === 4 ? `${name} (highest rank)` : name,
@@ -117,20 +118,16 @@ function portfolioFigures(report: Report): Figure[] {
     ),
     {
       id: 'rank-ic',
-      title: `Daily Rank IC and its trailing ${report.rank_ic.window}-session mean`,
+      title: `Daily Rank IC and its ${meanLabel}`,
       series: [
         { label: 'daily Rank IC', colour: '#9ecae9' },
-        { label: `trailing ${report.rank_ic.window}-session mean`, colour: COLOURS.blue },
+        { label: meanLabel, colour: COLOURS.blue },
       ],
       spec: report.rank_ic.daily.length
-        ? rankIcSpec({
-            daily: report.rank_ic.daily,
-            dailyLabel: 'daily Rank IC',
-            meanLabel: `trailing ${report.rank_ic.window}-session mean`,
-          })
+        ? rankIcSpec({ daily: report.rank_ic.daily, dailyLabel: 'daily Rank IC', meanLabel })
         : null,
       empty: noPortfolio,
-      note: 'Spearman correlation, each session, of the ensemble’s score with the realised return across the stocks verified for it. The daily series overlaps (each return spans the horizon), so its t-statistic above is Newey–West.',
+      note: `Spearman correlation, each session, of the ensemble’s score with the realised return across the stocks verified for it. The daily series overlaps (each return spans the horizon), so its t-statistic above is Newey–West. ${report.rank_ic.window_kind === 'trailing' ? `The trailing mean starts once ${report.rank_ic.window} sessions are in.` : 'The mean is over every session so far, from the fifth.'}`,
     },
   ];
 }
@@ -181,11 +178,16 @@ function trailingFigures(report: Report): Figure[] {
   const fewSessions =
     report.totals.verified === 0
       ? 'nothing verified yet'
-      : `needs verified predictions on at least ${MIN_TRAILING + 1} sessions (a trailing rate starts once ${MIN_TRAILING} are in)`;
+      : `needs verified predictions on at least ${MIN_TRAILING + 1} sessions (an expanding rate starts once ${MIN_TRAILING} are in)`;
+  const window = report.rolling_window;
+  const over =
+    window.kind === 'trailing'
+      ? `over the trailing ${window.sessions} sessions`
+      : `expanding: over every session so far (fewer than ${window.sessions + 1} for a trailing ${window.sessions})`;
   return [
     line(
       'rolling-hit-rate',
-      'Hit rates over the trailing 20 sessions',
+      `Hit rates ${over}`,
       rollingSeries,
       { yTitle: 'hit rate', yFormat: '.0%', refs: [0.5] },
       fewSessions,
@@ -193,7 +195,7 @@ function trailingFigures(report: Report): Figure[] {
     ),
     line(
       'coverage',
-      `Interval coverage over the trailing 20 sessions against its ${pct(level, 0)} target`,
+      `Interval coverage ${window.kind === 'trailing' ? `over the trailing ${window.sessions} sessions` : 'expanding (every session so far)'} against its ${pct(level, 0)} target`,
       coverageSeries,
       { yTitle: 'share inside the interval', yFormat: '.0%' },
       rolling.length < 2
@@ -233,7 +235,7 @@ function accuracyFigures(report: Report): Figure[] {
           })
         : null,
       empty: 'nothing verified yet',
-      note: 'Points are sized by the number of predictions in the bin.',
+      note: `Bins hold equal numbers of predictions, cut where P(up) falls (from ${pct(report.calibration[0]?.from)} to ${pct(report.calibration.at(-1)?.to)}); points are sized by their count.${report.direction_skill && !report.direction_skill.probability_skill ? ' P(up) scores no better than stating the share that rose every time (Brier above): it restates the base rate.' : ''}`,
     },
     {
       id: 'symbol-accuracy',
@@ -282,32 +284,4 @@ function symbolPoints(report: Report) {
       up_rate: s.up_rate as number,
       count: s.count,
     }));
-}
-
-/** A line chart, drawn when one of the `drawn` series (default: all) has two points for a line. */
-function line(
-  id: string,
-  title: string,
-  series: Series[],
-  options: { yTitle: string; yFormat: string; refs?: number[]; columns?: number },
-  empty: string,
-  note?: string,
-  drawn: readonly Series[] = series,
-): Figure {
-  return {
-    id,
-    title,
-    series,
-    note,
-    empty,
-    spec: drawn.some((s) => s.points.filter((p) => p.value !== null).length > 1)
-      ? lineSpec({
-          series,
-          yTitle: options.yTitle,
-          yFormat: options.yFormat,
-          references: (options.refs ?? []).map((value) => ({ value })),
-          legendColumns: options.columns,
-        })
-      : null,
-  };
 }

@@ -1,15 +1,21 @@
 import type { Report } from './document.ts';
 import type { GroupFigures } from './accuracy.ts';
 import { figures, type Figure } from './figures.ts';
-import type { StrategyReport } from './portfolio.ts';
 import { renderSvg } from './render.ts';
 
-export const esc = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const pct = (v: number | null | undefined, digits = 1) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(v * 100).toFixed(digits)}%`;
-const num = (v: number | null | undefined, digits = 2) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(digits);
+import {
+  baseRate,
+  drawdownTable,
+  esc,
+  header,
+  num,
+  pct,
+  sectorTable,
+  strategyTable,
+  yearlyTable,
+} from './html-parts.ts';
+
+export { esc } from './html-parts.ts';
 
 async function renderFigure(figure: Figure): Promise<string> {
   const caption = `<figcaption>${esc(figure.title)}</figcaption>`;
@@ -45,45 +51,32 @@ function groupTable(title: string, groups: readonly GroupFigures[]): string {
   return `<h3>${esc(title)}</h3><table><thead><tr><th></th><th>n</th><th>hit rate</th><th>95% interval</th><th>mean |error| (pts)</th><th>coverage</th><th>Brier</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function strategyTable(report: Report): string {
-  const columns: [string, StrategyReport | undefined][] = [
-    ['ensemble long/short', report.portfolio.ensemble],
-    ['ensemble long top fifth', report.benchmarks.long_top],
-    ['always up', report.benchmarks.always_up],
-    ['universe buy-and-hold', report.benchmarks.buy_and_hold],
-  ];
-  const row = (label: string, cell: (s: StrategyReport) => string) =>
-    `<tr><td>${label}</td>${columns.map(([, s]) => `<td>${s ? cell(s) : '–'}</td>`).join('')}</tr>`;
-  return `<table class="strategies"><thead><tr><th></th>${columns.map(([name]) => `<th>${esc(name)}</th>`).join('')}</tr></thead><tbody>
-${row('total return', (s) => pct(s.total_return))}
-${row('annualised return', (s) => pct(s.annualised_return))}
-${row('Sharpe (annualised)', (s) => num(s.sharpe))}
-${row('max drawdown', (s) => pct(s.max_drawdown))}
-${row('turnover a rebalance', (s) => pct(s.turnover, 0))}
-${row('holding periods', (s) => String(s.periods))}
-</tbody></table>`;
-}
-
 function headline(report: Report): string {
   const o = report.overall;
   const t = report.totals;
   const ic = report.rank_ic;
   const alwaysUp = report.baselines.find((b) => b.key === 'always_up');
   const relative = report.relative;
-  const parts = [
-    `${t.verified} verified of ${t.predictions} predictions (${t.unresolvable} unresolvable, ${t.pending} pending)`,
-    o
-      ? `direction hit rate ${pct(o.hit_rate)} (95% ${pct(o.hit_rate_ci?.low)} – ${pct(o.hit_rate_ci?.high)}) against always-up’s ${pct(alwaysUp?.hit_rate)}`
-      : '',
+  const direction = o
+    ? `direction hit rate ${pct(o.hit_rate)} (95% ${pct(o.hit_rate_ci?.low)} – ${pct(o.hit_rate_ci?.high)}) against always-up’s ${pct(alwaysUp?.hit_rate)}`
+    : '';
+  const relativeViews = [
     relative
       ? `relative hit rate ${pct(relative.hit_rate)} (95% ${pct(relative.hit_rate_ci?.low)} – ${pct(relative.hit_rate_ci?.high)}, ${relative.count} predictions)`
       : '',
     ic.days
       ? `Rank IC ${num(ic.mean, 3)} (Newey–West t ${num(ic.t_stat, 1)}, IR ${num(ic.ir, 2)}, ${ic.days} sessions)`
       : '',
+  ];
+  // Without skill in the direction, the relative view leads and the direction comes last.
+  const noSkill = report.direction_skill !== null && !report.direction_skill.direction_skill;
+  const parts = [
+    `${t.verified} verified of ${t.predictions} predictions (${t.unresolvable} unresolvable, ${t.pending} pending)`,
+    ...(noSkill ? relativeViews : [direction, ...relativeViews]),
     o
       ? `interval coverage ${pct(o.coverage)} (target ${pct(report.interval_level, 0)}), Brier ${num(o.brier, 4)}`
       : '',
+    noSkill ? `${direction} (the base rate, see below)` : '',
   ].filter(Boolean);
   return `<p class="summary">${parts.map(esc).join('; ')}.</p>`;
 }
@@ -94,10 +87,13 @@ function smallSample(report: Report): string {
 }
 
 /** One self-contained HTML file: inline CSS and SVG, no scripts, nothing fetched. */
-export async function renderHtml(report: Report): Promise<string> {
-  const charts: string[] = [];
-  for (const figure of figures(report)) charts.push(await renderFigure(figure));
-  const w = report.window;
+export async function renderHtml(
+  report: Report,
+  options: { command?: string } = {},
+): Promise<string> {
+  const charts = new Map<string, string>();
+  for (const figure of figures(report)) charts.set(figure.id, await renderFigure(figure));
+  const chart = (...ids: string[]) => ids.map((id) => charts.get(id) ?? '').join('\n');
   const symbolRows = report.symbols
     .map(
       (s) =>
@@ -111,23 +107,37 @@ export async function renderHtml(report: Report): Promise<string> {
 body{font:14px/1.45 Helvetica,Arial,sans-serif;margin:2rem auto;max-width:980px;color:#222;padding:0 1rem}
 h1{font-size:1.4rem;margin-bottom:.2rem}h2{font-size:1.15rem;margin-top:2.2rem;border-bottom:1px solid #ddd}h3{font-size:1rem;margin:1.4rem 0 .3rem}
 table{border-collapse:collapse;margin:.5rem 0}td,th{padding:2px 10px;border-bottom:1px solid #eee;text-align:right}td:first-child,th:first-child{text-align:left}
+table.strategies th,table.strategies td:first-child{white-space:nowrap}table.context th{text-align:left;font-weight:600;white-space:nowrap;vertical-align:top}table.context td{text-align:left}
+details{display:inline}details[open]{display:block;font-size:.85rem;color:#555;max-width:760px}
 figure{margin:1.6rem 0}figcaption{font-weight:600;margin-bottom:.4rem}
 figure svg{display:block;max-width:100%;height:auto}
 .note{color:#555;font-size:.9rem;margin:.3rem 0 0}.empty{color:#777}.warn{background:#fff6e0;border-left:3px solid #e0a400;padding:.4rem .7rem}
 .summary{font-size:1.02rem}
 </style></head><body>
 <h1>mlx tear sheet</h1>
-<p>Generated ${esc(report.generated_at)}. Targets ${esc(w.since ?? 'from the start')} → ${esc(w.until ?? 'the latest')}${w.basis === 'recent' ? ' (the 30 days up to the newest verified target; --all for everything)' : ''}${w.symbol ? `, ${esc(w.symbol)} only` : ''}; horizon ${report.horizon_days} sessions.</p>
+${header(report, options.command)}
 ${headline(report)}
+${baseRate(report)}
 ${report.totals.verified === 0 && report.totals.verified_outside_window > 0 ? `<p class="warn">Nothing verified in this window, but ${report.totals.verified_outside_window} verified predictions lie outside it: mlx report --all.</p>` : ''}
 ${smallSample(report)}
-<h2>Portfolios</h2>
+<h2>Returns and risk</h2>
 ${report.rebalances ? strategyTable(report) : ''}
-${charts.slice(0, 4).join('\n')}
+${chart('equity-curve', 'drawdown')}
+${drawdownTable(report)}
+${chart('monthly-returns', 'yearly-returns')}
+${yearlyTable(report)}
+${chart('rolling-sharpe', 'rolling-volatility')}
+<h2>Portfolios by predictor</h2>
+${chart('long-short', 'quintiles')}
 <h2>Signal quality</h2>
-${charts.slice(4, 8).join('\n')}
+${chart('rank-ic', 'ic-by-horizon')}
+<h3>By sector</h3>
+${sectorTable(report)}
+${chart('ic-by-sector', 'long-short-by-sector', 'sector-exposure-top', 'sector-exposure-bottom')}
+<h2>Direction, P(up) and intervals</h2>
+${chart('rolling-hit-rate', 'coverage', 'calibration')}
 <h2>By symbol</h2>
-${charts.slice(8).join('\n')}
+${chart('symbol-accuracy', 'weights')}
 <details><summary>Per-symbol figures</summary><table><thead><tr><th>symbol</th><th>n</th><th>hit rate</th><th>95% interval</th><th>up-rate</th><th>relative</th><th>coverage</th><th>Brier</th></tr></thead><tbody>${symbolRows}</tbody></table></details>
 <h2>Accuracy tables</h2>
 ${hitTable('By model (each component’s direction), and the naive baselines on the same predictions', [...report.models, ...report.baselines])}

@@ -1,5 +1,5 @@
 import { portfolioFigures, MIN_ANNUALISED_PERIODS } from '../evaluation/metrics.ts';
-import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
+import { MIN_CROSS_SECTION, mean, stdev } from '../evaluation/stats.ts';
 import type { Outcome } from './accuracy.ts';
 
 /** Share of the cross-section held long and held short. */
@@ -22,9 +22,18 @@ export interface StrategyReport {
   annualised_return: number | null;
   sharpe: number | null;
   max_drawdown: number | null;
+  /** Annualised standard deviation of the period returns; null below MIN_ANNUALISED_PERIODS. */
+  volatility: number | null;
+  /** Mean return over the downside deviation (target 0), annualised; null below MIN_ANNUALISED_PERIODS. */
+  sortino: number | null;
+  /** Annualised return over the maximum drawdown; null below MIN_ANNUALISED_PERIODS. */
+  calmar: number | null;
   total_return: number | null;
   periods: number;
-  /** Mean share of the book replaced at a rebalance (0–1), after the first; null without trades. */
+  /**
+   * Mean share of the book replaced at a rebalance (0–1), after the first: the
+   * target weights against the weights held, drifted by the period's returns.
+   */
   turnover: number | null;
   cost_bps: number;
   /** Anchored at 1.0 on the first entry, then one point at each period's exit. */
@@ -61,8 +70,15 @@ export function rebalances(outcomes: readonly Outcome[], horizonDays: number): R
   return result;
 }
 
-/** Target weights for one period by symbol (long positive, short negative); empty means cash. */
-export type Weigh = (members: readonly Outcome[]) => Map<string, number>;
+/**
+ * Target weights for one period by symbol (long positive, short negative);
+ * empty means cash. `held` is the book as the last period left it (weights
+ * drifted by its returns).
+ */
+export type Weigh = (
+  members: readonly Outcome[],
+  held: ReadonlyMap<string, number>,
+) => Map<string, number>;
 
 /** Long the top fifth and short the bottom fifth by `score`, equally weighted (cash when flat). */
 export function longShort(score: (o: Outcome) => number | undefined): Weigh {
@@ -95,8 +111,9 @@ export const longAll: Weigh = (members) =>
 
 /**
  * A strategy's equity (pure): each period the target weights' return, less
- * `costBps` for every unit of weight traded against the previous period's
- * targets (building the first book is a trade too).
+ * `costBps` for every unit of weight traded against the book held — the last
+ * period's weights drifted by its returns — so rebalancing back to equal
+ * weights is a trade, and building the first book is one too.
  */
 export function runStrategy(
   periods: readonly Rebalance[],
@@ -106,49 +123,44 @@ export function runStrategy(
   const returns: number[] = [];
   const turnovers: number[] = [];
   const curve: CurvePoint[] = periods.length ? [{ date: periods[0].entry, equity: 1 }] : [];
-  let previous = new Map<string, number>();
+  let held = new Map<string, number>();
   let equity = 1;
   for (const period of periods) {
-    const weights = weigh(period.members);
+    const weights = weigh(period.members, held);
     const realised = new Map(period.members.map((o) => [o.prediction.symbol, simpleReturn(o)]));
     let gross = 0;
     for (const [symbol, w] of weights) gross += w * (realised.get(symbol) ?? 0);
     let traded = 0;
-    for (const symbol of new Set([...weights.keys(), ...previous.keys()]))
-      traded += Math.abs((weights.get(symbol) ?? 0) - (previous.get(symbol) ?? 0));
-    const book = Math.max(sumAbs(weights), sumAbs(previous));
+    for (const symbol of new Set([...weights.keys(), ...held.keys()]))
+      traded += Math.abs((weights.get(symbol) ?? 0) - (held.get(symbol) ?? 0));
+    const book = Math.max(sumAbs(weights), sumAbs(held));
     if (returns.length > 0 && book > 0) turnovers.push(traded / (2 * book));
     const net = gross - (traded * options.costBps) / 10_000;
     returns.push(net);
     equity *= 1 + net;
     curve.push({ date: period.exit, equity });
-    previous = weights;
+    held =
+      1 + gross > 0
+        ? new Map(
+            [...weights].map(([s, w]) => [s, (w * (1 + (realised.get(s) ?? 0))) / (1 + gross)]),
+          )
+        : new Map();
   }
   return figures(returns, curve, options.horizonDays, options.costBps, turnovers);
 }
 
 /**
- * The universe bought once in equal amounts at the first entry and held (pure):
- * each stock's value compounds its own period returns; a stock with no
- * verified prediction in a period is carried flat.
+ * The universe bought once in equal amounts at the first entry and held
+ * (pure), run as every strategy is, costs included: each stock's weight
+ * drifts with its own returns; a stock with no verified prediction in a
+ * period is carried flat.
  */
-export function buyAndHold(periods: readonly Rebalance[], horizonDays: number): StrategyReport {
-  if (periods.length === 0) return figures([], [], horizonDays, 0, []);
-  const value = new Map(periods[0].members.map((o) => [o.prediction.symbol, 1]));
-  const curve: CurvePoint[] = [{ date: periods[0].entry, equity: 1 }];
-  const returns: number[] = [];
-  let last = 1;
-  for (const period of periods) {
-    for (const o of period.members) {
-      const v = value.get(o.prediction.symbol);
-      if (v !== undefined) value.set(o.prediction.symbol, v * (1 + simpleReturn(o)));
-    }
-    const equity = [...value.values()].reduce((s, v) => s + v, 0) / value.size;
-    returns.push(equity / last - 1);
-    curve.push({ date: period.exit, equity });
-    last = equity;
-  }
-  return figures(returns, curve, horizonDays, 0, []);
+export function buyAndHold(
+  periods: readonly Rebalance[],
+  options: { horizonDays: number; costBps: number },
+): StrategyReport {
+  const hold: Weigh = (members, held) => (held.size ? new Map(held) : longAll(members, held));
+  return runStrategy(periods, hold, options);
 }
 
 export interface QuantileReport {
@@ -209,12 +221,35 @@ function figures(
   const base = portfolioFigures(returns, horizonDays);
   return {
     ...base,
+    ...riskFigures(returns, horizonDays, base.annualised_return, base.max_drawdown),
     // One period has a drawdown too; portfolioFigures wants two for its other figures.
     max_drawdown: curve.length > 1 ? -Math.min(...drawdown(curve).map((d) => d.drawdown)) : null,
     total_return: curve.length > 1 ? (curve.at(-1) as CurvePoint).equity - 1 : null,
     turnover: turnovers.length ? turnovers.reduce((s, t) => s + t, 0) / turnovers.length : null,
     cost_bps: costBps,
     curve,
+  };
+}
+
+/** Volatility, Sortino and Calmar, annualised, under the rule Sharpe follows (pure). */
+export function riskFigures(
+  returns: readonly number[],
+  horizonDays: number,
+  annualisedReturn: number | null,
+  maxDrawdown: number | null,
+): { volatility: number | null; sortino: number | null; calmar: number | null } {
+  if (returns.length < MIN_ANNUALISED_PERIODS)
+    return { volatility: null, sortino: null, calmar: null };
+  const perYear = 252 / horizonDays;
+  const downside = Math.sqrt(mean(returns.map((r) => Math.min(r, 0) ** 2)));
+  const finite = (v: number) => (Number.isFinite(v) ? v : null);
+  return {
+    volatility: finite(stdev(returns) * Math.sqrt(perYear)),
+    sortino: finite(downside > 0 ? (mean(returns) / downside) * Math.sqrt(perYear) : NaN),
+    calmar:
+      annualisedReturn !== null && maxDrawdown !== null && maxDrawdown > 0
+        ? annualisedReturn / maxDrawdown
+        : null,
   };
 }
 

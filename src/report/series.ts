@@ -5,8 +5,27 @@ import type { RelativeOutcome } from './excess.ts';
 /** Trailing windows, in sessions. */
 export const RANK_IC_WINDOW = 60;
 export const ROLLING_WINDOW = 20;
-/** A trailing mean needs this many sessions before it is drawn. */
+/** An expanding mean needs this many sessions before it is drawn. */
 export const MIN_TRAILING = 5;
+
+/**
+ * How a window's rate is taken: over the trailing `window` sessions, from the
+ * first session where the window is full; or, where too few sessions give a
+ * full window twice (no line), over every session so far from MIN_TRAILING on.
+ */
+export type WindowKind = 'trailing' | 'expanding';
+
+export function windowKind(sessions: number, window: number): WindowKind {
+  return sessions > window ? 'trailing' : 'expanding';
+}
+
+/** Index of the first session a rate is given for, and the first session it pools at index i. */
+function windowBounds(kind: WindowKind, window: number) {
+  return {
+    first: kind === 'trailing' ? window - 1 : MIN_TRAILING - 1,
+    from: (i: number) => (kind === 'trailing' ? i - window + 1 : 0),
+  };
+}
 
 function bySession(outcomes: readonly Outcome[]): [string, Outcome[]][] {
   const sessions = new Map<string, Outcome[]>();
@@ -26,6 +45,8 @@ export interface RankIcReport {
   ir: number | null;
   days: number;
   window: number;
+  /** trailing: the last `window` sessions, from the first full window; expanding: every session so far. */
+  window_kind: WindowKind;
   daily: { date: string; rank_ic: number; n: number; trailing_mean: number | null }[];
 }
 
@@ -43,9 +64,11 @@ export function dailyRankIc(outcomes: readonly Outcome[], horizonDays: number): 
     if (!Number.isFinite(ic)) continue;
     daily.push({ date, rank_ic: ic, n: members.length, trailing_mean: null });
   }
+  const kind = windowKind(daily.length, RANK_IC_WINDOW);
+  const bounds = windowBounds(kind, RANK_IC_WINDOW);
   daily.forEach((d, i) => {
-    const span = daily.slice(Math.max(0, i - RANK_IC_WINDOW + 1), i + 1);
-    d.trailing_mean = span.length >= MIN_TRAILING ? mean(span.map((s) => s.rank_ic)) : null;
+    if (i < bounds.first) return;
+    d.trailing_mean = mean(daily.slice(bounds.from(i), i + 1).map((s) => s.rank_ic));
   });
   const series = daily.map((d) => d.rank_ic);
   return {
@@ -54,6 +77,7 @@ export function dailyRankIc(outcomes: readonly Outcome[], horizonDays: number): 
     ir: finite(mean(series) / stdev(series)),
     days: series.length,
     window: RANK_IC_WINDOW,
+    window_kind: kind,
     daily,
   };
 }
@@ -71,7 +95,11 @@ export interface RollingPoint {
   coverage: number | null;
 }
 
-/** Pooled trailing-window rates, one point per session once MIN_TRAILING sessions are in (pure). */
+/**
+ * Pooled rates over a window of sessions (pure): trailing, one point per
+ * session from the first full window; expanding where too few sessions give a
+ * full window twice (see windowKind).
+ */
 export function rollingRates(
   outcomes: readonly Outcome[],
   relative: ReadonlyMap<string, RelativeOutcome>,
@@ -95,10 +123,11 @@ export function rollingRates(
     }
     return { date, counts };
   });
-  return sessions.slice(MIN_TRAILING - 1).map(({ date }, j) => {
-    const i = j + MIN_TRAILING - 1;
+  const bounds = windowBounds(windowKind(sessions.length, window), window);
+  return sessions.slice(bounds.first).map(({ date }, j) => {
+    const i = j + bounds.first;
     const total = { n: 0, hits: 0, ups: 0, relN: 0, relHits: 0, intN: 0, covered: 0 };
-    for (const s of sessions.slice(Math.max(0, i - window + 1), i + 1))
+    for (const s of sessions.slice(bounds.from(i), i + 1))
       for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += s.counts[key];
     return {
       date,

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from '../helpers/suite.ts';
-import { runMlx, tempHome } from '../helpers/cli.ts';
+import { MLX_BIN, runMlx, tempHome } from '../helpers/cli.ts';
 import { readPng } from '../helpers/png.ts';
 import { skipWithoutSp500, sp500Files } from '../helpers/shared-data.ts';
 import { verifiedHome } from '../helpers/verified-home.ts';
@@ -70,6 +70,12 @@ for (const figure of document.querySelectorAll('figure')) {
     result.benchmark = line ? { colour: paintOf(line)[0], points: (line.getAttribute('d').match(/[ML]/g) || []).length, expected: rgb(series['universe buy-and-hold (benchmark)']) } : null;
   }
 }
+result.context = [...document.querySelectorAll('#context th')].map((th) => [th.textContent, th.nextElementSibling.textContent]);
+result.strategyRows = [...document.querySelectorAll('#strategies tbody td:first-child')].map((td) => td.textContent);
+result.drawdownRows = document.querySelectorAll('table#drawdowns tbody tr').length;
+result.sectorRows = document.querySelectorAll('table#sectors tbody tr').length;
+result.pageWidth = { scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth };
+result.clippedCells = [...document.querySelectorAll('td, th, figcaption, p')].filter((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflow !== 'visible').map((el) => el.textContent.slice(0, 60));
 const pre = document.createElement('pre'); pre.id = 'inspection'; pre.textContent = JSON.stringify(result); document.body.append(pre);
 `;
 
@@ -84,6 +90,12 @@ interface Inspection {
     drawn: boolean;
   }[];
   benchmark: { colour: string; points: number; expected: string } | null;
+  context: [string, string][];
+  strategyRows: string[];
+  drawdownRows: number;
+  sectorRows: number;
+  pageWidth: { scroll: number; client: number };
+  clippedCells: string[];
 }
 
 /**
@@ -91,7 +103,7 @@ interface Inspection {
  * added: at least 7 charts (the ten named), every legend swatch in its series'
  * colour and each series drawn, no text outside its chart, the benchmark line.
  */
-function inspectTearSheet(home: string, text: string, minLegends: number): void {
+function inspectTearSheet(home: string, text: string, minLegends: number): Inspection {
   const copy = path.join(home, 'inspect.html');
   fs.writeFileSync(copy, text.replace('</body>', `<script>${INSPECT}</script></body>`));
   const run = chromium(home, ['--window-size=1000,1400', '--dump-dom', `file://${copy}`]);
@@ -135,6 +147,12 @@ function inspectTearSheet(home: string, text: string, minLegends: number): void 
   assert.ok(inspection.benchmark, 'the buy-and-hold benchmark line is in the equity chart');
   assert.equal(inspection.benchmark.colour, inspection.benchmark.expected);
   assert.ok(inspection.benchmark.points > 20, String(inspection.benchmark.points));
+  assert.ok(
+    inspection.pageWidth.scroll <= inspection.pageWidth.client,
+    `the page scrolls sideways: ${JSON.stringify(inspection.pageWidth)}`,
+  );
+  assert.deepEqual(inspection.clippedCells, [], 'no table cell or paragraph clips its text');
+  return inspection;
 }
 
 describe(
@@ -209,51 +227,151 @@ describe(
 );
 
 describe(
-  'the tear sheet of a real backtest arm (12 of the S&P 500 stocks, first half of 2020)',
+  'the tear sheet of a real backtest arm (12 of the S&P 500 stocks with their sectors, eight months to mid-2020)',
   {
     skip:
       skipWithoutSp500 ||
       (chromiumPath() ? false : 'chromium is not installed (apt-get install chromium)'),
   },
   () => {
-    it('passes the same inspection', async () => {
-      const home = tempHome();
-      const symbols = [
-        'AAPL',
-        'AMZN',
-        'BAC',
-        'DUK',
-        'GE',
-        'JPM',
-        'KO',
-        'MSFT',
-        'NVDA',
-        'PG',
-        'TSLA',
-        'XOM',
-      ];
-      const files = sp500Files().filter((f) => symbols.includes(path.basename(f, '.csv')));
-      assert.equal((await runMlx(['data', 'import', ...files, '--quiet'], { home })).code, 0);
-      // XGBoost alone with fewer rounds keeps the replay to seconds; the ledger is a real one.
-      fs.writeFileSync(
-        path.join(home, 'mlx.config.json'),
-        JSON.stringify({ models: ['xgb'], train: { xgb: { rounds: 100 } } }),
-      );
-      const replay = await runMlx(
-        ['backtest', '--from', '2020-01-02', '--to', '2020-06-30', '--retrain', 'quarterly'],
-        { home },
-      );
-      assert.equal(replay.code, 0, replay.stderr);
-      const arm = path.join(home, 'backtests', '2020-01-02_2020-06-30', 'adaptive');
+    it('has the header, returns and risk, signal quality by horizon and sector, ≥ 12 charts, and passes the inspection', async () => {
+      const { home, arm } = await backtestArm();
       const html = path.join(home, 'arm.html');
       const run = await runMlx(
         ['--home', arm, 'report', '--all', '--cost-bps', '10', '--html', html],
-        {
-          home,
-        },
+        { home },
       );
       assert.equal(run.code, 0, run.stderr);
-      inspectTearSheet(home, fs.readFileSync(html, 'utf8'), 20);
+      const inspection = inspectTearSheet(home, fs.readFileSync(html, 'utf8'), 20);
+      const context = Object.fromEntries(inspection.context);
+      assert.match(context.model, /^default: \d+ versions \(retrains\), \d{8}T\d{6}Z/);
+      assert.equal(context.universe, '12 stocks');
+      assert.match(context['as of (first → last)'], /^2019-11-01 → 2020-06-30$/);
+      assert.match(context['target dates (first → last)'], /^2019-11-08 → 2020-07-08$/);
+      assert.equal(context.horizon, '5 sessions');
+      assert.match(context['costs assumed'], /^10 bps of every amount traded/);
+      assert.match(context['made by'], /^mlx --home \S+ report --all --cost-bps 10 --html /);
+      for (const row of ['volatility', 'Sortino', 'Calmar', 'Sharpe', 'max drawdown', 'turnover'])
+        assert.ok(
+          inspection.strategyRows.some((r) => r.includes(row)),
+          `${row} in ${inspection.strategyRows.join(' | ')}`,
+        );
+      assert.ok(inspection.drawdownRows >= 1 && inspection.drawdownRows <= 5);
+      assert.ok(inspection.sectorRows >= 5, `${inspection.sectorRows} sectors`);
+      const ids = inspection.charts.map((c) => c.id);
+      assert.ok(ids.length >= 12, `${ids.length} charts: ${ids.join(', ')}`);
+      for (const id of [
+        'monthly-returns',
+        'yearly-returns',
+        'rolling-sharpe',
+        'rolling-volatility',
+        'ic-by-horizon',
+        'ic-by-sector',
+        'long-short-by-sector',
+        'sector-exposure-top',
+        'sector-exposure-bottom',
+      ])
+        assert.ok(ids.includes(id), `${id} is drawn`);
+    });
+  },
+);
+
+/** A short real backtest (XGBoost alone, fewer rounds): its home and its adaptive arm, built once. */
+let built: Promise<{ home: string; arm: string; backtest: string }> | null = null;
+function backtestArm(): Promise<{ home: string; arm: string; backtest: string }> {
+  built ??= (async () => {
+    const home = tempHome();
+    const symbols = [
+      'AAPL',
+      'AMZN',
+      'BAC',
+      'DUK',
+      'GE',
+      'JPM',
+      'KO',
+      'MSFT',
+      'NVDA',
+      'PG',
+      'TSLA',
+      'XOM',
+    ];
+    const files = sp500Files().filter((f) => symbols.includes(path.basename(f, '.csv')));
+    // The constituents file gives each stock its GICS sector.
+    const constituents = path.join(path.dirname(files[0]), 'constituents.csv');
+    const imported = await runMlx(['data', 'import', ...files, constituents, '--quiet'], { home });
+    assert.equal(imported.code, 0, imported.stderr);
+    fs.writeFileSync(
+      path.join(home, 'mlx.config.json'),
+      JSON.stringify({ models: ['xgb'], train: { xgb: { rounds: 100 } } }),
+    );
+    const replay = await runMlx(
+      ['backtest', '--from', '2019-11-01', '--to', '2020-06-30', '--retrain', 'quarterly'],
+      { home },
+    );
+    assert.equal(replay.code, 0, replay.stderr);
+    const backtest = path.join(home, 'backtests', '2019-11-01_2020-06-30');
+    return { home, arm: path.join(backtest, 'adaptive'), backtest };
+  })();
+  return built;
+}
+
+/** `script` (util-linux) runs a command under a pseudo-terminal; null where it is absent. */
+function scriptPath(): string | null {
+  for (const candidate of ['/usr/bin/script', '/bin/script'])
+    if (fs.existsSync(candidate)) return candidate;
+  return null;
+}
+
+/** Run mlx as a person at an 80-column terminal would, and return what the terminal shows. */
+function atEightyColumns(cwd: string, args: string[]): string[] {
+  const command = `stty cols 80; ${[process.execPath, MLX_BIN, ...args].map((a) => `'${a}'`).join(' ')}`;
+  const run = spawnSync(scriptPath() as string, ['-qec', command, '/dev/null'], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, MLX_HOME: undefined, NO_COLOR: '1' },
+    timeout: 60_000,
+  });
+  assert.equal(run.status, 0, String(run.stdout).slice(-600));
+  return (
+    String(run.stdout)
+      // eslint-disable-next-line no-control-regex
+      .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+      .split(/\r?\n/)
+      .map((l) => l.split('\r').at(-1) as string)
+  );
+}
+
+describe(
+  'at an 80-column terminal (the real backtest arm)',
+  {
+    skip: skipWithoutSp500 || (scriptPath() ? false : 'script (util-linux) is not installed'),
+  },
+  () => {
+    it('predictions, models ls, report and data ls fit 80 columns, and say which columns they hid', async () => {
+      const { home, arm, backtest } = await backtestArm();
+      const commands: [string, string[]][] = [
+        ['predictions', ['--home', arm, 'predictions']],
+        ['models ls', ['--home', backtest, 'models', 'ls']],
+        ['report', ['--home', arm, 'report', '--all']],
+        ['data ls', ['--home', arm, 'data', 'ls']],
+      ];
+      const hid: string[] = [];
+      for (const [name, args] of commands) {
+        const lines = atEightyColumns(home, args);
+        assert.ok(lines.length > 3, `${name}: ${lines.join('\n')}`);
+        for (const line of lines)
+          assert.ok([...line].length <= 80, `${name}: ${[...line].length} columns: ${line}`);
+        const note = lines.find((l) => /columns? hidden to fit 80 columns/.test(l));
+        if (note) {
+          hid.push(name);
+          assert.match(lines.join(' '), /--wide or --json shows them/);
+        }
+        // --wide hides nothing.
+        const wide = atEightyColumns(home, ['--wide', ...args]);
+        assert.ok(!wide.some((l) => /hidden to fit/.test(l)), `${name} --wide`);
+      }
+      // The predictions table is wider than 80 columns: the user is told, not left to guess.
+      assert.ok(hid.includes('predictions'), hid.join(', '));
     });
   },
 );

@@ -16,7 +16,7 @@ function figuresOf(html: string): { id: string; drawn: boolean; note: string | n
 }
 
 const FEW_SESSIONS =
-  'needs verified predictions on at least 6 sessions (a trailing rate starts once 5 are in)';
+  'needs verified predictions on at least 6 sessions (an expanding rate starts once 5 are in)';
 const NO_CROSS_SECTION =
   'needs sessions with at least 5 verified predictions (a cross-section to rank)';
 
@@ -49,13 +49,15 @@ describe('report and tear sheet on a young ledger', () => {
       const html = await runMlx(['report', '--since', '2021-01-01', '--html', file], { home });
       assert.equal(html.code, 0, html.stderr);
       const figures = figuresOf(fs.readFileSync(file, 'utf8'));
-      assert.equal(figures.length, 10);
+      assert.equal(figures.length, 19);
       for (const f of figures)
         assert.ok(f.drawn !== (f.note !== null), `${f.id}: a chart or a note`);
       const byId = new Map(figures.map((f) => [f.id, f]));
       // Hit rates by symbol and calibration need one verified prediction.
       assert.ok(byId.get('symbol-accuracy')?.drawn);
       assert.ok(byId.get('calibration')?.drawn);
+      // Rolling Sharpe and volatility need a full half-year window of holding periods.
+      assert.match(byId.get('rolling-sharpe')?.note ?? '', /needs more than 26 holding periods/);
       // Trailing rates need six sessions.
       assert.equal(byId.get('rolling-hit-rate')?.note, FEW_SESSIONS);
       assert.equal(byId.get('coverage')?.note, FEW_SESSIONS);

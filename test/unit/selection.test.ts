@@ -58,12 +58,16 @@ test('cron lines: absolute paths, quoted for sh, % escaped for cron, output appe
   assert.equal(cronWord('/usr/bin/node'), '/usr/bin/node');
   assert.equal(cronWord("/home/o'neil/my mlx"), `'/home/o'\\''neil/my mlx'`);
   assert.equal(cronWord('/data/100%'), '/data/100\\%');
-  const lines = cronLines({
-    node: '/usr/bin/node',
-    mlx: '/opt/mlx/bin/mlx.js',
-    home: '/home/me/mlx home',
-    log: '/home/me/mlx home/cron.log',
-  });
+  const berlin = { timeZone: 'Europe/Berlin', year: 2026 };
+  const lines = cronLines(
+    {
+      node: '/usr/bin/node',
+      mlx: '/opt/mlx/bin/mlx.js',
+      home: '/home/me/mlx home',
+      log: '/home/me/mlx home/cron.log',
+    },
+    berlin,
+  );
   assert.deepEqual(
     lines.entries.map((e) => e.schedule),
     ['0 2 1 * *', '30 22 * * 1-5', '0 10 * * 6'],
@@ -74,7 +78,7 @@ test('cron lines: absolute paths, quoted for sh, % escaped for cron, output appe
   );
   assert.match(lines.crontab, /^# mlx for the home \/home\/me\/mlx home/);
   assert.ok(lines.crontab.endsWith('\n'));
-  const noLog = cronLines({ node: '/n', mlx: '/m', home: '/h', log: null });
+  const noLog = cronLines({ node: '/n', mlx: '/m', home: '/h', log: null }, berlin);
   assert.equal(noLog.entries[2].command, '/n /m --home /h verify --since 7d --wait 3600');
 });
 

@@ -76,7 +76,11 @@ test('long/short by score, net of costs: curve anchored at 1.0 on entry, dated a
   );
   const score = (o: Outcome) => (o.prediction as { ensemble_score: number }).ensemble_score;
   // Period 1: long E +3%, short A −2%: 5%; building the book trades 2 units at 10 bps.
-  // Period 2: long A +1%, short E −1%: 2%; both legs flip: 4 units traded.
+  // Period 2: long A +1%, short E −1%: 2%; both legs flip against the book held after
+  // period 1's returns: E 1.03 / 1.05 long, A −0.98 / 1.05 short.
+  const heldE = 1.03 / 1.05;
+  const heldA = -0.98 / 1.05;
+  const traded = Math.abs(1 - heldA) + Math.abs(-1 - heldE);
   const net = runStrategy(periods, longShort(score), { horizonDays: 1, costBps: 10 });
   assert.deepEqual(
     net.curve.map((p) => p.date),
@@ -84,9 +88,9 @@ test('long/short by score, net of costs: curve anchored at 1.0 on entry, dated a
   );
   close(net.curve[0].equity, 1);
   close(net.curve[1].equity, 1.048);
-  close(net.curve[2].equity, 1.048 * 1.016);
-  close(net.turnover, 1); // the whole book replaced
-  close(net.total_return, 1.048 * 1.016 - 1);
+  close(net.curve[2].equity, 1.048 * (1.02 - traded / 1000));
+  close(net.turnover, traded / 4); // nearly the whole book replaced
+  close(net.total_return, 1.048 * (1.02 - traded / 1000) - 1);
   assert.equal(net.sharpe, null, 'two periods: no Sharpe');
   assert.equal(net.annualised_return, null);
 
@@ -116,12 +120,17 @@ test('benchmarks: long top fifth, always up rebalanced, and buy-and-hold without
   const all = runStrategy(periods, longAll, { horizonDays: 1, costBps: 0 });
   close(all.curve[1].equity, 1.002);
   close(all.curve[2].equity, 1.002);
-  close(all.turnover, 0);
-  const held = buyAndHold(periods, 1);
+  // Back to equal weights after period 1's returns drifted them: a trade, not 0% turnover.
+  const drift = [-0.02, -0.01, 0, 0.01, 0.03].reduce((s, r) => s + Math.abs(0.002 - r), 0);
+  close(all.turnover, ((0.2 / 1.002) * drift) / 2);
+  const held = buyAndHold(periods, { horizonDays: 1, costBps: 0 });
   close(held.curve[1].equity, 1.002);
   // A 0.98 × 1.01, B 0.99, C 1, D 1.01, E 1.03 × 0.99: each stock's own growth, averaged.
   close(held.curve[2].equity, (0.98 * 1.01 + 0.99 + 1 + 1.01 + 1.03 * 0.99) / 5);
-  assert.equal(held.turnover, null);
+  close(held.turnover, 0);
+  // The benchmark pays for its book like every strategy: one unit bought at 10 bps.
+  const charged = buyAndHold(periods, { horizonDays: 1, costBps: 10 });
+  close(charged.curve[1].equity, 1.002 - 0.001);
 });
 
 test('quintiles: each fifth of the ranking compounded, and top minus bottom', () => {
@@ -227,17 +236,27 @@ test('daily Rank IC and its trailing mean; trailing rates pooled over sessions',
     [null, null, null, null, 0.6, 1 / 3],
   );
   close(ic.mean, 1 / 3);
+  assert.equal(ic.window_kind, 'expanding', 'six sessions give no full 60-session window');
   const rolling = rollingRates(outcomes, relativeOutcomes(outcomes), 3);
-  // The first point needs five sessions; each pools the last three.
+  // Trailing: the first point is the first full window of three sessions.
   assert.deepEqual(
     rolling.map((r) => r.date),
-    ['2021-01-08', '2021-01-11'],
+    ['2021-01-06', '2021-01-07', '2021-01-08', '2021-01-11'],
   );
   assert.equal(rolling[0].count, 15);
-  close(rolling[0].coverage, 12 / 15);
+  close(rolling[2].coverage, 12 / 15);
   // Up (change > 0) for 2 of 5 each session; the relative call right on 4 of 5 in a perfect session.
-  close(rolling[0].always_up, 6 / 15);
-  close(rolling[1].relative, 4 / 15);
+  close(rolling[2].always_up, 6 / 15);
+  close(rolling[3].relative, 4 / 15);
+  // Too few sessions for a full window twice: expanding from the fifth, over every session so far.
+  const expanding = rollingRates(outcomes, relativeOutcomes(outcomes), 20);
+  assert.deepEqual(
+    expanding.map((r) => [r.date, r.count]),
+    [
+      ['2021-01-08', 25],
+      ['2021-01-11', 30],
+    ],
+  );
 });
 
 test('sparkline: at most `width` blocks, averaging a long series', () => {

@@ -3,7 +3,10 @@ import { test } from 'node:test';
 import { Chalk } from 'chalk';
 import { colorRefused } from '../../src/cli/io.ts';
 import { progressText, statusProgress, StatusLine } from '../../src/cli/progress.ts';
-import { renderTable } from '../../src/cli/table.ts';
+import { fitText, renderTable } from '../../src/cli/table.ts';
+import { predictionTable } from '../../src/cli/prediction-table.ts';
+import type { Prediction } from '../../src/ledger/records.ts';
+import { strongestSignals } from '../../src/prediction/strongest.ts';
 import { createLogger } from '../../src/log.ts';
 
 const plain = new Chalk({ level: 0 });
@@ -140,4 +143,69 @@ test('a table too wide even with its text cut leaves out columns from the right'
   for (const line of lines) assert.ok(line.length <= 30, line);
   assert.equal(lines[0], 'symbol   price  P(up)  conf');
   assert.equal(lines[2], 'AAPL    150.00   0.61  0.40');
+});
+
+test('a table that hides columns says which, and how to see them; the first column is never cut', () => {
+  const head = ['label with words', 'n', 'regime', 'strongest signals'];
+  const rows = [['ensemble long/short portfolio', '12', 'bullish', 'macd_positive, golden_cross']];
+  const lines = renderTable(head, rows, { paint: plain, columns: 44, stdoutIsTTY: true }).split(
+    '\n',
+  );
+  for (const line of lines) assert.ok(line.length <= 44, line);
+  assert.match(lines[2], /^ensemble long\/short portfolio {2}12/);
+  assert.match(
+    lines.slice(3).join(' '),
+    /^\(1 column hidden to fit 44 columns: strongest signals; --wide or --json shows them\)$/,
+  );
+  // Into a pipe nothing is cut, and nothing is said.
+  const piped = renderTable(head, rows, { paint: plain, columns: undefined, stdoutIsTTY: false });
+  assert.doesNotMatch(piped, /hidden/);
+});
+
+test('prose fitted to the terminal is broken at spaces; without a width it is left alone', () => {
+  const text =
+    'Rank IC 0.041 (Newey–West t 3.5, 751 sessions); interval coverage 80.4% (target 80%)\nshort';
+  const lines = fitText(text, 40).split('\n');
+  for (const line of lines) assert.ok(line.length <= 40, line);
+  assert.equal(lines.join(' ').replace(' short', '\nshort'), text);
+  assert.equal(fitText(text, undefined), text);
+});
+
+test('predictions: strongest signals by their pull at the head weight; relative columns first when asked', () => {
+  const record = {
+    schema: 'mlx.prediction/2',
+    id: 'x',
+    symbol: 'AAPL',
+    as_of: '2020-12-31',
+    current_price: 1,
+    predicted_change_pct: 0.1,
+    direction: 'up',
+    expected_excess_pct: 0.2,
+    rank_pct: 80,
+    probability_up: 0.55,
+    probability_outperform: 0.51,
+    confidence: 0.4,
+    interval: { level: 0.8, low: 0.9, high: 1.1 },
+    market_regime: 'bullish',
+    signals: [
+      { name: 'macd_positive', value: 0.2, weight: 1 },
+      { name: 'xgb', value: 0.5, weight: 1 },
+      { name: 'lstm', value: 2, weight: 1 },
+    ],
+    model: { name: 'default', version: 'v1', feature_set: 'fs' },
+  } as unknown as Prediction;
+  const head = { weights: { xgb: 0.8, lstm: 0, rules: 0.2 }, scale: { rules: 0.5 } };
+  assert.deepEqual(strongestSignals(record, head), ['xgb', 'macd_positive']);
+  // Without the model's head, the stock's weights alone, as recorded.
+  assert.deepEqual(strongestSignals(record, null), ['lstm', 'xgb', 'macd_positive']);
+  const table = predictionTable(
+    [record],
+    { paint: plain, columns: undefined, stdoutIsTTY: false },
+    {
+      heads: new Map([['default/v1', head]]),
+      relativeFirst: true,
+    },
+  ).split('\n');
+  assert.match(table[0], /^symbol\s+as of\s+rank\s+excess\s+P\(out\)\s+price\s+change\s+P\(up\)/);
+  assert.match(table[1], /xgb, macd_positive$/);
 });

@@ -79,9 +79,21 @@ Examples:
           if (options.jsonl) {
             if (predictions.length) writeOut(predictions.map((r) => JSON.stringify(r)).join('\n'));
           } else {
+            const noSkill = listing.direction !== null && !listing.direction.skill;
             inv.emit(predictions, () =>
-              predictionTable(predictions, inv.terminal, listing.verifications),
+              predictionTable(predictions, inv.terminal, {
+                verifications: listing.verifications,
+                heads: listing.heads,
+                relativeFirst: noSkill,
+              }),
             );
+            const d = listing.direction;
+            if (d && noSkill && predictions.length && !inv.json)
+              inv.ctx.log.info(
+                `direction and P(up) are the base rate: over ${d.verified} verified predictions the direction hit ` +
+                  `${(d.hit_rate * 100).toFixed(1)}%, always saying up ${(d.always_up * 100).toFixed(1)}% (no skill). ` +
+                  'Read rank, excess and P(out) (the relative view), first in the table.',
+              );
           }
           if (predictions.length === 0)
             inv.ctx.log.info(

@@ -11,7 +11,7 @@ import type { StrategyReport } from '../../report/portfolio.ts';
 import { sparkline } from '../../report/sparkline.ts';
 import { parseBasisPoints, parseDate, parseDuration, parseSymbol, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
-import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
+import { fitText, formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
 
 const RECENT_DAYS = 30;
 
@@ -95,10 +95,12 @@ Examples:
           });
           if (options.html) {
             const { renderHtml } = await import('../../report/html.ts');
-            fs.writeFileSync(options.html, await renderHtml(report));
+            // The page names the command that made it, as it was typed (bar the program's path).
+            const command = ['mlx', ...process.argv.slice(2)].join(' ');
+            fs.writeFileSync(options.html, await renderHtml(report, { command }));
             inv.ctx.log.info(`HTML tear sheet written to ${options.html}`);
           }
-          inv.emit(report, () => renderReport(report, inv.terminal));
+          inv.emit(report, () => fitText(renderReport(report, inv.terminal), inv.terminal.columns));
           const { verified, verified_outside_window: outside } = report.totals;
           if (verified === 0 && outside > 0)
             inv.ctx.log.info(
