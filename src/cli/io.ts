@@ -1,19 +1,10 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import { Chalk } from 'chalk';
 import type { ProgressFactory } from '../context.ts';
 import { StatusLine, statusProgress } from './progress.ts';
 import { fitText } from './table.ts';
+import type { Terminal } from './terminal.ts';
 
-/** Terminal facts, decided once: colour only on a TTY, never with NO_COLOR or --no-color. */
-export interface Terminal {
-  stdoutIsTTY: boolean;
-  stderrIsTTY: boolean;
-  /** Colour in log lines on stderr. */
-  color: boolean;
-  /** Colours for stdout tables (plain when stdout is not a colour terminal). */
-  paint: ChalkInstance;
-  /** The width of the stdout terminal; undefined for a pipe or a file (nothing is cut). */
-  columns: number | undefined;
-}
+export type { Terminal } from './terminal.ts';
 
 /** Whether the environment asks for no colour (https://no-color.org: set and not empty). */
 export function colorRefused(env: NodeJS.ProcessEnv): boolean {

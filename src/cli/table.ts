@@ -1,4 +1,4 @@
-import type { Terminal } from './io.ts';
+import type { Terminal } from './terminal.ts';
 
 /** What a table needs to know about where it is printed. */
 export type TableTerminal = Pick<Terminal, 'paint' | 'columns' | 'stdoutIsTTY'>;

@@ -1,12 +1,8 @@
 import { DMatrix, type Booster, type XGBoostLib } from '../models/xgboost/index.ts';
 import { rankInputName } from '../training/cross-section.ts';
+import type { Contribution } from '../prediction/record.ts';
 
-/** One term of an explanation: what it was, and how much it moved XGBoost's score. */
-export interface Contribution {
-  feature: string;
-  value: number;
-  contribution: number;
-}
+export type { Contribution };
 
 /**
  * XGBoost's score for one row taken apart by exact TreeSHAP (pure once the

@@ -1,9 +1,15 @@
 import crypto from 'node:crypto';
 import type { Regime, RuleSignal } from '../features/index.ts';
-import type { Contribution } from '../explain/contributions.ts';
 import type { PredictionV2 } from '../ledger/records.ts';
 import { INTERVAL_LEVEL } from '../training/head.ts';
 import type { TargetForecast } from './score.ts';
+
+/** One term of an explanation: what it was, and how much it moved XGBoost's score. */
+export interface Contribution {
+  feature: string;
+  value: number;
+  contribution: number;
+}
 
 export interface PredictionInput {
   symbol: string;

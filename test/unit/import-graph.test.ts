@@ -47,8 +47,29 @@ const moduleOf = (relative: string) =>
 
 interface Import {
   file: string;
+  /** The imported file, relative to src. */
+  target: string;
   from: string;
   to: string;
+}
+
+/** Import chains that come back to where they started: file to file, and module to module. */
+function circles(edges: readonly { from: string; to: string }[]): string[] {
+  const next = new Map<string, string[]>();
+  for (const e of edges) if (e.from !== e.to) next.set(e.from, [...(next.get(e.from) ?? []), e.to]);
+  const state = new Map<string, 'open' | 'done'>();
+  const found: string[] = [];
+  const visit = (node: string, path: string[]) => {
+    state.set(node, 'open');
+    for (const to of next.get(node) ?? []) {
+      if (state.get(to) === 'open')
+        found.push([...path.slice(path.indexOf(to)), node, to].join(' → '));
+      else if (!state.has(to)) visit(to, [...path, node]);
+    }
+    state.set(node, 'done');
+  };
+  for (const node of next.keys()) if (!state.has(node)) visit(node, []);
+  return found;
 }
 
 function imports(): Import[] {
@@ -66,7 +87,7 @@ function imports(): Import[] {
         SRC,
         path.resolve(path.dirname(path.join(SRC, file)), specifier),
       );
-      return { file, from: moduleOf(file), to: moduleOf(target) };
+      return { file, target, from: moduleOf(file), to: moduleOf(target) };
     });
   });
 }
@@ -87,6 +108,20 @@ describe('the import graph', () => {
       .filter((i) => (layerOf.get(i.to) ?? 0) < (layerOf.get(i.from) ?? 0))
       .map((i) => `${i.file} imports ${i.to} (${i.from} is below it)`);
     assert.deepEqual(upward, []);
+  });
+
+  it('has no circle, between files or between modules (type imports included)', () => {
+    assert.deepEqual(circles(all.map((i) => ({ from: i.file, to: i.target }))), []);
+    assert.deepEqual(circles(all), []);
+  });
+
+  it('would see a circle (the check can fail)', () => {
+    const found = circles([
+      { from: 'a.ts', to: 'b.ts' },
+      { from: 'b.ts', to: 'c.ts' },
+      { from: 'c.ts', to: 'a.ts' },
+    ]);
+    assert.deepEqual(found, ['a.ts → b.ts → c.ts → a.ts']);
   });
 
   it('keeps the rules the layers stand for', () => {
