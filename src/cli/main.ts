@@ -19,7 +19,7 @@ import { buildProgram } from './program.ts';
 import { lastExit } from './runtime.ts';
 
 /**
- * The one place errors become exit codes (DESIGN.md): typed mlx errors carry
+ * The one place errors become exit codes (README, "Exit codes"): typed mlx errors carry
  * theirs, commander's usage errors are 2, anything unexpected is 1. With
  * --json, a failure is also one JSON document on stdout:
  * {"error": {"message", "exit_code", "hint"}}.

@@ -1,7 +1,7 @@
 import type { MetricOptions } from './metrics.ts';
 
 /**
- * The naive baselines every model is reported next to (DESIGN.md), defined
+ * The naive baselines every model is reported next to (README, "How predictions are made"), defined
  * once for walk-forward (train), backtest and report:
  * - zero_change: no move (no direction, so no hit rate);
  * - always_up: the drift, called up with the base rate as P(up);

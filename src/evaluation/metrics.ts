@@ -65,7 +65,7 @@ export interface MetricOptions {
   directionFrom?: 'probability' | 'predicted';
 }
 
-/** Every metric DESIGN.md lists, for one model on one set of rows (pure). */
+/** Every metric of metrics.json, for one model on one set of rows (pure). */
 export function computeMetrics(rows: ScoredRows, options: MetricOptions): Metrics {
   const n = rows.actual.length;
   let absErr = 0;

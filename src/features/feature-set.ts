@@ -82,7 +82,7 @@ export const FEATURE_NAMES = [
   // ret_k − mkt_ret_k
   'rel_strength_20',
   'rel_strength_60',
-  // the symbol's own regime, then the market's (DESIGN.md rule, thresholds from config)
+  // the symbol's own regime, then the market's (the regime rule, thresholds from config)
   'regime_bullish',
   'regime_bearish',
   'regime_volatile',

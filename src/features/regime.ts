@@ -22,7 +22,7 @@ export function regimeName(code: number): Regime | null {
 }
 
 /**
- * DESIGN.md's rule: bullish when the lookback return is above
+ * The regime rule (config `regime`): bullish when the lookback return is above
  * `bullishReturn` and annualised volatility below `volatileAnnualised`;
  * bearish when the return is below `bearishReturn` with the same volatility
  * condition; volatile when volatility is above the threshold; sideways

@@ -48,7 +48,7 @@ describe('forward labels', () => {
   });
 });
 
-describe('market regime rule (DESIGN.md)', () => {
+describe('market regime rule', () => {
   test('bullish and bearish need calm markets; volatility above 35% is volatile whatever the return', () => {
     assert.equal(classifyRegime(0.06, 0.2, thresholds), 'bullish');
     assert.equal(classifyRegime(-0.06, 0.2, thresholds), 'bearish');
