@@ -25,8 +25,16 @@ const reporter: BenchReporter = {
   },
 };
 
+/** Benches that take hours run only when named (`npm run bench -- skill`). */
+const BY_NAME_ONLY = ['skill.bench.ts'];
+
 for (const file of files) {
-  process.stdout.write(`${file.replace('.bench.ts', '')}\n`);
+  const name = file.replace('.bench.ts', '');
+  process.stdout.write(`${name}\n`);
+  if (wanted.length === 0 && BY_NAME_ONLY.includes(file)) {
+    reporter.note(`skipped: it takes hours; run it by name (npm run bench -- ${name})`);
+    continue;
+  }
   const mod = (await import(pathToFileURL(path.join(here, file)).href)) as BenchModule;
   await mod.bench(reporter);
 }
