@@ -15,10 +15,9 @@ import { lockCheck } from '../doctor/lock.ts';
 import { modelChecks } from '../doctor/models.ts';
 import { verificationCheck } from '../doctor/verification.ts';
 import { verify } from './verify.ts';
-import { Ledger, type LedgerProblem } from '../ledger/ledger.ts';
-import { predictionSchema, verificationSchema } from '../ledger/records.ts';
+import type { LedgerProblem } from '../ledger/ledger.ts';
 import type { RepairResult } from '../ledger/repair.ts';
-import { uniquePredictions } from '../ledger/views.ts';
+import { readLedgerView, warnAboutLedgers } from '../ledger/reader.ts';
 import { inspectLock } from '../lock.ts';
 import { initTensorflow } from '../models/tf-backend.ts';
 import { xgboostStatus } from '../models/xgboost/index.ts';
@@ -200,24 +199,19 @@ async function environmentChecks(): Promise<Check[]> {
 /**
  * Drop the derived tables and rebuild them, deterministically: from the
  * ledgers the index (each prediction once, each prediction's latest
- * verification) and the weights, replayed in ledger order; from the bars
+ * verification) and the weights, replayed in verification order; from the bars
  * the per-symbol summaries.
  */
 export function reindex(
   ctx: Context,
   store: PriceStore,
 ): { predictions: number; verifications: number; weight_changes: number } {
-  const predictions = new Ledger(ctx.home.predictionsDir, predictionSchema).read();
-  const verifications = new Ledger(ctx.home.verificationsDir, verificationSchema).read();
-  for (const problem of [...predictions.problems, ...verifications.problems]) {
-    ctx.log.warn(
-      `${problem.file}:${problem.line}: ${problem.kind} line skipped (${problem.detail}); mlx doctor --repair moves it aside`,
-    );
-  }
+  const view = readLedgerView(ctx.home);
+  warnAboutLedgers(ctx.log, view);
   return store.transaction(() => {
     store.ledgerIndex.clear();
-    const p = store.ledgerIndex.addPredictions(uniquePredictions(predictions.entries).entries);
-    store.ledgerIndex.addVerifications(verifications.entries);
+    const p = store.ledgerIndex.addPredictions(view.predictions.entries);
+    store.ledgerIndex.addVerifications(view.verifications);
     const v = store.ledgerIndex.verificationCount();
     const changes = rebuildWeights(store, ctx.config);
     store.refreshAllSummaries();

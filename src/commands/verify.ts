@@ -3,13 +3,9 @@ import type { Context } from '../context.ts';
 import { DataError, ExitCode, type ExitCodeValue } from '../errors.ts';
 import { requireSymbol } from '../exchanges.ts';
 import { Ledger } from '../ledger/ledger.ts';
-import {
-  predictionSchema,
-  verificationSchema,
-  type Prediction,
-  type Verification,
-} from '../ledger/records.ts';
-import { latestVerifications, movesWeights, uniquePredictions } from '../ledger/views.ts';
+import { verificationSchema, type Prediction, type Verification } from '../ledger/records.ts';
+import { readLedgerView, warnAboutLedgers } from '../ledger/reader.ts';
+import { latestVerifications, movesWeights } from '../ledger/views.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import type { Scored } from '../verification/score.ts';
 import { scorer, universes } from '../verification/scorer.ts';
@@ -188,21 +184,11 @@ async function verifyLocked(
  * them (unless a dry run), and which predictions are verified already.
  */
 function readLedgers(ctx: Context, store: PriceStore | null, options: VerifyOptions) {
-  const predictionLedger = new Ledger(ctx.home.predictionsDir, predictionSchema);
   const verificationLedger = new Ledger(ctx.home.verificationsDir, verificationSchema);
-  const predictionsRead = predictionLedger.read();
-  const verifications = verificationLedger.read();
-  for (const problem of [...predictionsRead.problems, ...verifications.problems]) {
-    ctx.log.warn(
-      `${problem.file}:${problem.line}: ${problem.kind} line skipped (${problem.detail}); run mlx doctor --repair`,
-    );
-  }
-  const predictions = uniquePredictions(predictionsRead.entries);
-  if (predictions.duplicates.length > 0) {
-    ctx.log.warn(
-      `${predictions.duplicates.length} duplicated prediction line(s) counted once (${predictions.duplicates[0].file}:${predictions.duplicates[0].line}…); mlx doctor --repair moves them aside`,
-    );
-  }
+  const view = readLedgerView(ctx.home);
+  warnAboutLedgers(ctx.log, view);
+  const predictions = view.predictions;
+  const verifications = { entries: view.verifications };
   // The ledgers are the truth: catch the index up, and if a crash left verifications
   // the weights never saw, replay them all.
   if (store && !options.dryRun) {
