@@ -34,6 +34,8 @@ export interface DoctorResult {
   repaired: RepairResult[];
   /** Committed records --repair (or --reindex) appended back from the index. */
   restored: LedgerRepair['restored'];
+  /** Seal lines --repair appended: chaining lines from before digests, accepting breaks left. */
+  sealed: LedgerRepair['sealed'];
   /** --repair removed a lock left by a dead process or one nobody could read. */
   lock_cleared: boolean;
   /** Stored bars failing the bar checks that --repair moved into bar_revisions. */
@@ -68,6 +70,7 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
       ledger_problems: [],
       repaired: [],
       restored: [],
+      sealed: [],
       lock_cleared: false,
       bars_removed: 0,
       freshness: null,
@@ -131,9 +134,11 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
         const repaired = repairLedgers(
           options.repair ? health : health.map((h) => ({ ...h, problems: [] })),
           ctx.now(),
+          { seal: options.repair },
         );
         result.repaired = repaired.quarantined;
         result.restored = repaired.restored;
+        result.sealed = repaired.sealed;
       }
       checks.push(
         ...ledgerCheckList.map((c) =>

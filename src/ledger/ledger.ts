@@ -24,9 +24,11 @@ export interface LedgerProblem {
   line: number;
   /**
    * torn: the file's last line has no newline (a write cut short); invalid: not a valid
-   * record; duplicate: a valid record repeating one already in the ledger (doctor finds these).
+   * record; duplicate: a valid record repeating one already in the ledger; changed: a record
+   * that differs from the one the index committed; refused: a verification readers refuse
+   * (doctor finds the last three).
    */
-  kind: 'torn' | 'invalid' | 'duplicate';
+  kind: 'torn' | 'invalid' | 'duplicate' | 'changed' | 'refused';
   detail: string;
   text: string;
 }

@@ -47,6 +47,11 @@ Examples:
             ...result.restored.map(
               (r) => `restored ${r.records} ${r.ledger} record(s) from the index into ${r.file}`,
             ),
+            ...result.sealed.map(
+              (r) =>
+                `sealed ${r.file}: a line appended that chains ${r.unchained} line(s) written before digests` +
+                (r.accepted ? ` and records ${r.accepted} break(s) left after the repair` : ''),
+            ),
             result.lock_cleared ? `removed the leftover lock ${inv.ctx.home.lock}` : '',
             result.bars_removed
               ? `moved ${result.bars_removed} impossible bar(s) from the store into bar_revisions`
