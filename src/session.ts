@@ -11,6 +11,10 @@ export interface WriteLockOptions {
   createHome?: boolean;
   /** Age after which an unreadable lock is taken over (doctor --repair passes less). */
   unreadableTakeoverMs?: number;
+  /** doctor --repair: move a symlink or folder at the lock path aside. */
+  clearNonFile?: boolean;
+  /** doctor --repair --break-lock: clear another host's lock. */
+  breakForeign?: boolean;
 }
 
 /** Run `work` holding the home's write lock (exit 4 if another mlx holds it). */
@@ -27,6 +31,9 @@ export async function withWriteLock<T>(
     waitSeconds: ctx.lockWaitSeconds,
     now: ctx.now,
     unreadableTakeoverMs: options.unreadableTakeoverMs,
+    clearNonFile: options.clearNonFile,
+    breakForeign: options.breakForeign,
+    onWait: (message) => ctx.log.info(message),
   });
   try {
     return await work();

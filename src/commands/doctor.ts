@@ -49,6 +49,8 @@ export interface DoctorResult {
 export interface DoctorOptions {
   repair: boolean;
   reindex: boolean;
+  /** With repair: clear a lock taken on another host (the user confirms no mlx runs there). */
+  breakLock?: boolean;
 }
 
 /** doctor --repair clears an unreadable lock this old: no writer takes seconds to write its pid. */
@@ -78,8 +80,9 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
       exit_code: ExitCode.ok,
     };
     const lock = lockCheck(ctx.home.lock, lockBefore);
-    // Taking the lock for --repair took over (removed) a dead or unreadable one.
-    if (options.repair && !lock.ok) {
+    // Taking the lock for --repair took over (removed) a dead or unreadable one, moved a
+    // symlink or folder aside, and another host's only with --break-lock.
+    if (options.repair && !lock.ok && (lockBefore.state !== 'foreign' || options.breakLock)) {
       result.lock_cleared = true;
       checks.push({ ...lock, ok: true, detail: `${lock.detail}; removed`, hint: undefined });
     } else checks.push(lock);
@@ -166,7 +169,11 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
     return result;
   };
   return options.repair || options.reindex
-    ? withWriteLock(ctx, 'doctor', run, { unreadableTakeoverMs: REPAIR_UNREADABLE_LOCK_MS })
+    ? withWriteLock(ctx, 'doctor', run, {
+        unreadableTakeoverMs: REPAIR_UNREADABLE_LOCK_MS,
+        clearNonFile: options.repair,
+        breakForeign: options.repair && options.breakLock === true,
+      })
     : run();
 }
 

@@ -5,8 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { LockedError } from '../../src/errors.ts';
-import { acquireLock, inspectLock } from '../../src/lock.ts';
+import { DataError, LockedError } from '../../src/errors.ts';
+import { MAX_WAIT_SECONDS, acquireLock, inspectLock } from '../../src/lock.ts';
+import { selfIdentity } from '../../src/process-identity.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -59,7 +60,7 @@ describe('the home lock', () => {
         pid: process.pid,
         host: os.hostname(),
         command: 'train',
-        started_at: '2021-01-01T00:00:00Z',
+        started_at: new Date().toISOString(),
       }),
       3600,
     );
@@ -104,4 +105,102 @@ acquireLock(${JSON.stringify(file)}, { command: 'predict' }).then(
       assert.ok(!fs.existsSync(file), 'no 0-byte lock left');
     },
   );
+
+  it('H05: a lock naming a live pid that is not its owner (pid reuse) is stale and taken over', async () => {
+    // pid 1 runs, but it is not the process that took these locks.
+    const beforeBoot = lockFile(
+      JSON.stringify({
+        pid: 1,
+        host: os.hostname(),
+        command: 'predict',
+        started_at: new Date(Date.now() - 330 * 86_400_000).toISOString(),
+      }),
+    );
+    const state = inspectLock(beforeBoot);
+    assert.equal(state.state, 'dead-owner');
+    (await acquireLock(beforeBoot, { command: 'verify' })).release();
+    const otherStart = lockFile(
+      JSON.stringify({
+        pid: process.pid,
+        host: os.hostname(),
+        command: 'predict',
+        started_at: new Date().toISOString(),
+        boot_id: selfIdentity().boot_id,
+        start_ticks: (selfIdentity().start_ticks ?? 0) + 12345,
+      }),
+    );
+    if (selfIdentity().start_ticks !== null) {
+      const seen = inspectLock(otherStart);
+      assert.equal(seen.state, 'dead-owner');
+      assert.match(seen.state === 'dead-owner' ? seen.why : '', /pid was reused/);
+    }
+    // Its own lock, identity and all, is held.
+    const own = lockFile(null);
+    const lock = await acquireLock(own, { command: 'train' });
+    assert.equal(inspectLock(own).state, 'held');
+    lock.release();
+  });
+
+  it("H06: another host's 11-month-old lock is reported with its age, and cleared only when asked", async () => {
+    const file = lockFile(
+      JSON.stringify({
+        pid: 4242,
+        host: 'other-host.example',
+        command: 'predict',
+        started_at: new Date(Date.now() - 330 * 86_400_000).toISOString(),
+      }),
+    );
+    assert.equal(inspectLock(file).state, 'foreign');
+    await assert.rejects(
+      acquireLock(file, { command: 'predict' }),
+      (err: unknown) =>
+        err instanceof LockedError &&
+        /other-host\.example/.test(err.message) &&
+        /330 days old/.test(err.message) &&
+        /--break-lock/.test(err.hint ?? ''),
+    );
+    (await acquireLock(file, { command: 'doctor', breakForeign: true })).release();
+    assert.ok(!fs.existsSync(file));
+  });
+
+  it('H08: a lock path that is a dangling symlink or a folder is refused at once, never spun on', async () => {
+    const dangling = lockFile(null);
+    fs.symlinkSync(path.join(path.dirname(dangling), 'nowhere'), dangling);
+    const started = Date.now();
+    await assert.rejects(
+      acquireLock(dangling, { command: 'predict', waitSeconds: 30 }),
+      (err: unknown) =>
+        err instanceof DataError &&
+        /is a symbolic link \(dangling\)/.test(err.message) &&
+        /doctor --repair moves it aside/.test(err.hint ?? ''),
+    );
+    assert.ok(Date.now() - started < 5000, 'no waiting on a symlink');
+    const folder = lockFile(null);
+    fs.mkdirSync(folder);
+    await assert.rejects(acquireLock(folder, { command: 'predict' }), /is a folder/);
+    // doctor --repair moves either aside and takes the lock.
+    (await acquireLock(dangling, { command: 'doctor', clearNonFile: true })).release();
+    (await acquireLock(folder, { command: 'doctor', clearNonFile: true })).release();
+    assert.ok(fs.readdirSync(path.dirname(folder)).some((f) => f.startsWith('.mlx.lock.aside-')));
+  });
+
+  it('--wait says what it waits for, and is bounded', async () => {
+    const file = lockFile(
+      JSON.stringify({
+        pid: process.pid,
+        host: os.hostname(),
+        command: 'train',
+        started_at: new Date().toISOString(),
+        ...selfIdentity(),
+      }),
+    );
+    const told: string[] = [];
+    await assert.rejects(
+      acquireLock(file, { command: 'predict', waitSeconds: 0.3, onWait: (m) => told.push(m) }),
+      LockedError,
+    );
+    assert.equal(told.length, 1);
+    assert.match(told[0], /waiting up to 1 s for the lock .*pid \d+ on .*`mlx train`/);
+    assert.equal(MAX_WAIT_SECONDS, 86_400);
+  });
 });

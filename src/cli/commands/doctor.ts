@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '../../errors.ts';
 import { action } from '../runtime.ts';
 
 export function registerDoctorCommand(program: Command): void {
@@ -10,6 +11,11 @@ export function registerDoctorCommand(program: Command): void {
       'move torn, invalid and duplicate ledger lines into quarantine/ (never deleted), append records the index holds back into the ledger, ' +
         'rebuild the index and replay the weights; remove a lock left by a dead process or one nobody can read; ' +
         'move impossible stored bars into the revision log',
+      false,
+    )
+    .option(
+      '--break-lock',
+      'with --repair: also clear a lock taken on another host (a shared home), once you know no mlx runs there',
       false,
     )
     .option(
@@ -32,7 +38,9 @@ Examples:
   mlx doctor --json | jq '.checks[] | select(.ok | not)'`,
     )
     .action(
-      action(async (inv, options: { repair: boolean; reindex: boolean }) => {
+      action(async (inv, options: { repair: boolean; reindex: boolean; breakLock: boolean }) => {
+        if (options.breakLock && !options.repair)
+          throw new UsageError('--break-lock goes with --repair: mlx doctor --repair --break-lock');
         const { doctor } = await import('../../commands/doctor.ts');
         const result = await doctor(inv.ctx, options);
         inv.emit(result, () =>
