@@ -70,17 +70,22 @@ export function assertHomeExists(ctx: Context): void {
   }
 }
 
-/** Open the price store; writers create it, readers of a home with none get null. */
+/**
+ * Open the price store. 'write' creates (and migrates) it; 'update' opens one
+ * that exists for writing, null if none; 'read' opens one that exists
+ * read-only — no WAL switch, no migration, nothing written, so readers work on
+ * a read-only home — null if none.
+ */
 export function openStore(ctx: Context, mode: 'write'): PriceStore;
-export function openStore(ctx: Context, mode: 'read'): PriceStore | null;
-export function openStore(ctx: Context, mode: 'read' | 'write'): PriceStore | null {
-  if (mode === 'read' && !fs.existsSync(ctx.home.db)) return null;
-  return PriceStore.open(ctx.home.db);
+export function openStore(ctx: Context, mode: 'read' | 'update'): PriceStore | null;
+export function openStore(ctx: Context, mode: 'read' | 'update' | 'write'): PriceStore | null {
+  if (mode !== 'write' && !fs.existsSync(ctx.home.db)) return null;
+  return PriceStore.open(ctx.home.db, { readonly: mode === 'read' });
 }
 
 /** Open a store that must exist already (predict, verify): a missing one is an error, never created. */
-export function openExistingStore(ctx: Context): PriceStore {
-  const store = openStore(ctx, 'read');
+export function openExistingStore(ctx: Context, mode: 'read' | 'update' = 'update'): PriceStore {
+  const store = openStore(ctx, mode);
   if (!store) throw noStoreError(ctx);
   return store;
 }

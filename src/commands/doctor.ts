@@ -91,7 +91,10 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
     try {
       if (fs.existsSync(ctx.home.db)) {
         try {
-          store = PriceStore.open(ctx.home.db);
+          // Only --repair and --reindex write: plain doctor reads a read-only home too.
+          store = PriceStore.open(ctx.home.db, {
+            readonly: !(options.repair || options.reindex),
+          });
           const integrity = store.integrityCheck();
           checks.push({
             name: 'price store',

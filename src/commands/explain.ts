@@ -85,7 +85,7 @@ export async function explainPrediction(
         `model ${record.model.name}/${record.model.version} has no XGBoost component to explain`,
       );
     const manifest = model.version.manifest;
-    const store = openExistingStore(ctx);
+    const store = openExistingStore(ctx, 'read');
     let panel;
     let weights;
     try {

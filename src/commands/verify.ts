@@ -78,7 +78,7 @@ export async function verify(ctx: Context, options: VerifyOptions): Promise<Veri
   assertHomeExists(ctx);
   const run = async () => {
     // Opened only if it exists: verify never creates a store (an empty one would prove nothing).
-    const store = openStore(ctx, 'read');
+    const store = openStore(ctx, options.dryRun ? 'read' : 'update');
     try {
       return await verifyLocked(ctx, store, { ...options, since, delisted });
     } finally {
