@@ -87,6 +87,19 @@ function folderIsReadOnly(dir: string): boolean {
   }
 }
 
+/** Have the -wal and -shm files a reader's connection left removed, by a last connection closing. */
+export function releaseSideFiles(file: string): void {
+  if (!fs.existsSync(`${file}-wal`)) return;
+  try {
+    const db = new Database(file, { fileMustExist: true });
+    // A connection that never read closes without touching the log: read once.
+    db.pragma('user_version');
+    db.close();
+  } catch {
+    // A folder that refuses it keeps them, as SQLite would.
+  }
+}
+
 export function schemaVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
