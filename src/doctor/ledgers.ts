@@ -165,10 +165,10 @@ export function ledgerChecks(health: readonly LedgerHealth[]): Check[] {
     ].filter(Boolean);
     const actions = [
       bad.length || duplicates.length || named.length
-        ? 'moves bad, duplicate, edited and refused lines into quarantine/ (never deleting them)'
+        ? 'moves bad and duplicate lines into predictions/quarantine/ (never deleting them; edited and refused lines too)'
         : '',
       h.lost.length || named.some((p) => p.kind === 'changed')
-        ? 'appends the committed records back from the index'
+        ? 'appends the missing records back from the index'
         : '',
       breaks.length
         ? 'appends a seal line recording the breaks that remain once the lines are repaired'

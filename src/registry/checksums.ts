@@ -67,6 +67,11 @@ export function verifyVersion(
         throw new DataError(`${file}: the file is missing from its model version`, fix);
       throw fileSystemError(err, 'cannot read', file);
     }
+    if (size === 0 && expected.size > 0)
+      throw new DataError(
+        `${file}: the file is empty (a write cut short?), ${expected.size} bytes when written`,
+        fix,
+      );
     if (size !== expected.size || sha256(file) !== expected.sha256)
       throw new DataError(
         `${file}: changed since the version was written (its SHA-256 and size are in manifest.json` +

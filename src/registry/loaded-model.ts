@@ -54,7 +54,7 @@ export async function loadModel(
   verifyVersion(
     dir,
     manifest.files,
-    `restore the file from a backup, retrain (mlx train), or promote a version that works: mlx models promote ${name} VERSION (mlx models ls lists them)`,
+    `retrain with mlx train, or promote a version that works: mlx models promote ${name} VERSION (mlx models ls lists them); or restore the file from a backup`,
   );
   assertFeatureSetMatches(manifest.feature_set.id, regime);
   const scaler = await loadModelPart(path.join(dir, SCALER_FILE), () => readScaler(dir));
