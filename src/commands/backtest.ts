@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { assertRange } from '../calendar/since.ts';
 import path from 'node:path';
 import { calendarFor } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
@@ -31,10 +32,15 @@ export interface BacktestOptions {
   symbols?: string[];
   /** Where the replay writes (its own models and ledgers); default <home>/backtests/<from>_<to>. */
   out?: string;
+  /** Replace a replay folder already there (a killed backtest's, or an old result). */
+  force?: boolean;
   onProgress?: (done: number, total: number, session: string) => void;
 }
 
 export type ArmName = 'adaptive' | 'static';
+
+/** What a replay folder holds: --force replaces only a folder of these. */
+const REPLAY_ENTRIES = new Set(['models', 'adaptive', 'static', 'backtest.json', '.retrain.lock']);
 
 export interface BacktestResult {
   schema: 'mlx.backtest/1';
@@ -60,16 +66,21 @@ export interface BacktestResult {
  * close, adapt weights (or not) — into its own folder, then scored.
  */
 export async function backtest(ctx: Context, options: BacktestOptions): Promise<BacktestResult> {
-  if (options.to < options.from) throw new UsageError('--to is before --from');
+  assertRange({ flag: '--from', date: options.from }, { flag: '--to', date: options.to });
   const started = Date.now();
   const out = path.resolve(
     options.out ?? path.join(ctx.home.root, 'backtests', `${options.from}_${options.to}`),
   );
   if (fs.existsSync(out) && fs.readdirSync(out).length > 0) {
-    throw new UsageError(
-      `${out} is not empty`,
-      'pass --out to a new folder, or remove the old replay',
-    );
+    const foreign = fs.readdirSync(out).filter((entry) => !REPLAY_ENTRIES.has(entry));
+    if (!options.force || foreign.length > 0)
+      throw new UsageError(
+        `${out} is not empty${foreign.length ? ` and not a replay folder (${foreign.slice(0, 3).join(', ')})` : ': an earlier or killed replay'}`,
+        foreign.length
+          ? 'pass --out to a new folder'
+          : 'pass --force to replace it, or --out to a new folder',
+      );
+    fs.rmSync(out, { recursive: true, force: true });
   }
   const calendar = calendarFor('US');
   const sessions = calendar.sessionsBetween(options.from, options.to);

@@ -12,6 +12,7 @@ import {
 import { badBarsCheck, findBadBars, removeBadBars } from '../doctor/bars.ts';
 import { checkFreshness, type Freshness } from '../doctor/freshness.ts';
 import { lockCheck } from '../doctor/lock.ts';
+import { findLeftoverTemps, removeTemps, tempsCheck } from '../doctor/temps.ts';
 import { modelChecks } from '../doctor/models.ts';
 import { verificationCheck } from '../doctor/verification.ts';
 import { verify } from './verify.ts';
@@ -36,6 +37,8 @@ export interface DoctorResult {
   restored: LedgerRepair['restored'];
   /** Seal lines --repair appended: chaining lines from before digests, accepting breaks left. */
   sealed: LedgerRepair['sealed'];
+  /** Temporary files and folders of killed commands that --repair removed. */
+  temps_removed: string[];
   /** --repair removed a lock left by a dead process or one nobody could read. */
   lock_cleared: boolean;
   /** Stored bars failing the bar checks that --repair moved into bar_revisions. */
@@ -73,6 +76,7 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
       repaired: [],
       restored: [],
       sealed: [],
+      temps_removed: [],
       lock_cleared: false,
       bars_removed: 0,
       freshness: null,
@@ -86,6 +90,11 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
       result.lock_cleared = true;
       checks.push({ ...lock, ok: true, detail: `${lock.detail}; removed`, hint: undefined });
     } else checks.push(lock);
+    const temps = tempsCheck(findLeftoverTemps(ctx.home));
+    if (options.repair && !temps.ok) {
+      result.temps_removed = removeTemps(ctx.home);
+      checks.push({ ...temps, ok: true, detail: `${temps.detail}; removed`, hint: undefined });
+    } else checks.push(temps);
 
     let store: PriceStore | null = null;
     try {

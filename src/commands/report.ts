@@ -1,5 +1,5 @@
 import type { Context } from '../context.ts';
-import { resolveSince } from '../calendar/since.ts';
+import { assertRange, resolveSince } from '../calendar/since.ts';
 import {
   ledgerWarnings,
   readLedgerView,
@@ -27,6 +27,7 @@ export async function buildReport(
   options: ReportOptions,
 ): Promise<Report & { ledger: LedgerWarnings }> {
   const since = resolveSince(options.since, ctx.now()) ?? null;
+  assertRange({ flag: '--since', date: since }, { flag: '--until', date: options.until });
   assertHomeExists(ctx);
   const view = readLedgerView(ctx.home);
   // Every line left out is said, with the count in --json: no figure changes silently.

@@ -1,4 +1,4 @@
-import { resolveSince } from '../calendar/since.ts';
+import { assertRange, resolveSince } from '../calendar/since.ts';
 import type { Context } from '../context.ts';
 import { DataError, ExitCode, type ExitCodeValue } from '../errors.ts';
 import { requireSymbol } from '../exchanges.ts';
@@ -74,6 +74,7 @@ export interface VerifyResult {
  */
 export async function verify(ctx: Context, options: VerifyOptions): Promise<VerifyResult> {
   const since = resolveSince(options.since, ctx.now());
+  assertRange({ flag: '--since', date: since }, { flag: '--until', date: options.until });
   const delisted = (options.delisted ?? []).map((s) => requireSymbol(s, '--delisted symbol'));
   assertHomeExists(ctx);
   const run = async () => {

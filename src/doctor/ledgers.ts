@@ -38,6 +38,8 @@ export interface LedgerHealth {
   chains: (ChainStatus & { file: string })[];
   /** Predictions left out because the stock already had one for the session (older mlx). */
   shadowed: number;
+  /** Entries of the ledger's folder that are no month file: ignored by readers. */
+  strays: string[];
 }
 
 export function examineLedgers(home: HomePaths, index: LedgerIndex | null): LedgerHealth[] {
@@ -92,6 +94,7 @@ export function examineLedgers(home: HomePaths, index: LedgerIndex | null): Ledg
         : [],
       chains: p.chains,
       shadowed: unique.shadowed.filter((e) => e.record.supersedes === undefined).length,
+      strays: predictions.strays(['verifications', 'quarantine']),
     },
     {
       name: 'verifications',
@@ -126,6 +129,7 @@ export function examineLedgers(home: HomePaths, index: LedgerIndex | null): Ledg
         : [],
       chains: v.chains,
       shadowed: 0,
+      strays: verifications.strays(['quarantine']),
     },
   ];
 }
@@ -161,6 +165,9 @@ export function ledgerChecks(health: readonly LedgerHealth[]): Check[] {
         : '',
       h.shadowed
         ? `${h.shadowed} second prediction(s) for a stock and session, by another model version (older mlx): left out by readers`
+        : '',
+      h.strays.length
+        ? `${h.strays.length} stray entr${h.strays.length === 1 ? 'y' : 'ies'} ignored (not a YYYY-MM.jsonl file): ${h.strays.join(', ')}`
         : '',
     ].filter(Boolean);
     const actions = [

@@ -48,6 +48,8 @@ function withoutDigest<T>(record: T): T {
   return rest;
 }
 
+const MONTH_FILE = /^\d{4}-\d{2}\.jsonl$/;
+
 /**
  * An append-only JSON Lines ledger: one file per month (YYYY-MM.jsonl) in a
  * folder. Lines are never rewritten; a bad line is reported, never dropped
@@ -62,13 +64,28 @@ export class Ledger<T> {
     this.schema = schema;
   }
 
+  /** The month files, in order: YYYY-MM.jsonl files (a folder or link of that name is stray). */
   files(): string[] {
+    return this.entries()
+      .filter((e) => MONTH_FILE.test(e.name) && e.isFile())
+      .map((e) => path.join(this.dir, e.name))
+      .sort();
+  }
+
+  /**
+   * What else is in the folder, which readers ignore and doctor names: anything
+   * but the month files and the folders mlx keeps beside them (`keep`).
+   */
+  strays(keep: readonly string[] = []): string[] {
+    return this.entries()
+      .filter((e) => !(MONTH_FILE.test(e.name) && e.isFile()) && !keep.includes(e.name))
+      .map((e) => path.join(this.dir, e.name))
+      .sort();
+  }
+
+  private entries(): fs.Dirent[] {
     if (!fs.existsSync(this.dir)) return [];
-    return fs
-      .readdirSync(this.dir)
-      .filter((f) => /^\d{4}-\d{2}\.jsonl$/.test(f))
-      .sort()
-      .map((f) => path.join(this.dir, f));
+    return fs.readdirSync(this.dir, { withFileTypes: true });
   }
 
   fileForMonth(month: string): string {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataError, UsageError } from '../errors.ts';
-import { writeFileAtomic } from '../fsutil.ts';
+import { DataError, UsageError, fileSystemError } from '../errors.ts';
+import { makeFolder, removeLeftoverTemps, writeFileAtomic } from '../fsutil.ts';
 import { sealVersion } from './checksums.ts';
 import { readValidated } from './json-file.ts';
 import {
@@ -172,8 +172,14 @@ export class ModelRegistry {
   ): Promise<string> {
     const finalDir = path.join(this.root, name, version);
     const temp = path.join(this.root, name, `.tmp-${version}-${process.pid}`);
+    // A version a killed command was writing (train, models import) goes first.
+    removeLeftoverTemps(path.join(this.root, name));
     fs.rmSync(temp, { recursive: true, force: true });
-    fs.mkdirSync(temp, { recursive: true });
+    try {
+      makeFolder(temp);
+    } catch (err) {
+      throw fileSystemError(err, 'cannot create the folder', temp);
+    }
     try {
       await fill(temp);
       // The one place a version is finished: every file it holds gets its checksum.
@@ -188,6 +194,7 @@ export class ModelRegistry {
 
   promote(name: string, version: string): void {
     this.get(name, version);
+    removeLeftoverTemps(path.join(this.root, name));
     writeFileAtomic(path.join(this.root, name, 'CURRENT'), `${version}\n`);
   }
 }

@@ -44,6 +44,14 @@ export function openDatabase(file: string, readonly: boolean): Database.Database
         'check the permissions of the home and of data/ (ls -l), or choose another --home',
       );
     }
+    // SQLite's I/O errors on opening (SHMSIZE: its shared-memory file could not grow) come
+    // from the disk, a full one above all, not from a damaged store.
+    if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_FULL') {
+      throw new DataError(
+        `cannot open the price store ${file}: the disk is full or failing (${code}: ${(err as Error).message})`,
+        'free some space (df -h shows where) and rerun; if the disk is not full, check it (dmesg). The store itself is not known to be damaged: keep it',
+      );
+    }
     throw new DataError(
       `cannot open the price store ${file}: ${(err as Error).message}${code ? ` (${code})` : ''}`,
       'run mlx doctor; a damaged store can be moved aside and the data imported or fetched again (mlx doctor --reindex rebuilds the rest from the ledgers)',

@@ -30,11 +30,13 @@ const skip = canMountReadOnly()
   ? false
   : 'cannot make a read-only mount here (needs unshare -m and mount)';
 
-/** Run each mlx command in `home` mounted read-only; their exit codes, stdout and stderr. */
+/** Run each mlx command in `home` with `home` (or its folder `sub`) mounted read-only. */
 function runReadOnly(
   home: string,
   commands: string[][],
+  sub = '',
 ): { code: number; out: string; err: string }[] {
+  const mounted = path.join(home, sub);
   const out = path.join(tempHome('mlx-ro-out-'), 'results');
   fs.mkdirSync(out);
   const lines = commands.map(
@@ -43,8 +45,8 @@ function runReadOnly(
       `> "${out}/${i}.out" 2> "${out}/${i}.err"; echo $? > "${out}/${i}.code"`,
   );
   const script = [
-    `mount --bind "${home}" "${home}" && mount -o remount,ro,bind "${home}" "${home}" || exit 99`,
-    `touch "${home}/probe" 2>/dev/null && exit 98`,
+    `mount --bind "${mounted}" "${mounted}" && mount -o remount,ro,bind "${mounted}" "${mounted}" || exit 99`,
+    `touch "${mounted}/probe" 2>/dev/null && exit 98`,
     ...lines,
   ].join('\n');
   const run = spawnSync('unshare', ['-m', 'sh', '-c', script], {
@@ -88,6 +90,19 @@ describe('a read-only home reads', { skip }, () => {
     const doctor = JSON.parse(results[6].out) as { checks: { name: string; ok: boolean }[] };
     assert.ok(doctor.checks.find((c) => c.name === 'price store')?.ok);
     assert.equal(fs.statSync(path.join(home, 'data', 'mlx.db')).mtimeMs, before.mtimeMs);
+  });
+
+  it('a read-only models/ is named as such when train writes its version, not "no such file"', async () => {
+    const home = tempHome('mlx-ro-models-');
+    await cliSyntheticHome(home, { count: 3, seed: 5, to: '2021-06-30' });
+    fs.mkdirSync(path.join(home, 'models'));
+    const [train] = runReadOnly(home, [['train', '--until', '2021-04-30']], 'models');
+    assert.equal(train.code, 2, train.err);
+    assert.match(
+      train.err,
+      /cannot create the folder .*models\/default.*: the file system is read-only \(EROFS\)/,
+    );
+    assert.doesNotMatch(train.err, /ENOENT/);
   });
 
   it('a 0-byte store is named, and no reader writes it', async () => {
