@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { setImmediate } from 'node:timers/promises';
 import { main } from '../dist/cli/main.js';
 import { noteOutputError, settleOutput } from '../dist/cli/output-failures.js';
 
@@ -10,5 +11,5 @@ process.stderr.on('error', (err) => noteOutputError('stderr', err));
 
 const exitCode = await main(process.argv);
 // A failed write is reported as an 'error' event a turn later: let it arrive first.
-await new Promise((resolve) => setImmediate(resolve));
+await setImmediate();
 process.exitCode = settleOutput(exitCode);
