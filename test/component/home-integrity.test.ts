@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
@@ -10,7 +11,6 @@ import { listPredictions } from '../../src/commands/predictions.ts';
 import { verify } from '../../src/commands/verify.ts';
 import type { Context } from '../../src/context.ts';
 import { DataError } from '../../src/errors.ts';
-import { checksumFiles } from '../../src/registry/checksums.ts';
 import { tempHome } from '../helpers/cli.ts';
 import { syntheticHome } from '../helpers/loop.ts';
 import { testContext } from '../helpers/context.ts';
@@ -34,6 +34,23 @@ function copyHome(ctx: Context): Context & { lines: string[] } {
 function currentDir(ctx: Context): string {
   const modelDir = path.join(ctx.home.modelsDir, 'default');
   return path.join(modelDir, fs.readFileSync(path.join(modelDir, 'CURRENT'), 'utf8').trim());
+}
+
+/** SHA-256 and size of every file but the manifest, as the registry records them (by relative path). */
+function checksumFiles(dir: string, prefix = ''): Record<string, { sha256: string; size: number }> {
+  const files: Record<string, { sha256: string; size: number }> = {};
+  for (const entry of fs.readdirSync(path.join(dir, prefix), { withFileTypes: true })) {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) Object.assign(files, checksumFiles(dir, relative));
+    else if (relative !== 'manifest.json') {
+      const bytes = fs.readFileSync(path.join(dir, relative));
+      files[relative] = {
+        sha256: crypto.createHash('sha256').update(bytes).digest('hex'),
+        size: bytes.length,
+      };
+    }
+  }
+  return files;
 }
 
 /** Rewrite the manifest's checksums after a change, as a model that is whole but degenerate would have them. */
