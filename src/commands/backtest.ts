@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { assertRange } from '../calendar/since.ts';
+import { clearReplayFolder } from './backtest-folder.ts';
 import path from 'node:path';
 import { calendarFor } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
@@ -39,9 +40,6 @@ export interface BacktestOptions {
 
 export type ArmName = 'adaptive' | 'static';
 
-/** What a replay folder holds: --force replaces only a folder of these. */
-const REPLAY_ENTRIES = new Set(['models', 'adaptive', 'static', 'backtest.json', '.retrain.lock']);
-
 export interface BacktestResult {
   schema: 'mlx.backtest/1';
   out: string;
@@ -71,17 +69,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
   const out = path.resolve(
     options.out ?? path.join(ctx.home.root, 'backtests', `${options.from}_${options.to}`),
   );
-  if (fs.existsSync(out) && fs.readdirSync(out).length > 0) {
-    const foreign = fs.readdirSync(out).filter((entry) => !REPLAY_ENTRIES.has(entry));
-    if (!options.force || foreign.length > 0)
-      throw new UsageError(
-        `${out} is not empty${foreign.length ? ` and not a replay folder (${foreign.slice(0, 3).join(', ')})` : ': an earlier or killed replay'}`,
-        foreign.length
-          ? 'pass --out to a new folder'
-          : 'pass --force to replace it, or --out to a new folder',
-      );
-    fs.rmSync(out, { recursive: true, force: true });
-  }
+  clearReplayFolder(out, options.force === true);
   const calendar = calendarFor('US');
   const sessions = calendar.sessionsBetween(options.from, options.to);
   if (sessions.length === 0)

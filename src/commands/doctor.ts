@@ -19,7 +19,7 @@ import { verify } from './verify.ts';
 import type { LedgerProblem } from '../ledger/ledger.ts';
 import type { RepairResult } from '../ledger/repair.ts';
 import { readLedgerView, warnAboutLedgers } from '../ledger/reader.ts';
-import { inspectLock } from '../lock.ts';
+import { inspectLock, type LockState } from '../lock.ts';
 import { initTensorflow } from '../models/tf-backend.ts';
 import { xgboostStatus } from '../models/xgboost/index.ts';
 import { PriceStore } from '../store/price-store.ts';
@@ -83,18 +83,7 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
       reindexed: null,
       exit_code: ExitCode.ok,
     };
-    const lock = lockCheck(ctx.home.lock, lockBefore);
-    // Taking the lock for --repair took over (removed) a dead or unreadable one, moved a
-    // symlink or folder aside, and another host's only with --break-lock.
-    if (options.repair && !lock.ok && (lockBefore.state !== 'foreign' || options.breakLock)) {
-      result.lock_cleared = true;
-      checks.push({ ...lock, ok: true, detail: `${lock.detail}; removed`, hint: undefined });
-    } else checks.push(lock);
-    const temps = tempsCheck(findLeftoverTemps(ctx.home));
-    if (options.repair && !temps.ok) {
-      result.temps_removed = removeTemps(ctx.home);
-      checks.push({ ...temps, ok: true, detail: `${temps.detail}; removed`, hint: undefined });
-    } else checks.push(temps);
+    checks.push(...lockAndTemps(ctx, options, lockBefore, result));
 
     let store: PriceStore | null = null;
     try {
@@ -187,6 +176,29 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
         breakForeign: options.repair && options.breakLock === true,
       })
     : run();
+}
+
+/** The lock and the temporary files of killed commands, and what --repair did about them. */
+function lockAndTemps(
+  ctx: Context,
+  options: DoctorOptions,
+  lockBefore: LockState,
+  result: DoctorResult,
+): Check[] {
+  const checks: Check[] = [];
+  const lock = lockCheck(ctx.home.lock, lockBefore);
+  // Taking the lock for --repair took over (removed) a dead or unreadable one, moved a
+  // symlink or folder aside, and another host's only with --break-lock.
+  if (options.repair && !lock.ok && (lockBefore.state !== 'foreign' || options.breakLock)) {
+    result.lock_cleared = true;
+    checks.push({ ...lock, ok: true, detail: `${lock.detail}; removed`, hint: undefined });
+  } else checks.push(lock);
+  const temps = tempsCheck(findLeftoverTemps(ctx.home));
+  if (options.repair && !temps.ok) {
+    result.temps_removed = removeTemps(ctx.home);
+    checks.push({ ...temps, ok: true, detail: `${temps.detail}; removed`, hint: undefined });
+  } else checks.push(temps);
+  return checks;
 }
 
 async function environmentChecks(): Promise<Check[]> {

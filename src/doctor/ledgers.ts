@@ -60,7 +60,8 @@ export function examineLedgers(home: HomePaths, index: LedgerIndex | null): Ledg
       text: JSON.stringify(e.record),
     }));
   const unique = uniquePredictions(p.entries);
-  const refused = admissibleVerifications(unique, v.entries).refused;
+  const admitted = admissibleVerifications(unique, v.entries);
+  const refused = admitted.refused;
   const pChanged = index
     ? changedRecords(p.entries, index.records('predictions'), (r) => r.id)
     : [];
@@ -105,7 +106,8 @@ export function examineLedgers(home: HomePaths, index: LedgerIndex | null): Ledg
         ...v.problems,
         ...asProblem(
           'duplicate',
-          repeatedVerifications(v.entries),
+          // A refused (forged) line first must not make the real verification a repeat.
+          repeatedVerifications(admitted.entries),
           (r) =>
             `prediction ${(r as Verification).prediction_id} verified again without "supersedes"`,
         ),
