@@ -8,9 +8,10 @@ export function registerDoctorCommand(program: Command): void {
     .description('check libxgboost, the tfjs backend, store and ledger integrity, and the models')
     .option(
       '--repair',
-      'move torn, invalid and duplicate ledger lines into quarantine/ (never deleted), append records the index holds back into the ledger, ' +
-        'rebuild the index and replay the weights; remove a lock left by a dead process or one nobody can read; ' +
-        'move impossible stored bars into the revision log',
+      'move torn, invalid, duplicate, edited and refused ledger lines into quarantine/ (never deleted), append records the index holds back into the ledger, ' +
+        'append a seal line chaining lines from before digests (and recording breaks left), rebuild the index and replay the weights; ' +
+        'remove a lock left by a gone process or one nobody can read, move a symlink or folder at the lock path aside; ' +
+        'remove temporary files of killed commands; move impossible stored bars into the revision log',
       false,
     )
     .option(
@@ -26,10 +27,11 @@ export function registerDoctorCommand(program: Command): void {
     .addHelpText(
       'after',
       `
-Checks libxgboost, the tfjs backend, the home's lock, the price store and its bars (any stored
-before mlx checked them: a future date, a weekend, high below low), both ledgers (bad lines,
-duplicated records, committed records missing from a ledger) and every promoted model, loaded as
-predict loads it. Each failing check says what --repair would do, or what to do instead.
+Checks libxgboost, the tfjs backend, the home's lock, temporary files of killed commands, the
+price store and its bars (any stored before mlx checked them: a future date, a weekend, high below
+low), both ledgers (bad lines, duplicated records, committed records missing from a ledger, lines
+whose digest does not chain, verifications of unknown or not yet due predictions) and every
+promoted model, loaded as predict loads it, each file checked against its SHA-256. Each failing check says what --repair would do, or what to do instead.
 Exit 0 when every check passes, 1 otherwise.
 
 Examples:
