@@ -1,6 +1,6 @@
 import { assertRange, resolveSince } from '../calendar/since.ts';
 import type { Context } from '../context.ts';
-import { DataError, ExitCode, type ExitCodeValue } from '../errors.ts';
+import { DataError, ExitCode, errorMessage, type ExitCodeValue } from '../errors.ts';
 import { requireSymbol } from '../exchanges.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { verificationSchema, type Prediction, type Verification } from '../ledger/records.ts';
@@ -290,11 +290,19 @@ function record(
     due.map((d) => d.verification),
     () => at.today.slice(0, 7),
   );
-  const month = verificationLedger.read([verificationLedger.fileForMonth(at.today.slice(0, 7))]);
-  store.transaction(() => {
-    store.ledgerIndex.addVerifications(month.entries);
-    saveWeightChanges(store, state, changes, at.verifiedAt);
-  });
+  // The verifications are committed once in the ledger: what fails after is said, and caught up.
+  try {
+    const month = verificationLedger.read([verificationLedger.fileForMonth(at.today.slice(0, 7))]);
+    store.transaction(() => {
+      store.ledgerIndex.addVerifications(month.entries);
+      saveWeightChanges(store, state, changes, at.verifiedAt);
+    });
+  } catch (err) {
+    ctx.log.warn(
+      `${due.length} verification(s) are in the ledger, but the index and the weights could not be saved ` +
+        `(${errorMessage(err)}); the next mlx verify replays them (or mlx doctor --reindex)`,
+    );
+  }
   return changes;
 }
 

@@ -13,6 +13,7 @@ import type { Context } from '../../src/context.ts';
 import { DataError } from '../../src/errors.ts';
 import { tempHome } from '../helpers/cli.ts';
 import { syntheticHome } from '../helpers/loop.ts';
+import { withRawDb } from '../helpers/raw-db.ts';
 import { testContext } from '../helpers/context.ts';
 
 /**
@@ -209,6 +210,24 @@ describe('a home that checks itself', () => {
       assert.ok(!fs.existsSync(ledger) || fs.readFileSync(ledger, 'utf8') === '');
     });
   }
+
+  it('records already appended are reported as such when the index fails after the append', async () => {
+    const ctx = copyHome(base);
+    withRawDb(ctx.home.db, (db) =>
+      db.exec(
+        "CREATE TRIGGER full BEFORE INSERT ON prediction_index BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END;",
+      ),
+    );
+    const result = await predict(ctx, { asOf: AS_OF, fetch: false, allowStale: false });
+    assert.equal(result.appended.length, 6);
+    assert.ok(ctx.lines.some((l) => /6 prediction\(s\) are in the ledger, but the index/.test(l)));
+    withRawDb(ctx.home.db, (db) => db.exec('DROP TRIGGER full'));
+    // The next writer catches the index up; a rerun appends nothing.
+    assert.equal(
+      (await predict(ctx, { asOf: AS_OF, fetch: false, allowStale: false })).appended.length,
+      0,
+    );
+  });
 
   it('predictions carry a digest chained line to line', async () => {
     const ctx = copyHome(base);
