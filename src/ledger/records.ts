@@ -48,13 +48,10 @@ const predictionFields = {
     description:
       "true when the target session is inside the model's training data (predict --allow-in-sample); report keeps these apart",
   }),
-  supersedes: z
-    .string()
-    .optional()
-    .meta({
-      description:
-        'id of the earlier prediction for the same symbol, session and horizon that this one replaces (predict --replace); readers take this one',
-    }),
+  supersedes: z.string().optional().meta({
+    description:
+      'id of the earlier prediction for the same symbol, session and horizon that this one replaces (predict --replace); readers take this one',
+  }),
   digest,
 };
 
