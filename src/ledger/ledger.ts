@@ -6,6 +6,7 @@ import { appendLines } from '../fsutil.ts';
 import {
   chainLine,
   checkChain,
+  splitDigest,
   SEAL_SCHEMA,
   sealSchema,
   type ChainStatus,
@@ -179,8 +180,30 @@ export class Ledger<T> {
     this.appendChained(file, [JSON.stringify({ schema: SEAL_SCHEMA, ...seal })]);
   }
 
+  /**
+   * The chain state the next line appended to `file` starts from: the digest
+   * of its last valid line that has one (found from the end), else the fold
+   * over the whole file (one written before digests, or none yet).
+   */
+  private chainState(file: string): string {
+    const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const split = splitDigest(lines[i]);
+      if (!split) continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(lines[i]);
+      } catch {
+        continue;
+      }
+      const schema = (parsed as { schema?: unknown } | null)?.schema === SEAL_SCHEMA;
+      if ((schema ? sealSchema : this.schema).safeParse(parsed).success) return split.digest;
+    }
+    return this.read([file]).chains[0]?.state ?? checkChain(file, []).state;
+  }
+
   private appendChained(file: string, contents: readonly string[]): void {
-    let state = this.read([file]).chains[0]?.state ?? checkChain(file, []).state;
+    let state = this.chainState(file);
     const lines = contents.map((content) => {
       const chained = chainLine(state, content);
       state = chained.digest;
