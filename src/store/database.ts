@@ -20,7 +20,8 @@ export function openDatabase(file: string, readonly: boolean): Database.Database
       'import or fetch data first: mlx data import FILE... or mlx data fetch SYMBOL...',
     );
   }
-  if (readonly && fs.statSync(file).size === 0) {
+  // Never made into a new, empty store: where one was, its data may be lost, and that is said.
+  if (fs.existsSync(file) && fs.statSync(file).size === 0) {
     throw new DataError(
       `the price store ${file} is empty (0 bytes): a write cut short, or a file put there by hand`,
       'move it aside (mv data/mlx.db data/mlx.db.empty), then mlx data import FILE... or mlx data fetch to make a new one; mlx doctor --reindex rebuilds the rest from the ledgers',

@@ -104,12 +104,20 @@ describe('a read-only home reads', { skip }, () => {
     );
     assert.doesNotMatch(train.err, /ENOENT/);
   });
+});
 
-  it('a 0-byte store is named, and no reader writes it', async () => {
+describe('an empty store', () => {
+  it('a 0-byte store is named, and no command writes it', async () => {
     const home = tempHome('mlx-empty-');
     fs.mkdirSync(path.join(home, 'data'));
     fs.writeFileSync(path.join(home, 'data', 'mlx.db'), '');
-    for (const args of [['data', 'ls'], ['report'], ['features', 'AAPL']]) {
+    for (const args of [
+      ['data', 'ls'],
+      ['report'],
+      ['features', 'AAPL'],
+      ['verify', '--no-fetch'],
+      ['data', 'fetch', '--source', 'synthetic', '--count', '2', '--to', '2021-01-29'],
+    ]) {
       const run = await runMlx(args, { home });
       assert.equal(run.code, 1, args.join(' '));
       assert.match(run.stderr, /price store .*mlx\.db is empty \(0 bytes\)/, args.join(' '));
