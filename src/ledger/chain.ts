@@ -14,7 +14,7 @@ import { z } from 'zod/v4';
  * Torn and invalid lines take no part, so moving them into quarantine never
  * breaks the chain.
  */
-const DIGEST_SUFFIX = /,"digest":"([0-9a-f]{32})"\}$/;
+const DIGEST_SUFFIX = /^,"digest":"[0-9a-f]{32}"\}$/;
 
 export const SEAL_SCHEMA = 'mlx.seal/1';
 
@@ -45,11 +45,15 @@ export function chainLine(state: string, content: string): { line: string; diges
   return { line: `${content.slice(0, -1)},"digest":"${digest}"}`, digest };
 }
 
+/** `,"digest":"` + 32 hex digits + `"}`: the fixed tail of a chained line. */
+const SUFFIX_LENGTH = 45;
+
 /** The digest a line carries and its text without it; null for a line without one. */
 export function splitDigest(line: string): { content: string; digest: string } | null {
-  const match = DIGEST_SUFFIX.exec(line);
-  if (!match) return null;
-  return { content: `${line.slice(0, match.index)}}`, digest: match[1] };
+  // Matched at its fixed offset from the end: a ledger line is long, and every one is checked.
+  const at = line.length - SUFFIX_LENGTH;
+  if (at < 1 || !DIGEST_SUFFIX.test(line.slice(at))) return null;
+  return { content: `${line.slice(0, at)}}`, digest: line.slice(at + 11, at + 43) };
 }
 
 export interface ChainBreak {
