@@ -1,6 +1,6 @@
 import path from 'node:path';
 
-/** Where every file of one mlx home lives (DESIGN.md, "Files in the home"). */
+/** Where every file of one mlx home lives (README, "Where files go"). */
 export interface HomePaths {
   root: string;
   config: string;

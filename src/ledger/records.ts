@@ -1,7 +1,7 @@
 import { z } from 'zod/v4';
 
 /**
- * The ledger records (DESIGN.md, "Records"). These schemas are the source of
+ * The ledger records (README, "Records"). These schemas are the source of
  * docs/schemas/*.schema.json (a test keeps them in step) and validate every
  * line read back.
  */
