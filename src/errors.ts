@@ -1,4 +1,4 @@
-/** Exit codes fixed by DESIGN.md. */
+/** The exit codes mlx promises (README, "Exit codes"). */
 export const ExitCode = {
   ok: 0,
   failure: 1,

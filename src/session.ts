@@ -11,6 +11,10 @@ export interface WriteLockOptions {
   createHome?: boolean;
   /** Age after which an unreadable lock is taken over (doctor --repair passes less). */
   unreadableTakeoverMs?: number;
+  /** doctor --repair: move a symlink or folder at the lock path aside. */
+  clearNonFile?: boolean;
+  /** doctor --repair --break-lock: clear another host's lock. */
+  breakForeign?: boolean;
 }
 
 /** Run `work` holding the home's write lock (exit 4 if another mlx holds it). */
@@ -27,6 +31,9 @@ export async function withWriteLock<T>(
     waitSeconds: ctx.lockWaitSeconds,
     now: ctx.now,
     unreadableTakeoverMs: options.unreadableTakeoverMs,
+    clearNonFile: options.clearNonFile,
+    breakForeign: options.breakForeign,
+    onWait: (message) => ctx.log.info(message),
   });
   try {
     return await work();
@@ -63,17 +70,22 @@ export function assertHomeExists(ctx: Context): void {
   }
 }
 
-/** Open the price store; writers create it, readers of a home with none get null. */
+/**
+ * Open the price store. 'write' creates (and migrates) it; 'update' opens one
+ * that exists for writing, null if none; 'read' opens one that exists
+ * read-only — no WAL switch, no migration, nothing written, so readers work on
+ * a read-only home — null if none.
+ */
 export function openStore(ctx: Context, mode: 'write'): PriceStore;
-export function openStore(ctx: Context, mode: 'read'): PriceStore | null;
-export function openStore(ctx: Context, mode: 'read' | 'write'): PriceStore | null {
-  if (mode === 'read' && !fs.existsSync(ctx.home.db)) return null;
-  return PriceStore.open(ctx.home.db);
+export function openStore(ctx: Context, mode: 'read' | 'update'): PriceStore | null;
+export function openStore(ctx: Context, mode: 'read' | 'update' | 'write'): PriceStore | null {
+  if (mode !== 'write' && !fs.existsSync(ctx.home.db)) return null;
+  return PriceStore.open(ctx.home.db, { readonly: mode === 'read' });
 }
 
 /** Open a store that must exist already (predict, verify): a missing one is an error, never created. */
-export function openExistingStore(ctx: Context): PriceStore {
-  const store = openStore(ctx, 'read');
+export function openExistingStore(ctx: Context, mode: 'read' | 'update' = 'update'): PriceStore {
+  const store = openStore(ctx, mode);
   if (!store) throw noStoreError(ctx);
   return store;
 }

@@ -25,3 +25,15 @@ export function resolveSince(since: string | undefined, now: Date): string | und
     throw new UsageError(`--since expects ${SINCE_RULE}, got "${since.slice(0, 40)}"`);
   return date;
 }
+
+/** A window whose start is after its end holds nothing: that is a mistyped flag, not "nothing to do". */
+export function assertRange(
+  from: { flag: string; date: string | null | undefined },
+  to: { flag: string; date: string | null | undefined },
+): void {
+  if (from.date && to.date && from.date > to.date)
+    throw new UsageError(
+      `${from.flag} ${from.date} is after ${to.flag} ${to.date}: the range holds nothing`,
+      `swap them: ${from.flag} ${to.date} ${to.flag} ${from.date}`,
+    );
+}

@@ -45,7 +45,7 @@ export function buildProgram(): Command {
     .option('--config <file>', 'settings file (default: mlx.config.json in the home)')
     .option(
       '--wait <seconds>',
-      'wait this long for another mlx process holding the lock before exit 4',
+      'wait up to this long (at most 86400, a day) for another mlx process holding the lock before exit 4, saying what it waits for',
       undefined,
     )
     .showHelpAfterError('(run with --help for usage)')

@@ -5,6 +5,7 @@ import { readConfig } from '../config.ts';
 import type { Context } from '../context.ts';
 import { UsageError, type ExitCodeValue } from '../errors.ts';
 import { homePaths } from '../home.ts';
+import { MAX_WAIT_SECONDS } from '../lock.ts';
 import { createLogger, type LogLevel } from '../log.ts';
 import {
   detectTerminal,
@@ -78,9 +79,9 @@ export function invocationFor(
       : /^\d{1,7}(\.\d+)?$/.test(options.wait)
         ? Number(options.wait)
         : NaN;
-  if (!Number.isFinite(lockWaitSeconds)) {
+  if (!Number.isFinite(lockWaitSeconds) || lockWaitSeconds > MAX_WAIT_SECONDS) {
     throw new UsageError(
-      `--wait expects a number of seconds from 0 to 9999999 (e.g. 600), got "${options.wait?.slice(0, 40)}"`,
+      `--wait expects a number of seconds from 0 to ${MAX_WAIT_SECONDS} (a day; e.g. 600), got "${options.wait?.slice(0, 40)}"`,
     );
   }
   const json = options.json ?? false;

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import { assertRange } from '../calendar/since.ts';
+import { clearReplayFolder } from './backtest-folder.ts';
 import path from 'node:path';
 import { calendarFor } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
@@ -31,6 +33,8 @@ export interface BacktestOptions {
   symbols?: string[];
   /** Where the replay writes (its own models and ledgers); default <home>/backtests/<from>_<to>. */
   out?: string;
+  /** Replace a replay folder already there (a killed backtest's, or an old result). */
+  force?: boolean;
   onProgress?: (done: number, total: number, session: string) => void;
 }
 
@@ -60,17 +64,12 @@ export interface BacktestResult {
  * close, adapt weights (or not) — into its own folder, then scored.
  */
 export async function backtest(ctx: Context, options: BacktestOptions): Promise<BacktestResult> {
-  if (options.to < options.from) throw new UsageError('--to is before --from');
+  assertRange({ flag: '--from', date: options.from }, { flag: '--to', date: options.to });
   const started = Date.now();
   const out = path.resolve(
     options.out ?? path.join(ctx.home.root, 'backtests', `${options.from}_${options.to}`),
   );
-  if (fs.existsSync(out) && fs.readdirSync(out).length > 0) {
-    throw new UsageError(
-      `${out} is not empty`,
-      'pass --out to a new folder, or remove the old replay',
-    );
-  }
+  clearReplayFolder(out, options.force === true);
   const calendar = calendarFor('US');
   const sessions = calendar.sessionsBetween(options.from, options.to);
   if (sessions.length === 0)

@@ -12,14 +12,14 @@ import {
 import { badBarsCheck, findBadBars, removeBadBars } from '../doctor/bars.ts';
 import { checkFreshness, type Freshness } from '../doctor/freshness.ts';
 import { lockCheck } from '../doctor/lock.ts';
+import { findLeftoverTemps, removeTemps, tempsCheck } from '../doctor/temps.ts';
 import { modelChecks } from '../doctor/models.ts';
 import { verificationCheck } from '../doctor/verification.ts';
 import { verify } from './verify.ts';
-import { Ledger, type LedgerProblem } from '../ledger/ledger.ts';
-import { predictionSchema, verificationSchema } from '../ledger/records.ts';
+import type { LedgerProblem } from '../ledger/ledger.ts';
 import type { RepairResult } from '../ledger/repair.ts';
-import { uniquePredictions } from '../ledger/views.ts';
-import { inspectLock } from '../lock.ts';
+import { readLedgerView, warnAboutLedgers } from '../ledger/reader.ts';
+import { inspectLock, type LockState } from '../lock.ts';
 import { initTensorflow } from '../models/tf-backend.ts';
 import { xgboostStatus } from '../models/xgboost/index.ts';
 import { PriceStore } from '../store/price-store.ts';
@@ -35,6 +35,10 @@ export interface DoctorResult {
   repaired: RepairResult[];
   /** Committed records --repair (or --reindex) appended back from the index. */
   restored: LedgerRepair['restored'];
+  /** Seal lines --repair appended: chaining lines from before digests, accepting breaks left. */
+  sealed: LedgerRepair['sealed'];
+  /** Temporary files and folders of killed commands that --repair removed. */
+  temps_removed: string[];
   /** --repair removed a lock left by a dead process or one nobody could read. */
   lock_cleared: boolean;
   /** Stored bars failing the bar checks that --repair moved into bar_revisions. */
@@ -48,6 +52,8 @@ export interface DoctorResult {
 export interface DoctorOptions {
   repair: boolean;
   reindex: boolean;
+  /** With repair: clear a lock taken on another host (the user confirms no mlx runs there). */
+  breakLock?: boolean;
 }
 
 /** doctor --repair clears an unreadable lock this old: no writer takes seconds to write its pid. */
@@ -69,24 +75,24 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
       ledger_problems: [],
       repaired: [],
       restored: [],
+      sealed: [],
+      temps_removed: [],
       lock_cleared: false,
       bars_removed: 0,
       freshness: null,
       reindexed: null,
       exit_code: ExitCode.ok,
     };
-    const lock = lockCheck(ctx.home.lock, lockBefore);
-    // Taking the lock for --repair took over (removed) a dead or unreadable one.
-    if (options.repair && !lock.ok) {
-      result.lock_cleared = true;
-      checks.push({ ...lock, ok: true, detail: `${lock.detail}; removed`, hint: undefined });
-    } else checks.push(lock);
+    checks.push(...lockAndTemps(ctx, options, lockBefore, result));
 
     let store: PriceStore | null = null;
     try {
       if (fs.existsSync(ctx.home.db)) {
         try {
-          store = PriceStore.open(ctx.home.db);
+          // Only --repair and --reindex write: plain doctor reads a read-only home too.
+          store = PriceStore.open(ctx.home.db, {
+            readonly: !(options.repair || options.reindex),
+          });
           const integrity = store.integrityCheck();
           checks.push({
             name: 'price store',
@@ -132,9 +138,11 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
         const repaired = repairLedgers(
           options.repair ? health : health.map((h) => ({ ...h, problems: [] })),
           ctx.now(),
+          { seal: options.repair },
         );
         result.repaired = repaired.quarantined;
         result.restored = repaired.restored;
+        result.sealed = repaired.sealed;
       }
       checks.push(
         ...ledgerCheckList.map((c) =>
@@ -162,8 +170,35 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
     return result;
   };
   return options.repair || options.reindex
-    ? withWriteLock(ctx, 'doctor', run, { unreadableTakeoverMs: REPAIR_UNREADABLE_LOCK_MS })
+    ? withWriteLock(ctx, 'doctor', run, {
+        unreadableTakeoverMs: REPAIR_UNREADABLE_LOCK_MS,
+        clearNonFile: options.repair,
+        breakForeign: options.repair && options.breakLock === true,
+      })
     : run();
+}
+
+/** The lock and the temporary files of killed commands, and what --repair did about them. */
+function lockAndTemps(
+  ctx: Context,
+  options: DoctorOptions,
+  lockBefore: LockState,
+  result: DoctorResult,
+): Check[] {
+  const checks: Check[] = [];
+  const lock = lockCheck(ctx.home.lock, lockBefore);
+  // Taking the lock for --repair took over (removed) a dead or unreadable one, moved a
+  // symlink or folder aside, and another host's only with --break-lock.
+  if (options.repair && !lock.ok && (lockBefore.state !== 'foreign' || options.breakLock)) {
+    result.lock_cleared = true;
+    checks.push({ ...lock, ok: true, detail: `${lock.detail}; removed`, hint: undefined });
+  } else checks.push(lock);
+  const temps = tempsCheck(findLeftoverTemps(ctx.home));
+  if (options.repair && !temps.ok) {
+    result.temps_removed = removeTemps(ctx.home);
+    checks.push({ ...temps, ok: true, detail: `${temps.detail}; removed`, hint: undefined });
+  } else checks.push(temps);
+  return checks;
 }
 
 async function environmentChecks(): Promise<Check[]> {
@@ -200,24 +235,19 @@ async function environmentChecks(): Promise<Check[]> {
 /**
  * Drop the derived tables and rebuild them, deterministically: from the
  * ledgers the index (each prediction once, each prediction's latest
- * verification) and the weights, replayed in ledger order; from the bars
+ * verification) and the weights, replayed in verification order; from the bars
  * the per-symbol summaries.
  */
 export function reindex(
   ctx: Context,
   store: PriceStore,
 ): { predictions: number; verifications: number; weight_changes: number } {
-  const predictions = new Ledger(ctx.home.predictionsDir, predictionSchema).read();
-  const verifications = new Ledger(ctx.home.verificationsDir, verificationSchema).read();
-  for (const problem of [...predictions.problems, ...verifications.problems]) {
-    ctx.log.warn(
-      `${problem.file}:${problem.line}: ${problem.kind} line skipped (${problem.detail}); mlx doctor --repair moves it aside`,
-    );
-  }
+  const view = readLedgerView(ctx.home);
+  warnAboutLedgers(ctx.log, view);
   return store.transaction(() => {
     store.ledgerIndex.clear();
-    const p = store.ledgerIndex.addPredictions(uniquePredictions(predictions.entries).entries);
-    store.ledgerIndex.addVerifications(verifications.entries);
+    const p = store.ledgerIndex.addPredictions(view.predictions.entries);
+    store.ledgerIndex.addVerifications(view.verifications);
     const v = store.ledgerIndex.verificationCount();
     const changes = rebuildWeights(store, ctx.config);
     store.refreshAllSummaries();

@@ -85,7 +85,7 @@ export async function explainPrediction(
         `model ${record.model.name}/${record.model.version} has no XGBoost component to explain`,
       );
     const manifest = model.version.manifest;
-    const store = openExistingStore(ctx);
+    const store = openExistingStore(ctx, 'read');
     let panel;
     let weights;
     try {
@@ -178,16 +178,19 @@ export function componentViews(
 
 /** The prediction asked for: by id (or a unique prefix), or by symbol and session. */
 function findPrediction(ctx: Context, options: ExplainOptions): Prediction {
-  const all = uniquePredictions(
+  const unique = uniquePredictions(
     new Ledger(ctx.home.predictionsDir, predictionSchema).read().entries,
-  ).entries.map((e) => e.record);
+  );
+  // By id, any record is explained, one a later record superseded too; by symbol, the one that counts.
+  const byId = [...unique.entries, ...unique.shadowed].map((e) => e.record);
+  const all = unique.entries.map((e) => e.record);
   if (options.id !== undefined) {
     const id = options.id.toLowerCase();
     if (!/^[0-9a-f]{6,64}$/.test(id))
       throw new UsageError(
         `a prediction id is 6 to 64 hex digits, got "${options.id.slice(0, 40)}"`,
       );
-    const found = all.filter((p) => p.id.startsWith(id));
+    const found = byId.filter((p) => p.id.startsWith(id));
     if (found.length === 0)
       throw new UsageError(
         `no prediction ${options.id} in ${ctx.home.predictionsDir}`,

@@ -12,8 +12,9 @@ import type { ExportTable } from '../export/table.ts';
 import { TableWriter, type ExportFormat } from '../export/write.ts';
 import { featureSetIdentity } from '../features/index.ts';
 import { Ledger } from '../ledger/ledger.ts';
-import { predictionSchema, verificationSchema } from '../ledger/records.ts';
+import { predictionSchema } from '../ledger/records.ts';
 import { latestVerifications, uniquePredictions } from '../ledger/views.ts';
+import { readLedgerView } from '../ledger/reader.ts';
 import { ModelRegistry, type ModelVersion } from '../registry/registry.ts';
 import { unknownSymbolError, type PriceStore } from '../store/price-store.ts';
 import { datasetSettingsLike } from '../registry/like-version.ts';
@@ -153,10 +154,16 @@ function buildTable(ctx: Context, kind: ExportKind, filters: Filters): ExportTab
       return predictionsTable(records);
     }
     case 'verifications': {
-      const read = new Ledger(ctx.home.verificationsDir, verificationSchema).read();
-      warnProblems(ctx, 'verification', read.problems.length);
-      const latest = latestVerifications(read.entries);
-      const records = read.entries.map((e) => e.record).filter((v) => keep(v.symbol, v.as_of));
+      const view = readLedgerView(ctx.home);
+      warnProblems(ctx, 'verification', view.raw.verifications.problems.length);
+      if (view.refused.length)
+        ctx.log.warn(
+          `${view.refused.length} verification line(s) refused (unknown prediction, or verified before its target): not exported; mlx doctor names them`,
+        );
+      const latest = latestVerifications(view.verifications);
+      const records = view.verifications
+        .map((e) => e.record)
+        .filter((v) => keep(v.symbol, v.as_of));
       return verificationsTable(records, latest);
     }
     case 'bars': {

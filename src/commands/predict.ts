@@ -5,8 +5,7 @@ import { ExitCode, type ExitCodeValue } from '../errors.ts';
 import { marketRegimeAt, ruleSignalsAt } from '../features/index.ts';
 import { topFeatures } from '../explain/contributions.ts';
 import { explainTargets } from '../explain/targets.ts';
-import { Ledger } from '../ledger/ledger.ts';
-import { predictionSchema, type Prediction } from '../ledger/records.ts';
+import type { Prediction } from '../ledger/records.ts';
 import { buildPrediction } from '../prediction/record.ts';
 import { forecastTargets } from '../prediction/score.ts';
 import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
@@ -20,6 +19,9 @@ import {
 } from '../training/panel.ts';
 import type { PredictReuse } from '../replay/session-replay.ts';
 import { fetchIntoStore } from './data-fetch.ts';
+import { appendNew, refuseNonFinite, type AlreadyRecorded } from './predict-append.ts';
+
+export type { AlreadyRecorded } from './predict-append.ts';
 import { inSampleError, inSampleTargets } from '../prediction/in-sample.ts';
 import { assertSomeBarOn, missingBarReason, onSessionCalendars } from '../prediction/as-of.ts';
 import { assertHomeExists, noStoreError, openExistingStore, withWriteLock } from '../session.ts';
@@ -35,6 +37,11 @@ export interface PredictOptions {
   /** Record predictions whose outcome the model trained on, marked in_sample (default: refuse). */
   allowInSample?: boolean;
   modelName?: string;
+  /**
+   * Replace a stock's prediction for a session that already has one (made by
+   * another model version) by appending a record that supersedes it.
+   */
+  replace?: boolean;
   fetchImpl?: typeof fetch;
 }
 
@@ -48,6 +55,8 @@ export interface PredictResult {
   appended: Prediction[];
   /** Predictions this run computed that the ledger already held (a rerun for the same session). */
   already_recorded: number;
+  /** For each of them, the record already in the ledger and the model version that made it. */
+  already: AlreadyRecorded[];
   failures: PredictFailure[];
   model: { name: string; version: string };
   exit_code: ExitCodeValue;
@@ -152,7 +161,9 @@ async function predictLocked(
       ctx.config.adaptation,
     );
     const explanations = explainTargets(model, targets, forecasts);
-    const records = targets.map((target, i) => {
+    const finite = refuseNonFinite(model, targets, forecasts, failures);
+    const records = finite.map((i) => {
+      const target = targets[i];
       const regime = marketRegimeAt(target.panel.features, target.row);
       return buildPrediction({
         symbol: target.panel.symbol,
@@ -174,11 +185,12 @@ async function predictLocked(
 
     for (const record of records) if (inSample.has(record.symbol)) record.in_sample = true;
 
-    const appended = appendNew(ctx, store, records);
+    const { appended, already } = appendNew(ctx, store, records, options.replace ?? false);
 
     return {
       appended,
-      already_recorded: records.length - appended.length,
+      already_recorded: already.length,
+      already,
       failures,
       model: { name, version: model.version.version },
       exit_code:
@@ -246,22 +258,7 @@ function predictableTargets(
   return targets;
 }
 
-type PredictTarget = { panel: SymbolPanel; row: number; targetDate: string };
-
-/** Append what the ledger does not hold yet (ids are stable, so a rerun is a no-op); index it. */
-function appendNew(ctx: Context, store: PriceStore, records: readonly Prediction[]): Prediction[] {
-  const ledger = new Ledger(ctx.home.predictionsDir, predictionSchema);
-  const months = [...new Set(records.map((r) => r.as_of.slice(0, 7)))];
-  const files = months.map((m) => ledger.fileForMonth(m));
-  const existing = new Set(ledger.read(files).entries.map((e) => e.record.id));
-  const appended = records.filter((r) => !existing.has(r.id));
-  ledger.append(appended, (r) => r.as_of.slice(0, 7));
-  const added = new Set(appended.map((r) => r.id));
-  store.ledgerIndex.addPredictions(
-    ledger.read(files).entries.filter((e) => added.has(e.record.id)),
-  );
-  return appended;
-}
+export type PredictTarget = { panel: SymbolPanel; row: number; targetDate: string };
 
 /** The row to predict and its target date, or why this symbol cannot be predicted now. */
 function checkPredictable(

@@ -3,13 +3,9 @@ import path from 'node:path';
 import type { Context } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import { Ledger } from '../ledger/ledger.ts';
-import {
-  predictionSchema,
-  verificationSchema,
-  type Prediction,
-  type Verification,
-} from '../ledger/records.ts';
-import { latestVerifications, uniquePredictions } from '../ledger/views.ts';
+import { predictionSchema, type Prediction, type Verification } from '../ledger/records.ts';
+import { latestVerifications } from '../ledger/views.ts';
+import { readLedgerView, warnAboutLedgers } from '../ledger/reader.ts';
 import { assertHomeExists } from '../session.ts';
 import { resolveSince } from '../calendar/since.ts';
 import { parseSortField, selectPredictions, type Selection } from '../prediction/select.ts';
@@ -65,8 +61,9 @@ export function listPredictions(ctx: Context, options: PredictionsOptions): Pred
     .files()
     .filter((f) => fromMonth === undefined || f.slice(-13, -6) >= fromMonth)
     .filter((f) => options.asOf === undefined || f.slice(-13, -6) === options.asOf.slice(0, 7));
-  const read = ledger.read(files);
-  let records = uniquePredictions(read.entries).entries.map((e) => e.record);
+  const view = readLedgerView(ctx.home, files);
+  warnAboutLedgers(ctx.log, { ...view, skipped: view.raw.verifications.problems });
+  let records = view.predictions.entries.map((e) => e.record);
   if (options.symbol !== undefined) records = records.filter((r) => r.symbol === options.symbol);
   let session: string | null = null;
   if (options.asOf !== undefined) records = records.filter((r) => r.as_of === options.asOf);
@@ -80,15 +77,13 @@ export function listPredictions(ctx: Context, options: PredictionsOptions): Pred
   }
   const predictions = selectPredictions(records, options);
   const ids = new Set(predictions.map((p) => p.id));
-  const every = latestVerifications(
-    new Ledger(ctx.home.verificationsDir, verificationSchema).read().entries,
-  );
+  const every = latestVerifications(view.verifications);
   const verifications = new Map([...every].filter(([id]) => ids.has(id)));
   return {
     session,
     predictions,
     verifications,
-    skippedLines: read.problems.length,
+    skippedLines: view.raw.predictions.problems.length,
     heads: headWeights(ctx.home.modelsDir, predictions),
     direction: baseRate(every.values()),
   };

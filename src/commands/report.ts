@@ -1,8 +1,13 @@
 import type { Context } from '../context.ts';
-import { resolveSince } from '../calendar/since.ts';
-import { Ledger } from '../ledger/ledger.ts';
-import { predictionSchema, verificationSchema } from '../ledger/records.ts';
-import { latestVerifications, uniquePredictions } from '../ledger/views.ts';
+import { assertRange, resolveSince } from '../calendar/since.ts';
+import {
+  ledgerWarnings,
+  readLedgerView,
+  warnAboutLedgers,
+  type LedgerView,
+  type LedgerWarnings,
+} from '../ledger/reader.ts';
+import { latestVerifications } from '../ledger/views.ts';
 import type { Outcome } from '../report/accuracy.ts';
 import {
   assembleReport,
@@ -18,11 +23,18 @@ import type { PriceStore } from '../store/price-store.ts';
 import { assertHomeExists, usingStore } from '../session.ts';
 
 /** `mlx report`: accuracy from the ledgers (the truth), weights from the store. */
-export async function buildReport(ctx: Context, options: ReportOptions): Promise<Report> {
+export async function buildReport(
+  ctx: Context,
+  options: ReportOptions,
+): Promise<Report & { ledger: LedgerWarnings }> {
   const since = resolveSince(options.since, ctx.now()) ?? null;
+  assertRange({ flag: '--since', date: since }, { flag: '--until', date: options.until });
   assertHomeExists(ctx);
-  const selection = selectReport(readLedgers(ctx), { ...options, since }, ctx.now());
-  return usingStore(ctx, 'read', (store) =>
+  const view = readLedgerView(ctx.home);
+  // Every line left out is said, with the count in --json: no figure changes silently.
+  warnAboutLedgers(ctx.log, view);
+  const selection = selectReport(recordsOf(view), { ...options, since }, ctx.now());
+  const report = await usingStore(ctx, 'read', (store) =>
     assembleReport(
       selection,
       {
@@ -37,17 +49,14 @@ export async function buildReport(ctx: Context, options: ReportOptions): Promise
       ctx.now(),
     ),
   );
+  return { ...report, ledger: ledgerWarnings(view) };
 }
 
-/** Both ledgers as readers see them: each prediction id once, its latest verification. */
-function readLedgers(ctx: Context): LedgerRecords {
+/** Both ledgers as readers see them: one prediction per stock and session, its latest verification. */
+function recordsOf(view: LedgerView): LedgerRecords {
   return {
-    predictions: uniquePredictions(
-      new Ledger(ctx.home.predictionsDir, predictionSchema).read().entries,
-    ).entries.map((e) => e.record),
-    verifications: latestVerifications(
-      new Ledger(ctx.home.verificationsDir, verificationSchema).read().entries,
-    ),
+    predictions: view.predictions.entries.map((e) => e.record),
+    verifications: latestVerifications(view.verifications),
   };
 }
 
@@ -60,7 +69,7 @@ export function loadOutcomes(
   ctx: Context,
   window: { since?: string | null; until?: string; symbol?: string },
 ): WindowedOutcomes {
-  return selectWindow(readLedgers(ctx), window);
+  return selectWindow(recordsOf(readLedgerView(ctx.home)), window);
 }
 
 /** Yesterday's log return at each prediction's as_of (the momentum baseline), from the stored bars. */

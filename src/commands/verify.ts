@@ -1,15 +1,11 @@
-import { resolveSince } from '../calendar/since.ts';
+import { assertRange, resolveSince } from '../calendar/since.ts';
 import type { Context } from '../context.ts';
-import { DataError, ExitCode, type ExitCodeValue } from '../errors.ts';
+import { DataError, ExitCode, errorMessage, type ExitCodeValue } from '../errors.ts';
 import { requireSymbol } from '../exchanges.ts';
 import { Ledger } from '../ledger/ledger.ts';
-import {
-  predictionSchema,
-  verificationSchema,
-  type Prediction,
-  type Verification,
-} from '../ledger/records.ts';
-import { latestVerifications, movesWeights, uniquePredictions } from '../ledger/views.ts';
+import { verificationSchema, type Prediction, type Verification } from '../ledger/records.ts';
+import { readLedgerView, warnAboutLedgers } from '../ledger/reader.ts';
+import { latestVerifications, movesWeights } from '../ledger/views.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import type { Scored } from '../verification/score.ts';
 import { scorer, universes } from '../verification/scorer.ts';
@@ -78,11 +74,12 @@ export interface VerifyResult {
  */
 export async function verify(ctx: Context, options: VerifyOptions): Promise<VerifyResult> {
   const since = resolveSince(options.since, ctx.now());
+  assertRange({ flag: '--since', date: since }, { flag: '--until', date: options.until });
   const delisted = (options.delisted ?? []).map((s) => requireSymbol(s, '--delisted symbol'));
   assertHomeExists(ctx);
   const run = async () => {
     // Opened only if it exists: verify never creates a store (an empty one would prove nothing).
-    const store = openStore(ctx, 'read');
+    const store = openStore(ctx, options.dryRun ? 'read' : 'update');
     try {
       return await verifyLocked(ctx, store, { ...options, since, delisted });
     } finally {
@@ -188,21 +185,11 @@ async function verifyLocked(
  * them (unless a dry run), and which predictions are verified already.
  */
 function readLedgers(ctx: Context, store: PriceStore | null, options: VerifyOptions) {
-  const predictionLedger = new Ledger(ctx.home.predictionsDir, predictionSchema);
   const verificationLedger = new Ledger(ctx.home.verificationsDir, verificationSchema);
-  const predictionsRead = predictionLedger.read();
-  const verifications = verificationLedger.read();
-  for (const problem of [...predictionsRead.problems, ...verifications.problems]) {
-    ctx.log.warn(
-      `${problem.file}:${problem.line}: ${problem.kind} line skipped (${problem.detail}); run mlx doctor --repair`,
-    );
-  }
-  const predictions = uniquePredictions(predictionsRead.entries);
-  if (predictions.duplicates.length > 0) {
-    ctx.log.warn(
-      `${predictions.duplicates.length} duplicated prediction line(s) counted once (${predictions.duplicates[0].file}:${predictions.duplicates[0].line}…); mlx doctor --repair moves them aside`,
-    );
-  }
+  const view = readLedgerView(ctx.home);
+  warnAboutLedgers(ctx.log, view);
+  const predictions = view.predictions;
+  const verifications = { entries: view.verifications };
   // The ledgers are the truth: catch the index up, and if a crash left verifications
   // the weights never saw, replay them all.
   if (store && !options.dryRun) {
@@ -303,11 +290,19 @@ function record(
     due.map((d) => d.verification),
     () => at.today.slice(0, 7),
   );
-  const month = verificationLedger.read([verificationLedger.fileForMonth(at.today.slice(0, 7))]);
-  store.transaction(() => {
-    store.ledgerIndex.addVerifications(month.entries);
-    saveWeightChanges(store, state, changes, at.verifiedAt);
-  });
+  // The verifications are committed once in the ledger: what fails after is said, and caught up.
+  try {
+    const month = verificationLedger.read([verificationLedger.fileForMonth(at.today.slice(0, 7))]);
+    store.transaction(() => {
+      store.ledgerIndex.addVerifications(month.entries);
+      saveWeightChanges(store, state, changes, at.verifiedAt);
+    });
+  } catch (err) {
+    ctx.log.warn(
+      `${due.length} verification(s) are in the ledger, but the index and the weights could not be saved ` +
+        `(${errorMessage(err)}); the next mlx verify replays them (or mlx doctor --reindex)`,
+    );
+  }
   return changes;
 }
 

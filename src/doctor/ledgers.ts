@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { HomePaths } from '../home.ts';
-import { appendLines } from '../fsutil.ts';
 import { Ledger, type LedgerEntry, type LedgerProblem } from '../ledger/ledger.ts';
 import {
   predictionSchema,
@@ -8,10 +7,16 @@ import {
   type Prediction,
   type Verification,
 } from '../ledger/records.ts';
+import type { ChainStatus } from '../ledger/chain.ts';
 import { quarantineLines, type RepairResult } from '../ledger/repair.ts';
-import { repeatedVerifications, uniquePredictions } from '../ledger/views.ts';
-import type { IndexedRecord, LedgerIndex } from '../store/ledger-index.ts';
+import {
+  admissibleVerifications,
+  repeatedVerifications,
+  uniquePredictions,
+} from '../ledger/views.ts';
+import type { LedgerIndex } from '../store/ledger-index.ts';
 import type { Check } from './check.ts';
+import { changedRecords, lostRecords, present } from './committed.ts';
 
 type LedgerName = 'predictions' | 'verifications';
 
@@ -29,6 +34,12 @@ export interface LedgerHealth {
    * after it was written. --repair appends them back from the index.
    */
   lost: { file: string; record: Prediction | Verification }[];
+  /** Each file's digest chain: breaks, and lines written before digests (unchained). */
+  chains: (ChainStatus & { file: string })[];
+  /** Predictions left out because the stock already had one for the session (older mlx). */
+  shadowed: number;
+  /** Entries of the ledger's folder that are no month file: ignored by readers. */
+  strays: string[];
 }
 
 export function examineLedgers(home: HomePaths, index: LedgerIndex | null): LedgerHealth[] {
@@ -36,17 +47,28 @@ export function examineLedgers(home: HomePaths, index: LedgerIndex | null): Ledg
   const verifications = new Ledger(home.verificationsDir, verificationSchema);
   const p = predictions.read();
   const v = verifications.read();
-  const asDuplicate = (
+  const asProblem = (
+    kind: LedgerProblem['kind'],
     entries: readonly LedgerEntry<Prediction | Verification>[],
     what: (record: Prediction | Verification) => string,
   ): LedgerProblem[] =>
     entries.map((e) => ({
       file: e.file,
       line: e.line,
-      kind: 'duplicate',
+      kind,
       detail: what(e.record),
       text: JSON.stringify(e.record),
     }));
+  const unique = uniquePredictions(p.entries);
+  const admitted = admissibleVerifications(unique, v.entries);
+  const refused = admitted.refused;
+  const pChanged = index
+    ? changedRecords(p.entries, index.records('predictions'), (r) => r.id)
+    : [];
+  const vChanged = index
+    ? changedRecords(v.entries, index.records('verifications'), (r) => r.prediction_id)
+    : [];
+  const changedText = 'differs from the record committed to the index: edited after it was written';
   return [
     {
       name: 'predictions',
@@ -55,20 +77,25 @@ export function examineLedgers(home: HomePaths, index: LedgerIndex | null): Ledg
       records: p.entries.length,
       problems: [
         ...p.problems,
-        ...asDuplicate(
-          uniquePredictions(p.entries).duplicates,
+        ...asProblem(
+          'duplicate',
+          unique.duplicates,
           (r) => `prediction ${(r as Prediction).id} appears more than once`,
         ),
+        ...asProblem('changed', pChanged, () => changedText),
       ],
       lost: index
         ? lostRecords(
             home.predictionsDir,
             index.records('predictions'),
-            new Set(p.entries.map((e) => e.record.id)),
+            present(p.entries, pChanged, (r) => r.id),
             (r) => predictionSchema.safeParse(r),
             (r) => (r as Prediction).id,
           )
         : [],
+      chains: p.chains,
+      shadowed: unique.shadowed.filter((e) => e.record.supersedes === undefined).length,
+      strays: predictions.strays(['verifications', 'quarantine']),
     },
     {
       name: 'verifications',
@@ -77,46 +104,46 @@ export function examineLedgers(home: HomePaths, index: LedgerIndex | null): Ledg
       records: v.entries.length,
       problems: [
         ...v.problems,
-        ...asDuplicate(
-          repeatedVerifications(v.entries),
+        ...asProblem(
+          'duplicate',
+          // A refused (forged) line first must not make the real verification a repeat.
+          repeatedVerifications(admitted.entries),
           (r) =>
             `prediction ${(r as Verification).prediction_id} verified again without "supersedes"`,
         ),
+        ...refused.map((r) => ({
+          file: r.entry.file,
+          line: r.entry.line,
+          kind: 'refused' as const,
+          detail: `refused: ${r.reason}`,
+          text: JSON.stringify(r.entry.record),
+        })),
+        ...asProblem('changed', vChanged, () => changedText),
       ],
       lost: index
         ? lostRecords(
             home.verificationsDir,
             index.records('verifications'),
-            new Set(v.entries.map((e) => e.record.prediction_id)),
+            present(v.entries, vChanged, (r) => r.prediction_id),
             (r) => verificationSchema.safeParse(r),
             (r) => (r as Verification).prediction_id,
           )
         : [],
+      chains: v.chains,
+      shadowed: 0,
+      strays: verifications.strays(['quarantine']),
     },
   ];
 }
 
-function lostRecords<T extends Prediction | Verification>(
-  dir: string,
-  indexed: readonly IndexedRecord[],
-  present: ReadonlySet<string>,
-  parse: (raw: unknown) => { success: true; data: T } | { success: false },
-  idOf: (record: T) => string,
-): { file: string; record: T }[] {
-  const lost: { file: string; record: T }[] = [];
-  for (const row of indexed) {
-    const parsed = parse(JSON.parse(row.record));
-    // Back into the file it came from, in this home (the index may predate a move).
-    if (parsed.success && !present.has(idOf(parsed.data)))
-      lost.push({ file: path.join(dir, path.basename(row.file)), record: parsed.data });
-  }
-  return lost;
-}
-
 export function ledgerChecks(health: readonly LedgerHealth[]): Check[] {
   return health.map((h) => {
-    const bad = h.problems.filter((p) => p.kind !== 'duplicate');
+    const bad = h.problems.filter((p) => p.kind === 'torn' || p.kind === 'invalid');
     const duplicates = h.problems.filter((p) => p.kind === 'duplicate');
+    const named = h.problems.filter((p) => p.kind === 'changed' || p.kind === 'refused');
+    const breaks = h.chains.flatMap((c) => c.breaks.map((b) => ({ file: c.file, ...b })));
+    const unchained = h.chains.reduce((n, c) => n + c.unchained, 0);
+    const uncovered = h.chains.reduce((n, c) => n + c.unchained - c.covered, 0);
     const issues = [
       bad.length
         ? `${bad.length} bad line(s) (${bad.map((p) => `${p.file}:${p.line} ${p.kind}`).join('; ')})`
@@ -124,23 +151,47 @@ export function ledgerChecks(health: readonly LedgerHealth[]): Check[] {
       duplicates.length
         ? `${duplicates.length} duplicate line(s) (${duplicates.map((p) => `${p.file}:${p.line}: ${p.detail}`).join('; ')})`
         : '',
+      named.length
+        ? `${named.length} line(s) readers must not trust (${named.map((p) => `${p.file}:${p.line}: ${p.detail}`).join('; ')})`
+        : '',
+      breaks.length
+        ? `${breaks.length} line(s) whose digest does not chain (${breaks.map((b) => `${b.file}:${b.line}: ${b.detail}`).join('; ')})`
+        : '',
       h.lost.length
         ? `${h.lost.length} committed record(s) missing from the ledger but held by the index (damaged lines?)`
         : '',
     ].filter(Boolean);
-    const actions = [
-      bad.length || duplicates.length
-        ? 'moves bad and duplicate lines into predictions/quarantine/ (never deleting them)'
+    const notes = [
+      unchained
+        ? `${unchained} line(s) written before digests (unchained${uncovered < unchained ? `; ${unchained - uncovered} covered by a later digest` : ''})`
         : '',
-      h.lost.length ? 'appends the missing records back from the index' : '',
+      h.shadowed
+        ? `${h.shadowed} second prediction(s) for a stock and session, by another model version (older mlx): left out by readers`
+        : '',
+      h.strays.length
+        ? `${h.strays.length} stray entr${h.strays.length === 1 ? 'y' : 'ies'} ignored (not a YYYY-MM.jsonl file): ${h.strays.join(', ')}`
+        : '',
+    ].filter(Boolean);
+    const actions = [
+      bad.length || duplicates.length || named.length
+        ? 'moves bad and duplicate lines into predictions/quarantine/ (never deleting them; edited and refused lines too)'
+        : '',
+      h.lost.length || named.some((p) => p.kind === 'changed')
+        ? 'appends the missing records back from the index'
+        : '',
+      breaks.length
+        ? 'appends a seal line recording the breaks that remain once the lines are repaired'
+        : '',
     ].filter(Boolean);
     return {
       name: `${h.name} ledger`,
       ok: issues.length === 0,
-      detail: `${h.records} records in ${h.files} file(s)${issues.length ? `, ${issues.join(', ')}` : ''}`,
+      detail: `${h.records} records in ${h.files} file(s)${[...issues, ...notes].map((i) => `, ${i}`).join('')}`,
       hint: actions.length
         ? `mlx doctor --repair ${actions.join(', ')}, then rebuilds the index and replays the weights`
-        : undefined,
+        : uncovered > 0
+          ? 'mlx doctor --repair chains them by appending a seal line to each file (nothing is rewritten)'
+          : undefined,
     };
   });
 }
@@ -148,11 +199,22 @@ export function ledgerChecks(health: readonly LedgerHealth[]): Check[] {
 export interface LedgerRepair {
   quarantined: RepairResult[];
   restored: { ledger: LedgerName; file: string; records: number }[];
+  /** Seal lines appended: chaining lines written before digests, or accepting breaks left. */
+  sealed: { ledger: LedgerName; file: string; accepted: number; unchained: number }[];
 }
 
-/** Quarantine bad and duplicate lines, then append lost records back (ledger order kept per file). */
-export function repairLedgers(health: readonly LedgerHealth[], now: Date): LedgerRepair {
-  const result: LedgerRepair = { quarantined: [], restored: [] };
+/**
+ * Quarantine bad, duplicate, edited and refused lines, append lost records
+ * back (ledger order kept per file), then seal each file whose chain still
+ * has breaks or unchained lines no digest covers: by appending, never by
+ * rewriting a line.
+ */
+export function repairLedgers(
+  health: readonly LedgerHealth[],
+  now: Date,
+  options: { seal: boolean } = { seal: true },
+): LedgerRepair {
+  const result: LedgerRepair = { quarantined: [], restored: [], sealed: [] };
   for (const h of health) {
     for (const file of [...new Set(h.problems.map((p) => p.file))].sort()) {
       result.quarantined.push(
@@ -163,18 +225,45 @@ export function repairLedgers(health: readonly LedgerHealth[], now: Date): Ledge
         ),
       );
     }
-    const byFile = new Map<string, string[]>();
-    for (const { file, record } of h.lost) {
-      byFile.set(file, [...(byFile.get(file) ?? []), JSON.stringify(record)]);
+    const ledger =
+      h.name === 'predictions'
+        ? new Ledger(h.dir, predictionSchema)
+        : new Ledger(h.dir, verificationSchema);
+    const byFile = new Map<string, (Prediction | Verification)[]>();
+    for (const { file, record } of h.lost) byFile.set(file, [...(byFile.get(file) ?? []), record]);
+    for (const [file, records] of byFile) {
+      const month = path.basename(file, '.jsonl');
+      (ledger as Ledger<Prediction | Verification>).append(records, () => month);
+      result.restored.push({ ledger: h.name, file, records: records.length });
     }
-    for (const [file, lines] of byFile) {
-      appendLines(file, lines);
-      result.restored.push({ ledger: h.name, file, records: lines.length });
+    if (!options.seal) continue;
+    for (const chain of ledger.read().chains) {
+      const uncovered = chain.unchained - chain.covered;
+      if (chain.breaks.length === 0 && uncovered === 0) continue;
+      ledger.appendSeal(chain.file, {
+        sealed_at: now.toISOString(),
+        reason:
+          chain.breaks.length > 0
+            ? 'mlx doctor --repair: breaks left after moving and restoring lines'
+            : 'mlx doctor --repair: chains the lines written before digests',
+        accepted: chain.breaks.map((b) => ({ line: b.line, key: b.key, detail: b.detail })),
+      });
+      result.sealed.push({
+        ledger: h.name,
+        file: chain.file,
+        accepted: chain.breaks.length,
+        unchained: uncovered,
+      });
     }
   }
   return result;
 }
 
 export function needsRepair(health: readonly LedgerHealth[]): boolean {
-  return health.some((h) => h.problems.length > 0 || h.lost.length > 0);
+  return health.some(
+    (h) =>
+      h.problems.length > 0 ||
+      h.lost.length > 0 ||
+      h.chains.some((c) => c.breaks.length > 0 || c.unchained > c.covered),
+  );
 }

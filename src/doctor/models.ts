@@ -22,10 +22,13 @@ export async function modelChecks(ctx: Context): Promise<Check[]> {
       const model = await loadModel(registry, name, ctx.config.regime);
       const manifest = model.version.manifest;
       model.free();
+      const files = manifest.files
+        ? `its ${Object.keys(manifest.files).length} files match their checksums`
+        : 'unchecked: written before versions recorded checksums (retrain to have them)';
       checks.push({
         name: `model ${name}`,
         ok: true,
-        detail: `CURRENT ${current} loads (${manifest.models.join(', ') || 'rules only'}), feature set ${manifest.feature_set.id}, trained on data up to ${manifest.data_range.until}`,
+        detail: `CURRENT ${current} loads (${manifest.models.join(', ') || 'rules only'}), ${files}, feature set ${manifest.feature_set.id}, trained on data up to ${manifest.data_range.until}`,
       });
     } catch (err) {
       checks.push({

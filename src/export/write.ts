@@ -12,6 +12,7 @@ import {
   type DuckDBType,
 } from '@duckdb/node-api';
 import { errorMessage, fileSystemError } from '../errors.ts';
+import { removeLeftoverTemps } from '../fsutil.ts';
 import { CHUNK_ROWS, ChunkReader } from './chunks.ts';
 import type { ColumnType, ExportTable } from './table.ts';
 
@@ -79,6 +80,8 @@ export class TableWriter {
     const name = `mlx_export_${++this.tables}`;
     const scan: Scan = { reader: null, failure: undefined };
     const temp = path.join(path.dirname(file), `.${path.basename(file)}.tmp-${process.pid}`);
+    // What a killed export left in this folder goes first.
+    removeLeftoverTemps(path.dirname(file));
     try {
       connection.registerTableFunction(tableFunction(name, table, scan));
       await connection.run(

@@ -1,7 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod/v4';
+import { DataError } from '../errors.ts';
 import { appendLines } from '../fsutil.ts';
+import {
+  chainLine,
+  checkChain,
+  splitDigest,
+  SEAL_SCHEMA,
+  sealSchema,
+  type ChainStatus,
+  type Seal,
+} from './chain.ts';
 
 export interface LedgerEntry<T> {
   record: T;
@@ -15,9 +25,11 @@ export interface LedgerProblem {
   line: number;
   /**
    * torn: the file's last line has no newline (a write cut short); invalid: not a valid
-   * record; duplicate: a valid record repeating one already in the ledger (doctor finds these).
+   * record; duplicate: a valid record repeating one already in the ledger; changed: a record
+   * that differs from the one the index committed; refused: a verification readers refuse
+   * (doctor finds the last three).
    */
-  kind: 'torn' | 'invalid' | 'duplicate';
+  kind: 'torn' | 'invalid' | 'duplicate' | 'changed' | 'refused';
   detail: string;
   text: string;
 }
@@ -25,7 +37,19 @@ export interface LedgerProblem {
 export interface LedgerRead<T> {
   entries: LedgerEntry<T>[];
   problems: LedgerProblem[];
+  /** Each file's digest chain (see chain.ts). */
+  chains: (ChainStatus & { file: string })[];
 }
+
+/** A record without the digest its line carried (the chain is the ledger's, not the record's). */
+function withoutDigest<T>(record: T): T {
+  if (typeof record !== 'object' || record === null || !('digest' in record)) return record;
+  const rest = { ...record } as T & { digest?: unknown };
+  delete rest.digest;
+  return rest;
+}
+
+const MONTH_FILE = /^\d{4}-\d{2}\.jsonl$/;
 
 /**
  * An append-only JSON Lines ledger: one file per month (YYYY-MM.jsonl) in a
@@ -41,13 +65,28 @@ export class Ledger<T> {
     this.schema = schema;
   }
 
+  /** The month files, in order: YYYY-MM.jsonl files (a folder or link of that name is stray). */
   files(): string[] {
+    return this.entries()
+      .filter((e) => MONTH_FILE.test(e.name) && e.isFile())
+      .map((e) => path.join(this.dir, e.name))
+      .sort();
+  }
+
+  /**
+   * What else is in the folder, which readers ignore and doctor names: anything
+   * but the month files and the folders mlx keeps beside them (`keep`).
+   */
+  strays(keep: readonly string[] = []): string[] {
+    return this.entries()
+      .filter((e) => !(MONTH_FILE.test(e.name) && e.isFile()) && !keep.includes(e.name))
+      .map((e) => path.join(this.dir, e.name))
+      .sort();
+  }
+
+  private entries(): fs.Dirent[] {
     if (!fs.existsSync(this.dir)) return [];
-    return fs
-      .readdirSync(this.dir)
-      .filter((f) => /^\d{4}-\d{2}\.jsonl$/.test(f))
-      .sort()
-      .map((f) => path.join(this.dir, f));
+    return fs.readdirSync(this.dir, { withFileTypes: true });
   }
 
   fileForMonth(month: string): string {
@@ -55,10 +94,11 @@ export class Ledger<T> {
   }
 
   read(files: readonly string[] = this.files()): LedgerRead<T> {
-    const result: LedgerRead<T> = { entries: [], problems: [] };
+    const result: LedgerRead<T> = { entries: [], problems: [], chains: [] };
     for (const file of files) {
       if (!fs.existsSync(file)) continue;
       const text = fs.readFileSync(file, 'utf8');
+      const chainLines: { line: number; text: string; seal?: Seal }[] = [];
       const lines = text.split('\n');
       const complete = text.endsWith('\n');
       // split leaves '' after the final newline; without one, the last piece is torn.
@@ -80,6 +120,13 @@ export class Ledger<T> {
           });
           continue;
         }
+        if ((parsed as { schema?: unknown } | null)?.schema === SEAL_SCHEMA) {
+          const seal = sealSchema.safeParse(parsed);
+          if (seal.success) {
+            chainLines.push({ line: i + 1, text: lineText, seal: seal.data });
+            continue;
+          }
+        }
         const checked = this.schema.safeParse(parsed);
         if (!checked.success) {
           const issue = checked.error.issues[0];
@@ -92,21 +139,76 @@ export class Ledger<T> {
           });
           continue;
         }
-        result.entries.push({ record: checked.data, file, line: i + 1 });
+        chainLines.push({ line: i + 1, text: lineText });
+        result.entries.push({ record: withoutDigest(checked.data), file, line: i + 1 });
       }
+      result.chains.push({ file, ...checkChain(file, chainLines) });
     }
     return result;
   }
 
-  /** Append records grouped by month, each file in one write. */
+  /**
+   * Append records grouped by month, each file in one write, each line chained
+   * to the one before it. Every record is first checked against the ledger's
+   * schema as a reader will see it (after JSON, where NaN becomes null), so a
+   * line no reader accepts is never written: one bad record and nothing is.
+   */
   append(records: readonly T[], monthOf: (record: T) => string): void {
     const byMonth = new Map<string, string[]>();
     for (const record of records) {
+      const content = JSON.stringify(withoutDigest(record));
+      const checked = this.schema.safeParse(JSON.parse(content));
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        throw new DataError(
+          `refusing to append a record no reader would accept to ${this.dir}: ` +
+            `${issue.path.join('.') || '(record)'}: ${issue.message} (${content.slice(0, 200)})`,
+          'nothing was appended; this is a defect in mlx: please report it with the record',
+        );
+      }
       const month = monthOf(record);
       const lines = byMonth.get(month) ?? [];
-      lines.push(JSON.stringify(record));
+      lines.push(content);
       byMonth.set(month, lines);
     }
-    for (const [month, lines] of [...byMonth].sort()) appendLines(this.fileForMonth(month), lines);
+    for (const [month, contents] of [...byMonth].sort())
+      this.appendChained(this.fileForMonth(month), contents);
+  }
+
+  /** Append a seal to `file` (doctor --repair): it chains the lines before it. */
+  appendSeal(file: string, seal: Omit<Seal, 'schema'>): void {
+    this.appendChained(file, [JSON.stringify({ schema: SEAL_SCHEMA, ...seal })]);
+  }
+
+  /**
+   * The chain state the next line appended to `file` starts from: the digest
+   * of its last valid line that has one (found from the end), else the fold
+   * over the whole file (one written before digests, or none yet).
+   */
+  private chainState(file: string): string {
+    const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const split = splitDigest(lines[i]);
+      if (!split) continue;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(lines[i]);
+      } catch {
+        continue;
+      }
+      const schema = (parsed as { schema?: unknown } | null)?.schema === SEAL_SCHEMA;
+      if ((schema ? sealSchema : this.schema).safeParse(parsed).success) return split.digest;
+    }
+    return this.read([file]).chains[0]?.state ?? checkChain(file, []).state;
+  }
+
+  private appendChained(file: string, contents: readonly string[]): void {
+    let state = this.chainState(file);
+    const lines = contents.map((content) => {
+      const chained = chainLine(state, content);
+      state = chained.digest;
+      return chained.line;
+    });
+    appendLines(file, lines);
   }
 }

@@ -1,11 +1,20 @@
 import { z } from 'zod/v4';
 
 /**
- * The ledger records (DESIGN.md, "Records"). These schemas are the source of
+ * The ledger records (README, "Records"). These schemas are the source of
  * docs/schemas/*.schema.json (a test keeps them in step) and validate every
  * line read back.
  */
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** Every line mlx writes ends with it; lines from before digests have none and still read. */
+const digest = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/)
+  .optional()
+  .meta({
+    description:
+      "Always the line's last field: SHA-256 (first 32 hex digits) of the previous line's digest (or of the file's name, for its first line) and of this line's text without the field; mlx doctor checks the chain",
+  });
 const regime = z.enum(['bullish', 'bearish', 'volatile', 'sideways']);
 
 const predictionFields = {
@@ -39,6 +48,11 @@ const predictionFields = {
     description:
       "true when the target session is inside the model's training data (predict --allow-in-sample); report keeps these apart",
   }),
+  supersedes: z.string().optional().meta({
+    description:
+      'id of the earlier prediction for the same symbol, session and horizon that this one replaces (predict --replace); readers take this one',
+  }),
+  digest,
 };
 
 /** Written by mlx ≤ 0.1: components are log returns; direction is the sign of the change. */
@@ -111,6 +125,7 @@ const verificationFields = {
     description:
       'verified_at of the earlier verification of this prediction that this one replaces (verify --rescore); readers take the latest',
   }),
+  digest,
 };
 
 /** Written by mlx ≤ 0.1: the absolute move only. */

@@ -6,6 +6,7 @@ import { Booster, loadXGBoost, type XGBoostLib } from '../models/xgboost/index.t
 import { POOLED_UNIT } from '../training/ensemble.ts';
 import type { Head } from '../training/head.ts';
 import type { Scaler } from '../training/scaler.ts';
+import { verifyVersion } from './checksums.ts';
 import { loadModelPart, readModelText } from './model-part.ts';
 import { currentFormat, type ModelRegistry, type ModelVersion } from './registry.ts';
 import { readScaler, SCALER_FILE } from './scaler-file.ts';
@@ -49,6 +50,12 @@ export async function loadModel(
   );
   const { manifest, dir } = version;
   const { params } = manifest;
+  // Every file checked before any is used: a changed file is refused, never predicted with.
+  verifyVersion(
+    dir,
+    manifest.files,
+    `retrain with mlx train, or promote a version that works: mlx models promote ${name} VERSION (mlx models ls lists them); or restore the file from a backup`,
+  );
   assertFeatureSetMatches(manifest.feature_set.id, regime);
   const scaler = await loadModelPart(path.join(dir, SCALER_FILE), () => readScaler(dir));
   const xgbLib = manifest.models.includes('xgb') ? loadXGBoost() : null;

@@ -101,6 +101,18 @@ const common = {
   per_symbol: z.boolean(),
 };
 
+/**
+ * manifest.json `files`: the SHA-256 and size of every other file of the
+ * version, by path relative to its folder ('/' separated), whatever files a
+ * version holds (one booster or several, an LSTM or none). Absent in versions
+ * written before checksums: those load "unchecked".
+ */
+export const fileChecksumsSchema = z.record(
+  z.string(),
+  z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), size: z.number().int().nonnegative() }),
+);
+export type FileChecksums = z.infer<typeof fileChecksumsSchema>;
+
 const tail = {
   seed: z.number().int(),
   libraries: z.record(z.string(), z.string()),
@@ -117,6 +129,7 @@ const tail = {
       evaluation: z.literal('validation_window'),
     })
     .optional(),
+  files: fileChecksumsSchema.optional(),
 };
 
 /**

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataError, UsageError } from '../errors.ts';
-import { writeFileAtomic } from '../fsutil.ts';
+import { DataError, UsageError, fileSystemError } from '../errors.ts';
+import { makeFolder, removeLeftoverTemps, writeFileAtomic } from '../fsutil.ts';
+import { sealVersion } from './checksums.ts';
 import { readValidated } from './json-file.ts';
 import {
   MANIFEST_FILE,
@@ -46,6 +47,9 @@ export function currentFormat(version: ModelVersion, why: string): ModelVersionV
   // The params as written (their schema has no defaults): a version imported like this one keeps them.
   return { ...version, manifest: { ...manifest, params: manifest.params as ModelParams } };
 }
+
+/** What a version folder's name may be: no separator, no '..', no hidden folder. */
+const VERSION_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /**
  * models/<name>/<version>/: one immutable folder per trained version, and
@@ -94,6 +98,13 @@ export class ModelRegistry {
     const file = path.join(this.root, name, 'CURRENT');
     if (!fs.existsSync(file)) return null;
     const version = fs.readFileSync(file, 'utf8').trim();
+    // A version folder inside the model's own folder: never a path that leads elsewhere.
+    if (!VERSION_NAME.test(version)) {
+      throw new DataError(
+        `${file} names "${version.slice(0, 80)}", which is not a version folder of ${path.join(this.root, name)}`,
+        `promote an existing version: mlx models promote ${name} VERSION (mlx models ls lists them)`,
+      );
+    }
     if (!fs.existsSync(path.join(this.root, name, version, MANIFEST_FILE))) {
       throw new DataError(
         `${file} names version ${version}, which has no manifest.json`,
@@ -161,10 +172,18 @@ export class ModelRegistry {
   ): Promise<string> {
     const finalDir = path.join(this.root, name, version);
     const temp = path.join(this.root, name, `.tmp-${version}-${process.pid}`);
+    // A version a killed command was writing (train, models import) goes first.
+    removeLeftoverTemps(path.join(this.root, name));
     fs.rmSync(temp, { recursive: true, force: true });
-    fs.mkdirSync(temp, { recursive: true });
+    try {
+      makeFolder(temp);
+    } catch (err) {
+      throw fileSystemError(err, 'cannot create the folder', temp);
+    }
     try {
       await fill(temp);
+      // The one place a version is finished: every file it holds gets its checksum.
+      sealVersion(temp);
       fs.renameSync(temp, finalDir);
     } catch (err) {
       fs.rmSync(temp, { recursive: true, force: true });
@@ -175,6 +194,7 @@ export class ModelRegistry {
 
   promote(name: string, version: string): void {
     this.get(name, version);
+    removeLeftoverTemps(path.join(this.root, name));
     writeFileAtomic(path.join(this.root, name, 'CURRENT'), `${version}\n`);
   }
 }

@@ -4,9 +4,14 @@ import Database from 'better-sqlite3';
 import { DataError, UsageError } from '../errors.ts';
 import { MIGRATIONS } from './migrations.ts';
 
+// A read-only home (a shared mount) is opened through an `immutable` URI; with
+// URIs on, only names starting with "file:" are read as one, and mlx's are absolute paths.
+process.env.SQLITE_USE_URI ??= '1';
+
 /**
  * Open the SQLite file (WAL), mapping what can go wrong to what the user can
- * do. `readonly` never creates the file.
+ * do. `readonly` never creates, changes or migrates the file, and reads a
+ * store on a read-only mount too (where SQLite cannot make its -shm file).
  */
 export function openDatabase(file: string, readonly: boolean): Database.Database {
   if (readonly && !fs.existsSync(file)) {
@@ -15,9 +20,16 @@ export function openDatabase(file: string, readonly: boolean): Database.Database
       'import or fetch data first: mlx data import FILE... or mlx data fetch SYMBOL...',
     );
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  // Never made into a new, empty store: where one was, its data may be lost, and that is said.
+  if (fs.existsSync(file) && fs.statSync(file).size === 0) {
+    throw new DataError(
+      `the price store ${file} is empty (0 bytes): a write cut short, or a file put there by hand`,
+      'move it aside (mv data/mlx.db data/mlx.db.empty), then mlx data import FILE... or mlx data fetch to make a new one; mlx doctor --reindex rebuilds the rest from the ledgers',
+    );
+  }
+  if (!readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
   try {
-    const db = new Database(file, { readonly });
+    const db = readonly ? openReadOnly(file) : new Database(file);
     db.pragma('busy_timeout = 10000');
     if (!readonly) {
       db.pragma('journal_mode = WAL');
@@ -33,10 +45,67 @@ export function openDatabase(file: string, readonly: boolean): Database.Database
         'check the permissions of the home and of data/ (ls -l), or choose another --home',
       );
     }
+    // SQLite's I/O errors on opening (SHMSIZE: its shared-memory file could not grow) come
+    // from the disk, a full one above all, not from a damaged store.
+    if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_FULL') {
+      throw new DataError(
+        `cannot open the price store ${file}: the disk is full or failing (${code}: ${(err as Error).message})`,
+        'free some space (df -h shows where) and rerun; if the disk is not full, check it (dmesg). The store itself is not known to be damaged: keep it',
+      );
+    }
     throw new DataError(
       `cannot open the price store ${file}: ${(err as Error).message}${code ? ` (${code})` : ''}`,
       'run mlx doctor; a damaged store can be moved aside and the data imported or fetched again (mlx doctor --reindex rebuilds the rest from the ledgers)',
     );
+  }
+}
+
+/**
+ * A reader's connection: read-only, no WAL switch. On a read-only folder,
+ * where SQLite cannot create the WAL's shared-memory file, the store is read
+ * as immutable (nothing can write it there).
+ */
+function openReadOnly(file: string): Database.Database {
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    db.pragma('user_version');
+    return db;
+  } catch (err) {
+    db?.close();
+    if (!folderIsReadOnly(path.dirname(file))) throw err;
+    const uri = `file:${file.split('/').map(encodeURIComponent).join('/')}?immutable=1`;
+    return new Database(uri, { readonly: true, fileMustExist: true });
+  }
+}
+
+function folderIsReadOnly(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch {
+    return true;
+  }
+  // root may write anywhere the mount allows: try, as that is what SQLite does.
+  const probe = path.join(dir, `.mlx-write-probe-${process.pid}`);
+  try {
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Have the -wal and -shm files a reader's connection left removed, by a last connection closing. */
+export function releaseSideFiles(file: string): void {
+  if (!fs.existsSync(`${file}-wal`)) return;
+  try {
+    const db = new Database(file, { fileMustExist: true });
+    // A connection that never read closes without touching the log: read once.
+    db.pragma('user_version');
+    db.close();
+  } catch {
+    // A folder that refuses it keeps them, as SQLite would.
   }
 }
 
@@ -63,7 +132,10 @@ export function migrate(
   }
   if (version === MIGRATIONS.length) return;
   if (readonly) {
-    throw new DataError(`${file} needs a schema migration`, 'run any writing mlx command once');
+    throw new DataError(
+      `${file} needs a schema migration (version ${version} to ${MIGRATIONS.length}), which a command that only reads never makes`,
+      'a command that writes upgrades it: mlx doctor --reindex, or the next mlx verify, predict or data fetch',
+    );
   }
   // IMMEDIATE, and the version read again inside: two processes opening an old store
   // at once migrate it once (the second waits, then finds nothing to do).

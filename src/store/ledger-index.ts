@@ -113,13 +113,18 @@ export class LedgerIndex {
       .all() as IndexedRecord[];
   }
 
-  /** Every indexed verification with its prediction (JSON texts), in ledger order. */
+  /**
+   * Every indexed verification with its prediction (JSON texts), in the order
+   * live verification applies them — by verification time, then as_of, symbol
+   * and id within a run — whatever the order of the lines in the files, so a
+   * replay after lines were moved or restored gives back exactly the live weights.
+   */
   verifiedPredictions(): { prediction: string; verification: string; verified_at: string }[] {
     return this.db
       .prepare(
         `SELECT p.record AS prediction, v.record AS verification, v.verified_at AS verified_at
          FROM verification_index v JOIN prediction_index p ON p.id = v.prediction_id
-         ORDER BY v.file, v.line`,
+         ORDER BY v.verified_at, p.as_of, p.symbol, p.id`,
       )
       .all() as { prediction: string; verification: string; verified_at: string }[];
   }

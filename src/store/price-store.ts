@@ -1,10 +1,11 @@
+import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import { DataError } from '../errors.ts';
 import { adjustBars } from './adjust.ts';
 import { readBars, writeBars, type UpsertResult } from './bar-table.ts';
 import { moveBarsToRevisions, revisionCount, suspectBars, type ListedBar } from './bar-repairs.ts';
 import { summaryIsCurrent, writeSummary, type BarSummary } from './bar-summaries.ts';
-import { migrate, openDatabase, schemaVersion } from './database.ts';
+import { migrate, openDatabase, releaseSideFiles, schemaVersion } from './database.ts';
 import { LedgerIndex } from './ledger-index.ts';
 import { WeightStore } from './weight-store.ts';
 import type { AdjustedSeries, RawBar, StoredBar, SymbolInfo } from './types.ts';
@@ -30,6 +31,9 @@ export class PriceStore {
   readonly ledgerIndex: LedgerIndex;
   private readonly db: Database.Database;
 
+  /** Set for a reader that made the WAL's side files: it has them removed on close. */
+  private tidyOnClose = false;
+
   private constructor(db: Database.Database, file: string) {
     this.db = db;
     this.file = file;
@@ -40,7 +44,9 @@ export class PriceStore {
   /** Open (creating and migrating if needed). `readonly` never creates or migrates. */
   static open(file: string, options: { readonly?: boolean } = {}): PriceStore {
     const readonly = options.readonly ?? false;
+    const hadWal = fs.existsSync(`${file}-wal`);
     const store = new PriceStore(openDatabase(file, readonly), file);
+    store.tidyOnClose = readonly && !hadWal;
     // Version 3 added bar_summaries: fill it for the bars already stored.
     migrate(store.db, file, readonly, () => store.refreshAllSummaries());
     return store;
@@ -48,6 +54,10 @@ export class PriceStore {
 
   close(): void {
     this.db.close();
+    // A read-only connection cannot remove the -wal and -shm files SQLite made for it; the
+    // last connection to close does, and a checkpoint of an empty log writes nothing. While
+    // a writer has the store open, this one is not the last, and they stay for it.
+    if (this.tidyOnClose) releaseSideFiles(this.file);
   }
 
   schemaVersion(): number {

@@ -19,8 +19,9 @@ export function saveWeightChanges(
 }
 
 /**
- * Rebuild weights from scratch by replaying every verification in ledger
- * order against its prediction (both from the rebuilt index).
+ * Rebuild weights from scratch by replaying every verification in the order
+ * live verification applied them (see ledgerIndex.verifiedPredictions), against
+ * its prediction (both from the rebuilt index).
  */
 export function rebuildWeights(store: PriceStore, config: Config): number {
   store.weights.clear();

@@ -125,7 +125,7 @@ describe('data ls reads per-symbol summaries kept with the bars', () => {
     }
   });
 
-  it('a store from before summaries (schema 2) gets them when opened', async () => {
+  it('a store from before summaries (schema 2) gets them when a writer opens it; a reader says it needs the migration', async () => {
     const ctx = testContext({ now: '2022-01-03T12:00:00Z' });
     await fetchData(ctx, {
       symbols: [],
@@ -137,6 +137,9 @@ describe('data ls reads per-symbol summaries kept with the bars', () => {
     });
     const expected = await listed(ctx);
     withRawDb(ctx.home.db, (db) => db.exec('DROP TABLE bar_summaries; PRAGMA user_version = 2;'));
+    // Readers open the store read-only: they never migrate it.
+    await assert.rejects(() => listed(ctx), /needs a schema migration/);
+    PriceStore.open(ctx.home.db).close();
     assert.deepEqual(await listed(ctx), expected);
     const detail = await showStored(ctx, 'SYN001');
     assert.equal(detail.rows, expected[0].rows);

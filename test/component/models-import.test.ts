@@ -92,7 +92,8 @@ describe('mlx models import', { skip }, () => {
     // The same session through the imported version (promoted for the moment).
     const current = path.join(ctx.home.modelsDir, 'default', 'CURRENT');
     fs.writeFileSync(current, `${imported.version}\n`);
-    const again = (await predict(ctx, { asOf, fetch: false, allowStale: true }))
+    // One prediction per stock and session: the imported version's supersede the first ones.
+    const again = (await predict(ctx, { asOf, fetch: false, allowStale: true, replace: true }))
       .appended as PredictionV2[];
     fs.writeFileSync(current, `${trained.version}\n`);
     assert.equal(again.length, mine.length);

@@ -88,7 +88,11 @@ describe('--json failures are one JSON document on stdout', () => {
       ],
       [['models', 'show', 'default'], 1, /no promoted model/],
       [['report', '--until', 'soon'], 2, /'--until <date>' argument 'soon' is invalid/],
-      [['backtest', '--from', '2021-01-04', '--to', '2020-01-04'], 2, /--to is before --from/],
+      [
+        ['backtest', '--from', '2021-01-04', '--to', '2020-01-04'],
+        2,
+        /--from 2021-01-04 is after --to 2020-01-04/,
+      ],
       [
         ['demo', '--symbols', '2'],
         2,
@@ -96,6 +100,17 @@ describe('--json failures are one JSON document on stdout', () => {
       ],
       [['data', 'ls', '--bogus'], 2, /unknown option '--bogus'/],
       [['--wait', 'soon', 'data', 'ls'], 2, /--wait expects a number of seconds/],
+      [['--wait', '90000', 'data', 'ls'], 2, /--wait expects a number of seconds from 0 to 86400/],
+      [
+        ['report', '--since', '2021-05-01', '--until', '2021-01-01'],
+        2,
+        /--since 2021-05-01 is after --until 2021-01-01/,
+      ],
+      [
+        ['verify', '--since', '2021-05-01', '--until', '2021-01-01'],
+        2,
+        /--since 2021-05-01 is after --until 2021-01-01/,
+      ],
     ];
     for (const [args, code, message] of cases) {
       const run = await runMlx([...args, '--json'], { home });

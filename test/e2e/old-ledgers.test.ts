@@ -62,8 +62,14 @@ describe('ledgers written by mlx 0.1 still read', () => {
     assert.deepEqual(
       ledgers.map((c: { ok: boolean; detail: string }) => [c.ok, c.detail]),
       [
-        [true, `${predictions.length} records in 1 file(s)`],
-        [true, `${verifications.length} records in 1 file(s)`],
+        [
+          true,
+          `${predictions.length} records in 1 file(s), ${predictions.length} line(s) written before digests (unchained)`,
+        ],
+        [
+          true,
+          `${verifications.length} records in 1 file(s), ${verifications.length} line(s) written before digests (unchained)`,
+        ],
       ],
     );
   });

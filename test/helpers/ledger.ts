@@ -88,15 +88,20 @@ export function predictSessions(
   return records;
 }
 
-/** Every line of every .jsonl file in a ledger folder, parsed. */
+/** Every record of a ledger folder's files, without the digest that chains its line. */
 export function ledgerRecords(dir: string): Record<string, unknown>[] {
   if (!fs.existsSync(dir)) return [];
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .sort()
-    .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return (
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.jsonl'))
+      .sort()
+      .flatMap((f) => fs.readFileSync(path.join(dir, f), 'utf8').split('\n').filter(Boolean))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      // Seal lines (doctor --repair) hold no record.
+      .filter((record) => record.schema !== 'mlx.seal/1')
+      .map(({ digest: _digest, ...record }) => record)
+  );
 }
 
 export function weightsOf(ctx: Context): unknown[] {

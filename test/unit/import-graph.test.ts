@@ -31,6 +31,7 @@ const LAYERS: readonly (readonly string[])[] = [
     'home',
     'log',
     'lock',
+    'process-identity',
     'fsutil',
     'random',
     'version',

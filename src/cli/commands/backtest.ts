@@ -35,6 +35,7 @@ export function registerBacktestCommand(program: Command): void {
       '--out <dir>',
       'where the replay writes its models and ledgers (default: <home>/backtests/FROM_TO)',
     )
+    .option('--force', 'replace the replay folder already there (an earlier or killed run)', false)
     .addHelpText(
       'after',
       `
@@ -60,6 +61,7 @@ Examples:
             compare: boolean;
             symbols?: string[];
             out?: string;
+            force: boolean;
           },
         ) => {
           const { backtest } = await import('../../commands/backtest.ts');
@@ -73,6 +75,7 @@ Examples:
             compare: options.compare,
             symbols: options.symbols,
             out: options.out,
+            force: options.force,
             onProgress: (done, total, session) => {
               if (!inv.terminal.stderrIsTTY || inv.ctx.log.level === 'quiet') {
                 if (done % 20 === 0 || done === total)

@@ -35,13 +35,19 @@ export function registerPredictCommand(program: Command): void {
       false,
     )
     .option('--model <name>', 'model name (default: config modelName)')
+    .option(
+      '--replace',
+      'for a stock and session that already have a prediction (by another model version), append one that supersedes it',
+      false,
+    )
     .option('--jsonl', 'print the new ledger lines (JSON Lines) on stdout', false);
   addSelectionOptions(command)
     .addHelpText(
       'after',
       `
-Each prediction has a stable id (symbol, session, horizon, model version): a second run for the
-same session appends nothing and says so. Records are appended to predictions/YYYY-MM.jsonl only
+Each stock has one prediction per session and horizon: a second run for the same session appends
+nothing and says which model version made the record already there, even after a retrain
+promoted another version; --replace appends one that supersedes it (readers count it once). Records are appended to predictions/YYYY-MM.jsonl only
 after every symbol is computed. With --json, stdout is the array of new records; symbols that
 could not be predicted are listed on stderr with their reason, and the exit code is 3 (1 when
 none could be predicted). --top and --sort choose what is printed, not what is recorded. To list
@@ -78,6 +84,7 @@ Examples:
             allowStale: boolean;
             allowInSample: boolean;
             model?: string;
+            replace: boolean;
             jsonl: boolean;
             top?: number;
             sort?: string;
@@ -100,6 +107,7 @@ Examples:
             allowStale: options.allowStale,
             allowInSample: options.allowInSample,
             modelName: options.model,
+            replace: options.replace,
           });
           for (const failure of result.failures)
             inv.ctx.log.warn(`${failure.symbol}: not predicted: ${failure.reason}`);
@@ -116,6 +124,17 @@ Examples:
             if (shown.length) writeOut(shown.map((r) => JSON.stringify(r)).join('\n'));
           } else {
             inv.emit(shown, () => predictionTable(shown, inv.terminal));
+          }
+          const otherVersions = result.already.filter(
+            (a) => a.model.name !== result.model.name || a.model.version !== result.model.version,
+          );
+          if (otherVersions.length > 0) {
+            const first = otherVersions[0];
+            inv.ctx.log.info(
+              `${otherVersions.length} symbol(s) already predicted for the session by another model version ` +
+                `(${first.symbol} ${first.as_of} by ${first.model.name}/${first.model.version}` +
+                `${otherVersions.length > 1 ? ', …' : ''}): kept; --replace appends a superseding record`,
+            );
           }
           inv.ctx.log.info(
             `${result.appended.length} prediction(s) appended` +

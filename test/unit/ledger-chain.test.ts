@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { chainLine, checkChain, genesis } from '../../src/ledger/chain.ts';
+import { Ledger } from '../../src/ledger/ledger.ts';
+import { verificationSchema, type Verification } from '../../src/ledger/records.ts';
+
+const FILE = '/ledger/2021-03.jsonl';
+
+/** Lines as mlx writes them: each chained to the one before. */
+function written(contents: readonly string[], state = genesis(FILE)): string[] {
+  return contents.map((content) => {
+    const next = chainLine(state, content);
+    state = next.digest;
+    return next.line;
+  });
+}
+
+const check = (lines: readonly string[]) =>
+  checkChain(
+    FILE,
+    lines.map((text, i) => ({ line: i + 1, text })),
+  );
+
+const records = ['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}'];
+
+describe('the digest chain of a ledger file', () => {
+  it('a file as written chains; its state is the last digest', () => {
+    const lines = written(records);
+    const status = check(lines);
+    assert.deepEqual(status.breaks, []);
+    assert.equal(status.chained, 4);
+    assert.equal(status.state, /"digest":"([0-9a-f]{32})"/.exec(lines[3])?.[1]);
+  });
+
+  it('an edited line breaks at that line only', () => {
+    const lines = written(records);
+    lines[1] = lines[1].replace('"n":2', '"n":20');
+    assert.deepEqual(
+      check(lines).breaks.map((b) => b.line),
+      [2],
+    );
+  });
+
+  it('a removed line breaks at the line after it; reordered lines break', () => {
+    const lines = written(records);
+    assert.deepEqual(
+      check([lines[0], lines[2], lines[3]]).breaks.map((b) => b.line),
+      [2],
+    );
+    assert.ok(check([lines[1], lines[0], lines[2], lines[3]]).breaks.length > 0);
+  });
+
+  it('a line moved from another file breaks: the first line hashes from the file name', () => {
+    const elsewhere = checkChain(
+      '/ledger/2021-04.jsonl',
+      written(records).map((text, i) => ({ line: i + 1, text })),
+    );
+    assert.deepEqual(
+      elsewhere.breaks.map((b) => b.line),
+      [1],
+    );
+  });
+
+  it('a line without a digest after chained ones is named; before them, it is unchained and covered', () => {
+    const lines = written(records);
+    assert.deepEqual(
+      check([...lines.slice(0, 2), '{"n":9}', ...lines.slice(2)]).breaks.map((b) => b.line),
+      [3],
+    );
+    const old = ['{"old":1}', '{"old":2}'];
+    const folded = check(old);
+    assert.deepEqual([folded.unchained, folded.covered, folded.breaks.length], [2, 0, 0]);
+    const after = [...old, ...written(['{"n":1}'], folded.state)];
+    const status = check(after);
+    assert.deepEqual([status.unchained, status.covered, status.breaks.length], [2, 2, 0]);
+    // Editing an old line now breaks the chained line after it.
+    assert.equal(check(['{"old":7}', ...after.slice(1)]).breaks.length, 1);
+  });
+
+  it('a seal accepts the breaks it lists', () => {
+    const lines = written(records);
+    lines[1] = lines[1].replace('"n":2', '"n":20');
+    const [broken] = check(lines).breaks;
+    const seal = {
+      schema: 'mlx.seal/1' as const,
+      sealed_at: '2021-04-01T00:00:00Z',
+      reason: 'test',
+      accepted: [{ line: broken.line, key: broken.key, detail: broken.detail }],
+    };
+    const sealLine = chainLine(check(lines).state, JSON.stringify(seal)).line;
+    const status = checkChain(FILE, [
+      ...lines.map((text, i) => ({ line: i + 1, text })),
+      { line: 5, text: sealLine, seal },
+    ]);
+    assert.deepEqual([status.breaks.length, status.accepted], [0, 1]);
+  });
+});
+
+describe('Ledger.append', () => {
+  it('refuses a record no reader would accept (NaN becomes null), writing nothing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx-append-'));
+    const ledger = new Ledger(dir, verificationSchema);
+    const good: Verification = {
+      schema: 'mlx.verification/1',
+      prediction_id: 'a'.repeat(24),
+      symbol: 'AAPL',
+      as_of: '2021-03-01',
+      target_date: '2021-03-08',
+      verified_at: '2021-03-09T10:00:00Z',
+      status: 'verified',
+      actual_price: 120,
+    };
+    assert.throws(
+      () => ledger.append([good, { ...good, actual_price: Number.NaN }], () => '2021-03'),
+      /refusing to append a record no reader would accept.*actual_price/,
+    );
+    assert.ok(!fs.existsSync(ledger.fileForMonth('2021-03')));
+    ledger.append([good], () => '2021-03');
+    const read = ledger.read();
+    assert.equal(read.entries.length, 1);
+    assert.deepEqual(read.entries[0].record, good);
+    assert.deepEqual(read.chains[0].breaks, []);
+  });
+});
