@@ -8,7 +8,15 @@ import { predictionKey, uniquePredictions } from '../ledger/views.ts';
 import type { TargetForecast } from '../prediction/score.ts';
 import type { LoadedModel } from '../registry/loaded-model.ts';
 import type { PriceStore } from '../store/price-store.ts';
-import type { PredictFailure, PredictTarget } from './predict.ts';
+import type { SymbolPanel } from '../training/panel.ts';
+
+export interface PredictFailure {
+  symbol: string;
+  reason: string;
+}
+
+/** A symbol's row to predict, and the session its horizon ends on. */
+export type PredictTarget = { panel: SymbolPanel; row: number; targetDate: string };
 
 /** A prediction this run computed that the ledger held already, and the model version that made it. */
 export interface AlreadyRecorded {

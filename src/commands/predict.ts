@@ -19,9 +19,15 @@ import {
 } from '../training/panel.ts';
 import type { PredictReuse } from '../replay/session-replay.ts';
 import { fetchIntoStore } from './data-fetch.ts';
-import { appendNew, refuseNonFinite, type AlreadyRecorded } from './predict-append.ts';
+import {
+  appendNew,
+  refuseNonFinite,
+  type AlreadyRecorded,
+  type PredictFailure,
+  type PredictTarget,
+} from './predict-append.ts';
 
-export type { AlreadyRecorded } from './predict-append.ts';
+export type { AlreadyRecorded, PredictFailure, PredictTarget } from './predict-append.ts';
 import { inSampleError, inSampleTargets } from '../prediction/in-sample.ts';
 import { assertSomeBarOn, missingBarReason, onSessionCalendars } from '../prediction/as-of.ts';
 import { assertHomeExists, noStoreError, openExistingStore, withWriteLock } from '../session.ts';
@@ -43,11 +49,6 @@ export interface PredictOptions {
    */
   replace?: boolean;
   fetchImpl?: typeof fetch;
-}
-
-export interface PredictFailure {
-  symbol: string;
-  reason: string;
 }
 
 export interface PredictResult {
@@ -257,8 +258,6 @@ function predictableTargets(
   }
   return targets;
 }
-
-export type PredictTarget = { panel: SymbolPanel; row: number; targetDate: string };
 
 /** The row to predict and its target date, or why this symbol cannot be predicted now. */
 function checkPredictable(
