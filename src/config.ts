@@ -34,16 +34,20 @@ const xgbSchema = z
   .object({
     objective: z.string().default('reg:squarederror'),
     max_depth: z.number().int().min(1).max(16).default(4),
-    eta: z.number().positive().max(1).default(0.05),
-    subsample: z.number().positive().max(1).default(0.8),
-    colsample_bytree: z.number().positive().max(1).default(0.8),
+    eta: z.number().positive().max(1).default(0.1),
+    /**
+     * Every row and column: XGBoost then draws nothing, so its trees do not depend on the seed
+     * (sampling 0.8 of each moved the walk-forward Rank IC by ±0.006 between seeds; README).
+     */
+    subsample: z.number().positive().max(1).default(1),
+    colsample_bytree: z.number().positive().max(1).default(1),
     min_child_weight: z.number().min(0).default(200),
     lambda: z.number().min(0).default(5),
     max_bin: z.number().int().min(16).default(128),
     nthread: z.number().int().min(1).default(2),
     rounds: z.number().int().min(1).default(400),
     /** Patience: rounds without a better validation Rank IC (or RMSE, with no cross-section). */
-    earlyStoppingRounds: z.number().int().min(1).default(50),
+    earlyStoppingRounds: z.number().int().min(1).default(30),
   })
   .strict();
 

@@ -245,6 +245,22 @@ describe('XGBoost through koffi', { skip }, () => {
     }
   });
 
+  it('on every row and column (the default: subsample and colsample_bytree 1), the seed draws nothing', () => {
+    const whole = { ...regression, subsample: 1, colsample_bytree: 1 };
+    const trees = (booster: Booster) =>
+      JSON.stringify(
+        (JSON.parse(booster.saveJson()) as { learner: { gradient_booster: unknown } }).learner
+          .gradient_booster,
+      );
+    const first = fit(lib, whole, train, valid, 40, 5);
+    const reseeded = fit(lib, { ...whole, seed: 12 }, train, valid, 40, 5);
+    try {
+      assert.equal(trees(reseeded.booster), trees(first.booster));
+    } finally {
+      for (const { booster } of [first, reseeded]) booster.free();
+    }
+  });
+
   it('a model loaded from its JSON predicts what the in-memory model predicts, after early stopping too', () => {
     const { booster, result } = fit(
       lib,
