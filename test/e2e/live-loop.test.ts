@@ -166,7 +166,7 @@ describe('the live loop on the real S&P 500 prices', { skip: skipWithoutSp500 ||
     const html = fs.readFileSync(file, 'utf8');
     assert.match(
       html,
-      /No chart: needs verified predictions on at least 6 sessions \(a trailing rate starts once 5 are in\)/,
+      /No chart: needs verified predictions on at least 6 sessions \(an expanding rate starts once 5 are in\)/,
     );
     assert.ok((html.match(/<svg/g) ?? []).length >= 5, 'the charts that have their data draw');
     const json = JSON.parse((await runMlx(['report', '--all', '--json'], { home })).stdout);
