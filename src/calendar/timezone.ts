@@ -34,7 +34,7 @@ export function assertTimezone(timezone: string): void {
   formatterFor(timezone);
 }
 
-interface WallClock {
+export interface WallClock {
   year: number;
   month: number;
   day: number;
@@ -43,7 +43,8 @@ interface WallClock {
   second: number;
 }
 
-function wallClockAt(epochMs: number, timezone: string): WallClock {
+/** The wall-clock fields of an instant in `timezone`. */
+export function wallClockAt(epochMs: number, timezone: string): WallClock {
   const clock: WallClock = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const part of formatterFor(timezone).formatToParts(epochMs)) {
     if (part.type in clock) clock[part.type as keyof WallClock] = Number(part.value);

@@ -1,3 +1,5 @@
+import { wallClockAt, zonedInstant } from '../calendar/timezone.ts';
+
 /**
  * When the US close falls on this machine's clock (pure, given a time zone and
  * a year): cron reads its schedule in local time, which moves against New York
@@ -16,37 +18,13 @@ export interface LocalTime {
   minute: number;
 }
 
-/** Wall-clock fields of an instant in a zone. */
-function wallClock(instant: number, timeZone: string) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-    })
-      .formatToParts(new Date(instant))
-      .map((p) => [p.type, Number(p.value)]),
-  );
+/** The day (days since 1970 in UTC terms) and minutes of the day of an instant on a zone's clock. */
+function wallClock(instant: Date, timeZone: string) {
+  const clock = wallClockAt(instant.getTime(), timeZone);
   return {
-    day: Date.UTC(parts.year, parts.month - 1, parts.day) / 86_400_000,
-    minutes: parts.hour * 60 + parts.minute,
+    day: Date.UTC(clock.year, clock.month - 1, clock.day) / 86_400_000,
+    minutes: clock.hour * 60 + clock.minute,
   };
-}
-
-/** The instant a New York wall-clock time happens on a date (days since 1970 in UTC terms). */
-function newYorkInstant(day: number, minutes: number): number {
-  const guess = day * 86_400_000 + minutes * 60_000;
-  let instant = guess;
-  // Twice: the offset at the guess, then at the corrected instant (a DST change in between).
-  for (let i = 0; i < 2; i++) {
-    const seen = wallClock(instant, NEW_YORK);
-    instant += guess - (seen.day * 86_400_000 + seen.minutes * 60_000);
-  }
-  return instant;
 }
 
 /**
@@ -66,7 +44,15 @@ export function localCloseRange(
   for (let day = first; day <= last; day++) {
     const weekday = new Date(day * 86_400_000).getUTCDay();
     if (weekday === 0 || weekday === 6) continue;
-    const local = wallClock(newYorkInstant(day, CLOSE_MINUTES + MARGIN_MINUTES), timeZone);
+    const date = new Date(day * 86_400_000);
+    const close = zonedInstant(
+      date.getUTCFullYear(),
+      date.getUTCMonth() + 1,
+      date.getUTCDate(),
+      CLOSE_MINUTES + MARGIN_MINUTES,
+      NEW_YORK,
+    );
+    const local = wallClock(close, timeZone);
     const time = {
       dayShift: local.day - day,
       hour: Math.floor(local.minutes / 60),
