@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Outcome } from '../../src/report/accuracy.ts';
+import { reportOutcome } from '../helpers/report-outcome.ts';
 import { calibrationTable } from '../../src/report/accuracy.ts';
 import { line } from '../../src/report/figure.ts';
 import { riskFigures } from '../../src/report/portfolio.ts';
@@ -22,37 +22,9 @@ const close = (actual: number | null | undefined, expected: number, digits = 9) 
     `${actual} ≠ ${expected}`,
   );
 
-function outcome(
-  symbol: string,
-  asOf: string,
-  score: number,
-  changePct: number,
-  extra: { p?: number; version?: string } = {},
-): Outcome {
-  const p = extra.p ?? 0.55;
-  return {
-    prediction: {
-      schema: 'mlx.prediction/2',
-      id: `${symbol}-${asOf}`,
-      symbol,
-      as_of: asOf,
-      target_date: asOf,
-      horizon_days: 1,
-      ensemble_score: score,
-      predicted_change_pct: score,
-      probability_up: p,
-      direction: p >= 0.5 ? 'up' : 'down',
-      components: { xgb: score, rules: 0 },
-      interval: { level: 0.8, low: 1, high: 2 },
-      model: { name: 'default', version: extra.version ?? 'v1', feature_set: 'fs' },
-    },
-    verification: {
-      actual_change_pct: changePct,
-      direction_hit: changePct > 0 === p >= 0.5,
-      actual_date: asOf,
-    },
-  } as unknown as Outcome;
-}
+/** P(up) 0.55 unless a test says otherwise. */
+const outcome = (...[symbol, asOf, score, change, extra]: Parameters<typeof reportOutcome>) =>
+  reportOutcome(symbol, asOf, score, change, { p: 0.55, ...extra });
 
 const curve = (dates: string[], equity: number[]) =>
   dates.map((date, i) => ({ date, equity: equity[i] }));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { longShortPeriods, portfolioFigures } from '../../src/evaluation/metrics.ts';
 import type { Outcome } from '../../src/report/accuracy.ts';
+import { reportOutcome } from '../helpers/report-outcome.ts';
 import { relativeOutcomes } from '../../src/report/excess.ts';
 import {
   buyAndHold,
@@ -22,37 +23,7 @@ const close = (actual: number | null, expected: number, digits = 9) =>
     `${actual} ≠ ${expected}`,
   );
 
-/** A verified mlx.prediction/2 for the tests: what the report reads and nothing more. */
-function outcome(
-  symbol: string,
-  asOf: string,
-  score: number,
-  changePct: number,
-  extra: { exit?: string; horizon?: number; within?: boolean; verification?: object } = {},
-): Outcome {
-  return {
-    prediction: {
-      schema: 'mlx.prediction/2',
-      id: `${symbol}-${asOf}`,
-      symbol,
-      as_of: asOf,
-      target_date: extra.exit ?? asOf,
-      horizon_days: extra.horizon ?? 1,
-      ensemble_score: score,
-      predicted_change_pct: score,
-      probability_up: 0.6,
-      components: { xgb: score, rules: 0 },
-      interval: { level: 0.8, low: 1, high: 2 },
-    },
-    verification: {
-      actual_change_pct: changePct,
-      direction_hit: changePct > 0,
-      within_interval: extra.within,
-      actual_date: extra.exit,
-      ...extra.verification,
-    },
-  } as unknown as Outcome;
-}
+const outcome = reportOutcome;
 
 const SYMBOLS = ['A', 'B', 'C', 'D', 'E'];
 /** Two one-session periods: scores in order, then reversed. */
