@@ -5,10 +5,10 @@ import { before, describe, it } from 'node:test';
 import { doctor } from '../../src/commands/doctor.ts';
 import { buildReport } from '../../src/commands/report.ts';
 import type { Context } from '../../src/context.ts';
-import { PriceStore } from '../../src/store/price-store.ts';
 import { tempHome } from '../helpers/cli.ts';
 import { testContext } from '../helpers/context.ts';
 import { verifiedHome } from '../helpers/verified-home.ts';
+import { weightsOf } from '../helpers/ledger.ts';
 
 /**
  * Tamper-evident ledgers on a verified home (no model): an edited prediction
@@ -27,15 +27,6 @@ function copyHome(ctx: Context): Context & { lines: string[] } {
 const read = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
 const write = (file: string, lines: readonly string[]) =>
   fs.writeFileSync(file, `${lines.join('\n')}\n`);
-
-function weightsOf(ctx: Context): unknown[] {
-  const store = PriceStore.open(ctx.home.db);
-  try {
-    return store.weights.rows();
-  } finally {
-    store.close();
-  }
-}
 
 function ledgerFile(ctx: Context, which: 'predictions' | 'verifications'): string {
   const dir = which === 'predictions' ? ctx.home.predictionsDir : ctx.home.verificationsDir;

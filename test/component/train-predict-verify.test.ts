@@ -12,11 +12,11 @@ import type { Context } from '../../src/context.ts';
 import { DataError, UsageError } from '../../src/errors.ts';
 import { predictionSchema, publishedSchema, verificationSchema } from '../../src/ledger/records.ts';
 import { manifestSchema } from '../../src/registry/manifest.ts';
-import { PriceStore } from '../../src/store/price-store.ts';
 import { withRawDb } from '../helpers/raw-db.ts';
 import { syntheticHome } from '../helpers/loop.ts';
 import { tempHome } from '../helpers/cli.ts';
 import { homePaths, type HomePaths } from '../../src/home.ts';
+import { weightsOf } from '../helpers/ledger.ts';
 
 const schemasDir = path.resolve(import.meta.dirname, '../../docs/schemas');
 const TRAINED_UNTIL = '2021-10-29';
@@ -32,15 +32,6 @@ function copyHome(ctx: Context, until: string, truncate: boolean): HomePaths {
     );
   }
   return homePaths(root);
-}
-
-function weightsOf(ctx: Context): unknown[] {
-  const store = PriceStore.open(ctx.home.db);
-  try {
-    return store.weights.rows();
-  } finally {
-    store.close();
-  }
 }
 
 describe('train → predict → verify on a seeded synthetic market', () => {

@@ -104,6 +104,7 @@ export function ledgerRecords(dir: string): Record<string, unknown>[] {
   );
 }
 
+/** Every per-stock weight row in the home's store, as the weights table holds them. */
 export function weightsOf(ctx: Context): unknown[] {
   const store = PriceStore.open(ctx.home.db);
   try {
