@@ -2,7 +2,7 @@ import type { TrainSettings } from '../config.ts';
 import type { Metrics } from '../evaluation/metrics.ts';
 import type { XGBoostLib } from '../models/xgboost/index.ts';
 import { rowsByDate } from './cross-section.ts';
-import { dailyRankIcSeries } from './daily-rank-ic.ts';
+import { rankIcByDate } from './daily-rank-ic.ts';
 import { headFitRows } from './ensemble.ts';
 import type { ModelKind, TrainEvent } from './fit.ts';
 import { rowsBetween, usableRows, type FoldOutcome } from './fold-fit.ts';
@@ -152,24 +152,26 @@ export function judgeFolds(
   const collected = new Map<ScoredName, Collected>();
   const reports: FoldReport[] = [];
   const oos: OosRow[] = [];
-  const evidence: Record<string, number[]> = {};
+  // Each component's Rank IC by date on the folds judged so far (the blend's evidence).
+  const daily: Record<string, { date: number; ic: number }[]> = {};
   folds.forEach((fold, position) => {
     const outcome = outcomes[position];
     if (!outcome) return;
-    // A blending head weighs the components by how they ranked earlier folds' test rows.
+    // A blending head weighs the components by how they ranked earlier folds' test rows,
+    // on the dates whose returns were realised before this fold's test (its validation end).
     const heads =
       input.settings.head === 'blend'
         ? {
             ...outcome.heads,
             head: fitHead(headFitRows(data, outcome.validation), outcome.heads.base, {
               weighting: 'blend',
-              evidence,
+              evidence: evidenceUpTo(daily, fold.validEnd),
             }),
           }
         : outcome.heads;
     const judged = judgeFold(data, heads, outcome.rows, outcome.components, collected, fold.index);
-    for (const [name, daily] of Object.entries(componentRankIcs(data, outcome))) {
-      (evidence[name] ??= []).push(...daily);
+    for (const [name, days] of Object.entries(componentRankIcs(data, outcome))) {
+      (daily[name] ??= []).push(...days);
     }
     oos.push(...judged.oos);
     const report = foldReport(data, fold, { ...outcome, heads });
@@ -179,19 +181,44 @@ export function judgeFolds(
     reports.push(report);
     input.onFold?.(report, folds.length);
   });
-  return { folds: reports, metrics: metricsOf(collected, input.horizonDays), oos, evidence };
+  return {
+    folds: reports,
+    metrics: metricsOf(collected, input.horizonDays),
+    oos,
+    evidence: evidenceUpTo(daily, Infinity),
+  };
 }
 
-/** Each component's daily Rank IC on a fold's test rows, in date order. */
-function componentRankIcs(data: Dataset, outcome: FoldOutcome): Record<string, number[]> {
-  const groups = [...rowsByDate(Int32Array.from(outcome.rows, (r) => data.dateIndex[r]))]
-    .sort((a, b) => a[0] - b[0])
-    .map((g) => g[1]);
+/** Each component's Rank IC on the dates up to `last`, in date order. */
+function evidenceUpTo(
+  daily: Record<string, { date: number; ic: number }[]>,
+  last: number,
+): BlendEvidence {
+  return Object.fromEntries(
+    Object.entries(daily).map(([name, days]) => [
+      name,
+      days.filter((d) => d.date <= last).map((d) => d.ic),
+    ]),
+  );
+}
+
+/** Each component's Rank IC on each date of a fold's test rows (dates with too few rows left out). */
+function componentRankIcs(
+  data: Dataset,
+  outcome: FoldOutcome,
+): Record<string, { date: number; ic: number }[]> {
+  const byDate = [...rowsByDate(Int32Array.from(outcome.rows, (r) => data.dateIndex[r]))].sort(
+    (a, b) => a[0] - b[0],
+  );
+  const groups = byDate.map((g) => g[1]);
   const forward = Float64Array.from(outcome.rows, (r) => data.y[r]);
-  const out: Record<string, number[]> = {};
+  const out: Record<string, { date: number; ic: number }[]> = {};
   for (const name of COMPONENTS) {
     const scores = outcome.components[name];
-    if (scores) out[name] = dailyRankIcSeries(scores, forward, groups);
+    if (!scores) continue;
+    out[name] = rankIcByDate(scores, forward, groups)
+      .map((ic, i) => ({ date: byDate[i][0], ic }))
+      .filter((d) => Number.isFinite(d.ic));
   }
   return out;
 }

@@ -14,10 +14,12 @@ describe("train.head 'blend': weights from earlier folds' test rows", () => {
   let result: TrainResult;
   let manifest: { params: { head: { weighting: string; weights: Record<string, number> } } };
   const testSessions = 40;
+  let horizon = 0;
 
   before(async () => {
     const ctx = await syntheticHome(8, 5);
     ctx.config.train = { ...ctx.config.train, head: 'blend', folds: 5, testSessions };
+    horizon = ctx.config.horizonDays;
     result = await train(ctx, { promote: 'never', until: '2021-10-29' });
     manifest = JSON.parse(fs.readFileSync(path.join(result.dir, 'manifest.json'), 'utf8'));
   });
@@ -26,8 +28,9 @@ describe("train.head 'blend': weights from earlier folds' test rows", () => {
     const days = result.walk_forward.folds.map((f) => evidenceDays(f.ensemble.weighting));
     assert.equal(days.length, 5);
     days.forEach((d, k) => {
-      // Fold k has at most k earlier folds of testSessions days, never its own or a later one.
-      assert.ok(d <= k * testSessions, `fold ${k} weighed on ${d} days`);
+      // Fold k has at most k earlier folds of testSessions days, never its own or a later one,
+      // and not their last `horizon` days: those returns end inside fold k's test.
+      assert.ok(d <= Math.max(0, k * testSessions - horizon), `fold ${k} weighed on ${d} days`);
       if (k * testSessions < MIN_EVIDENCE_DAYS) assert.equal(d, 0, `fold ${k}`);
     });
     assert.ok(days[4] >= MIN_EVIDENCE_DAYS, `fold 4: ${days[4]}`);
