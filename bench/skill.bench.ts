@@ -87,7 +87,7 @@ export async function bench(report: BenchReporter): Promise<void> {
           data: dataset(),
           horizonDays: config.horizonDays,
           settings,
-          models,
+          models: VARIANTS[group[0]].models ?? models,
           seed,
           xgbLib,
           jobs: defaultJobs(),
