@@ -65,9 +65,14 @@ export function scaleInto(
   const width = mean.length;
   for (let i = 0; i < values.length; i++) {
     const j = i % width;
-    const z = (values[i] - mean[j]) / std[j];
-    out[offset + i] = z > CLIP ? CLIP : z < -CLIP ? -CLIP : z;
+    out[offset + i] = clipped(values[i], mean[j], std[j]);
   }
+}
+
+/** One value standardised with a mean and standard deviation, clipped to ±CLIP. */
+export function clipped(value: number, mean: number, std: number): number {
+  const z = (value - mean) / std;
+  return z > CLIP ? CLIP : z < -CLIP ? -CLIP : z;
 }
 
 /**

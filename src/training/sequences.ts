@@ -1,6 +1,6 @@
 import { DataError } from '../errors.ts';
 import type { Dataset } from './panel.ts';
-import { scaleInto, type Scaler } from './scaler.ts';
+import { clipped, type Scaler } from './scaler.ts';
 
 /**
  * LSTM inputs: for a row at bar t, the scaled values of `columns` over bars
@@ -34,7 +34,8 @@ export function columnIndices(
 
 /**
  * samples × timesteps × columns, row-major: each bar's features scaled with the
- * scaler's pooled moments (so levels that tell stocks apart survive).
+ * scaler's pooled moments (so levels that tell stocks apart survive), and only
+ * the chosen columns (what `scaleInto` gives for them, without scaling the rest).
  */
 export function buildSequences(
   data: Dataset,
@@ -46,14 +47,15 @@ export function buildSequences(
   const width = data.featureNames.length;
   const features = columns.length;
   const out = new Float32Array(rows.length * timesteps * features);
-  const scaledRow = new Float32Array(width);
+  const mean = Float64Array.from(columns, (c) => scaler.pooled.mean[c]);
+  const std = Float64Array.from(columns, (c) => scaler.pooled.std[c]);
   let at = 0;
   for (let i = 0; i < rows.length; i++) {
     const first = rows[i] - timesteps + 1;
     for (let step = 0; step < timesteps; step++) {
       const base = (first + step) * width;
-      scaleInto(scaler, null, data.x.subarray(base, base + width), scaledRow);
-      for (let c = 0; c < features; c++) out[at++] = scaledRow[columns[c]];
+      for (let c = 0; c < features; c++)
+        out[at++] = clipped(data.x[base + columns[c]], mean[c], std[c]);
     }
   }
   return out;

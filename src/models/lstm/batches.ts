@@ -8,24 +8,27 @@ export interface SequenceSet {
 }
 
 /**
- * Time-major copies of the chosen samples: element t is a [batch, F] block
- * holding timestep t of each sample in `indices` order.
+ * One block per timestep, oldest first, as the training graph takes them:
+ * block t is [F + 1, batch], row f holding feature f of timestep t of each
+ * sample in `indices` order, and a last row of ones (the graph's bias input).
  */
-export function timeMajorBatch(
+export function stepBlocks(
   x: Float32Array,
   indices: ArrayLike<number>,
   timesteps: number,
   features: number,
 ): Float32Array[] {
   const batch = indices.length;
+  const rows = features + 1;
   const steps: Float32Array[] = [];
-  const buffer = new Float32Array(timesteps * batch * features);
+  const buffer = new Float32Array(timesteps * rows * batch);
   for (let t = 0; t < timesteps; t++) {
-    const block = buffer.subarray(t * batch * features, (t + 1) * batch * features);
+    const block = buffer.subarray(t * rows * batch, (t + 1) * rows * batch);
     for (let r = 0; r < batch; r++) {
       const from = (indices[r] * timesteps + t) * features;
-      block.set(x.subarray(from, from + features), r * features);
+      for (let f = 0; f < features; f++) block[f * batch + r] = x[from + f];
     }
+    block.fill(1, features * batch);
     steps.push(block);
   }
   return steps;

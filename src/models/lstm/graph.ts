@@ -1,6 +1,6 @@
 import type * as TfModule from '@tensorflow/tfjs';
 import type { Tf } from '../tf-backend.ts';
-import { GATES, fromGateBlocks, gateBlock } from './weights.ts';
+import { GATES } from './weights.ts';
 import type { LstmShape, LstmWeights } from './weights.ts';
 
 type Tensor = TfModule.Tensor;
@@ -8,16 +8,24 @@ type Tensor2D = TfModule.Tensor2D;
 type Variable = TfModule.Variable;
 
 /**
- * The LSTM written out as tensor operations for training, because
- * tfjs-layers' own LSTM is slow on the wasm backend (measured ~1,900
- * samples/s against ~5,000 here, same network):
+ * The LSTM written out as tensor operations, for training and predicting,
+ * because tfjs-layers' own LSTM is slow on the wasm backend. Measured per
+ * 256-sample batch (20 steps, 12 features, 32 units) with `tf.profile`, each
+ * choice below removes a kernel that dominated:
  *
- * - its time loop slices the [batch, T, F] input per step, and the wasm
- *   `slice` kernel copies the whole input out of wasm memory on each call;
- *   here each step's [batch, F] input arrives as its own tensor;
- * - the default matMul gradient multiplies by transposed operands, which the
- *   wasm backend computes with a slow generic loop; `linear` below transposes
+ * - Samples are columns: a step's input is one [F + 1, batch] block (its last
+ *   row all ones, so biases ride in the kernel), the state is [U, batch]. All
+ *   four gates come out of one product W·[x_t; 1; h] ([4U, batch]), and
+ *   splitting gates, or input from state in the gradient, cuts whole rows:
+ *   contiguous copies. With samples as rows each gate's columns were a strided
+ *   copy (SplitV took 10% of a batch) and four products stood where one does.
+ * - The default matMul gradient multiplies by transposed operands, which the
+ *   wasm backend computes with a slow generic loop; `product` transposes
  *   explicitly and then uses the fast untransposed product.
+ * - tanh(x) is computed as 2·σ(2x) − 1: the wasm `Tanh` kernel took six times
+ *   as long as `Sigmoid` on the same block. The candidate gate's factor 2 is
+ *   applied to its rows of the kernel once per batch, so one sigmoid serves all
+ *   four gates.
  *
  * The maths is tfjs-layers' LSTM with a sigmoid recurrent activation, so the
  * trained weights drop into the saved tfjs-layers model unchanged (a test
@@ -27,92 +35,161 @@ export class TrainingGraph {
   readonly variables: Variable[];
   private readonly tf: Tf;
   private readonly shape: LstmShape;
-  private readonly gates: { kernel: Variable; bias: Variable }[];
-  private readonly dense: { kernel: Variable; bias: Variable }[];
-  private readonly linear: (x: Tensor, kernel: Tensor, bias: Tensor) => Tensor2D;
+  /** [4U, F + 1 + U]: gate rows (input, forget, cell, output), then input, bias, state columns. */
+  private readonly kernel: Variable;
+  /** Each dense layer as [outputs, inputs + 1], its bias the last column. */
+  private readonly dense: Variable[];
+  /** [4U, 1]: 2 on the cell gate's rows, 1 elsewhere (see the class comment). */
+  private readonly gateScale: Tensor;
+  private readonly product: (w: Tensor, x: Tensor) => Tensor2D;
 
   constructor(tf: Tf, shape: LstmShape, weights: LstmWeights) {
     this.tf = tf;
     this.shape = shape;
-    const { features, units } = shape;
+    const { units } = shape;
+    const layout = packWeights(weights, shape);
     // tidy frees the initial-value tensors; the variables (never tracked by tidy) stay.
-    const variable = (values: Float32Array, rows: number, cols?: number) =>
-      tf.tidy(() =>
-        tf.variable(cols === undefined ? tf.tensor1d(values) : tf.tensor2d(values, [rows, cols])),
-      );
-    this.gates = Array.from({ length: GATES }, (_, gate) => {
-      const block = gateBlock(weights, shape, gate);
+    const variable = (values: Float32Array, rows: number, cols: number) =>
+      tf.tidy(() => tf.variable(tf.tensor2d(values, [rows, cols])));
+    this.kernel = variable(layout.kernel, GATES * units, layout.kernelColumns);
+    this.dense = layout.dense.map((layer) => variable(layer.values, layer.rows, layer.cols));
+    this.variables = [this.kernel, ...this.dense];
+    const scale = new Float32Array(GATES * units).fill(1);
+    scale.fill(2, 2 * units, 3 * units);
+    this.gateScale = tf.tensor2d(scale, [GATES * units, 1]);
+    // w·x whose gradient multiplies by explicit transposes (see the class comment).
+    const product = tf.customGrad((...args: (Tensor | TfModule.GradSaveFunc)[]) => {
+      const [w, x, save] = args as [Tensor2D, Tensor2D, TfModule.GradSaveFunc];
+      save([w, x]);
       return {
-        kernel: variable(block.kernel, features + units, units),
-        bias: variable(block.bias, units),
-      };
-    });
-    this.dense = weights.dense.map((layer) => ({
-      kernel: variable(layer.kernel, layer.inputs, layer.outputs),
-      bias: variable(layer.bias, layer.outputs),
-    }));
-    this.variables = [...this.gates, ...this.dense].flatMap((layer) => [layer.kernel, layer.bias]);
-    // x·W + b whose gradient multiplies by explicit transposes (see the class comment).
-    const linear = tf.customGrad((...args: (Tensor | TfModule.GradSaveFunc)[]) => {
-      const [x, kernel, bias, save] = args as [Tensor2D, Tensor2D, Tensor, TfModule.GradSaveFunc];
-      save([x, kernel]);
-      return {
-        value: tf.add(tf.matMul(x, kernel), bias) as Tensor2D,
+        value: tf.matMul(w, x) as Tensor2D,
         gradFunc: (dy: Tensor2D, saved: Tensor[]) => {
-          const [input, weight] = saved as Tensor2D[];
+          const [weight, input] = saved as Tensor2D[];
           return [
-            tf.matMul(dy, tf.transpose(weight)),
-            tf.matMul(tf.transpose(input), dy),
-            tf.sum(dy, 0),
+            tf.matMul(dy, tf.transpose(input)),
+            tf.matMul(tf.transpose(weight), dy),
           ];
         },
       };
     });
-    this.linear = (x, kernel, bias) => linear(x, kernel, bias);
+    this.product = (w, x) => product(w, x);
   }
 
-  /** Predictions [batch, 1] from one [batch, F] tensor per timestep, oldest first. */
+  /**
+   * Predictions [batch, 1] from one [F + 1, batch] block per timestep, oldest
+   * first, each with a last row of ones (see `stepBlocks`).
+   */
   forward(steps: readonly Tensor2D[]): Tensor2D {
     const { tf } = this;
-    const batch = steps[0].shape[0];
+    const batch = steps[0].shape[1];
     const { units } = this.shape;
-    let hidden: Tensor2D = tf.zeros([batch, units]);
-    let cell: Tensor2D = tf.zeros([batch, units]);
+    const kernel = tf.mul(this.kernel, this.gateScale);
+    const tanh = (x: Tensor) => tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
+    let hidden: Tensor = tf.zeros([units, batch]);
+    let cell: Tensor = tf.zeros([units, batch]);
     for (const step of steps) {
-      const joined = tf.concat([step, hidden], 1);
-      const [input, forget, candidate, output] = this.gates.map((gate) =>
-        this.linear(joined, gate.kernel, gate.bias),
-      );
-      cell = tf.add(
-        tf.mul(tf.sigmoid(forget), cell),
-        tf.mul(tf.sigmoid(input), tf.tanh(candidate)),
-      );
-      hidden = tf.mul(tf.sigmoid(output), tf.tanh(cell));
+      const gates = tf.sigmoid(this.product(kernel, tf.concat([step, hidden], 0)));
+      const [input, forget, scaledCandidate, output] = tf.split(gates, GATES, 0);
+      const candidate = tf.sub(tf.mul(scaledCandidate, 2), 1);
+      cell = tf.add(tf.mul(forget, cell), tf.mul(input, candidate));
+      hidden = tf.mul(output, tanh(cell));
     }
-    let result: Tensor2D = hidden;
+    const ones = tf.ones([1, batch]);
+    let result = hidden;
     this.dense.forEach((layer, i) => {
-      result = this.linear(result, layer.kernel, layer.bias);
+      result = this.product(layer, tf.concat([result, ones], 0));
       if (i < this.dense.length - 1) result = tf.relu(result);
     });
-    return result;
+    return tf.reshape(result, [batch, 1]);
   }
 
-  /** A copy of the current weights in the saved-model layout (copied: some backends share buffers). */
+  /** A copy of the current weights in the saved-model layout. */
   snapshot(): LstmWeights {
-    const blocks = this.gates.map((gate) => ({
-      kernel: Float32Array.from(gate.kernel.dataSync()),
-      bias: Float32Array.from(gate.bias.dataSync()),
-    }));
-    const dense = this.dense.map((layer) => ({
-      kernel: Float32Array.from(layer.kernel.dataSync()),
-      bias: Float32Array.from(layer.bias.dataSync()),
-      inputs: layer.kernel.shape[0] as number,
-      outputs: layer.kernel.shape[1] as number,
-    }));
-    return fromGateBlocks(blocks, dense, this.shape);
+    return unpackWeights(
+      this.kernel.dataSync() as Float32Array,
+      this.dense.map((layer) => ({
+        values: layer.dataSync() as Float32Array,
+        rows: layer.shape[0] as number,
+        cols: layer.shape[1] as number,
+      })),
+      this.shape,
+    );
   }
 
   dispose(): void {
-    this.tf.dispose(this.variables);
+    this.tf.dispose([...this.variables, this.gateScale]);
   }
+}
+
+interface Matrix {
+  values: Float32Array;
+  rows: number;
+  cols: number;
+}
+
+/** The Keras layout as the graph's matrices: [4U, F + 1 + U], and [out, in + 1] per dense layer. */
+export function packWeights(
+  weights: LstmWeights,
+  shape: LstmShape,
+): { kernel: Float32Array; kernelColumns: number; dense: Matrix[] } {
+  const { features, units } = shape;
+  const width = GATES * units;
+  const kernelColumns = features + 1 + units;
+  const kernel = new Float32Array(width * kernelColumns);
+  for (let g = 0; g < width; g++) {
+    const row = g * kernelColumns;
+    for (let j = 0; j < features; j++) kernel[row + j] = weights.kernel[j * width + g];
+    kernel[row + features] = weights.bias[g];
+    for (let k = 0; k < units; k++) {
+      kernel[row + features + 1 + k] = weights.recurrentKernel[k * width + g];
+    }
+  }
+  const dense = weights.dense.map((layer) => {
+    const cols = layer.inputs + 1;
+    const values = new Float32Array(layer.outputs * cols);
+    for (let o = 0; o < layer.outputs; o++) {
+      for (let i = 0; i < layer.inputs; i++) {
+        values[o * cols + i] = layer.kernel[i * layer.outputs + o];
+      }
+      values[o * cols + layer.inputs] = layer.bias[o];
+    }
+    return { values, rows: layer.outputs, cols };
+  });
+  return { kernel, kernelColumns, dense };
+}
+
+/** Inverse of `packWeights`: back to the Keras layout (copies, never views of a backend buffer). */
+export function unpackWeights(kernel: Float32Array, dense: Matrix[], shape: LstmShape): LstmWeights {
+  const { features, units } = shape;
+  const width = GATES * units;
+  const kernelColumns = features + 1 + units;
+  const out: LstmWeights = {
+    kernel: new Float32Array(features * width),
+    recurrentKernel: new Float32Array(units * width),
+    bias: new Float32Array(width),
+    dense: [],
+  };
+  for (let g = 0; g < width; g++) {
+    const row = g * kernelColumns;
+    for (let j = 0; j < features; j++) out.kernel[j * width + g] = kernel[row + j];
+    out.bias[g] = kernel[row + features];
+    for (let k = 0; k < units; k++) {
+      out.recurrentKernel[k * width + g] = kernel[row + features + 1 + k];
+    }
+  }
+  out.dense = dense.map(({ values, rows, cols }) => {
+    const inputs = cols - 1;
+    const layer = {
+      kernel: new Float32Array(inputs * rows),
+      bias: new Float32Array(rows),
+      inputs,
+      outputs: rows,
+    };
+    for (let o = 0; o < rows; o++) {
+      for (let i = 0; i < inputs; i++) layer.kernel[i * rows + o] = values[o * cols + i];
+      layer.bias[o] = values[o * cols + inputs];
+    }
+    return layer;
+  });
+  return out;
 }

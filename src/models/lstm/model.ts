@@ -2,7 +2,7 @@ import type * as TfModule from '@tensorflow/tfjs';
 import { DataError } from '../../errors.ts';
 import { initTensorflow } from '../tf-backend.ts';
 import type { Tf } from '../tf-backend.ts';
-import { checkSequenceSet, timeMajorBatch } from './batches.ts';
+import { checkSequenceSet, stepBlocks } from './batches.ts';
 import { TrainingGraph } from './graph.ts';
 import { LSTM_SCHEMA, readModelFiles, writeModelFiles } from './files.ts';
 import type { LstmMetadata } from './files.ts';
@@ -93,8 +93,8 @@ export class LstmModel {
       const values = tf.tidy(() =>
         graph
           .forward(
-            timeMajorBatch(x, indices, timesteps, features).map((block) =>
-              tf.tensor2d(block, [count, features]),
+            stepBlocks(x, indices, timesteps, features).map((block) =>
+              tf.tensor2d(block, [features + 1, count]),
             ),
           )
           .dataSync(),

@@ -3,7 +3,7 @@ import { DataError } from '../../errors.ts';
 import { createRandom, shuffledIndices } from '../../random.ts';
 import { initTensorflow } from '../tf-backend.ts';
 import type { Tf } from '../tf-backend.ts';
-import { checkSequenceSet, timeMajorBatch } from './batches.ts';
+import { checkSequenceSet, stepBlocks } from './batches.ts';
 import type { SequenceSet } from './batches.ts';
 import { validateLstmConfig } from './config.ts';
 import type { LstmConfig } from './config.ts';
@@ -157,8 +157,8 @@ function stepTensors(
   timesteps: number,
   features: number,
 ): TfModule.Tensor2D[] {
-  return timeMajorBatch(x, indices, timesteps, features).map((block) =>
-    tf.tensor2d(block, [indices.length, features]),
+  return stepBlocks(x, indices, timesteps, features).map((block) =>
+    tf.tensor2d(block, [features + 1, indices.length]),
   );
 }
 
