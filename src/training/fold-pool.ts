@@ -10,7 +10,7 @@ import type { Fold } from './folds.ts';
 export interface FoldWorkerData {
   job: FoldJob;
   folds: Fold[];
-  /** The next fold to take, shared by every thread (Atomics.add). */
+  /** How many folds were taken, shared by every thread (see takeFold). */
   next: Int32Array;
   xgb: boolean;
   xgbThreads: number;
@@ -22,6 +22,16 @@ export type FoldWorkerMessage =
   | { kind: 'event'; event: TrainEvent }
   | { kind: 'failed'; error: SerialisedError }
   | { kind: 'done' };
+
+/**
+ * The fold position a thread takes next, or −1 when none is left. Folds are
+ * taken latest first: a later fold trains on more rows, and starting the
+ * longest fits first keeps the threads from ending one long fit apart.
+ */
+export function takeFold(next: Int32Array, folds: number): number {
+  const taken = Atomics.add(next, 0, 1);
+  return taken < folds ? folds - 1 - taken : -1;
+}
 
 /** Threads for the walk-forward by default: one per core. */
 export function defaultJobs(): number {
@@ -68,8 +78,8 @@ export class FoldRun {
   async finish(): Promise<(FoldOutcome | null)[]> {
     try {
       for (;;) {
-        const position = Atomics.add(this.next, 0, 1);
-        if (position >= this.folds.length) break;
+        const position = takeFold(this.next, this.folds.length);
+        if (position < 0) break;
         this.outcomes[position] = await fitFold(this.job, this.folds[position], {
           xgbLib: this.options.xgbLib,
           ...(this.xgbThreads !== undefined ? { xgbThreads: this.xgbThreads } : {}),

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadXGBoost } from '../models/xgboost/index.ts';
 import { fitFold } from './fold-fit.ts';
 import { serialiseError } from '../threads.ts';
-import type { FoldWorkerData, FoldWorkerMessage } from './fold-pool.ts';
+import { takeFold, type FoldWorkerData, type FoldWorkerMessage } from './fold-pool.ts';
 
 /**
  * A walk-forward worker thread: takes the next unfitted fold from the counter
@@ -15,8 +15,8 @@ const post = (message: FoldWorkerMessage) => parentPort?.postMessage(message);
 try {
   const xgbLib = input.xgb ? loadXGBoost() : null;
   for (;;) {
-    const position = Atomics.add(input.next, 0, 1);
-    if (position >= input.folds.length) break;
+    const position = takeFold(input.next, input.folds.length);
+    if (position < 0) break;
     const outcome = await fitFold(input.job, input.folds[position], {
       xgbLib,
       xgbThreads: input.xgbThreads,
