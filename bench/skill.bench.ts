@@ -18,7 +18,6 @@ import type { BenchReporter } from './report.ts';
 import { runPeer } from './skill/peer.ts';
 import { printSkill, type SkillRun } from './skill/print.ts';
 import { dailySeries, type DailySeries } from './skill/series.ts';
-import { withHeadRows } from './skill/heads.ts';
 import { fitKey, VARIANTS } from './skill/variants.ts';
 
 /**
@@ -83,11 +82,7 @@ export async function bench(report: BenchReporter): Promise<void> {
       const cached = group.every((name) => fs.existsSync(file(name)));
       if (!cached) {
         const started = performance.now();
-        // Every validation row scored: each variant's head then takes its own share (heads.ts).
-        const settings = {
-          ...VARIANTS[group[0]].settings(base),
-          headRows: Number.MAX_SAFE_INTEGER,
-        };
+        const settings = VARIANTS[group[0]].settings(base);
         const input = {
           data: dataset(),
           horizonDays: config.horizonDays,
@@ -106,11 +101,10 @@ export async function bench(report: BenchReporter): Promise<void> {
         });
         const outcomes = await fits.outcomes();
         for (const name of group) {
-          const own = VARIANTS[name].settings(base);
           const judged = judgeFolds(
-            { ...input, settings: own },
+            { ...input, settings: VARIANTS[name].settings(base) },
             fits.folds,
-            withHeadRows(input.data, outcomes, own),
+            outcomes,
           );
           const series: DailySeries & { blocks: [string, string][] } = {
             ...dailySeries(judged.oos),

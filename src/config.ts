@@ -93,11 +93,6 @@ const trainSchema = z
      * it by a standard error; 'blend' all with skill, by out-of-sample evidence (README).
      */
     head: z.enum(['select', 'blend']).default('select'),
-    /**
-     * Most validation rows the head is fitted on: beyond it, every k-th validation date's rows
-     * (each costs an LSTM pass; README, "Scale").
-     */
-    headRows: z.number().int().min(1000).default(60000),
     /** What the models learn from the forward return (see README, "How a prediction is made"). */
     label: z.enum(['cs_rank', 'cs_zscore', 'excess', 'raw']).default('cs_rank'),
     /** Give XGBoost each stock-specific feature's per-date rank across the universe as well. */

@@ -28,8 +28,6 @@ export const VARIANTS: Record<string, Variant> = {
   default: { settings: (base) => base },
   /** The head's 'select' rule: the best component on validation unless a blend beats it. */
   select: { settings: (base) => ({ ...base, head: 'select' }) },
-  /** The head fitted on every validation row, however many (before `headRows`). */
-  'head-all': { settings: (base) => ({ ...base, headRows: Number.MAX_SAFE_INTEGER }) },
   /** The head blends every component with skill, weighed on earlier folds' test rows. */
   blend: { settings: (base) => ({ ...base, head: 'blend' }) },
   /** XGBoost on every row and column at twice the learning rate: the default since the bench. */
@@ -66,13 +64,9 @@ export const VARIANTS: Record<string, Variant> = {
   },
 };
 
-/**
- * What decides the fits: everything but the head and the rows it is fitted on
- * (fits score every validation row, and each variant's head is fitted again on
- * its own share of them: see heads.ts).
- */
+/** What decides the fits (everything but the head). */
 export function fitKey(name: string, base: TrainSettings): string {
   const variant = VARIANTS[name];
-  const settings = { ...variant.settings(base), head: null, headRows: null };
+  const settings = { ...variant.settings(base), head: null };
   return JSON.stringify(variant.models ? { ...settings, models: variant.models } : settings);
 }

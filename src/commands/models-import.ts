@@ -15,14 +15,7 @@ import { currentFormat, ModelRegistry, type ModelVersionV2 } from '../registry/r
 import { readScaler, SCALER_FILE } from '../registry/scaler-file.ts';
 import { writeImportance, writeManifest } from '../registry/version-files.ts';
 import { rankInputName } from '../training/cross-section.ts';
-import {
-  completeOnly,
-  fitHeads,
-  POOLED,
-  POOLED_UNIT,
-  scoreRows,
-  trainingBase,
-} from '../training/ensemble.ts';
+import { completeOnly, fitHeads, POOLED, POOLED_UNIT, scoreRows } from '../training/ensemble.ts';
 import type { FittedModels, ModelKind } from '../training/fit.ts';
 import { buildDataset, loadPanel } from '../training/panel.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from '../training/judge.ts';
@@ -217,12 +210,7 @@ async function refitLike(
       xgbLib: lib,
     };
     const scores = scoreRows(new Map([[POOLED_UNIT, fitted]]), input, validRows);
-    const heads = fitHeads(
-      data,
-      trainingBase(data, trainRows),
-      { rows: validRows, scores },
-      { weighting: train.head },
-    );
+    const heads = fitHeads(data, trainRows, { rows: validRows, scores }, { weighting: train.head });
     // Judged on the same rows, as walk-forward judges a fold's test rows.
     const { rows, components } = completeOnly(validRows, scores);
     const collected = new Map<ScoredName, Collected>();

@@ -80,9 +80,8 @@ export async function fitEnsemble(input: EnsembleInput): Promise<FittedEnsemble 
       units.set(unit.key, await fitModels({ ...input, trainRows: train, validRows: valid }));
     }
     if (units.size === 0) return null;
-    const rows = headRows(input.data, input.validRows, input.settings.headRows);
-    const validation = { rows, scores: scoreRows(units, input, rows) };
-    const heads = fitHeads(input.data, trainingBase(input.data, input.trainRows), validation, {
+    const validation = { rows: input.validRows, scores: scoreRows(units, input, input.validRows) };
+    const heads = fitHeads(input.data, input.trainRows, validation, {
       weighting: input.settings.head,
     });
     return {
@@ -105,10 +104,11 @@ export async function fitEnsemble(input: EnsembleInput): Promise<FittedEnsemble 
  */
 export function fitHeads(
   data: Dataset,
-  base: TrainingBase,
+  trainRows: Int32Array,
   validation: HeadValidation,
   options: { weighting: HeadWeighting; evidence?: BlendEvidence },
 ): Pick<FittedEnsemble, 'head' | 'componentHeads' | 'base'> {
+  const base = trainingBase(data, trainRows);
   const rows = headFitRows(data, validation);
   const head = fitHead(rows, base, options);
   const componentHeads: FittedEnsemble['componentHeads'] = {};
@@ -119,22 +119,6 @@ export function fitHeads(
     );
   }
   return { head, componentHeads, base };
-}
-
-/**
- * The validation rows the head is fitted on: every one while they are at most
- * `maxRows`, else the rows of every k-th validation date (the smallest k that
- * keeps them to `maxRows`, the last date always in), so that they still span
- * the whole slice. Each row the head sees costs an LSTM pass; a universe of a
- * few hundred stocks has several times the rows and no more dates.
- */
-export function headRows(data: Dataset, validRows: Int32Array, maxRows: number): Int32Array {
-  if (validRows.length <= maxRows) return validRows;
-  const step = Math.ceil(validRows.length / maxRows);
-  const dates = [...new Set(Array.from(validRows, (r) => data.dateIndex[r]))].sort((a, b) => a - b);
-  const phase = (dates.length - 1) % step;
-  const kept = new Set(dates.filter((_, i) => i % step === phase));
-  return validRows.filter((r) => kept.has(data.dateIndex[r]));
 }
 
 /** What the head is fitted on: the validation rows every component scored. */
