@@ -15,7 +15,7 @@ import { lockCheck } from '../doctor/lock.ts';
 import { findLeftoverTemps, removeTemps, tempsCheck } from '../doctor/temps.ts';
 import { modelChecks } from '../doctor/models.ts';
 import { verificationCheck } from '../doctor/verification.ts';
-import { verify } from './verify.ts';
+import { verify } from '../jobs/verify.ts';
 import type { LedgerProblem } from '../ledger/ledger.ts';
 import type { RepairResult } from '../ledger/repair.ts';
 import { readLedgerView, warnAboutLedgers } from '../ledger/reader.ts';

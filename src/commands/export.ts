@@ -22,7 +22,7 @@ import { readScaler } from '../registry/scaler-file.ts';
 import { assertHomeExists, noStoreError, usingStore } from '../session.ts';
 import { resolveUniverse } from '../universe.ts';
 import { resolveSince } from '../calendar/since.ts';
-import { EXPORT_FORMATS, EXPORT_KINDS, type ExportKind } from './export-kinds.ts';
+import { EXPORT_FORMATS, EXPORT_KINDS, type ExportKind } from '../export/kinds.ts';
 
 export interface ExportOptions {
   what: ExportKind[];

@@ -8,15 +8,18 @@ const SRC = path.resolve(import.meta.dirname, '../../src');
 /**
  * The layers of src, highest first: a module (a folder of src, or a file at
  * its top) may import from its own layer and the layers below, never from one
- * above. The CLI parses and renders; commands compose the operations below;
+ * above. The CLI parses and renders; commands compose the use cases below
+ * and never call one another;
  * the domain modules do not know the commands that use them; the store and
  * the ledgers know no model; the base knows nothing of the rest.
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['cli'],
   ['commands'],
-  // Orchestration over the domain: the replay loop, the doctor's checks.
-  ['replay', 'doctor'],
+  // The replay loop: the live loop's use cases, session by session.
+  ['replay'],
+  // The use cases (train a version, predict and append, verify and adapt, fetch), the doctor's checks.
+  ['jobs', 'doctor'],
   ['report', 'prediction', 'explain', 'verification'],
   ['registry', 'weights'],
   ['export'],
@@ -93,6 +96,13 @@ function imports(): Import[] {
   });
 }
 
+/** Imports from a file of commands/ to another: a command calls use cases, never a command. */
+function commandToCommand(edges: readonly Pick<Import, 'file' | 'target'>[]): string[] {
+  return edges
+    .filter((i) => moduleOf(i.file) === 'commands' && moduleOf(i.target) === 'commands')
+    .map((i) => `${i.file} imports ${i.target.split(path.sep).join('/')}`);
+}
+
 describe('the import graph', () => {
   const all = imports();
 
@@ -123,6 +133,19 @@ describe('the import graph', () => {
       { from: 'c.ts', to: 'a.ts' },
     ]);
     assert.deepEqual(found, ['a.ts → b.ts → c.ts → a.ts']);
+  });
+
+  it('has no command importing another command', () => {
+    assert.deepEqual(commandToCommand(all), []);
+  });
+
+  it('would see a command importing a command (the check can fail)', () => {
+    const found = commandToCommand([
+      { file: path.join('commands', 'demo.ts'), target: path.join('commands', 'train.ts') },
+      { file: path.join('commands', 'demo.ts'), target: path.join('jobs', 'train.ts') },
+      { file: path.join('cli', 'main.ts'), target: path.join('commands', 'train.ts') },
+    ]);
+    assert.deepEqual(found, [`${path.join('commands', 'demo.ts')} imports commands/train.ts`]);
   });
 
   it('keeps the rules the layers stand for', () => {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { ExportResult } from '../../commands/export.ts';
-import { EXPORT_KINDS, type ExportKind } from '../../commands/export-kinds.ts';
+import { EXPORT_KINDS, type ExportKind } from '../../export/kinds.ts';
 import { ExitCode } from '../../errors.ts';
 import type { ExportFormat } from '../../export/write.ts';
 import { parseDuration, parseSymbolList } from '../flags.ts';

@@ -5,7 +5,7 @@ import { errorMessage } from '../errors.ts';
 import { Ledger } from '../ledger/ledger.ts';
 import { predictionSchema, type Prediction } from '../ledger/records.ts';
 import { predictionKey, uniquePredictions } from '../ledger/views.ts';
-import type { TargetForecast } from '../prediction/score.ts';
+import type { TargetForecast } from './score.ts';
 import type { LoadedModel } from '../registry/loaded-model.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import type { SymbolPanel } from '../training/panel.ts';

@@ -7,8 +7,8 @@ import { PriceStore } from '../store/price-store.ts';
 import { serialiseError } from '../threads.ts';
 import { loadPanel } from '../training/panel.ts';
 import { resolveUniverse } from '../universe.ts';
-import type { RetrainWorkerData, RetrainWorkerMessage } from './backtest-retrains.ts';
-import { train } from './train.ts';
+import type { RetrainWorkerData, RetrainWorkerMessage } from './retrains.ts';
+import { train } from '../jobs/train.ts';
 
 /**
  * The retrain thread of a backtest: the replay's features once (up to its last
