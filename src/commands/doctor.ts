@@ -18,13 +18,14 @@ import { verificationCheck } from '../doctor/verification.ts';
 import { verify } from '../jobs/verify.ts';
 import type { LedgerProblem } from '../ledger/ledger.ts';
 import type { RepairResult } from '../ledger/repair.ts';
-import { readLedgerView, warnAboutLedgers } from '../ledger/reader.ts';
+import { warnAboutLedgers } from '../ledger/reader.ts';
 import { inspectLock, type LockState } from '../lock.ts';
 import { initTensorflow } from '../models/tf-backend.ts';
 import { xgboostStatus } from '../models/xgboost/index.ts';
 import { PriceStore } from '../store/price-store.ts';
 import { rebuildWeights } from '../weights/replay.ts';
 import { assertHomeExists, withWriteLock } from '../session.ts';
+import { Home } from '../home-files/home.ts';
 
 export type { Check } from '../doctor/check.ts';
 
@@ -127,7 +128,7 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
         checks.push({ name: 'price store', ok: true, detail: `none yet at ${ctx.home.db}` });
       }
 
-      const health = examineLedgers(ctx.home, store?.ledgerIndex ?? null);
+      const health = examineLedgers(Home.of(ctx), store?.ledgerIndex ?? null);
       for (const h of health)
         result.ledger_problems.push(...h.problems.map((p) => ({ ...p, ledger: h.name })));
       const ledgerCheckList = ledgerChecks(health);
@@ -136,6 +137,7 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
         // --reindex restores lost records too (dropping the index would forget them); only
         // --repair moves lines aside.
         const repaired = repairLedgers(
+          Home.of(ctx),
           options.repair ? health : health.map((h) => ({ ...h, problems: [] })),
           ctx.now(),
           { seal: options.repair },
@@ -242,7 +244,7 @@ export function reindex(
   ctx: Context,
   store: PriceStore,
 ): { predictions: number; verifications: number; weight_changes: number } {
-  const view = readLedgerView(ctx.home);
+  const view = Home.of(ctx).readView();
   warnAboutLedgers(ctx.log, view);
   return store.transaction(() => {
     store.ledgerIndex.clear();

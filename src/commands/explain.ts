@@ -2,15 +2,14 @@ import type { Context } from '../context.ts';
 import { DataError, UsageError } from '../errors.ts';
 import type { Contribution } from '../explain/contributions.ts';
 import { explainTargets } from '../explain/targets.ts';
-import { Ledger } from '../ledger/ledger.ts';
-import { predictionSchema, type Prediction, type PredictionV2 } from '../ledger/records.ts';
+import type { Prediction, PredictionV2 } from '../ledger/records.ts';
 import { uniquePredictions } from '../ledger/views.ts';
 import { forecastTargets } from '../prediction/score.ts';
 import { loadModel } from '../registry/loaded-model.ts';
-import { ModelRegistry } from '../registry/registry.ts';
 import { COMPONENTS, type ComponentName } from '../training/head.ts';
 import { loadPanel, predictionHistoryStart } from '../training/panel.ts';
 import { assertHomeExists, openExistingStore } from '../session.ts';
+import { Home } from '../home-files/home.ts';
 
 export interface ExplainOptions {
   /** A prediction id, or a unique prefix of one (at least 6 characters). */
@@ -72,7 +71,7 @@ export async function explainPrediction(
     throw new DataError(
       `prediction ${record.id} was recorded by an older mlx (${record.schema}) whose models cannot be explained`,
     );
-  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const registry = Home.of(ctx).models;
   const model = await loadModel(
     registry,
     record.model.name,
@@ -178,9 +177,7 @@ export function componentViews(
 
 /** The prediction asked for: by id (or a unique prefix), or by symbol and session. */
 function findPrediction(ctx: Context, options: ExplainOptions): Prediction {
-  const unique = uniquePredictions(
-    new Ledger(ctx.home.predictionsDir, predictionSchema).read().entries,
-  );
+  const unique = uniquePredictions(Home.of(ctx).ledgers.predictions.read().entries);
   // By id, any record is explained, one a later record superseded too; by symbol, the one that counts.
   const byId = [...unique.entries, ...unique.shadowed].map((e) => e.record);
   const all = unique.entries.map((e) => e.record);

@@ -11,11 +11,8 @@ import { SeriesCache } from '../export/series-cache.ts';
 import type { ExportTable } from '../export/table.ts';
 import { TableWriter, type ExportFormat } from '../export/write.ts';
 import { featureSetIdentity } from '../features/index.ts';
-import { Ledger } from '../ledger/ledger.ts';
-import { predictionSchema } from '../ledger/records.ts';
 import { latestVerifications, uniquePredictions } from '../ledger/views.ts';
-import { readLedgerView } from '../ledger/reader.ts';
-import { ModelRegistry, type ModelVersion } from '../registry/registry.ts';
+import type { ModelVersion } from '../registry/registry.ts';
 import { unknownSymbolError, type PriceStore } from '../store/price-store.ts';
 import { datasetSettingsLike } from '../registry/like-version.ts';
 import { readScaler } from '../registry/scaler-file.ts';
@@ -23,6 +20,7 @@ import { assertHomeExists, noStoreError, usingStore } from '../session.ts';
 import { resolveUniverse } from '../universe.ts';
 import { resolveSince } from '../calendar/since.ts';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportKind } from '../export/kinds.ts';
+import { Home } from '../home-files/home.ts';
 
 export interface ExportOptions {
   what: ExportKind[];
@@ -146,7 +144,7 @@ function buildTable(ctx: Context, kind: ExportKind, filters: Filters): ExportTab
     (filters.since === undefined || date >= filters.since);
   switch (kind) {
     case 'predictions': {
-      const read = new Ledger(ctx.home.predictionsDir, predictionSchema).read();
+      const read = Home.of(ctx).ledgers.predictions.read();
       warnProblems(ctx, 'prediction', read.problems.length);
       const records = uniquePredictions(read.entries)
         .entries.map((e) => e.record)
@@ -154,7 +152,7 @@ function buildTable(ctx: Context, kind: ExportKind, filters: Filters): ExportTab
       return predictionsTable(records);
     }
     case 'verifications': {
-      const view = readLedgerView(ctx.home);
+      const view = Home.of(ctx).readView();
       warnProblems(ctx, 'verification', view.raw.verifications.problems.length);
       if (view.refused.length)
         ctx.log.warn(
@@ -234,7 +232,7 @@ function featuresFor(
 
 /** `NAME` or `NAME/VERSION` (a named model must exist); by default the promoted one, if any. */
 function modelVersion(ctx: Context, model: string | undefined): ModelVersion | null {
-  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const registry = Home.of(ctx).models;
   if (model === undefined) {
     const current = registry.currentVersion(ctx.config.modelName);
     return current ? registry.get(ctx.config.modelName, current) : null;

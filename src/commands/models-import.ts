@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../context.ts';
 import { UsageError } from '../errors.ts';
@@ -9,13 +8,13 @@ import type { ManifestV2 } from '../registry/manifest.ts';
 import { writeMetrics } from '../registry/metrics-file.ts';
 import { datasetSettingsLike } from '../registry/like-version.ts';
 import { refitLike } from '../registry/refit-like.ts';
-import { currentFormat, ModelRegistry, type ModelVersionV2 } from '../registry/registry.ts';
-import { SCALER_FILE } from '../registry/scaler-file.ts';
-import { writeImportance, writeManifest } from '../registry/version-files.ts';
+import { currentFormat, type ModelRegistry, type ModelVersionV2 } from '../registry/registry.ts';
+import { writeImportance, writeImportedModels, writeManifest } from '../registry/version-files.ts';
 import { rankInputName } from '../training/cross-section.ts';
 import type { ScoredName } from '../training/judge.ts';
 import { MLX_VERSION } from '../version.ts';
 import { assertHomeExists, withWriteLock } from '../session.ts';
+import { Home } from '../home-files/home.ts';
 
 export interface ImportOptions {
   /** A booster trained outside mlx (XGBoost's JSON model file). */
@@ -49,7 +48,7 @@ export interface ImportResult {
  */
 export async function importModel(ctx: Context, options: ImportOptions): Promise<ImportResult> {
   assertHomeExists(ctx);
-  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const registry = Home.of(ctx).models;
   const like = likeVersion(ctx, registry, options.like);
   const { manifest } = like;
   if (!manifest.models.includes('xgb'))
@@ -115,10 +114,7 @@ export async function importModel(ctx: Context, options: ImportOptions): Promise
           verdicts: [note],
         });
         writeImportance(temp, booster.importance('total_gain', inputNames));
-        fs.copyFileSync(path.join(like.dir, SCALER_FILE), path.join(temp, SCALER_FILE));
-        fs.writeFileSync(path.join(temp, 'xgb.json'), booster.saveJson());
-        if (manifest.models.includes('lstm'))
-          fs.cpSync(path.join(like.dir, 'lstm'), path.join(temp, 'lstm'), { recursive: true });
+        writeImportedModels(temp, like, booster.saveJson());
       });
       if (promoted) registry.promote(like.name, version);
       ctx.log.info(`${like.name}/${version}: ${note}`);

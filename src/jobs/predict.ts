@@ -9,7 +9,6 @@ import type { Prediction } from '../ledger/records.ts';
 import { buildPrediction } from '../prediction/record.ts';
 import { forecastTargets } from '../prediction/score.ts';
 import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
-import { ModelRegistry } from '../registry/registry.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import {
   loadPanel,
@@ -31,6 +30,7 @@ import { inSampleError, inSampleTargets } from '../prediction/in-sample.ts';
 import { assertSomeBarOn, missingBarReason, onSessionCalendars } from '../prediction/as-of.ts';
 import { assertHomeExists, noStoreError, openExistingStore, withWriteLock } from '../session.ts';
 import { resolveUniverse } from '../universe.ts';
+import { Home } from '../home-files/home.ts';
 
 export interface PredictOptions {
   symbols?: string[];
@@ -85,8 +85,7 @@ export async function predict(
 ): Promise<PredictResult> {
   // Fail before touching anything: no home, no model or no store leaves the disk as it was.
   assertHomeExists(ctx);
-  if (!reuse)
-    new ModelRegistry(ctx.home.modelsDir).current(options.modelName ?? ctx.config.modelName);
+  if (!reuse) Home.of(ctx).models.current(options.modelName ?? ctx.config.modelName);
   if (!fs.existsSync(ctx.home.db)) throw noStoreError(ctx);
   return withWriteLock(ctx, 'predict', async () => {
     const store = openExistingStore(ctx);
@@ -104,7 +103,7 @@ async function predictLocked(
   options: PredictOptions,
   reuse?: PredictReuse,
 ): Promise<PredictResult> {
-  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const registry = Home.of(ctx).models;
   const name = options.modelName ?? ctx.config.modelName;
   const model = reuse?.model ?? (await loadModel(registry, name, ctx.config.regime));
   try {

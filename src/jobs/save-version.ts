@@ -2,7 +2,6 @@ import type { Context } from '../context.ts';
 import { featureSetIdentity } from '../features/index.ts';
 import type { ManifestV2 } from '../registry/manifest.ts';
 import { readMetrics } from '../registry/metrics-file.ts';
-import { ModelRegistry } from '../registry/registry.ts';
 import { writeTrainedVersion } from '../registry/version-files.ts';
 import type { FittedModels } from '../training/fit.ts';
 import { libraryVersions } from '../training/libraries.ts';
@@ -11,6 +10,7 @@ import { decidePromotion, metricsVerdicts } from '../training/verdicts.ts';
 import type { WalkForwardResult } from '../training/walk-forward.ts';
 import { MLX_VERSION } from '../version.ts';
 import type { FinalFit, TrainOptions, TrainPlan } from './train-plan.ts';
+import { Home } from '../home-files/home.ts';
 
 /** The new version: verdicts, the promotion decision, the manifest, the files; promoted if so decided. */
 export async function saveVersion(
@@ -23,7 +23,7 @@ export async function saveVersion(
   const { settings, models, horizonDays } = plan;
   const { fitted } = final;
   const first = fitted.units.values().next().value as FittedModels;
-  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const registry = Home.of(ctx).models;
   const now = ctx.now();
   const version = registry.newVersionId(now, name);
   const featureSet = featureSetIdentity(ctx.config.regime);

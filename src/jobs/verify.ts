@@ -1,10 +1,9 @@
 import { assertRange, resolveSince } from '../calendar/since.ts';
 import type { Context } from '../context.ts';
-import { DataError, ExitCode, errorMessage, type ExitCodeValue } from '../errors.ts';
+import { DataError, ExitCode, type ExitCodeValue } from '../errors.ts';
 import { requireSymbol } from '../exchanges.ts';
-import { Ledger } from '../ledger/ledger.ts';
-import { verificationSchema, type Prediction, type Verification } from '../ledger/records.ts';
-import { readLedgerView, warnAboutLedgers } from '../ledger/reader.ts';
+import type { Prediction, Verification } from '../ledger/records.ts';
+import { warnAboutLedgers } from '../ledger/reader.ts';
 import { latestVerifications, movesWeights } from '../ledger/views.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import type { Scored } from '../verification/score.ts';
@@ -13,6 +12,7 @@ import { loadWeightState, rebuildWeights, saveWeightChanges } from '../weights/r
 import type { WeightChange } from '../weights/update.ts';
 import { fetchIntoStore } from '../sources/fetch.ts';
 import { assertHomeExists, noStoreError, openStore, withWriteLock } from '../session.ts';
+import { Home } from '../home-files/home.ts';
 
 export { UNRESOLVABLE_AFTER_DAYS } from '../verification/scorer.ts';
 
@@ -156,7 +156,7 @@ async function verifyLocked(
 
   const changes =
     store && !options.dryRun && due.length > 0
-      ? record(ctx, store, ledgers.verificationLedger, due, {
+      ? record(ctx, store, due, {
           adapt: options.adapt !== false,
           verifiedAt,
           today,
@@ -185,8 +185,7 @@ async function verifyLocked(
  * them (unless a dry run), and which predictions are verified already.
  */
 function readLedgers(ctx: Context, store: PriceStore | null, options: VerifyOptions) {
-  const verificationLedger = new Ledger(ctx.home.verificationsDir, verificationSchema);
-  const view = readLedgerView(ctx.home);
+  const view = Home.of(ctx).readView();
   warnAboutLedgers(ctx.log, view);
   const predictions = view.predictions;
   const verifications = { entries: view.verifications };
@@ -211,7 +210,6 @@ function readLedgers(ctx: Context, store: PriceStore | null, options: VerifyOpti
   }
   return {
     predictions: predictions.entries,
-    verificationLedger,
     latest,
     done: new Set([...latest.keys(), ...remembered]),
   };
@@ -278,7 +276,6 @@ function rescore(
 function record(
   ctx: Context,
   store: PriceStore,
-  verificationLedger: Ledger<Verification>,
   due: readonly VerifiedPrediction[],
   at: { adapt: boolean; verifiedAt: string; today: string },
 ): WeightChange[] {
@@ -286,23 +283,13 @@ function record(
   const changes = at.adapt
     ? due.filter((d) => movesWeights(d)).flatMap((d) => state.apply(d, d.verification))
     : [];
-  verificationLedger.append(
+  Home.of(ctx).appendVerifications(
+    store,
     due.map((d) => d.verification),
-    () => at.today.slice(0, 7),
+    at.today.slice(0, 7),
+    () => saveWeightChanges(store, state, changes, at.verifiedAt),
+    ctx.log,
   );
-  // The verifications are committed once in the ledger: what fails after is said, and caught up.
-  try {
-    const month = verificationLedger.read([verificationLedger.fileForMonth(at.today.slice(0, 7))]);
-    store.transaction(() => {
-      store.ledgerIndex.addVerifications(month.entries);
-      saveWeightChanges(store, state, changes, at.verifiedAt);
-    });
-  } catch (err) {
-    ctx.log.warn(
-      `${due.length} verification(s) are in the ledger, but the index and the weights could not be saved ` +
-        `(${errorMessage(err)}); the next mlx verify replays them (or mlx doctor --reindex)`,
-    );
-  }
   return changes;
 }
 

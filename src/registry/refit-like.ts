@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { configSchema, type TrainSettings } from '../config.ts';
 import type { Context } from '../context.ts';
 import { DataError } from '../errors.ts';
@@ -14,6 +13,7 @@ import type { datasetSettingsLike } from './like-version.ts';
 import { loadModelPart } from './model-part.ts';
 import type { ModelVersionV2 } from './registry.ts';
 import { readScaler } from './scaler-file.ts';
+import { lstmDir } from './layout.ts';
 
 /**
  * The like version's dataset, window and components, with the new booster:
@@ -59,9 +59,9 @@ export async function refitLike(
     settings.horizonDays,
   );
   const scaler = readScaler(like.dir);
-  const lstmDir = path.join(like.dir, 'lstm');
+  const lstmFolder = lstmDir(like.dir);
   const lstm = models.includes('lstm')
-    ? await loadModelPart(lstmDir, () => LstmModel.load(lstmDir))
+    ? await loadModelPart(lstmFolder, () => LstmModel.load(lstmFolder))
     : null;
   const fitted: FittedModels = {
     xgb: booster,

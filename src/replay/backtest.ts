@@ -13,10 +13,10 @@ import { RetrainPipeline } from './retrains.ts';
 import { scoreArms } from './score-arms.ts';
 import type { ArmName, BacktestOptions, BacktestResult } from './backtest-types.ts';
 import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
-import { ModelRegistry } from '../registry/registry.ts';
 import { loadPanel, type Panel } from '../training/panel.ts';
 import { openExistingStore, withWriteLock } from '../session.ts';
 import { noSymbolsError, resolveUniverse } from '../universe.ts';
+import { Home } from '../home-files/home.ts';
 
 export type { ArmName, BacktestOptions, BacktestResult } from './backtest-types.ts';
 
@@ -93,7 +93,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
     // Features once, up to the last session: row t uses bars up to t only (the look-ahead
     // test), and each session is predicted from the rows up to it.
     const panel = replayUniverse({ ...ctx, home: trainingHome }, options.to, universe);
-    const registry = new ModelRegistry(trainingHome.modelsDir);
+    const registry = Home.of({ home: trainingHome }).models;
     for (const [i, session] of sessions.entries()) {
       if (i === 0 || retrainDue(sessions[i - 1], session, options.retrain)) {
         const until = calendar.addSessions(session, -1);
@@ -148,7 +148,7 @@ function retrainDue(previous: string, session: string, every: 'monthly' | 'quart
 
 /** The replay's universe (as train resolves it) with its features up to `until`. */
 function replayUniverse(ctx: Context, until: string, symbols?: string[]): Panel {
-  const store = openExistingStore(ctx);
+  const store = openExistingStore(ctx, 'read');
   try {
     return loadPanel(store, resolveUniverse(ctx, store, { symbols }), until, ctx.config);
   } finally {

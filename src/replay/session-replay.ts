@@ -1,12 +1,12 @@
 import { calendarFor, type TradingCalendar } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { NoBarsOnSessionError } from '../prediction/as-of.ts';
-import { ModelRegistry } from '../registry/registry.ts';
 import { loadModel } from '../registry/loaded-model.ts';
-import { openStore } from '../session.ts';
+import { openExistingStore } from '../session.ts';
 import { loadPanel } from '../training/panel.ts';
 import { resolveUniverse } from '../universe.ts';
 import type { PredictReuse } from '../jobs/predict.ts';
+import { Home } from '../home-files/home.ts';
 
 export type { PredictReuse } from '../jobs/predict.ts';
 
@@ -62,13 +62,9 @@ export async function replayPanel(
   until: string,
   symbols?: string[],
 ): Promise<PredictReuse> {
-  const model = await loadModel(
-    new ModelRegistry(ctx.home.modelsDir),
-    ctx.config.modelName,
-    ctx.config.regime,
-  );
+  const model = await loadModel(Home.of(ctx).models, ctx.config.modelName, ctx.config.regime);
   try {
-    const store = openStore(ctx, 'write');
+    const store = openExistingStore(ctx, 'read');
     try {
       const manifest = model.version.manifest;
       const universe = resolveUniverse(ctx, store, {

@@ -2,7 +2,6 @@ import type { Context } from '../context.ts';
 import { assertRange, resolveSince } from '../calendar/since.ts';
 import {
   ledgerWarnings,
-  readLedgerView,
   warnAboutLedgers,
   type LedgerView,
   type LedgerWarnings,
@@ -21,6 +20,7 @@ import {
 import { IC_HORIZONS } from './signal.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import { assertHomeExists, usingStore } from '../session.ts';
+import { Home } from '../home-files/home.ts';
 
 /** The report of a home (`mlx report`, the demo): accuracy from the ledgers (the truth), weights from the store. */
 export async function buildReport(
@@ -30,7 +30,7 @@ export async function buildReport(
   const since = resolveSince(options.since, ctx.now()) ?? null;
   assertRange({ flag: '--since', date: since }, { flag: '--until', date: options.until });
   assertHomeExists(ctx);
-  const view = readLedgerView(ctx.home);
+  const view = Home.of(ctx).readView();
   // Every line left out is said, with the count in --json: no figure changes silently.
   warnAboutLedgers(ctx.log, view);
   const selection = selectReport(recordsOf(view), { ...options, since }, ctx.now());
@@ -69,7 +69,7 @@ export function loadOutcomes(
   ctx: Context,
   window: { since?: string | null; until?: string; symbol?: string },
 ): WindowedOutcomes {
-  return selectWindow(recordsOf(readLedgerView(ctx.home)), window);
+  return selectWindow(recordsOf(Home.of(ctx).readView()), window);
 }
 
 /** Yesterday's log return at each prediction's as_of (the momentum baseline), from the stored bars. */

@@ -21,6 +21,8 @@ const LAYERS: readonly (readonly string[])[] = [
   // The use cases (train a version, predict and append, verify and adapt, fetch), the doctor's checks.
   ['jobs', 'doctor'],
   ['report', 'prediction', 'explain', 'verification'],
+  // The owner of the home's files: the ledgers (appending and indexing) and the registry.
+  ['home-files'],
   ['registry', 'weights'],
   ['export'],
   ['training'],
@@ -178,6 +180,35 @@ describe('the import graph', () => {
     assert.ok(rank('training') > rank('registry'), 'training sits below registry');
     assert.ok(rank('report') > rank('commands'), 'report sits below commands');
     assert.ok(rank('store') > rank('training'), 'the store sits below training');
+  });
+});
+
+/** The files of src whose text matches `pattern`, relative to src. */
+function filesMatching(pattern: RegExp): string[] {
+  return (fs.readdirSync(SRC, { recursive: true }) as string[])
+    .filter((f) => f.endsWith('.ts') && pattern.test(fs.readFileSync(path.join(SRC, f), 'utf8')))
+    .sort();
+}
+
+describe('the home has one owner', () => {
+  const owner = path.join('home-files', 'home.ts');
+
+  it('opens the ledgers and the model registry in one file (home-files/home.ts)', () => {
+    assert.deepEqual(filesMatching(/new Ledger\(/), [owner]);
+    assert.deepEqual(filesMatching(/new ModelRegistry\(/), [owner]);
+  });
+
+  it('is the only file that appends to a ledger or moves its lines', () => {
+    assert.deepEqual(
+      filesMatching(/\.(append|appendSeal)\(|quarantineLines\(/).filter(
+        (f) => !f.startsWith(`ledger${path.sep}`),
+      ),
+      [owner],
+    );
+  });
+
+  it('would see a second owner (the check can fail)', () => {
+    assert.ok(filesMatching(/new PriceStore\(/).length >= 1, 'the pattern search reads src');
   });
 });
 
