@@ -1,4 +1,4 @@
-import type { Context } from '../context.ts';
+import { withDefaults, type Context } from '../context.ts';
 import { DataError, UsageError } from '../errors.ts';
 import type { Contribution } from '../explain/contributions.ts';
 import { explainTargets } from '../explain/targets.ts';
@@ -19,6 +19,8 @@ export interface ExplainOptions {
   asOf?: string;
   /** With a symbol: the model that made the prediction (default: config modelName, as predict). */
   modelName?: string;
+  /** And that version of it only. */
+  modelVersion?: string;
   /** One contribution per XGBoost input (scaled feature, per-date rank) instead of per feature. */
   inputs?: boolean;
 }
@@ -200,15 +202,19 @@ function findPrediction(ctx: Context, options: ExplainOptions): Prediction {
     return found[0];
   }
   if (!options.symbol) throw new UsageError('name a prediction id, or a symbol (with --as-of)');
-  const modelName = options.modelName ?? ctx.config.modelName;
+  const { modelName } = withDefaults(ctx.config, options);
   const asked = all.filter(
     (p) => p.symbol === options.symbol && (options.asOf === undefined || p.as_of === options.asOf),
   );
-  const mine = asked.filter((p) => p.model.name === modelName);
+  const mine = asked.filter(
+    (p) =>
+      p.model.name === modelName &&
+      (options.modelVersion === undefined || p.model.version === options.modelVersion),
+  );
   if (mine.length === 0) {
     const others = [...new Set(asked.map((p) => p.model.name))].sort();
     throw new UsageError(
-      `no prediction of ${options.symbol}${options.asOf ? ` as of ${options.asOf}` : ''} by model ${modelName}`,
+      `no prediction of ${options.symbol}${options.asOf ? ` as of ${options.asOf}` : ''} by model ${modelName}${options.modelVersion ? `/${options.modelVersion}` : ''}`,
       others.length > 0
         ? `model ${others.join(', ')} made one: mlx explain ${options.symbol}${options.asOf ? ` --as-of ${options.asOf}` : ''} --model ${others[0]}`
         : `mlx predictions --symbol ${options.symbol} lists its predictions`,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { calendarFor } from '../calendar/index.ts';
-import type { Context } from '../context.ts';
+import { withDefaults, type Context } from '../context.ts';
 import { ExitCode, type ExitCodeValue } from '../errors.ts';
 import { marketRegimeAt, ruleSignalsAt } from '../features/index.ts';
 import { topFeatures } from '../explain/contributions.ts';
@@ -42,6 +42,8 @@ export interface PredictOptions {
   /** Record predictions whose outcome the model trained on, marked in_sample (default: refuse). */
   allowInSample?: boolean;
   modelName?: string;
+  /** That model's version (default: its promoted one). */
+  modelVersion?: string;
   /**
    * Replace a stock's prediction for a session that already has one (made by
    * another model version) by appending a record that supersedes it.
@@ -85,12 +87,17 @@ export async function predict(
 ): Promise<PredictResult> {
   // Fail before touching anything: no home, no model or no store leaves the disk as it was.
   assertHomeExists(ctx);
-  if (!reuse) Home.of(ctx).models.current(options.modelName ?? ctx.config.modelName);
+  const { modelName } = withDefaults(ctx.config, options);
+  const models = Home.of(ctx).models;
+  if (!reuse) {
+    if (options.modelVersion) models.get(modelName, options.modelVersion);
+    else models.current(modelName);
+  }
   if (!fs.existsSync(ctx.home.db)) throw noStoreError(ctx);
   return withWriteLock(ctx, 'predict', async () => {
     const store = openExistingStore(ctx);
     try {
-      return await predictLocked(ctx, store, options, reuse);
+      return await predictLocked(ctx, store, { ...options, modelName }, reuse);
     } finally {
       store.close();
     }
@@ -100,12 +107,13 @@ export async function predict(
 async function predictLocked(
   ctx: Context,
   store: PriceStore,
-  options: PredictOptions,
+  options: PredictOptions & { modelName: string },
   reuse?: PredictReuse,
 ): Promise<PredictResult> {
-  const registry = Home.of(ctx).models;
-  const name = options.modelName ?? ctx.config.modelName;
-  const model = reuse?.model ?? (await loadModel(registry, name, ctx.config.regime));
+  const name = options.modelName;
+  const model =
+    reuse?.model ??
+    (await loadModel(Home.of(ctx).models, name, ctx.config.regime, options.modelVersion));
   try {
     const manifest = model.version.manifest;
     const universe = resolveUniverse(ctx, store, {

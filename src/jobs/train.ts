@@ -1,4 +1,4 @@
-import type { Context } from '../context.ts';
+import { withDefaults, type Context } from '../context.ts';
 import { DataError, UsageError } from '../errors.ts';
 import { resolveModels } from '../training/libraries.ts';
 import {
@@ -29,10 +29,12 @@ export type { TrainOptions, TrainResult } from './train-plan.ts';
 /** `mlx train`: features and labels, walk-forward evaluation, a final fit, a new model version. */
 export async function train(ctx: Context, options: TrainOptions): Promise<TrainResult> {
   const started = Date.now();
-  const horizonDays = options.horizonDays ?? ctx.config.horizonDays;
-  const name = options.name ?? ctx.config.modelName;
+  const {
+    horizonDays,
+    modelName: name,
+    seed,
+  } = withDefaults(ctx.config, { ...options, modelName: options.name });
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new UsageError(`invalid model name "${name}"`);
-  const seed = options.seed ?? ctx.config.seed;
   const warnings: string[] = [];
   const warn = (message: string) => {
     ctx.log.warn(message);

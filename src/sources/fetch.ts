@@ -1,5 +1,5 @@
 import { calendarFor, localDate } from '../calendar/index.ts';
-import type { Context } from '../context.ts';
+import { withDefaults, type Context } from '../context.ts';
 import {
   DataError,
   ExitCode,
@@ -70,7 +70,7 @@ export function syntheticSettings(
   }
   const from = options.from ?? `${Number(to.slice(0, 4)) - 6}${to.slice(4)}`;
   const count = options.count ?? 50;
-  const seed = options.seed ?? ctx.config.seed;
+  const { seed } = withDefaults(ctx.config, options);
   return { from, to, count, seed };
 }
 
