@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.ts';
 import { DataError } from '../errors.ts';
-import { assertHomeExists } from '../session.ts';
+import { assertHomeExists } from '../home-access.ts';
 import { clock, localCloseRange, MARGIN_MINUTES, weekdaysField } from '../calendar/cron-time.ts';
 
 /**

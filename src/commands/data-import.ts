@@ -7,7 +7,7 @@ import { barRulesFor } from '../store/bar-checks.ts';
 import { readCsvFile, symbolFromFileName, type CsvFormat } from '../sources/csv.ts';
 import { readMetadataFile, isMetadataFile, type SymbolMetadata } from '../sources/metadata.ts';
 import type { RawBar } from '../store/types.ts';
-import { openStore, withWriteLock } from '../session.ts';
+import { openStore, withWriteLock } from '../home-access.ts';
 
 export interface ImportOptions {
   files: string[];

@@ -24,7 +24,7 @@ import { initTensorflow } from '../models/tf-backend.ts';
 import { xgboostStatus } from '../models/xgboost/index.ts';
 import { PriceStore } from '../store/price-store.ts';
 import { rebuildWeights } from '../weights/replay.ts';
-import { assertHomeExists, withWriteLock } from '../session.ts';
+import { assertHomeExists, withWriteLock } from '../home-access.ts';
 import { Home } from '../home-files/home.ts';
 
 export type { Check } from '../doctor/check.ts';

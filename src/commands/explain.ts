@@ -8,7 +8,7 @@ import { forecastTargets } from '../prediction/score.ts';
 import { loadModel } from '../registry/loaded-model.ts';
 import { COMPONENTS, type ComponentName } from '../training/head.ts';
 import { loadPanel, predictionHistoryStart } from '../training/panel.ts';
-import { assertHomeExists, openExistingStore } from '../session.ts';
+import { assertHomeExists, openExistingStore } from '../home-access.ts';
 import { Home } from '../home-files/home.ts';
 
 export interface ExplainOptions {

@@ -16,7 +16,7 @@ import type { ModelVersion } from '../registry/registry.ts';
 import { unknownSymbolError, type PriceStore } from '../store/price-store.ts';
 import { datasetSettingsLike } from '../registry/like-version.ts';
 import { readScaler } from '../registry/scaler-file.ts';
-import { assertHomeExists, noStoreError, usingStore } from '../session.ts';
+import { assertHomeExists, noStoreError, usingStore } from '../home-access.ts';
 import { resolveUniverse } from '../universe.ts';
 import { resolveSince } from '../calendar/since.ts';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportKind } from '../export/kinds.ts';

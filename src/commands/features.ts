@@ -6,7 +6,7 @@ import {
 } from '../features/index.ts';
 import { unknownSymbolError } from '../store/price-store.ts';
 import { loadPanel } from '../training/panel.ts';
-import { noStoreError, usingStore } from '../session.ts';
+import { noStoreError, usingStore } from '../home-access.ts';
 import { resolveUniverse } from '../universe.ts';
 import { Home } from '../home-files/home.ts';
 

@@ -13,7 +13,7 @@ import { writeImportance, writeImportedModels, writeManifest } from '../registry
 import { rankInputName } from '../training/cross-section.ts';
 import type { ScoredName } from '../training/judge.ts';
 import { MLX_VERSION } from '../version.ts';
-import { assertHomeExists, withWriteLock } from '../session.ts';
+import { assertHomeExists, withWriteLock } from '../home-access.ts';
 import { Home } from '../home-files/home.ts';
 
 export interface ImportOptions {

@@ -9,7 +9,7 @@ import {
   type FinalFit,
   type FoldDiagnostics,
 } from '../registry/diagnostics.ts';
-import { assertHomeExists, withWriteLock } from '../session.ts';
+import { assertHomeExists, withWriteLock } from '../home-access.ts';
 import { Home } from '../home-files/home.ts';
 
 export interface ModelSummary {

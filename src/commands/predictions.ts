@@ -5,7 +5,7 @@ import { UsageError } from '../errors.ts';
 import type { Prediction, Verification } from '../ledger/records.ts';
 import { latestVerifications } from '../ledger/views.ts';
 import { warnAboutLedgers } from '../ledger/reader.ts';
-import { assertHomeExists } from '../session.ts';
+import { assertHomeExists } from '../home-access.ts';
 import { resolveSince } from '../calendar/since.ts';
 import { parseSortField, selectPredictions, type Selection } from '../prediction/select.ts';
 import type { HeadWeights } from '../prediction/strongest.ts';

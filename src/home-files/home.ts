@@ -19,7 +19,7 @@ export type { HomeLedgers } from '../ledger/reader.ts';
 /**
  * The files of one home and their one writer: the two ledgers (appending also
  * indexes what was appended, here only) and the model registry. The store is
- * opened through session.ts, read-only for readers. Everything else reads
+ * opened through home-access.ts, read-only for readers. Everything else reads
  * through this object and writes nothing into the home.
  */
 export class Home {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Context } from '../context.ts';
-import { openStore, withWriteLock } from '../session.ts';
+import { openStore, withWriteLock } from '../home-access.ts';
 import {
   fetchIntoStore,
   syntheticSettings,

@@ -28,7 +28,12 @@ import {
 export type { AlreadyRecorded, PredictFailure, PredictTarget } from '../prediction/append.ts';
 import { inSampleError, inSampleTargets } from '../prediction/in-sample.ts';
 import { assertSomeBarOn, missingBarReason, onSessionCalendars } from '../prediction/as-of.ts';
-import { assertHomeExists, noStoreError, openExistingStore, withWriteLock } from '../session.ts';
+import {
+  assertHomeExists,
+  noStoreError,
+  openExistingStore,
+  withWriteLock,
+} from '../home-access.ts';
 import { resolveUniverse } from '../universe.ts';
 import { Home } from '../home-files/home.ts';
 

@@ -19,7 +19,7 @@ import {
 } from '../training/walk-forward.ts';
 import { defaultJobs } from '../training/fold-pool.ts';
 import { releaseMemory } from '../memory.ts';
-import { openExistingStore, withWriteLock } from '../session.ts';
+import { openExistingStore, withWriteLock } from '../home-access.ts';
 import { resolveUniverse } from '../universe.ts';
 import { saveVersion } from './save-version.ts';
 import type { FinalFit, TrainOptions, TrainPlan, TrainResult } from './train-plan.ts';

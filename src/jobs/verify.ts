@@ -11,7 +11,7 @@ import { scorer, universes } from '../verification/scorer.ts';
 import { loadWeightState, rebuildWeights, saveWeightChanges } from '../weights/replay.ts';
 import type { WeightChange } from '../weights/update.ts';
 import { fetchIntoStore } from '../sources/fetch.ts';
-import { assertHomeExists, noStoreError, openStore, withWriteLock } from '../session.ts';
+import { assertHomeExists, noStoreError, openStore, withWriteLock } from '../home-access.ts';
 import { Home } from '../home-files/home.ts';
 
 export { UNRESOLVABLE_AFTER_DAYS } from '../verification/scorer.ts';

@@ -3,7 +3,7 @@ import type { Context } from '../context.ts';
 import { DataError } from '../errors.ts';
 import { LstmModel } from '../models/lstm/index.ts';
 import type { Booster, XGBoostLib } from '../models/xgboost/index.ts';
-import { openExistingStore } from '../session.ts';
+import { openExistingStore } from '../home-access.ts';
 import { completeOnly, fitHeads, POOLED, POOLED_UNIT, scoreRows } from '../training/ensemble.ts';
 import type { FittedModels, ModelKind } from '../training/fit.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from '../training/judge.ts';

@@ -6,7 +6,7 @@ import type { HomePaths } from '../home.ts';
 import { verify } from '../jobs/verify.ts';
 import { rankingScore, type Outcome } from '../report/accuracy.ts';
 import { lastReturnsFor, loadOutcomes } from '../report/build.ts';
-import { openExistingStore } from '../session.ts';
+import { openExistingStore } from '../home-access.ts';
 import { INTERVAL_LEVEL } from '../training/head.ts';
 import type { ArmName, BacktestResult } from './backtest-types.ts';
 

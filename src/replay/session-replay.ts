@@ -2,7 +2,7 @@ import { calendarFor, type TradingCalendar } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { NoBarsOnSessionError } from '../prediction/as-of.ts';
 import { loadModel } from '../registry/loaded-model.ts';
-import { openExistingStore } from '../session.ts';
+import { openExistingStore } from '../home-access.ts';
 import { loadPanel } from '../training/panel.ts';
 import { resolveUniverse } from '../universe.ts';
 import type { PredictReuse } from '../jobs/predict.ts';

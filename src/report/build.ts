@@ -19,7 +19,7 @@ import {
 } from './document.ts';
 import { IC_HORIZONS } from './signal.ts';
 import type { PriceStore } from '../store/price-store.ts';
-import { assertHomeExists, usingStore } from '../session.ts';
+import { assertHomeExists, usingStore } from '../home-access.ts';
 import { Home } from '../home-files/home.ts';
 
 /** The report of a home (`mlx report`, the demo): accuracy from the ledgers (the truth), weights from the store. */

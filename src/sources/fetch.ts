@@ -10,7 +10,7 @@ import {
   type ExitCodeValue,
 } from '../errors.ts';
 import { generateSyntheticMarket } from './synthetic.ts';
-import { fetchDailyBars } from './yahoo.ts';
+import { fetchDailyBars } from './yahoo/daily-bars.ts';
 import { barRulesFor, checkBar } from '../store/bar-checks.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import type { RawBar, SymbolInfo } from '../store/types.ts';

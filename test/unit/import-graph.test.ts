@@ -26,7 +26,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['registry', 'weights'],
   ['export'],
   ['training'],
-  ['features', 'models', 'evaluation', 'sources', 'session', 'universe'],
+  ['features', 'models', 'evaluation', 'sources', 'home-access', 'universe'],
   ['store'],
   ['ledger', 'calendar', 'exchanges'],
   [
