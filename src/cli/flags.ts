@@ -106,41 +106,42 @@ export function modelOptions(ref: string): { modelName: string; modelVersion?: s
 
 /**
  * The flags several commands take, each declared once: its spelling, its
- * parser and what it means. A command adds what the value does there
- * (`flag('asOf', 'predict this past session')`), after the shared meaning.
+ * parser and the form of its value. A command says what the value does
+ * there (`flag('asOf', 'predict this past session')`), and the help shows the
+ * form after it, in brackets.
  */
 const SHARED_FLAGS = {
   asOf: { flags: '--as-of <date>', meaning: 'a session, YYYY-MM-DD', parse: parseDate },
   since: {
     flags: '--since <when>',
-    meaning: 'on or after this: Nd (days before today) or YYYY-MM-DD',
+    meaning: 'Nd (days before today) or YYYY-MM-DD',
     parse: parseDuration,
   },
-  until: { flags: '--until <date>', meaning: 'on or before this date', parse: parseDate },
+  until: { flags: '--until <date>', meaning: 'YYYY-MM-DD', parse: parseDate },
   symbols: {
     flags: '--symbols <list>',
-    meaning: 'comma-separated symbols (or repeat the flag)',
+    meaning: 'comma-separated, or repeat the flag',
     parse: parseSymbolList,
   },
-  symbol: { flags: '--symbol <symbol>', meaning: 'one symbol', parse: parseSymbol },
+  symbol: { flags: '--symbol <symbol>', meaning: 'a symbol, e.g. AAPL', parse: parseSymbol },
   model: {
     flags: '--model <name[/version]>',
-    meaning: 'a model: NAME (its promoted version) or NAME/VERSION (default: config modelName)',
+    meaning: 'NAME, its promoted version, or NAME/VERSION',
     parse: parseModelRef,
   },
   universe: {
     flags: '--universe <file>',
-    meaning: 'a file with one symbol per line',
+    meaning: 'one symbol per line',
     parse: undefined,
   },
 } as const;
 
 export type SharedFlag = keyof typeof SHARED_FLAGS;
 
-/** A shared flag as a commander option: its meaning, then what it does in this command. */
-export function flag(name: SharedFlag, here?: string): Option {
+/** A shared flag as a commander option: what it does in this command, then its form. */
+export function flag(name: SharedFlag, here: string): Option {
   const spec = SHARED_FLAGS[name];
-  const option = new Option(spec.flags, here ? `${spec.meaning}: ${here}` : spec.meaning);
+  const option = new Option(spec.flags, `${here} [${spec.meaning}]`);
   const parse: ((raw: string, previous: unknown) => unknown) | undefined = spec.parse as
     ((raw: string, previous: unknown) => unknown) | undefined;
   return parse ? option.argParser(parse) : option;

@@ -228,7 +228,7 @@ async function predictLocked(
   }
 }
 
-/** The universe's features for predictions as of `asOf` (else each symbol's last bar), from six years of bars. */
+/** The universe's features for predictions as of `asOf` (else each symbol's last bar), from the years predictionHistoryStart keeps. */
 function predictionPanel(
   ctx: Context,
   store: PriceStore,

@@ -27,7 +27,10 @@ export function registerBacktestCommand(program: Command): void {
     .option('--no-adapt', 'keep every signal weight at its default')
     .option('--compare', 'run adaptive and static weights on the same history, side by side', false)
     .addOption(
-      flag('symbols', 'replay these (default: the config universe, else every stored symbol)'),
+      flag(
+        'symbols',
+        'replay these symbols (default: the config universe, else every stored symbol)',
+      ),
     )
     .option(
       '--out <dir>',

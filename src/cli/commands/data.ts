@@ -18,7 +18,9 @@ export function registerDataCommands(program: Command): void {
       '<files...>',
       'CSV files: AlphaVantage daily-adjusted, Yahoo, or generic OHLCV; a Symbol,Name,Sector file adds names',
     )
-    .addOption(flag('symbol', 'of a single file (default: the file name, e.g. AAPL.csv → AAPL)'))
+    .addOption(
+      flag('symbol', 'symbol of a single file (default: the file name, e.g. AAPL.csv → AAPL)'),
+    )
     .addOption(
       new Option(
         '--on-bad-row <policy>',

@@ -15,7 +15,10 @@ export function registerExplainCommand(program: Command): void {
     .argument('<id-or-symbol>', 'a prediction id (or its first 6+ characters), or a symbol')
     .addOption(flag('asOf', "with a symbol: that session's prediction (default: its latest)"))
     .addOption(
-      flag('model', 'with a symbol: the model that made the prediction, as given to mlx predict'),
+      flag(
+        'model',
+        'with a symbol: the model that made the prediction, as given to mlx predict --model (default: config modelName)',
+      ),
     )
     .option(
       '--inputs',

@@ -16,8 +16,10 @@ export function registerExportCommand(program: Command): void {
     .argument('<what...>', `what to export: ${EXPORT_KINDS.join(', ')} (one or more)`)
     .requiredOption('--out <dir>', 'the folder that receives <what>.parquet (made if missing)')
     .option('--format <format>', 'parquet or csv', 'parquet')
-    .addOption(flag('since', 'sessions (bars, features) or as_of dates (ledgers)'))
-    .addOption(flag('symbols', 'only these; features are still ranked across the whole universe'))
+    .addOption(flag('since', 'sessions (bars, features) or as_of dates (ledgers) from this'))
+    .addOption(
+      flag('symbols', 'only these symbols; features are still ranked across the whole universe'),
+    )
     .addOption(OLD_SPELLINGS.symbolList())
     .addOption(
       flag(

@@ -11,7 +11,12 @@ export function registerFeaturesCommand(program: Command): void {
     .command('features')
     .description('the exact feature rows the models see, for debugging and audits')
     .argument('<symbol>', 'a stored symbol')
-    .addOption(flag('asOf', 'its row, computed from data up to it only (default: the last bar)'))
+    .addOption(
+      flag(
+        'asOf',
+        'the row of this session, computed from data up to it only (default: the last bar)',
+      ),
+    )
     .option(
       '--last <n>',
       'this many rows ending at --as-of',

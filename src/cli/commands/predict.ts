@@ -17,7 +17,7 @@ export function registerPredictCommand(program: Command): void {
       '[symbols...]',
       "symbols (default: --universe, the config universe, else the model's symbols)",
     )
-    .addOption(flag('universe'))
+    .addOption(flag('universe', 'the symbols in a file'))
     .addOption(
       flag(
         'asOf',
@@ -35,7 +35,7 @@ export function registerPredictCommand(program: Command): void {
       "record predictions whose target session is inside the model's training data, marked in_sample: true",
       false,
     )
-    .addOption(flag('model', 'the model that predicts'))
+    .addOption(flag('model', 'the model that predicts (default: config modelName)'))
     .option(
       '--replace',
       'for a stock and session that already have a prediction (by another model version), append one that supersedes it',

@@ -24,9 +24,9 @@ export function registerPredictionsCommand(program: Command): void {
     .description(
       'list predictions already in the ledger (default: the latest session), for people and pipes',
     )
-    .addOption(flag('asOf', 'the predictions made for it'))
-    .addOption(flag('since', 'every session'))
-    .addOption(flag('symbol', 'its predictions only'))
+    .addOption(flag('asOf', 'the predictions made for this session'))
+    .addOption(flag('since', 'every session on or after this'))
+    .addOption(flag('symbol', 'one symbol only'))
     .option('--jsonl', 'the ledger lines (JSON Lines) on stdout', false);
   addSelectionOptions(command)
     .addHelpText(

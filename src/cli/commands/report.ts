@@ -24,12 +24,12 @@ export function registerReportCommand(program: Command): void {
     .addOption(
       flag(
         'since',
-        `the predictions whose target date is (default: the ${RECENT_DAYS} days up to the newest verified target)`,
+        `predictions whose target date is on or after this (default: the ${RECENT_DAYS} days up to the newest verified target)`,
       ),
     )
-    .addOption(flag('until', 'and their target date is'))
+    .addOption(flag('until', 'and on or before this date'))
     .option('--all', 'the whole ledger (overrides --since)', false)
-    .addOption(flag('symbol', 'with the verified predictions that moved its weights'))
+    .addOption(flag('symbol', 'one symbol, with the verified predictions that moved its weights'))
     .option('--html <file>', 'also write a self-contained HTML tear sheet (charts, no network)')
     .option(
       '--cost-bps <n>',

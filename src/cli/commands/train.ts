@@ -27,8 +27,8 @@ export function registerTrainCommand(program: Command): void {
         'train on these (default: --universe, the config universe, else every stored symbol)',
       ),
     )
-    .addOption(flag('universe'))
-    .addOption(flag('until', 'train on bars up to it (default: the last stored bar)'))
+    .addOption(flag('universe', 'the symbols in a file'))
+    .addOption(flag('until', 'train on bars up to this date (default: the last stored bar)'))
     .option(
       '--horizon <sessions>',
       'label horizon in trading sessions (default: config horizonDays, 5)',
@@ -39,7 +39,10 @@ export function registerTrainCommand(program: Command): void {
       'xgb,lstm (default: config models); naming xgb makes a missing libxgboost an error',
     )
     .addOption(
-      flag('model', "the name of the new version's model (a NAME: train makes the version)"),
+      flag(
+        'model',
+        'the model to add the new version to (default: config modelName); a NAME only: train makes the version',
+      ),
     )
     .addOption(OLD_SPELLINGS.name())
     .option('--seed <n>', 'seed for every random choice (default: config seed, 42)', parseSeed)

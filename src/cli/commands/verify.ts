@@ -16,10 +16,10 @@ export function registerVerifyCommand(program: Command): void {
     .addOption(
       flag(
         'since',
-        'print the predictions whose target date is (default: all); every due prediction is scored whatever the window',
+        'print the predictions whose target date is on or after this (default: all); every due prediction is scored whatever the window',
       ),
     )
-    .addOption(flag('until', 'and their target date is'))
+    .addOption(flag('until', 'and on or before this date'))
     .option('--dry-run', 'score and print, write nothing', false)
     .option('--no-fetch', 'do not refresh data from Yahoo first')
     .option(
