@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fetchData } from '../src/commands/data-fetch.ts';
 import { importFiles } from '../src/commands/data-import.ts';
-import { predict } from '../src/commands/predict.ts';
+import { predict } from '../src/jobs/predict.ts';
 import { replayPanel } from '../src/replay/session-replay.ts';
 import { train } from '../src/commands/train.ts';
 import { calendarFor } from '../src/calendar/index.ts';

@@ -7,7 +7,7 @@ import { defaultConfig, type TrainSettings } from '../src/config.ts';
 import { noProgress, type Context } from '../src/context.ts';
 import { homePaths } from '../src/home.ts';
 import { createMemoryLogger } from '../src/log.ts';
-import { openExistingStore } from '../src/session.ts';
+import { openExistingStore } from '../src/home-access.ts';
 import { resolveUniverse } from '../src/universe.ts';
 import { defaultJobs } from '../src/training/fold-pool.ts';
 import { resolveModels } from '../src/training/libraries.ts';

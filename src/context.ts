@@ -22,3 +22,22 @@ export interface Context {
   lockWaitSeconds: number;
   progress: ProgressFactory;
 }
+
+/** What a flag may override of the config: each taken from the flag when given, else the config. */
+export interface FlagDefaults {
+  modelName: string;
+  seed: number;
+  horizonDays: number;
+}
+
+/** Flags merged with the config's defaults, in this one place (a use case calls it once). */
+export function withDefaults(
+  config: Config,
+  given: { modelName?: string; seed?: number; horizonDays?: number },
+): FlagDefaults {
+  return {
+    modelName: given.modelName ?? config.modelName,
+    seed: given.seed ?? config.seed,
+    horizonDays: given.horizonDays ?? config.horizonDays,
+  };
+}

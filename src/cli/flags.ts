@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { isIsoDate } from '../calendar/index.ts';
 import { SINCE_RULE, sinceDate } from '../calendar/since.ts';
 import { HORIZON_RANGE } from '../config.ts';
@@ -74,4 +74,94 @@ export function parseSymbolList(raw: string, previous: string[] = []): string[] 
     .map((s) => s.trim())
     .filter(Boolean);
   return [...previous, ...items.map(parseSymbol)];
+}
+
+const MODEL_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/** A model: NAME (its promoted version) or NAME/VERSION (that version). */
+export function parseModelRef(raw: string): string {
+  const [name, version, ...rest] = raw.split('/');
+  if (
+    !MODEL_NAME.test(name ?? '') ||
+    rest.length > 0 ||
+    (version !== undefined && !MODEL_NAME.test(version))
+  )
+    throw new InvalidArgumentError(
+      'expects a model NAME or NAME/VERSION (letters, digits, _ . -).',
+    );
+  return raw;
+}
+
+/** A model reference split: the name, and the version when one was named. */
+export function splitModelRef(ref: string): { name: string; version?: string } {
+  const [name, version] = ref.split('/');
+  return version === undefined ? { name } : { name, version };
+}
+
+/** --model NAME or NAME/VERSION as a use case takes it. */
+export function modelOptions(ref: string): { modelName: string; modelVersion?: string } {
+  const { name, version } = splitModelRef(ref);
+  return version === undefined ? { modelName: name } : { modelName: name, modelVersion: version };
+}
+
+/**
+ * The flags several commands take, each declared once: its spelling, its
+ * parser and the form of its value. A command says what the value does
+ * there (`flag('asOf', 'predict this past session')`), and the help shows the
+ * form after it, in brackets.
+ */
+const SHARED_FLAGS = {
+  asOf: { flags: '--as-of <date>', meaning: 'a session, YYYY-MM-DD', parse: parseDate },
+  since: {
+    flags: '--since <when>',
+    meaning: 'Nd (days before today) or YYYY-MM-DD',
+    parse: parseDuration,
+  },
+  until: { flags: '--until <date>', meaning: 'YYYY-MM-DD', parse: parseDate },
+  symbols: {
+    flags: '--symbols <list>',
+    meaning: 'comma-separated, or repeat the flag',
+    parse: parseSymbolList,
+  },
+  symbol: { flags: '--symbol <symbol>', meaning: 'a symbol, e.g. AAPL', parse: parseSymbol },
+  model: {
+    flags: '--model <name[/version]>',
+    meaning: 'NAME, its promoted version, or NAME/VERSION',
+    parse: parseModelRef,
+  },
+  universe: {
+    flags: '--universe <file>',
+    meaning: 'one symbol per line',
+    parse: undefined,
+  },
+} as const;
+
+export type SharedFlag = keyof typeof SHARED_FLAGS;
+
+/** A shared flag as a commander option: what it does in this command, then its form. */
+export function flag(name: SharedFlag, here: string): Option {
+  const spec = SHARED_FLAGS[name];
+  const option = new Option(spec.flags, `${here} [${spec.meaning}]`);
+  const parse: ((raw: string, previous: unknown) => unknown) | undefined = spec.parse as
+    ((raw: string, previous: unknown) => unknown) | undefined;
+  return parse ? option.argParser(parse) : option;
+}
+
+/**
+ * Old spellings kept working, out of the help, so no user's cron line breaks.
+ * Each value arrives under its own attribute; the command reads it when the
+ * new spelling is absent.
+ */
+export const OLD_SPELLINGS = {
+  /** export --symbol A,B: now --symbols. */
+  symbolList: () => hidden(new Option('--symbol <symbols>').argParser(parseSymbolList)),
+  /** train --name NAME: now --model. */
+  name: () => hidden(new Option('--name <name>').argParser(parseModelRef)),
+  /** demo --symbols N (a count): now --count, as data fetch. */
+  symbolCount: (parse: (raw: string) => number) =>
+    hidden(new Option('--symbols <n>').argParser(parse)),
+};
+
+function hidden(option: Option): Option {
+  return option.hideHelp();
 }

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.ts';
 import { DataError } from '../errors.ts';
-import { assertHomeExists } from '../session.ts';
-import { clock, localCloseRange, MARGIN_MINUTES, weekdaysField } from './cron-time.ts';
+import { assertHomeExists } from '../home-access.ts';
+import { clock, localCloseRange, MARGIN_MINUTES, weekdaysField } from '../calendar/cron-time.ts';
 
 /**
  * The loop's schedule in the machine's local time, as cron reads it: predict

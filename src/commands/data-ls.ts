@@ -2,7 +2,7 @@ import { calendarFor } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { assessQuality, round, type QualityReport } from '../store/quality.ts';
 import { unknownSymbolError } from '../store/price-store.ts';
-import { noStoreError, usingStore } from '../session.ts';
+import { noStoreError, usingStore } from '../home-access.ts';
 
 export interface StoredSymbol {
   symbol: string;

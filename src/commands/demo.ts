@@ -7,13 +7,13 @@ import { homePaths } from '../home.ts';
 import { writeFileAtomic } from '../fsutil.ts';
 import { renderHtml } from '../report/html.ts';
 import { calendarFor } from '../calendar/index.ts';
-import { fetchData } from './data-fetch.ts';
+import { fetchData } from '../jobs/fetch-data.ts';
 import { replayPanel, replaySession, weekEnds } from '../replay/session-replay.ts';
-import { LIVE_LOOP } from './backtest.ts';
+import { LIVE_LOOP } from '../replay/live-loop.ts';
 import type { Report } from '../report/document.ts';
-import { buildReport } from './report.ts';
-import { train, type TrainResult } from './train.ts';
-import { verify } from './verify.ts';
+import { buildReport } from '../report/build.ts';
+import { train, type TrainResult } from '../jobs/train.ts';
+import { verify } from '../jobs/verify.ts';
 
 export interface DemoOptions {
   /** Where to run; default: a fresh temporary folder. */

@@ -1,16 +1,15 @@
-import type { Context } from '../context.ts';
+import { withDefaults, type Context } from '../context.ts';
 import { DataError, UsageError } from '../errors.ts';
 import type { Contribution } from '../explain/contributions.ts';
 import { explainTargets } from '../explain/targets.ts';
-import { Ledger } from '../ledger/ledger.ts';
-import { predictionSchema, type Prediction, type PredictionV2 } from '../ledger/records.ts';
+import type { Prediction, PredictionV2 } from '../ledger/records.ts';
 import { uniquePredictions } from '../ledger/views.ts';
 import { forecastTargets } from '../prediction/score.ts';
 import { loadModel } from '../registry/loaded-model.ts';
-import { ModelRegistry } from '../registry/registry.ts';
 import { COMPONENTS, type ComponentName } from '../training/head.ts';
 import { loadPanel, predictionHistoryStart } from '../training/panel.ts';
-import { assertHomeExists, openExistingStore } from '../session.ts';
+import { assertHomeExists, openExistingStore } from '../home-access.ts';
+import { Home } from '../home-files/home.ts';
 
 export interface ExplainOptions {
   /** A prediction id, or a unique prefix of one (at least 6 characters). */
@@ -20,6 +19,8 @@ export interface ExplainOptions {
   asOf?: string;
   /** With a symbol: the model that made the prediction (default: config modelName, as predict). */
   modelName?: string;
+  /** And that version of it only. */
+  modelVersion?: string;
   /** One contribution per XGBoost input (scaled feature, per-date rank) instead of per feature. */
   inputs?: boolean;
 }
@@ -72,7 +73,7 @@ export async function explainPrediction(
     throw new DataError(
       `prediction ${record.id} was recorded by an older mlx (${record.schema}) whose models cannot be explained`,
     );
-  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const registry = Home.of(ctx).models;
   const model = await loadModel(
     registry,
     record.model.name,
@@ -178,9 +179,7 @@ export function componentViews(
 
 /** The prediction asked for: by id (or a unique prefix), or by symbol and session. */
 function findPrediction(ctx: Context, options: ExplainOptions): Prediction {
-  const unique = uniquePredictions(
-    new Ledger(ctx.home.predictionsDir, predictionSchema).read().entries,
-  );
+  const unique = uniquePredictions(Home.of(ctx).ledgers.predictions.read().entries);
   // By id, any record is explained, one a later record superseded too; by symbol, the one that counts.
   const byId = [...unique.entries, ...unique.shadowed].map((e) => e.record);
   const all = unique.entries.map((e) => e.record);
@@ -203,15 +202,19 @@ function findPrediction(ctx: Context, options: ExplainOptions): Prediction {
     return found[0];
   }
   if (!options.symbol) throw new UsageError('name a prediction id, or a symbol (with --as-of)');
-  const modelName = options.modelName ?? ctx.config.modelName;
+  const { modelName } = withDefaults(ctx.config, options);
   const asked = all.filter(
     (p) => p.symbol === options.symbol && (options.asOf === undefined || p.as_of === options.asOf),
   );
-  const mine = asked.filter((p) => p.model.name === modelName);
+  const mine = asked.filter(
+    (p) =>
+      p.model.name === modelName &&
+      (options.modelVersion === undefined || p.model.version === options.modelVersion),
+  );
   if (mine.length === 0) {
     const others = [...new Set(asked.map((p) => p.model.name))].sort();
     throw new UsageError(
-      `no prediction of ${options.symbol}${options.asOf ? ` as of ${options.asOf}` : ''} by model ${modelName}`,
+      `no prediction of ${options.symbol}${options.asOf ? ` as of ${options.asOf}` : ''} by model ${modelName}${options.modelVersion ? `/${options.modelVersion}` : ''}`,
       others.length > 0
         ? `model ${others.join(', ')} made one: mlx explain ${options.symbol}${options.asOf ? ` --as-of ${options.asOf}` : ''} --model ${others[0]}`
         : `mlx predictions --symbol ${options.symbol} lists its predictions`,

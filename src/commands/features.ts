@@ -4,11 +4,11 @@ import {
   selectFeatureRows,
   type FeatureRowsReport,
 } from '../features/index.ts';
-import { ModelRegistry } from '../registry/registry.ts';
 import { unknownSymbolError } from '../store/price-store.ts';
 import { loadPanel } from '../training/panel.ts';
-import { noStoreError, usingStore } from '../session.ts';
+import { noStoreError, usingStore } from '../home-access.ts';
 import { resolveUniverse } from '../universe.ts';
+import { Home } from '../home-files/home.ts';
 
 export interface FeaturesOptions {
   asOf?: string;
@@ -28,7 +28,7 @@ export async function showFeatures(
   return usingStore(ctx, 'read', (store) => {
     if (!store) throw noStoreError(ctx);
     if (!store.symbolInfo(symbol)) throw unknownSymbolError(symbol);
-    const registry = new ModelRegistry(ctx.home.modelsDir);
+    const registry = Home.of(ctx).models;
     const promoted = registry.currentVersion(ctx.config.modelName);
     const contextSymbols = promoted
       ? registry.manifest(ctx.config.modelName, promoted).symbols

@@ -3,14 +3,14 @@ import type { Context } from '../context.ts';
 import { UsageError } from '../errors.ts';
 import type { Manifest } from '../registry/manifest.ts';
 import { METRICS_FILE, readMetrics } from '../registry/metrics-file.ts';
-import { ModelRegistry } from '../registry/registry.ts';
 import {
   finalFit,
   foldDiagnostics,
   type FinalFit,
   type FoldDiagnostics,
 } from '../registry/diagnostics.ts';
-import { assertHomeExists, withWriteLock } from '../session.ts';
+import { assertHomeExists, withWriteLock } from '../home-access.ts';
+import { Home } from '../home-files/home.ts';
 
 export interface ModelSummary {
   name: string;
@@ -28,7 +28,7 @@ export interface ModelSummary {
 /** `mlx models ls`. */
 export function listModels(ctx: Context): ModelSummary[] {
   assertHomeExists(ctx);
-  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const registry = Home.of(ctx).models;
   return registry.names().flatMap((name) =>
     registry.versions(name).map((v) => {
       const metrics = readMetrics(v.dir);
@@ -65,7 +65,7 @@ export interface ModelDetail {
 /** `mlx models show NAME [VERSION]` (default: the promoted version). */
 export function showModel(ctx: Context, name: string, version?: string): ModelDetail {
   assertHomeExists(ctx);
-  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const registry = Home.of(ctx).models;
   const v = version ? registry.get(name, version) : registry.current(name);
   const metrics = readMetrics(v.dir);
   return {
@@ -88,7 +88,7 @@ export async function promoteModel(
 ): Promise<{ name: string; version: string; previous: string | null }> {
   if (!version) throw new UsageError('name the version to promote', 'see mlx models ls');
   return withWriteLock(ctx, 'models promote', () => {
-    const registry = new ModelRegistry(ctx.home.modelsDir);
+    const registry = Home.of(ctx).models;
     const previous = registry.currentVersion(name);
     registry.promote(name, version);
     return { name, version, previous };

@@ -2,17 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../context.ts';
 import { UsageError } from '../errors.ts';
-import { Ledger } from '../ledger/ledger.ts';
-import { predictionSchema, type Prediction, type Verification } from '../ledger/records.ts';
+import type { Prediction, Verification } from '../ledger/records.ts';
 import { latestVerifications } from '../ledger/views.ts';
-import { readLedgerView, warnAboutLedgers } from '../ledger/reader.ts';
-import { assertHomeExists } from '../session.ts';
+import { warnAboutLedgers } from '../ledger/reader.ts';
+import { assertHomeExists } from '../home-access.ts';
 import { resolveSince } from '../calendar/since.ts';
 import { parseSortField, selectPredictions, type Selection } from '../prediction/select.ts';
 import type { HeadWeights } from '../prediction/strongest.ts';
 import { wilson } from '../evaluation/stats.ts';
 import { headSchema } from '../registry/manifest.ts';
-import { ModelRegistry } from '../registry/registry.ts';
+import { Home, registryAt } from '../home-files/home.ts';
 
 export interface PredictionsOptions extends Selection {
   asOf?: string;
@@ -54,14 +53,14 @@ export function listPredictions(ctx: Context, options: PredictionsOptions): Pred
   if (options.sort !== undefined) parseSortField(options.sort);
   const since = resolveSince(options.since, ctx.now());
   assertHomeExists(ctx);
-  const ledger = new Ledger(ctx.home.predictionsDir, predictionSchema);
+  const ledger = Home.of(ctx).ledgers.predictions;
   // Files are by month of as_of: read only the months that can hold the answer.
   const fromMonth = (options.asOf ?? since)?.slice(0, 7);
   const files = ledger
     .files()
     .filter((f) => fromMonth === undefined || f.slice(-13, -6) >= fromMonth)
     .filter((f) => options.asOf === undefined || f.slice(-13, -6) === options.asOf.slice(0, 7));
-  const view = readLedgerView(ctx.home, files);
+  const view = Home.of(ctx).readView(files);
   warnAboutLedgers(ctx.log, { ...view, skipped: view.raw.verifications.problems });
   let records = view.predictions.entries.map((e) => e.record);
   if (options.symbol !== undefined) records = records.filter((r) => r.symbol === options.symbol);
@@ -120,7 +119,7 @@ function headWeights(
   records: readonly Prediction[],
 ): Map<string, HeadWeights | null> {
   const registries = [modelsDir, path.join(path.dirname(path.dirname(modelsDir)), 'models')].map(
-    (dir) => new ModelRegistry(dir),
+    registryAt,
   );
   const heads = new Map<string, HeadWeights | null>();
   for (const { model } of records) {

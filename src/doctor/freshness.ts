@@ -1,10 +1,10 @@
 import { calendarFor } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { MlxError, errorMessage } from '../errors.ts';
-import { ModelRegistry } from '../registry/registry.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import { resolveUniverse } from '../universe.ts';
 import type { Check } from './check.ts';
+import { Home } from '../home-files/home.ts';
 
 /** How far one symbol's newest bar is behind its exchange's last closed session. */
 export interface SymbolFreshness {
@@ -30,7 +30,7 @@ export interface Freshness {
  * one's newest bar is behind the clock; null when nothing is stored.
  */
 export function measureFreshness(ctx: Context, store: PriceStore): Freshness | null {
-  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const registry = Home.of(ctx).models;
   let modelSymbols: readonly string[] | null = null;
   try {
     const version = registry.currentVersion(ctx.config.modelName);

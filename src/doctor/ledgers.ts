@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { HomePaths } from '../home.ts';
-import { Ledger, type LedgerEntry, type LedgerProblem } from '../ledger/ledger.ts';
+import type { Home } from '../home-files/home.ts';
+import type { LedgerEntry, LedgerProblem } from '../ledger/ledger.ts';
 import {
   predictionSchema,
   verificationSchema,
@@ -8,7 +8,7 @@ import {
   type Verification,
 } from '../ledger/records.ts';
 import type { ChainStatus } from '../ledger/chain.ts';
-import { quarantineLines, type RepairResult } from '../ledger/repair.ts';
+import type { RepairResult } from '../ledger/repair.ts';
 import {
   admissibleVerifications,
   repeatedVerifications,
@@ -42,9 +42,8 @@ export interface LedgerHealth {
   strays: string[];
 }
 
-export function examineLedgers(home: HomePaths, index: LedgerIndex | null): LedgerHealth[] {
-  const predictions = new Ledger(home.predictionsDir, predictionSchema);
-  const verifications = new Ledger(home.verificationsDir, verificationSchema);
+export function examineLedgers(home: Home, index: LedgerIndex | null): LedgerHealth[] {
+  const { predictions, verifications } = home.ledgers;
   const p = predictions.read();
   const v = verifications.read();
   const asProblem = (
@@ -72,7 +71,7 @@ export function examineLedgers(home: HomePaths, index: LedgerIndex | null): Ledg
   return [
     {
       name: 'predictions',
-      dir: home.predictionsDir,
+      dir: predictions.dir,
       files: predictions.files().length,
       records: p.entries.length,
       problems: [
@@ -86,7 +85,7 @@ export function examineLedgers(home: HomePaths, index: LedgerIndex | null): Ledg
       ],
       lost: index
         ? lostRecords(
-            home.predictionsDir,
+            predictions.dir,
             index.records('predictions'),
             present(p.entries, pChanged, (r) => r.id),
             (r) => predictionSchema.safeParse(r),
@@ -99,7 +98,7 @@ export function examineLedgers(home: HomePaths, index: LedgerIndex | null): Ledg
     },
     {
       name: 'verifications',
-      dir: home.verificationsDir,
+      dir: verifications.dir,
       files: verifications.files().length,
       records: v.entries.length,
       problems: [
@@ -122,7 +121,7 @@ export function examineLedgers(home: HomePaths, index: LedgerIndex | null): Ledg
       ],
       lost: index
         ? lostRecords(
-            home.verificationsDir,
+            verifications.dir,
             index.records('verifications'),
             present(v.entries, vChanged, (r) => r.prediction_id),
             (r) => verificationSchema.safeParse(r),
@@ -210,6 +209,7 @@ export interface LedgerRepair {
  * rewriting a line.
  */
 export function repairLedgers(
+  home: Home,
   health: readonly LedgerHealth[],
   now: Date,
   options: { seal: boolean } = { seal: true },
@@ -218,29 +218,25 @@ export function repairLedgers(
   for (const h of health) {
     for (const file of [...new Set(h.problems.map((p) => p.file))].sort()) {
       result.quarantined.push(
-        quarantineLines(
+        home.quarantine(
           file,
           h.problems.filter((p) => p.file === file),
           now,
         ),
       );
     }
-    const ledger =
-      h.name === 'predictions'
-        ? new Ledger(h.dir, predictionSchema)
-        : new Ledger(h.dir, verificationSchema);
     const byFile = new Map<string, (Prediction | Verification)[]>();
     for (const { file, record } of h.lost) byFile.set(file, [...(byFile.get(file) ?? []), record]);
     for (const [file, records] of byFile) {
       const month = path.basename(file, '.jsonl');
-      (ledger as Ledger<Prediction | Verification>).append(records, () => month);
+      home.restoreRecords(h.name, month, records);
       result.restored.push({ ledger: h.name, file, records: records.length });
     }
     if (!options.seal) continue;
-    for (const chain of ledger.read().chains) {
+    for (const chain of home.ledgers[h.name].read().chains) {
       const uncovered = chain.unchained - chain.covered;
       if (chain.breaks.length === 0 && uncovered === 0) continue;
-      ledger.appendSeal(chain.file, {
+      home.seal(h.name, chain.file, {
         sealed_at: now.toISOString(),
         reason:
           chain.breaks.length > 0

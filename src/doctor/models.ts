@@ -1,8 +1,8 @@
 import type { Context } from '../context.ts';
 import { MlxError, errorMessage } from '../errors.ts';
 import { loadModel } from '../registry/loaded-model.ts';
-import { ModelRegistry } from '../registry/registry.ts';
 import type { Check } from './check.ts';
+import { Home } from '../home-files/home.ts';
 
 /**
  * Every promoted model, loaded the way predict loads it (manifest, feature
@@ -10,7 +10,7 @@ import type { Check } from './check.ts';
  * rather than at the next cron run of predict.
  */
 export async function modelChecks(ctx: Context): Promise<Check[]> {
-  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const registry = Home.of(ctx).models;
   const checks: Check[] = [];
   for (const name of registry.names()) {
     try {

@@ -1,12 +1,6 @@
-import type { HomePaths } from '../home.ts';
 import type { Logger } from '../log.ts';
-import { Ledger, type LedgerEntry, type LedgerProblem, type LedgerRead } from './ledger.ts';
-import {
-  predictionSchema,
-  verificationSchema,
-  type Prediction,
-  type Verification,
-} from './records.ts';
+import type { Ledger, LedgerEntry, LedgerProblem, LedgerRead } from './ledger.ts';
+import type { Prediction, Verification } from './records.ts';
 import {
   admissibleVerifications,
   uniquePredictions,
@@ -35,9 +29,24 @@ export interface LedgerWarnings {
   duplicate_predictions: number;
 }
 
-export function readLedgerView(home: HomePaths, predictionFiles?: readonly string[]): LedgerView {
-  const predictions = new Ledger(home.predictionsDir, predictionSchema).read(predictionFiles);
-  const verifications = new Ledger(home.verificationsDir, verificationSchema).read();
+/** What a reader may do with a ledger: read it, never append. */
+export type ReadableLedger<T> = Pick<
+  Ledger<T>,
+  'dir' | 'files' | 'strays' | 'fileForMonth' | 'read'
+>;
+
+/** A home's two ledgers, to read (the home's owner appends: home-files/home.ts). */
+export interface HomeLedgers {
+  predictions: ReadableLedger<Prediction>;
+  verifications: ReadableLedger<Verification>;
+}
+
+export function readLedgerView(
+  ledgers: HomeLedgers,
+  predictionFiles?: readonly string[],
+): LedgerView {
+  const predictions = ledgers.predictions.read(predictionFiles);
+  const verifications = ledgers.verifications.read();
   const unique = uniquePredictions(predictions.entries);
   // Read over some months only, a verification of a prediction outside them is not "unknown".
   const ids = new Set(predictions.entries.map((p) => p.record.id));

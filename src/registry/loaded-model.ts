@@ -10,6 +10,7 @@ import { verifyVersion } from './checksums.ts';
 import { loadModelPart, readModelText } from './model-part.ts';
 import { currentFormat, type ModelRegistry, type ModelVersion } from './registry.ts';
 import { readScaler, SCALER_FILE } from './scaler-file.ts';
+import { boosterFile, lstmDir, unitDir } from './layout.ts';
 
 /** One fitted model set: the pooled one, or one symbol's. */
 export interface ModelUnit {
@@ -62,17 +63,15 @@ export async function loadModel(
   const units = new Map<string, ModelUnit>();
   try {
     for (const [key, figures] of Object.entries(params.units)) {
-      const unitDir = key === POOLED_UNIT ? dir : path.join(dir, 'per_symbol', key);
+      const folder = unitDir(dir, key);
       units.set(key, {
         xgb: xgbLib
-          ? await loadModelPart(path.join(unitDir, 'xgb.json'), () =>
-              Booster.loadJson(xgbLib, readModelText(path.join(unitDir, 'xgb.json'))),
+          ? await loadModelPart(boosterFile(folder), () =>
+              Booster.loadJson(xgbLib, readModelText(boosterFile(folder))),
             )
           : null,
         lstm: manifest.models.includes('lstm')
-          ? await loadModelPart(path.join(unitDir, 'lstm'), () =>
-              LstmModel.load(path.join(unitDir, 'lstm')),
-            )
+          ? await loadModelPart(lstmDir(folder), () => LstmModel.load(lstmDir(folder)))
           : null,
         lstmTargetScale: figures.lstm_target_scale,
       });

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { POOLED_UNIT } from '../training/ensemble.ts';
 import { xgbInputNames, type FittedModels } from '../training/fit.ts';
 import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
 import type { Dataset } from '../training/panel.ts';
@@ -10,7 +9,8 @@ import { writeJson } from './json-file.ts';
 import { MANIFEST_FILE, type ManifestV2 } from './manifest.ts';
 import { writeMetrics } from './metrics-file.ts';
 import { writeOos } from './oos-file.ts';
-import { writeScaler } from './scaler-file.ts';
+import { SCALER_FILE, writeScaler } from './scaler-file.ts';
+import { boosterFile, lstmDir, unitDir } from './layout.ts';
 
 export const IMPORTANCE_FILE = 'feature_importance.json';
 
@@ -69,9 +69,24 @@ export async function writeTrainedVersion(dir: string, files: TrainedVersion): P
   writeImportance(dir, importance);
   writeScaler(dir, files.scaler);
   for (const [unit, fitted] of files.fitted) {
-    const unitDir = unit === POOLED_UNIT ? dir : path.join(dir, 'per_symbol', unit);
-    fs.mkdirSync(unitDir, { recursive: true });
-    if (fitted.xgb) fs.writeFileSync(path.join(unitDir, 'xgb.json'), fitted.xgb.saveJson());
-    if (fitted.lstm) await fitted.lstm.save(path.join(unitDir, 'lstm'));
+    const folder = unitDir(dir, unit);
+    fs.mkdirSync(folder, { recursive: true });
+    if (fitted.xgb) fs.writeFileSync(boosterFile(folder), fitted.xgb.saveJson());
+    if (fitted.lstm) await fitted.lstm.save(lstmDir(folder));
   }
+}
+
+/**
+ * An imported version's model files: the like version's scaler and LSTM, and
+ * the new booster (`models import`).
+ */
+export function writeImportedModels(
+  dir: string,
+  like: { dir: string; manifest: { models: readonly string[] } },
+  boosterJson: string,
+): void {
+  fs.copyFileSync(path.join(like.dir, SCALER_FILE), path.join(dir, SCALER_FILE));
+  fs.writeFileSync(boosterFile(dir), boosterJson);
+  if (like.manifest.models.includes('lstm'))
+    fs.cpSync(lstmDir(like.dir), lstmDir(dir), { recursive: true });
 }

@@ -1,28 +1,18 @@
 import { calendarFor, type TradingCalendar } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { NoBarsOnSessionError } from '../prediction/as-of.ts';
-import type { LoadedModel } from '../registry/loaded-model.ts';
-import { ModelRegistry } from '../registry/registry.ts';
 import { loadModel } from '../registry/loaded-model.ts';
-import { openStore } from '../session.ts';
-import type { Panel } from '../training/panel.ts';
+import { openExistingStore } from '../home-access.ts';
 import { loadPanel } from '../training/panel.ts';
 import { resolveUniverse } from '../universe.ts';
+import type { PredictReuse } from '../jobs/predict.ts';
+import { Home } from '../home-files/home.ts';
 
-/**
- * What a replay hands predict so it need not load them per session: the
- * model, and the universe's feature panel up to the last replayed session.
- * Row t of the panel uses bars up to t only, so predicting a session from it
- * is the same as from data truncated there.
- */
-export interface PredictReuse {
-  model: LoadedModel;
-  panel: Panel;
-}
+export type { PredictReuse } from '../jobs/predict.ts';
 
 /**
  * The live loop's two daily steps, as the replay calls them (the predict and
- * verify commands; passed in, so this module sits below the commands).
+ * verify use cases; live-loop.ts holds the real loop's).
  */
 export interface LoopSteps {
   /** Predict `session` at its close; how many predictions were appended. */
@@ -72,13 +62,9 @@ export async function replayPanel(
   until: string,
   symbols?: string[],
 ): Promise<PredictReuse> {
-  const model = await loadModel(
-    new ModelRegistry(ctx.home.modelsDir),
-    ctx.config.modelName,
-    ctx.config.regime,
-  );
+  const model = await loadModel(Home.of(ctx).models, ctx.config.modelName, ctx.config.regime);
   try {
-    const store = openStore(ctx, 'write');
+    const store = openExistingStore(ctx, 'read');
     try {
       const manifest = model.version.manifest;
       const universe = resolveUniverse(ctx, store, {

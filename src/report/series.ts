@@ -53,7 +53,7 @@ export interface RankIcReport {
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
 /** Each session's Spearman correlation of score with realised return, and its trailing mean (pure). */
-export function dailyRankIc(outcomes: readonly Outcome[], horizonDays: number): RankIcReport {
+export function rankIcReport(outcomes: readonly Outcome[], horizonDays: number): RankIcReport {
   const daily: RankIcReport['daily'] = [];
   for (const [date, members] of bySession(outcomes)) {
     if (members.length < MIN_CROSS_SECTION) continue;

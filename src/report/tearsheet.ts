@@ -22,7 +22,7 @@ import {
   type RollingRisk,
 } from './risk.ts';
 import {
-  dailyRankIc,
+  rankIcReport,
   rollingRates,
   windowKind,
   ROLLING_WINDOW,
@@ -130,7 +130,7 @@ export function tearSheet(
     portfolio,
     benchmarks,
     quantiles: quantileReturns(periods, ensemble),
-    rank_ic: dailyRankIc(outcomes, horizonDays),
+    rank_ic: rankIcReport(outcomes, horizonDays),
     rank_ic_by_horizon: icByHorizon(outcomes, options.forward ?? new Map()),
     sectors: sectorReport(outcomes, periods, options.sectors ?? new Map()),
     returns: returnsReport(portfolio.ensemble ?? null, benchmarks, horizonDays),

@@ -1,10 +1,10 @@
 import type { Context } from '../context.ts';
 import type { Prediction } from '../ledger/records.ts';
-import { ModelRegistry } from '../registry/registry.ts';
 import { adjustBars } from '../store/adjust.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import type { AdjustedSeries } from '../store/types.ts';
 import { scorePrediction, universeMove, type Scored, type UniverseMove } from './score.ts';
+import { Home } from '../home-files/home.ts';
 
 /** Days past the target date after which missing bars are an error, not "not due yet". */
 export const UNRESOLVABLE_AFTER_DAYS = 14;
@@ -65,7 +65,7 @@ export function universes(
   ctx: Context,
   predictions: readonly Prediction[],
 ): (prediction: Prediction) => readonly string[] {
-  const registry = new ModelRegistry(ctx.home.modelsDir);
+  const registry = Home.of(ctx).models;
   const bySession = new Map<string, string[]>();
   for (const p of predictions) {
     const key = `${p.model.name}/${p.model.version}|${p.as_of}`;

@@ -38,5 +38,17 @@ describe('mlx train --per-symbol', () => {
         (r) => r.components.xgb !== undefined && r.components.lstm !== undefined,
       ),
     );
+
+    // --model NAME/VERSION: a version never promoted predicts too, and its records say so.
+    const named = await predict(ctx, {
+      asOf: '2021-11-02',
+      fetch: false,
+      allowStale: false,
+      modelName: 'pooled',
+      modelVersion: pooled.version,
+    });
+    assert.equal(named.model.version, pooled.version);
+    assert.equal(named.appended.length, 5, JSON.stringify(named.failures));
+    assert.ok(named.appended.every((r) => r.model.version === pooled.version));
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { localCloseRange, weekdaysField } from '../../src/commands/cron-time.ts';
+import { localCloseRange, weekdaysField } from '../../src/calendar/cron-time.ts';
 import { cronLines, schedule } from '../../src/commands/cron.ts';
 
 const predictLine = (timeZone: string) => schedule(timeZone, 2026)[1];

@@ -14,7 +14,7 @@ import {
   rebalances,
   runStrategy,
 } from '../../src/report/portfolio.ts';
-import { dailyRankIc, rollingRates } from '../../src/report/series.ts';
+import { rankIcReport, rollingRates } from '../../src/report/series.ts';
 import { sparkline } from '../../src/report/sparkline.ts';
 
 const close = (actual: number | null, expected: number, digits = 9) =>
@@ -197,7 +197,7 @@ test('daily Rank IC and its trailing mean; trailing rates pooled over sessions',
       const change = d < 4 ? i - 2 : 2 - i;
       outcomes.push(outcome(s, `2021-01-${day}`, i, change, { within: i !== 0 }));
     }
-  const ic = dailyRankIc(outcomes, 1);
+  const ic = rankIcReport(outcomes, 1);
   assert.deepEqual(
     ic.daily.map((d) => d.rank_ic),
     [1, 1, 1, 1, -1, -1],

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DataError, NetworkError } from '../../src/errors.ts';
 import { createMemoryLogger } from '../../src/log.ts';
-import { fetchDailyBars } from '../../src/sources/yahoo.ts';
-import type { YahooFetchOptions } from '../../src/sources/yahoo.ts';
+import { fetchDailyBars } from '../../src/sources/yahoo/daily-bars.ts';
+import type { YahooFetchOptions } from '../../src/sources/yahoo/daily-bars.ts';
 import type { RawBar } from '../../src/store/types.ts';
 import { fakeYahoo, fixture } from '../helpers/yahoo-fake.ts';
 

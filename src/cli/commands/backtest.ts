@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { BacktestResult } from '../../commands/backtest.ts';
 import { ExitCode } from '../../errors.ts';
-import { parseDate, parseSymbolList } from '../flags.ts';
+import { flag, parseDate } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
 
@@ -26,10 +26,11 @@ export function registerBacktestCommand(program: Command): void {
     )
     .option('--no-adapt', 'keep every signal weight at its default')
     .option('--compare', 'run adaptive and static weights on the same history, side by side', false)
-    .option(
-      '--symbols <list>',
-      'comma-separated symbols (default: the config universe, else every stored symbol)',
-      parseSymbolList,
+    .addOption(
+      flag(
+        'symbols',
+        'replay these symbols (default: the config universe, else every stored symbol)',
+      ),
     )
     .option(
       '--out <dir>',

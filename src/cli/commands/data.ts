@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode } from '../../errors.ts';
 import { requireSymbol } from '../../exchanges.ts';
-import { parseDate, parseSeed, parseSymbol, wholeNumber } from '../flags.ts';
+import { flag, parseDate, parseSeed, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, renderTable } from '../table.ts';
 
@@ -18,10 +18,8 @@ export function registerDataCommands(program: Command): void {
       '<files...>',
       'CSV files: AlphaVantage daily-adjusted, Yahoo, or generic OHLCV; a Symbol,Name,Sector file adds names',
     )
-    .option(
-      '--symbol <symbol>',
-      'symbol of a single file (default: the file name, e.g. AAPL.csv → AAPL)',
-      parseSymbol,
+    .addOption(
+      flag('symbol', 'symbol of a single file (default: the file name, e.g. AAPL.csv → AAPL)'),
     )
     .addOption(
       new Option(

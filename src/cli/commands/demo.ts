@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { ExitCode } from '../../errors.ts';
-import { parseSeed, wholeNumber } from '../flags.ts';
+import { OLD_SPELLINGS, parseSeed, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { metricsTable } from './train.ts';
 import { formatPct } from '../table.ts';
+
+const demoCount = wholeNumber({ min: 5, max: 500 });
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -11,7 +13,8 @@ export function registerDemoCommand(program: Command): void {
     .description(
       'the whole loop offline on the seeded synthetic market, in about a minute (58 s measured on two cores)',
     )
-    .option('--symbols <n>', 'synthetic symbols', wholeNumber({ min: 5, max: 500 }), 20)
+    .option('--count <n>', 'how many synthetic symbols (as data fetch --count)', demoCount, 20)
+    .addOption(OLD_SPELLINGS.symbolCount(demoCount))
     .option('--seed <n>', 'seed of the synthetic market', parseSeed, 7)
     .addHelpText(
       'after',
@@ -22,11 +25,12 @@ verifies them weekly (adapting weights), and writes a text and an HTML report. N
 
 Examples:
   mlx demo
-  mlx demo --symbols 6 --home ./demo-home --json | jq .report`,
+  mlx demo --count 6 --home ./demo-home --json | jq .report`,
     )
     .action(
-      action(async (inv, options: { symbols: number; seed: number }) => {
-        const { symbols, seed } = options;
+      action(async (inv, options: { count: number; symbols?: number; seed: number }) => {
+        const { seed } = options;
+        const symbols = options.symbols ?? options.count;
         const explicitHome =
           program.opts().home !== undefined || process.env.MLX_HOME !== undefined;
         const { demo } = await import('../../commands/demo.ts');

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { ExplainResult } from '../../commands/explain.ts';
 import { ExitCode } from '../../errors.ts';
 import { requireSymbol } from '../../exchanges.ts';
-import { parseDate, wholeNumber } from '../flags.ts';
+import { flag, modelOptions, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, renderTable, type TableTerminal } from '../table.ts';
 
@@ -13,14 +13,12 @@ export function registerExplainCommand(program: Command): void {
       "why a prediction: XGBoost's score taken apart feature by feature (exact TreeSHAP)",
     )
     .argument('<id-or-symbol>', 'a prediction id (or its first 6+ characters), or a symbol')
-    .option(
-      '--as-of <date>',
-      "with a symbol: that session's prediction (default: its latest)",
-      parseDate,
-    )
-    .option(
-      '--model <name>',
-      'with a symbol: the model that made the prediction, as given to mlx predict --model (default: config modelName)',
+    .addOption(flag('asOf', "with a symbol: that session's prediction (default: its latest)"))
+    .addOption(
+      flag(
+        'model',
+        'with a symbol: the model that made the prediction, as given to mlx predict --model (default: config modelName)',
+      ),
     )
     .option(
       '--inputs',
@@ -64,7 +62,11 @@ Examples:
           const result = await explainPrediction(inv.ctx, {
             ...(byId
               ? { id: target }
-              : { symbol: requireSymbol(target), asOf: options.asOf, modelName: options.model }),
+              : {
+                  symbol: requireSymbol(target),
+                  asOf: options.asOf,
+                  ...(options.model ? modelOptions(options.model) : {}),
+                }),
             inputs: options.inputs,
           });
           inv.emit(result, () => renderExplanation(result, top, inv.terminal));

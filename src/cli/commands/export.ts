@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { ExportResult } from '../../commands/export.ts';
-import { EXPORT_KINDS, type ExportKind } from '../../commands/export-kinds.ts';
+import { EXPORT_KINDS, type ExportKind } from '../../export/kinds.ts';
 import { ExitCode } from '../../errors.ts';
 import type { ExportFormat } from '../../export/write.ts';
-import { parseDuration, parseSymbolList } from '../flags.ts';
+import { flag, OLD_SPELLINGS } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { renderTable, type TableTerminal } from '../table.ts';
 
@@ -16,19 +16,16 @@ export function registerExportCommand(program: Command): void {
     .argument('<what...>', `what to export: ${EXPORT_KINDS.join(', ')} (one or more)`)
     .requiredOption('--out <dir>', 'the folder that receives <what>.parquet (made if missing)')
     .option('--format <format>', 'parquet or csv', 'parquet')
-    .option(
-      '--since <when>',
-      'sessions (bars, features) or as_of dates (ledgers) from this: Nd or YYYY-MM-DD',
-      parseDuration,
+    .addOption(flag('since', 'sessions (bars, features) or as_of dates (ledgers) from this'))
+    .addOption(
+      flag('symbols', 'only these symbols; features are still ranked across the whole universe'),
     )
-    .option(
-      '--symbol <symbols>',
-      'only these symbols (comma-separated, or repeat the flag); features are still ranked across the whole universe',
-      parseSymbolList,
-    )
-    .option(
-      '--model <name[/version]>',
-      'features: the model version whose universe, label and scaler to use (default: the promoted one, if any)',
+    .addOption(OLD_SPELLINGS.symbolList())
+    .addOption(
+      flag(
+        'model',
+        'features: the version whose universe, label and scaler to use (default: the promoted one, if any)',
+      ),
     )
     .addHelpText(
       'after',
@@ -47,7 +44,7 @@ The last example needs the DuckDB CLI, which mlx does not install.
 Examples:
   mlx export bars features --out export/
   mlx export predictions verifications --out export/ --since 90d
-  mlx export features --format csv --symbol AAPL,MSFT --out features-csv/
+  mlx export features --format csv --symbols AAPL,MSFT --out features-csv/
   duckdb -c "SELECT symbol, avg(probability_up) FROM 'export/predictions.parquet' GROUP BY 1"`,
     )
     .action(
@@ -59,6 +56,7 @@ Examples:
             out: string;
             format: string;
             since?: string;
+            symbols?: string[];
             symbol?: string[];
             model?: string;
           },
@@ -69,7 +67,7 @@ Examples:
             format: options.format as ExportFormat,
             out: options.out,
             since: options.since,
-            symbols: options.symbol,
+            symbols: options.symbols ?? options.symbol,
             model: options.model,
           });
           inv.emit(result, () => renderExport(result, inv.terminal));

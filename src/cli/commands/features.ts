@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode, UsageError } from '../../errors.ts';
 import { requireSymbol } from '../../exchanges.ts';
 import { writeOut } from '../io.ts';
-import { parseDate, wholeNumber } from '../flags.ts';
+import { flag, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { renderTable } from '../table.ts';
 
@@ -11,10 +11,11 @@ export function registerFeaturesCommand(program: Command): void {
     .command('features')
     .description('the exact feature rows the models see, for debugging and audits')
     .argument('<symbol>', 'a stored symbol')
-    .option(
-      '--as-of <date>',
-      'the row of this session, computed from data up to it only (default: the last bar)',
-      parseDate,
+    .addOption(
+      flag(
+        'asOf',
+        'the row of this session, computed from data up to it only (default: the last bar)',
+      ),
     )
     .option(
       '--last <n>',

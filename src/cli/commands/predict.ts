@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { DataError, ExitCode } from '../../errors.ts';
 import { selectPredictions } from '../../prediction/select.ts';
-import { parseDate } from '../flags.ts';
+import { flag, modelOptions } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { writeOut } from '../io.ts';
 import { predictionTable } from '../prediction-table.ts';
@@ -17,11 +17,12 @@ export function registerPredictCommand(program: Command): void {
       '[symbols...]',
       "symbols (default: --universe, the config universe, else the model's symbols)",
     )
-    .option('--universe <file>', 'a file with one symbol per line')
-    .option(
-      '--as-of <date>',
-      'predict this past session (one that has closed, with its bars in the store) using only data up to it (no fetch)',
-      parseDate,
+    .addOption(flag('universe', 'the symbols in a file'))
+    .addOption(
+      flag(
+        'asOf',
+        'predict this past session (one that has closed, with its bars in the store) using only data up to it (no fetch)',
+      ),
     )
     .option('--no-fetch', 'do not refresh data from Yahoo first')
     .option(
@@ -34,7 +35,7 @@ export function registerPredictCommand(program: Command): void {
       "record predictions whose target session is inside the model's training data, marked in_sample: true",
       false,
     )
-    .option('--model <name>', 'model name (default: config modelName)')
+    .addOption(flag('model', 'the model that predicts (default: config modelName)'))
     .option(
       '--replace',
       'for a stock and session that already have a prediction (by another model version), append one that supersedes it',
@@ -69,7 +70,7 @@ Examples:
   mlx predict                                  after the close, from cron
   mlx predict AAPL MSFT --json | jq '.[] | {symbol, predicted_change_pct, probability_up}'
   mlx predict --top 10 --sort expected_excess_pct
-  mlx train --until 2020-02-28 --name past     a model that has not seen March 2020, then:
+  mlx train --until 2020-02-28 --model past    a model that has not seen March 2020, then:
   mlx predict --model past --as-of 2020-03-02 --no-fetch --json | jq length`,
     )
     .action(
@@ -106,7 +107,7 @@ Examples:
             fetch: options.fetch,
             allowStale: options.allowStale,
             allowInSample: options.allowInSample,
-            modelName: options.model,
+            ...(options.model ? modelOptions(options.model) : {}),
             replace: options.replace,
           });
           for (const failure of result.failures)

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ExitCode } from '../../errors.ts';
 import { SORT_FIELDS } from '../../prediction/select.ts';
 import { writeOut } from '../io.ts';
-import { parseDate, parseDuration, parseSymbol, wholeNumber } from '../flags.ts';
+import { flag, wholeNumber } from '../flags.ts';
 import { predictionTable } from '../prediction-table.ts';
 import { action } from '../runtime.ts';
 
@@ -24,13 +24,9 @@ export function registerPredictionsCommand(program: Command): void {
     .description(
       'list predictions already in the ledger (default: the latest session), for people and pipes',
     )
-    .option('--as-of <date>', 'the predictions made for this session', parseDate)
-    .option(
-      '--since <when>',
-      'every session on or after this: Nd (days back) or YYYY-MM-DD',
-      parseDuration,
-    )
-    .option('--symbol <symbol>', 'one symbol only', parseSymbol)
+    .addOption(flag('asOf', 'the predictions made for this session'))
+    .addOption(flag('since', 'every session on or after this'))
+    .addOption(flag('symbol', 'one symbol only'))
     .option('--jsonl', 'the ledger lines (JSON Lines) on stdout', false);
   addSelectionOptions(command)
     .addHelpText(

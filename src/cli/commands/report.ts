@@ -9,7 +9,7 @@ import {
 } from '../../report/accuracy.ts';
 import type { StrategyReport } from '../../report/portfolio.ts';
 import { sparkline } from '../../report/sparkline.ts';
-import { parseBasisPoints, parseDate, parseDuration, parseSymbol, wholeNumber } from '../flags.ts';
+import { flag, parseBasisPoints, wholeNumber } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { fitText, formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
 
@@ -21,18 +21,15 @@ export function registerReportCommand(program: Command): void {
     .description(
       'accuracy by symbol, signal, model, regime and confidence; portfolios against benchmarks; calibration; --html tear sheet',
     )
-    .option(
-      '--since <when>',
-      `predictions whose target date is on or after this: Nd (days before today) or YYYY-MM-DD (default: the ${RECENT_DAYS} days up to the newest verified target)`,
-      parseDuration,
+    .addOption(
+      flag(
+        'since',
+        `predictions whose target date is on or after this (default: the ${RECENT_DAYS} days up to the newest verified target)`,
+      ),
     )
-    .option('--until <date>', 'and on or before this date', parseDate)
+    .addOption(flag('until', 'and on or before this date'))
     .option('--all', 'the whole ledger (overrides --since)', false)
-    .option(
-      '--symbol <symbol>',
-      'one symbol, with the verified predictions that moved its weights',
-      parseSymbol,
-    )
+    .addOption(flag('symbol', 'one symbol, with the verified predictions that moved its weights'))
     .option('--html <file>', 'also write a self-contained HTML tear sheet (charts, no network)')
     .option(
       '--cost-bps <n>',

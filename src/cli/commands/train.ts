@@ -4,7 +4,14 @@ import { ExitCode, UsageError } from '../../errors.ts';
 import type { Metrics } from '../../evaluation/metrics.ts';
 import type { ModelKind } from '../../training/fit.ts';
 import { SCORED } from '../../training/judge.ts';
-import { parseDate, parseHorizon, parseJobs, parseSeed, parseSymbolList } from '../flags.ts';
+import {
+  flag,
+  OLD_SPELLINGS,
+  parseHorizon,
+  parseJobs,
+  parseSeed,
+  splitModelRef,
+} from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
 
@@ -14,17 +21,14 @@ export function registerTrainCommand(program: Command): void {
     .description(
       'build features and labels, train XGBoost and the LSTM, evaluate walk-forward against baselines, write a new model version',
     )
-    .option(
-      '--symbols <list>',
-      'comma-separated symbols (default: --universe, the config universe, else every stored symbol)',
-      parseSymbolList,
+    .addOption(
+      flag(
+        'symbols',
+        'train on these (default: --universe, the config universe, else every stored symbol)',
+      ),
     )
-    .option('--universe <file>', 'a file with one symbol per line')
-    .option(
-      '--until <date>',
-      'train on bars up to this date (default: the last stored bar)',
-      parseDate,
-    )
+    .addOption(flag('universe', 'the symbols in a file'))
+    .addOption(flag('until', 'train on bars up to this date (default: the last stored bar)'))
     .option(
       '--horizon <sessions>',
       'label horizon in trading sessions (default: config horizonDays, 5)',
@@ -34,7 +38,13 @@ export function registerTrainCommand(program: Command): void {
       '--models <list>',
       'xgb,lstm (default: config models); naming xgb makes a missing libxgboost an error',
     )
-    .option('--name <name>', 'model name (default: config modelName, "default")')
+    .addOption(
+      flag(
+        'model',
+        'the model to add the new version to (default: config modelName); a NAME only: train makes the version',
+      ),
+    )
+    .addOption(OLD_SPELLINGS.name())
     .option('--seed <n>', 'seed for every random choice (default: config seed, 42)', parseSeed)
     .option(
       '--jobs <n>',
@@ -80,6 +90,7 @@ Examples:
             until?: string;
             horizon?: number;
             models?: string;
+            model?: string;
             name?: string;
             seed?: number;
             promote: 'auto' | 'always' | 'never';
@@ -95,6 +106,12 @@ Examples:
                 'use xgb, lstm or xgb,lstm',
               );
           }
+          const model = splitModelRef(options.model ?? options.name ?? '');
+          if (model.version !== undefined)
+            throw new UsageError(
+              `--model ${options.model}: train makes a new version of a model; name the model only`,
+              `mlx train --model ${model.name}`,
+            );
           const progress = inv.terminal.stderrIsTTY && inv.ctx.log.level !== 'quiet';
           let bar: ReturnType<typeof inv.ctx.progress> | null = null;
           const { train } = await import('../../commands/train.ts');
@@ -104,7 +121,7 @@ Examples:
             until: options.until,
             horizonDays: options.horizon,
             models,
-            name: options.name,
+            ...(model.name ? { name: model.name } : {}),
             seed: options.seed,
             promote: options.promote,
             perSymbol: options.perSymbol,

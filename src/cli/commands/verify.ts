@@ -3,7 +3,7 @@ import type { VerifiedPrediction } from '../../commands/verify.ts';
 import { DataError, ExitCode } from '../../errors.ts';
 import { UNRESOLVABLE_AFTER_DAYS } from '../../verification/scorer.ts';
 import type { WeightChange } from '../../weights/update.ts';
-import { parseDate, parseDuration, parseSymbolList } from '../flags.ts';
+import { flag, parseSymbolList } from '../flags.ts';
 import { action } from '../runtime.ts';
 import { formatNumber, formatPct, renderTable, type TableTerminal } from '../table.ts';
 
@@ -13,12 +13,13 @@ export function registerVerifyCommand(program: Command): void {
     .description(
       'score due predictions against realised prices (exactly once) and adapt per-stock signal weights',
     )
-    .option(
-      '--since <when>',
-      'print the predictions whose target date is on or after this: Nd (e.g. 7d) or YYYY-MM-DD (default: all); every due prediction is scored whatever the window',
-      parseDuration,
+    .addOption(
+      flag(
+        'since',
+        'print the predictions whose target date is on or after this (default: all); every due prediction is scored whatever the window',
+      ),
     )
-    .option('--until <date>', 'and on or before this date', parseDate)
+    .addOption(flag('until', 'and on or before this date'))
     .option('--dry-run', 'score and print, write nothing', false)
     .option('--no-fetch', 'do not refresh data from Yahoo first')
     .option(

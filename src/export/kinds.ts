@@ -1,4 +1,4 @@
-import type { ExportFormat } from '../export/write.ts';
+import type { ExportFormat } from './write.ts';
 
 // Apart from the export itself so `mlx --help` can name them without loading DuckDB.
 export const EXPORT_KINDS = ['bars', 'features', 'predictions', 'verifications'] as const;

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { noProgress, type Context } from '../context.ts';
 import { createMemoryLogger } from '../log.ts';
@@ -7,8 +6,9 @@ import { PriceStore } from '../store/price-store.ts';
 import { serialiseError } from '../threads.ts';
 import { loadPanel } from '../training/panel.ts';
 import { resolveUniverse } from '../universe.ts';
-import type { RetrainWorkerData, RetrainWorkerMessage } from './backtest-retrains.ts';
-import { train } from './train.ts';
+import type { RetrainWorkerData, RetrainWorkerMessage } from './retrains.ts';
+import { train } from '../jobs/train.ts';
+import { lstmDir } from '../registry/layout.ts';
 
 /**
  * The retrain thread of a backtest: the replay's features once (up to its last
@@ -51,7 +51,7 @@ try {
     post({ kind: 'trained', until, version: result.version });
     warmStart?.dispose();
     warmStart = result.models.includes('lstm')
-      ? await LstmModel.load(path.join(result.dir, 'lstm'))
+      ? await LstmModel.load(lstmDir(result.dir))
       : undefined;
   }
   warmStart?.dispose();

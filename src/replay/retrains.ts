@@ -3,7 +3,7 @@ import type { Config } from '../config.ts';
 import type { HomePaths } from '../home.ts';
 import { reviveError, startWorker, type SerialisedError } from '../threads.ts';
 
-/** What the retrain thread is given (see backtest-retrain-worker.ts). */
+/** What the retrain thread is given (see retrain-worker.ts). */
 export interface RetrainWorkerData {
   home: HomePaths;
   config: Config;
@@ -35,7 +35,7 @@ export class RetrainPipeline {
   private readonly failed: Promise<never>;
 
   constructor(data: RetrainWorkerData, warn: (message: string) => void) {
-    this.worker = startWorker(import.meta.url, 'backtest-retrain-worker', data);
+    this.worker = startWorker(import.meta.url, 'retrain-worker', data);
     let fail: (err: Error) => void = () => {};
     this.failed = new Promise<never>((_, reject) => (fail = reject));
     this.failed.catch(() => undefined);

@@ -6,6 +6,12 @@ import { acquireLock } from './lock.ts';
 import type { HomePaths } from './home.ts';
 import { PriceStore } from './store/price-store.ts';
 
+/*
+ * How a command gets at a home: a folder that is none is refused, writers
+ * take its lock, and the store is opened for what the command does (readers
+ * read-only). The files inside are the Home's (home-files/home.ts).
+ */
+
 export interface WriteLockOptions {
   /** Commands that make a home (data import, data fetch) create a missing one; others refuse. */
   createHome?: boolean;

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../context.ts';
-import { errorMessage } from '../errors.ts';
-import { Ledger } from '../ledger/ledger.ts';
-import { predictionSchema, type Prediction } from '../ledger/records.ts';
+import { Home } from '../home-files/home.ts';
+import type { Prediction } from '../ledger/records.ts';
 import { predictionKey, uniquePredictions } from '../ledger/views.ts';
-import type { TargetForecast } from '../prediction/score.ts';
+import type { TargetForecast } from './score.ts';
 import type { LoadedModel } from '../registry/loaded-model.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import type { SymbolPanel } from '../training/panel.ts';
+import { lstmWeightsFile, unitDirFor } from '../registry/layout.ts';
 
 export interface PredictFailure {
   symbol: string;
@@ -30,9 +30,7 @@ export interface AlreadyRecorded {
  * Append what the ledger does not hold yet: one prediction per stock, session
  * and horizon, whatever model version made the one already there (ids are
  * stable, so a rerun is a no-op); with `replace`, a record that supersedes
- * the earlier one. Then index what was appended: the records are committed
- * once in the ledger, so an index that fails to catch up (a full disk) is
- * said, not turned into a failure of records that are in.
+ * the earlier one. The home appends and indexes them.
  */
 export function appendNew(
   ctx: Context,
@@ -40,14 +38,13 @@ export function appendNew(
   records: readonly Prediction[],
   replace: boolean,
 ): { appended: Prediction[]; already: AlreadyRecorded[] } {
-  const ledger = new Ledger(ctx.home.predictionsDir, predictionSchema);
+  const home = Home.of(ctx);
+  const ledger = home.ledgers.predictions;
   const months = [...new Set(records.map((r) => r.as_of.slice(0, 7)))];
-  const files = months.map((m) => ledger.fileForMonth(m));
   const held = new Map(
-    uniquePredictions(ledger.read(files).entries).entries.map((e) => [
-      predictionKey(e.record),
-      e.record,
-    ]),
+    uniquePredictions(ledger.read(months.map((m) => ledger.fileForMonth(m))).entries).entries.map(
+      (e) => [predictionKey(e.record), e.record],
+    ),
   );
   const appended: Prediction[] = [];
   const already: AlreadyRecorded[] = [];
@@ -64,18 +61,7 @@ export function appendNew(
         model: { name: existing.model.name, version: existing.model.version },
       });
   }
-  ledger.append(appended, (r) => r.as_of.slice(0, 7));
-  const added = new Set(appended.map((r) => r.id));
-  try {
-    store.ledgerIndex.addPredictions(
-      ledger.read(files).entries.filter((e) => added.has(e.record.id)),
-    );
-  } catch (err) {
-    ctx.log.warn(
-      `${appended.length} prediction(s) are in the ledger, but the index could not record them (${errorMessage(err)}); ` +
-        'the next mlx verify catches it up (or mlx doctor --reindex)',
-    );
-  }
+  home.appendPredictions(store, appended, ctx.log);
   return { appended, already };
 }
 
@@ -145,8 +131,8 @@ function nonFiniteOutput(
 function componentFiles(model: LoadedModel, symbol: string, component: string): string {
   if (component === 'rules') return 'the rule signals on the stored bars';
   const { dir, manifest } = model.version;
-  const unitDir = manifest.per_symbol ? path.join(dir, 'per_symbol', symbol) : dir;
-  if (component === 'lstm') return path.join(unitDir, 'lstm', 'weights.bin');
+  const unitDir = unitDirFor(dir, manifest.per_symbol, symbol);
+  if (component === 'lstm') return lstmWeightsFile(unitDir);
   // However many booster files the version holds, name those there are.
   const boosters = fs.existsSync(unitDir)
     ? fs.readdirSync(unitDir).filter((f) => /^xgb.*\.json$/.test(f))

@@ -1,4 +1,4 @@
-import { wallClockAt, zonedInstant } from '../calendar/timezone.ts';
+import { wallClockAt, zonedInstant } from './timezone.ts';
 
 /**
  * When the US close falls on this machine's clock (pure, given a time zone and

@@ -1,9 +1,9 @@
 import type { ChartResultObject } from 'yahoo-finance2/modules/chart';
-import { DataError, NetworkError, UsageError } from '../errors.ts';
-import type { Logger } from '../log.ts';
-import type { RawBar, SymbolInfo } from '../store/types.ts';
-import { chartToBars, exchangeDateFormatter } from './yahoo/bars.ts';
-import { YahooHttpError, YahooTransportError, createTransport } from './yahoo/transport.ts';
+import { DataError, NetworkError, UsageError } from '../../errors.ts';
+import type { Logger } from '../../log.ts';
+import type { RawBar, SymbolInfo } from '../../store/types.ts';
+import { chartToBars, exchangeDateFormatter } from './bars.ts';
+import { YahooHttpError, YahooTransportError, createTransport } from './transport.ts';
 
 export interface YahooFetchOptions {
   /** First exchange-local day wanted, YYYY-MM-DD, inclusive. */

@@ -1,0 +1,136 @@
+import { errorMessage } from '../errors.ts';
+import type { HomePaths } from '../home.ts';
+import { Ledger, type LedgerProblem } from '../ledger/ledger.ts';
+import { quarantineLines, type RepairResult } from '../ledger/repair.ts';
+import type { Seal } from '../ledger/chain.ts';
+import { readLedgerView, type HomeLedgers, type LedgerView } from '../ledger/reader.ts';
+import {
+  predictionSchema,
+  verificationSchema,
+  type Prediction,
+  type Verification,
+} from '../ledger/records.ts';
+import type { Logger } from '../log.ts';
+import { ModelRegistry } from '../registry/registry.ts';
+import type { PriceStore } from '../store/price-store.ts';
+
+export type { HomeLedgers } from '../ledger/reader.ts';
+
+/**
+ * The files of one home and their one writer: the two ledgers (appending also
+ * indexes what was appended, here only) and the model registry. The store is
+ * opened through home-access.ts, read-only for readers. Everything else reads
+ * through this object and writes nothing into the home.
+ */
+export class Home {
+  readonly paths: HomePaths;
+  /** The ledgers to read (appending goes through the methods below). */
+  readonly ledgers: HomeLedgers;
+  /** Model versions: `models/<name>/<version>/` and `CURRENT` (registry/). */
+  readonly models: ModelRegistry;
+  private readonly predictions: Ledger<Prediction>;
+  private readonly verifications: Ledger<Verification>;
+
+  private constructor(paths: HomePaths) {
+    this.paths = paths;
+    this.predictions = new Ledger(paths.predictionsDir, predictionSchema);
+    this.verifications = new Ledger(paths.verificationsDir, verificationSchema);
+    this.ledgers = { predictions: this.predictions, verifications: this.verifications };
+    this.models = new ModelRegistry(paths.modelsDir);
+  }
+
+  /** The home of a context, opened once per set of paths (a replay's arms each have theirs). */
+  static of(ctx: { home: HomePaths }): Home {
+    let home = opened.get(ctx.home);
+    if (!home) {
+      home = new Home(ctx.home);
+      opened.set(ctx.home, home);
+    }
+    return home;
+  }
+
+  /** Both ledgers as readers see them (`predictionFiles`: only those months of predictions). */
+  readView(predictionFiles?: readonly string[]): LedgerView {
+    return readLedgerView(this.ledgers, predictionFiles);
+  }
+
+  /**
+   * Append predictions (each file in one write), then index them. The records
+   * are committed once in the ledger, so an index that fails to catch up (a
+   * full disk) is said, not turned into a failure of records that are in.
+   */
+  appendPredictions(store: PriceStore, records: readonly Prediction[], log: Logger): void {
+    this.predictions.append(records, (r) => r.as_of.slice(0, 7));
+    const added = new Set(records.map((r) => r.id));
+    const months = [
+      ...new Set(records.map((r) => this.predictions.fileForMonth(r.as_of.slice(0, 7)))),
+    ];
+    try {
+      store.ledgerIndex.addPredictions(
+        this.predictions.read(months).entries.filter((e) => added.has(e.record.id)),
+      );
+    } catch (err) {
+      log.warn(
+        `${records.length} prediction(s) are in the ledger, but the index could not record them (${errorMessage(err)}); ` +
+          'the next mlx verify catches it up (or mlx doctor --reindex)',
+      );
+    }
+  }
+
+  /**
+   * Append verifications to the month `month`, then index that month in one
+   * transaction with `alongside` (the weight changes they make). What fails
+   * after the append is said: the next verify replays it.
+   */
+  appendVerifications(
+    store: PriceStore,
+    records: readonly Verification[],
+    month: string,
+    alongside: () => void,
+    log: Logger,
+  ): void {
+    this.verifications.append(records, () => month);
+    try {
+      const read = this.verifications.read([this.verifications.fileForMonth(month)]);
+      store.transaction(() => {
+        store.ledgerIndex.addVerifications(read.entries);
+        alongside();
+      });
+    } catch (err) {
+      log.warn(
+        `${records.length} verification(s) are in the ledger, but the index and the weights could not be saved ` +
+          `(${errorMessage(err)}); the next mlx verify replays them (or mlx doctor --reindex)`,
+      );
+    }
+  }
+
+  /**
+   * doctor --repair: append committed records the ledger lost back into their
+   * month file. They come from the index, which holds them already.
+   */
+  restoreRecords(
+    ledger: keyof HomeLedgers,
+    month: string,
+    records: readonly (Prediction | Verification)[],
+  ): void {
+    if (ledger === 'predictions') this.predictions.append(records as Prediction[], () => month);
+    else this.verifications.append(records as Verification[], () => month);
+  }
+
+  /** doctor --repair: move damaged, repeated or refused lines of `file` into quarantine. */
+  quarantine(file: string, problems: readonly LedgerProblem[], now: Date): RepairResult {
+    return quarantineLines(file, problems, now);
+  }
+
+  /** doctor --repair: a seal line at the end of `file`, chaining the lines before it. */
+  seal(ledger: keyof HomeLedgers, file: string, seal: Omit<Seal, 'schema'>): void {
+    this[ledger].appendSeal(file, seal);
+  }
+}
+
+const opened = new WeakMap<HomePaths, Home>();
+
+/** A registry of model versions outside a home of its own (a backtest's, shared by its arms). */
+export function registryAt(modelsDir: string): ModelRegistry {
+  return new ModelRegistry(modelsDir);
+}

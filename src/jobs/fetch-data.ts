@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import type { Context } from '../context.ts';
+import { openStore, withWriteLock } from '../home-access.ts';
+import {
+  fetchIntoStore,
+  syntheticSettings,
+  type FetchOptions,
+  type FetchResult,
+} from '../sources/fetch.ts';
+
+export type { FetchOptions, FetchResult, FetchedSymbol } from '../sources/fetch.ts';
+
+/** Fetch into the home (`mlx data fetch`, the demo): incremental download into the store; one symbol's failure spares the others. */
+export async function fetchData(ctx: Context, options: FetchOptions): Promise<FetchResult> {
+  if (options.source === 'synthetic') syntheticSettings(ctx, options);
+  const created = { home: !fs.existsSync(ctx.home.root), store: !fs.existsSync(ctx.home.db) };
+  return withWriteLock(
+    ctx,
+    'data fetch',
+    async () => {
+      const store = openStore(ctx, 'write');
+      let result: FetchResult | null = null;
+      try {
+        result = await fetchIntoStore(ctx, store, options);
+        return result;
+      } finally {
+        store.close();
+        // A first fetch that stored nothing leaves no empty store (or home) behind.
+        if (created.store && (result === null || result.symbols.length === 0)) removeStore(ctx);
+      }
+    },
+    { createHome: true },
+  ).finally(() => {
+    if (created.home && fs.existsSync(ctx.home.root) && fs.readdirSync(ctx.home.root).length === 0)
+      fs.rmdirSync(ctx.home.root);
+  });
+}
+
+function removeStore(ctx: Context): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal'])
+    fs.rmSync(`${ctx.home.db}${suffix}`, { force: true });
+  if (fs.existsSync(ctx.home.dataDir) && fs.readdirSync(ctx.home.dataDir).length === 0)
+    fs.rmdirSync(ctx.home.dataDir);
+}
