@@ -1,10 +1,9 @@
 import { withDefaults, type Context } from '../context.ts';
 import { DataError, UsageError } from '../errors.ts';
 import type { Contribution } from '../explain/contributions.ts';
-import { explainTargets } from '../explain/targets.ts';
+import { forecastAndExplain } from '../explain/targets.ts';
 import type { Prediction, PredictionV2 } from '../ledger/records.ts';
 import { uniquePredictions } from '../ledger/views.ts';
-import { forecastTargets } from '../prediction/score.ts';
 import { loadModel } from '../registry/loaded-model.ts';
 import { COMPONENTS, type ComponentName } from '../training/head.ts';
 import { loadPanel, predictionHistoryStart } from '../training/panel.ts';
@@ -113,15 +112,9 @@ export async function explainPrediction(
         `${record.symbol} has no bar on ${record.as_of} in the store any more: cannot recompute prediction ${record.id}`,
       );
     const targets = [{ panel: entry, row }];
-    const [forecast] = forecastTargets(
-      model,
-      panel,
-      targets,
-      weights,
-      ctx.config.signalWeights,
-      ctx.config.adaptation,
-    );
-    const [explanation] = explainTargets(model, targets, [forecast]);
+    const {
+      explanations: [explanation],
+    } = forecastAndExplain(model, panel, targets, weights, ctx.config);
     if (!explanation)
       throw new DataError(
         `${record.symbol}: no XGBoost model scores it in ${record.model.version}`,

@@ -1,6 +1,32 @@
-import type { ScoreTarget, TargetForecast } from '../prediction/score.ts';
+import type { Config } from '../config.ts';
+import { forecastTargets, type ScoreTarget, type TargetForecast } from '../prediction/score.ts';
 import type { LoadedModel, ModelUnit } from '../registry/loaded-model.ts';
+import type { Panel } from '../training/panel.ts';
+import type { WeightTable } from '../weights/weights.ts';
 import { explainRow, rowContributions, type Explanation } from './contributions.ts';
+
+/**
+ * What predict records and explain recomputes, by one path: each target's
+ * forecast from its session's cross-section, then its explanation on the
+ * same inputs.
+ */
+export function forecastAndExplain(
+  model: LoadedModel,
+  panel: Panel,
+  targets: readonly ScoreTarget[],
+  weights: ReadonlyMap<string, WeightTable>,
+  config: Pick<Config, 'signalWeights' | 'adaptation'>,
+): { forecasts: TargetForecast[]; explanations: (Explanation | null)[] } {
+  const forecasts = forecastTargets(
+    model,
+    panel,
+    targets,
+    weights,
+    config.signalWeights,
+    config.adaptation,
+  );
+  return { forecasts, explanations: explainTargets(model, targets, forecasts) };
+}
 
 /**
  * Explanations of forecast targets: one XGBoost contributions call per model

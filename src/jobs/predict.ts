@@ -4,10 +4,9 @@ import { withDefaults, type Context } from '../context.ts';
 import { ExitCode, type ExitCodeValue } from '../errors.ts';
 import { marketRegimeAt, ruleSignalsAt } from '../features/index.ts';
 import { topFeatures } from '../explain/contributions.ts';
-import { explainTargets } from '../explain/targets.ts';
+import { forecastAndExplain } from '../explain/targets.ts';
 import type { Prediction } from '../ledger/records.ts';
 import { buildPrediction } from '../prediction/record.ts';
-import { forecastTargets } from '../prediction/score.ts';
 import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
 import type { PriceStore } from '../store/price-store.ts';
 import {
@@ -175,15 +174,13 @@ async function predictLocked(
         manifest.data_range.until,
       );
 
-    const forecasts = forecastTargets(
+    const { forecasts, explanations } = forecastAndExplain(
       model,
       panel,
       targets,
       weights,
-      ctx.config.signalWeights,
-      ctx.config.adaptation,
+      ctx.config,
     );
-    const explanations = explainTargets(model, targets, forecasts);
     const finite = refuseNonFinite(model, targets, forecasts, failures);
     const records = finite.map((i) => {
       const target = targets[i];
