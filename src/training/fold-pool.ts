@@ -27,9 +27,8 @@ export type FoldWorkerMessage =
  * The fold position a thread takes next, or −1 when none is left. The first
  * is the earliest fold (the fewest rows), fitted beside the final fit (the
  * most); then the latest first: a later fold trains on more rows, and fitting
- * the longest early keeps the threads from ending one long fit apart. The two
- * largest fits never start together, when the dataset's building has just
- * left the most memory behind (the 304's peak RSS went from 2.43 to 2.80 GB).
+ * the longest early keeps the threads from ending one long fit apart, and the
+ * two largest fits do not start together.
  */
 export function takeFold(next: Int32Array, folds: number): number {
   const taken = Atomics.add(next, 0, 1);
