@@ -77,23 +77,68 @@ export class TrainingGraph {
 
   /**
    * Predictions [batch, 1] from one [F + 1, batch] block per timestep, oldest
-   * first, each with a last row of ones (see `stepBlocks`).
+   * first, each with a last row of ones (see `stepBlocks`). Keeps every
+   * step's tensors, as a gradient needs them.
    */
   forward(steps: readonly Tensor2D[]): Tensor2D {
+    const kernel = this.scaledKernel();
+    let state = this.initialState(steps[0].shape[1]);
+    for (const step of steps) state = this.step(kernel, step, state);
+    return this.output(state.hidden);
+  }
+
+  /**
+   * The same predictions without a gradient: each step's tensors are freed
+   * once the next state is made, so the backend holds two states at a time
+   * instead of every step's work (the wasm heap grows and never shrinks).
+   */
+  infer(steps: readonly Tensor2D[]): Tensor2D {
     const { tf } = this;
-    const batch = steps[0].shape[1];
-    const { units } = this.shape;
-    const kernel = tf.mul(this.kernel, this.gateScale);
-    const tanh = (x: Tensor) => tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
-    let hidden: Tensor = tf.zeros([units, batch]);
-    let cell: Tensor = tf.zeros([units, batch]);
+    const kernel = this.scaledKernel();
+    let state = this.initialState(steps[0].shape[1]);
     for (const step of steps) {
-      const gates = tf.sigmoid(this.product(kernel, tf.concat([step, hidden], 0)));
-      const [input, forget, scaledCandidate, output] = tf.split(gates, GATES, 0);
-      const candidate = tf.sub(tf.mul(scaledCandidate, 2), 1);
-      cell = tf.add(tf.mul(forget, cell), tf.mul(input, candidate));
-      hidden = tf.mul(output, tanh(cell));
+      const previous = state;
+      const next = tf.tidy(() => {
+        const made = this.step(kernel, step, previous);
+        return [made.hidden, made.cell];
+      });
+      tf.dispose([previous.hidden, previous.cell]);
+      state = { hidden: next[0], cell: next[1] };
     }
+    const result = this.output(state.hidden);
+    tf.dispose([kernel, state.hidden, state.cell]);
+    return result;
+  }
+
+  /** The kernel with the cell gate's rows doubled (see the class comment). */
+  private scaledKernel(): Tensor {
+    return this.tf.mul(this.kernel, this.gateScale);
+  }
+
+  private initialState(batch: number): { hidden: Tensor; cell: Tensor } {
+    const { units } = this.shape;
+    return { hidden: this.tf.zeros([units, batch]), cell: this.tf.zeros([units, batch]) };
+  }
+
+  /** One timestep: the next hidden state and cell from the gates of [x_t; 1; h]. */
+  private step(
+    kernel: Tensor,
+    input: Tensor,
+    state: { hidden: Tensor; cell: Tensor },
+  ): { hidden: Tensor; cell: Tensor } {
+    const { tf } = this;
+    const gates = tf.sigmoid(this.product(kernel, tf.concat([input, state.hidden], 0)));
+    const [inputGate, forget, scaledCandidate, output] = tf.split(gates, GATES, 0);
+    const candidate = tf.sub(tf.mul(scaledCandidate, 2), 1);
+    const cell = tf.add(tf.mul(forget, state.cell), tf.mul(inputGate, candidate));
+    const tanh = tf.sub(tf.mul(tf.sigmoid(tf.mul(cell, 2)), 2), 1);
+    return { hidden: tf.mul(output, tanh), cell };
+  }
+
+  /** The dense layers on the last hidden state: predictions [batch, 1]. */
+  private output(hidden: Tensor): Tensor2D {
+    const { tf } = this;
+    const batch = hidden.shape[1] as number;
     const ones = tf.ones([1, batch]);
     let result = hidden;
     this.dense.forEach((layer, i) => {

@@ -92,7 +92,7 @@ export class LstmModel {
       const indices = Array.from({ length: count }, (_, i) => start + i);
       const values = tf.tidy(() =>
         graph
-          .forward(
+          .infer(
             stepBlocks(x, indices, timesteps, features).map((block) =>
               tf.tensor2d(block, [features + 1, count]),
             ),

@@ -182,7 +182,7 @@ function validationLoss(
     const indices = Array.from({ length: count }, (_, i) => start + i);
     squaredErrorSum += tf.tidy(() => {
       const steps = stepTensors(tf, valid.x, indices, timesteps, features);
-      const predicted = graph.forward(steps);
+      const predicted = graph.infer(steps);
       const targets = targetTensor(tf, valid.y, indices);
       return tf.sum(tf.squaredDifference(predicted, targets)).dataSync()[0];
     });
