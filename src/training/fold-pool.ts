@@ -24,16 +24,15 @@ export type FoldWorkerMessage =
   | { kind: 'done' };
 
 /**
- * The fold position a thread takes next, or −1 when none is left. The first
- * is the earliest fold (the fewest rows), fitted beside the final fit (the
- * most); then the latest first: a later fold trains on more rows, and fitting
- * the longest early keeps the threads from ending one long fit apart, and the
- * two largest fits do not start together.
+ * The fold position a thread takes next, in fold order, or −1 when none is
+ * left. Earliest first: the final fit (the most rows) then runs beside the
+ * smallest folds. Taking the latest (longest) folds first ended no sooner on
+ * the 304 (359 s against 358 s) and raised its peak RSS from 2.44 to 2.65 GB.
  */
 export function takeFold(next: Int32Array, folds: number): number {
   const taken = Atomics.add(next, 0, 1);
   if (taken >= folds) return -1;
-  return taken === 0 ? 0 : folds - taken;
+  return taken;
 }
 
 /** Threads for the walk-forward by default: one per core. */
