@@ -44,6 +44,12 @@ const xgbSchema = z
     min_child_weight: z.number().min(0).default(200),
     lambda: z.number().min(0).default(5),
     max_bin: z.number().int().min(16).default(128),
+    /**
+     * The histogram bins are placed on at most this many training rows, evenly spaced (0: on
+     * every row). Placing them on every row of a large universe costs about as much as growing
+     * the trees.
+     */
+    binRows: z.number().int().min(0).default(0),
     nthread: z.number().int().min(1).default(2),
     rounds: z.number().int().min(1).default(400),
     /** Patience: rounds without a better validation Rank IC (or RMSE, with no cross-section). */

@@ -50,6 +50,13 @@ export const VARIANTS: Record<string, Variant> = {
       },
     }),
   },
+  /** XGBoost alone, as configured (the reference for the XGBoost-only variants below). */
+  'xgb-only': { settings: (base) => base, models: ['xgb'] },
+  /** XGBoost alone, its histogram bins placed on 65,536 training rows rather than all. */
+  'xgb-bins-64k': {
+    settings: (base) => ({ ...base, xgb: { ...base.xgb, binRows: 65536 } }),
+    models: ['xgb'],
+  },
   /** The LSTM alone, as configured (the reference for the LSTM variants below). */
   'lstm-only': { settings: (base) => base, models: ['lstm'] },
   /** The LSTM alone on 60 sessions of bar shape, return and volume. */

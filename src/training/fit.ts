@@ -62,8 +62,19 @@ function fitXgb(
 ): { booster: Booster; info: NonNullable<FittedModels['info']['xgb']> } {
   const { data, scaler, trainRows, validRows, settings } = input;
   const names = xgbInputNames(data);
+  const { rounds, earlyStoppingRounds, binRows, ...params } = settings.xgb;
+  const step = binRows > 0 ? Math.ceil(trainRows.length / binRows) : 1;
   const train = quantileDMatrix(lib, trainingBatches(data, scaler, trainRows), {
     maxBin: settings.xgb.max_bin,
+    ...(step > 1
+      ? {
+          binRows: trainingBatches(
+            data,
+            scaler,
+            trainRows.filter((_, i) => i % step === 0),
+          ),
+        }
+      : {}),
     featureNames: names,
     threads: input.xgbThreads ?? settings.xgb.nthread,
   });
@@ -78,7 +89,6 @@ function fitXgb(
     },
   );
   try {
-    const { rounds, earlyStoppingRounds, ...params } = settings.xgb;
     const xgb = Booster.create(lib, {
       ...params,
       ...(input.xgbThreads !== undefined ? { nthread: input.xgbThreads } : {}),

@@ -7,9 +7,10 @@ import {
   DMatrix,
   loadXGBoost,
   parseEvaluation,
+  quantileDMatrix,
   xgboostStatus,
 } from '../../src/models/xgboost/index.ts';
-import type { XGBoostLib, XGBoostParams } from '../../src/models/xgboost/index.ts';
+import type { RowBatches, XGBoostLib, XGBoostParams } from '../../src/models/xgboost/index.ts';
 import { createRandom } from '../../src/random.ts';
 
 const status = xgboostStatus();
@@ -302,6 +303,66 @@ describe('XGBoost through koffi', { skip }, () => {
       dtrain.free();
       booster.free();
     }
+  });
+
+  it('a QuantileDMatrix grows the trees of a DMatrix; bins placed on a sample of rows barely move them', () => {
+    const rows = (data: Dataset, pick: (r: number) => boolean): RowBatches => {
+      const kept = [...Array(data.rows).keys()].filter(pick);
+      return {
+        rows: kept.length,
+        cols: data.cols,
+        fill(start, count, values, labels) {
+          for (let i = 0; i < count; i++) {
+            const r = kept[start + i];
+            values.set(data.x.subarray(r * data.cols, (r + 1) * data.cols), i * data.cols);
+            labels[i] = data.y[r];
+          }
+        },
+      };
+    };
+    const params = { ...regression, subsample: 1, colsample_bytree: 1, max_bin: 64 };
+    const predictions = (train: DMatrix) => {
+      const booster = Booster.create(lib, params);
+      const dtest = matrix(lib, test);
+      try {
+        booster.train({ train, rounds: 40 });
+        return booster.predict(dtest);
+      } finally {
+        booster.free();
+        dtest.free();
+        train.free();
+      }
+    };
+    // Enough rows that a quarter of them places 64 bins well (over 60 rows a bin).
+    const many = linearData(20000, 4);
+    const whole = predictions(matrix(lib, many));
+    const streamed = predictions(
+      quantileDMatrix(
+        lib,
+        rows(many, () => true),
+        { maxBin: 64, batchRows: 1500 },
+      ),
+    );
+    const sampled = predictions(
+      quantileDMatrix(
+        lib,
+        rows(many, () => true),
+        {
+          maxBin: 64,
+          binRows: rows(many, (r) => r % 4 === 0),
+        },
+      ),
+    );
+    assert.ok(maxAbsDiff(whole, streamed) < 1e-6, 'the same bins make the same trees');
+    // Other bins make other splits, a little: the fit is as good, not identical.
+    assert.ok(maxAbsDiff(whole, sampled) > 0, 'the sample placed the bins');
+    const spread = Math.sqrt(meanSquaredError(whole, new Float32Array(test.rows)));
+    assert.ok(
+      Math.sqrt(meanSquaredError(whole, sampled)) < 0.1 * spread,
+      `sampled bins moved predictions by more than a tenth of their spread`,
+    );
+    const [sampledError, wholeError] = [sampled, whole].map((p) => meanSquaredError(p, test.y));
+    assert.ok(sampledError < 1.03 * wholeError, `test MSE ${sampledError} against ${wholeError}`);
   });
 
   it('validates shapes and refuses use after free', () => {

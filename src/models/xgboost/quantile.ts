@@ -22,6 +22,13 @@ export interface QuantileOptions {
   threads?: number;
   /** Rows per batch (the only dense copy held in memory). */
   batchRows?: number;
+  /**
+   * Rows on which to place the bins, when not all of `source` (a sample of it):
+   * finding the quantiles of every row of a million-row fold costs about as much
+   * as growing its trees, and a sample of tens of thousands of rows places them
+   * within a fraction of a bin. Every row of `source` is then binned by them.
+   */
+  binRows?: RowBatches;
 }
 
 /** The streaming calls arrived in libxgboost 1.7. */
@@ -33,7 +40,7 @@ interface StreamingApi {
   XGQuantileDMatrixCreateFromCallback(
     iter: null,
     proxy: NativeHandle,
-    ref: null,
+    ref: NativeHandle | null,
     reset: unknown,
     next: unknown,
     config: string,
@@ -70,7 +77,8 @@ function streamingApi(lib: XGBoostLib): StreamingApi | null {
  * about one byte a cell), fed batch by batch: the dense float copy of a
  * million-row fold (and XGBoost's own eight-byte-a-cell copy of it) is never
  * made. Trees grown on it are the same as on a DMatrix of the same rows (the
- * bins are the same). Such a matrix trains a booster; predict on a DMatrix.
+ * bins are the same) unless `binRows` places the bins on a sample. Such a
+ * matrix trains a booster; predict on a DMatrix.
  * Before libxgboost 1.7, a plain DMatrix of the whole matrix is built instead.
  */
 export function quantileDMatrix(
@@ -80,6 +88,23 @@ export function quantileDMatrix(
 ): DMatrix {
   const api = streamingApi(lib);
   if (!api) return wholeMatrix(lib, source, options);
+  if (!options.binRows) return streamed(lib, api, source, options, null);
+  const reference = streamed(lib, api, options.binRows, options, null);
+  try {
+    return streamed(lib, api, source, options, reference);
+  } finally {
+    reference.free();
+  }
+}
+
+/** A QuantileDMatrix of `source`, its bins placed on its own rows or taken from `reference`. */
+function streamed(
+  lib: XGBoostLib,
+  api: StreamingApi,
+  source: RowBatches,
+  options: QuantileOptions,
+  reference: DMatrix | null,
+): DMatrix {
   const { rows, cols } = source;
   const batchRows = Math.max(1, Math.min(options.batchRows ?? 65536, rows));
   const buffer = koffi.alloc('float', batchRows * cols);
@@ -123,7 +148,15 @@ export function quantileDMatrix(
     const out: [NativeHandle | null] = [null];
     // JSON has no NaN: XGBoost's own config parser reads it as the missing value.
     const config = `{"missing": NaN, "nthread": ${options.threads ?? 0}, "max_bin": ${options.maxBin}}`;
-    const code = api.XGQuantileDMatrixCreateFromCallback(null, proxy, null, reset, next, config, out);
+    const code = api.XGQuantileDMatrixCreateFromCallback(
+      null,
+      proxy,
+      reference?.handle ?? null,
+      reset,
+      next,
+      config,
+      out,
+    );
     if (failure) throw failure;
     if (code !== 0) throw new Error(`XGBoost XGQuantileDMatrixCreateFromCallback failed: ${lastError(lib)}`);
     return DMatrix.adopt(lib, out[0] as NativeHandle, rows, cols, options.featureNames);
