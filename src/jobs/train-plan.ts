@@ -3,7 +3,7 @@ import type { XGBoostLib } from '../models/xgboost/index.ts';
 import type { LstmModel } from '../models/lstm/index.ts';
 import type { FittedEnsemble } from '../training/ensemble.ts';
 import type { ModelKind, TrainEvent } from '../training/fit.ts';
-import type { Panel } from '../training/panel.ts';
+import type { Dataset, Panel } from '../training/panel.ts';
 import type { Scaler } from '../training/scaler.ts';
 import type { FoldReport, WalkForwardResult } from '../training/walk-forward.ts';
 
@@ -26,6 +26,8 @@ export interface TrainOptions {
    * session): only rows up to `until`, and labels whose horizon ends by then, are used.
    */
   panel?: Panel;
+  /** That panel's dataset, built once by the replay: each retrain takes its cut (datasetUntil). */
+  panelDataset?: Dataset;
   /** Start the LSTM from this model's weights (a replay's previous monthly fit). */
   lstmWarmStart?: LstmModel;
   /** Threads fitting at once (walk-forward folds and the final fit); default: one per core. */

@@ -11,6 +11,7 @@ import {
 import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
 import { fitHead } from '../training/head.ts';
 import { buildDataset, loadPanel, type Dataset } from '../training/panel.ts';
+import { datasetUntil } from '../training/dataset-until.ts';
 import { fitScaler } from '../training/scaler.ts';
 import {
   finalFitRows,
@@ -120,7 +121,10 @@ function trainingData(ctx: Context, options: TrainOptions, plan: TrainPlan): Dat
       store.close();
     }
   }
-  const data = buildDataset(panel, plan.horizonDays, ctx.config, options.until);
+  const data =
+    options.panelDataset?.horizonDays === plan.horizonDays && options.until
+      ? datasetUntil(options.panelDataset, panel, options.until)
+      : buildDataset(panel, plan.horizonDays, ctx.config, options.until);
   for (const component of ['xgb', 'lstm', 'rules'] as const) {
     if (ctx.config.signalWeights[component] !== undefined)
       plan.warn(

@@ -4,7 +4,7 @@ import { createMemoryLogger } from '../log.ts';
 import { LstmModel } from '../models/lstm/index.ts';
 import { PriceStore } from '../store/price-store.ts';
 import { serialiseError } from '../threads.ts';
-import { loadPanel } from '../training/panel.ts';
+import { buildDataset, loadPanel } from '../training/panel.ts';
 import { resolveUniverse } from '../universe.ts';
 import type { RetrainWorkerData, RetrainWorkerMessage } from './retrains.ts';
 import { train } from '../jobs/train.ts';
@@ -38,6 +38,8 @@ try {
   } finally {
     store.close();
   }
+  // One dataset up to the last session: each retrain takes the rows and labels known by its date.
+  const panelDataset = buildDataset(panel, input.config.horizonDays, input.config, input.to);
   let warmStart: LstmModel | undefined;
   for (const until of input.untils) {
     const result = await train(ctx, {
@@ -45,6 +47,7 @@ try {
       promote: 'always',
       walkForward: false,
       panel,
+      panelDataset,
       // Last month's LSTM is the starting point: a pass or two adapts it.
       ...(warmStart ? { lstmWarmStart: warmStart } : {}),
     });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveUniverse } from '../../src/universe.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
+import { datasetUntil } from '../../src/training/dataset-until.ts';
 import { buildDataset, loadPanel } from '../../src/training/panel.ts';
 import { syntheticHome } from '../helpers/loop.ts';
 
@@ -40,6 +41,35 @@ describe('a replay computes features once', () => {
       same(cut.dateMean, loaded.dateMean, 'date means');
       // The last h labelled dates of the cut have no future yet, as if the data ended there.
       assert.ok(Number.isNaN(cut.y[cut.rows - 1]));
+    } finally {
+      store.close();
+    }
+  });
+
+  it("a retrain's cut of the replay's dataset is the dataset built up to its date, value for value", async () => {
+    const ctx = await syntheticHome(6, 21);
+    const store = PriceStore.open(ctx.home.db, { readonly: true });
+    try {
+      const panel = loadPanel(store, resolveUniverse(ctx, store, {}), '2021-12-31', ctx.config);
+      const full = buildDataset(panel, 5, ctx.config, '2021-12-31');
+      for (const until of ['2020-03-31', '2021-06-30', '2021-07-02']) {
+        const cut = datasetUntil(full, panel, until);
+        const built = buildDataset(panel, 5, ctx.config, until);
+        assert.ok(cut.rows < full.rows && cut.rows > 0);
+        for (const [key, value] of Object.entries(built)) {
+          const ours = cut[key as keyof typeof cut];
+          if (ArrayBuffer.isView(value))
+            assert.deepEqual(
+              Array.from(ours as Float64Array),
+              Array.from(value as Float64Array),
+              `${until} ${key}`,
+            );
+          else assert.deepEqual(ours, value, `${until} ${key}`);
+        }
+        // Some labels known in the whole dataset are not yet known at the cut.
+        const unknown = (d: typeof cut) => d.y.filter(Number.isNaN).length;
+        assert.ok(unknown(cut) > 0 && unknown(cut) <= 6 * 5 + 6);
+      }
     } finally {
       store.close();
     }
