@@ -51,6 +51,25 @@ function withoutDigest<T>(record: T): T {
 
 const MONTH_FILE = /^\d{4}-\d{2}\.jsonl$/;
 
+/** One month file as read: its records, its bad lines, its digest chain. */
+interface FileRead<T> {
+  entries: LedgerEntry<T>[];
+  problems: LedgerProblem[];
+  chain: ChainStatus & { file: string };
+}
+
+/** Month files already read, by the schema they were read with, then path (see Ledger.readFile). */
+const parsed = new WeakMap<object, Map<string, { stamp: string; read: FileRead<unknown> }>>();
+
+/** Frozen to the leaves: a record read from a ledger is shared by every reader of its file. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
 /**
  * An append-only JSON Lines ledger: one file per month (YYYY-MM.jsonl) in a
  * folder. Lines are never rewritten; a bad line is reported, never dropped
@@ -96,55 +115,90 @@ export class Ledger<T> {
   read(files: readonly string[] = this.files()): LedgerRead<T> {
     const result: LedgerRead<T> = { entries: [], problems: [], chains: [] };
     for (const file of files) {
-      if (!fs.existsSync(file)) continue;
-      const text = fs.readFileSync(file, 'utf8');
-      const chainLines: { line: number; text: string; seal?: Seal }[] = [];
-      const lines = text.split('\n');
-      const complete = text.endsWith('\n');
-      // split leaves '' after the final newline; without one, the last piece is torn.
-      const count = complete ? lines.length - 1 : lines.length;
-      for (let i = 0; i < count; i++) {
-        const lineText = lines[i];
-        if (lineText.trim() === '') continue;
-        const torn = !complete && i === count - 1;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(lineText);
-        } catch (err) {
-          result.problems.push({
-            file,
-            line: i + 1,
-            kind: torn ? 'torn' : 'invalid',
-            detail: (err as Error).message,
-            text: lineText,
-          });
-          continue;
-        }
-        if ((parsed as { schema?: unknown } | null)?.schema === SEAL_SCHEMA) {
-          const seal = sealSchema.safeParse(parsed);
-          if (seal.success) {
-            chainLines.push({ line: i + 1, text: lineText, seal: seal.data });
-            continue;
-          }
-        }
-        const checked = this.schema.safeParse(parsed);
-        if (!checked.success) {
-          const issue = checked.error.issues[0];
-          result.problems.push({
-            file,
-            line: i + 1,
-            kind: torn ? 'torn' : 'invalid',
-            detail: `${issue.path.join('.') || '(record)'}: ${issue.message}`,
-            text: lineText,
-          });
-          continue;
-        }
-        chainLines.push({ line: i + 1, text: lineText });
-        result.entries.push({ record: withoutDigest(checked.data), file, line: i + 1 });
-      }
-      result.chains.push({ file, ...checkChain(file, chainLines) });
+      const read = this.readFile(file);
+      if (!read) continue;
+      result.entries.push(...read.entries);
+      result.problems.push(...read.problems);
+      result.chains.push(read.chain);
     }
     return result;
+  }
+
+  /**
+   * One month file, parsed, checked and chained; null if it does not exist.
+   * The result is kept while the file is unchanged (same inode, size and
+   * change time, to the nanosecond): a replay reads the ledgers after every
+   * session, and parsing and chaining every earlier month again each time
+   * grew with the square of its length. The records are frozen, since every
+   * reader of the file shares them.
+   */
+  private readFile(file: string): FileRead<T> | null {
+    const stat = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+    if (!stat) return null;
+    const stamp = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+    let byFile = parsed.get(this.schema);
+    if (!byFile) parsed.set(this.schema, (byFile = new Map()));
+    const kept = byFile.get(file);
+    if (kept?.stamp === stamp) return kept.read as FileRead<T>;
+    const read = this.parseFile(file, fs.readFileSync(file, 'utf8'));
+    byFile.set(file, { stamp, read });
+    return read;
+  }
+
+  private parseFile(file: string, text: string): FileRead<T> {
+    const read: FileRead<T> = {
+      entries: [],
+      problems: [],
+      chain: { file, ...checkChain(file, []) },
+    };
+    const chainLines: { line: number; text: string; seal?: Seal }[] = [];
+    const lines = text.split('\n');
+    const complete = text.endsWith('\n');
+    // split leaves '' after the final newline; without one, the last piece is torn.
+    const count = complete ? lines.length - 1 : lines.length;
+    for (let i = 0; i < count; i++) {
+      const lineText = lines[i];
+      if (lineText.trim() === '') continue;
+      const torn = !complete && i === count - 1;
+      let parsedLine: unknown;
+      try {
+        parsedLine = JSON.parse(lineText);
+      } catch (err) {
+        read.problems.push({
+          file,
+          line: i + 1,
+          kind: torn ? 'torn' : 'invalid',
+          detail: (err as Error).message,
+          text: lineText,
+        });
+        continue;
+      }
+      if ((parsedLine as { schema?: unknown } | null)?.schema === SEAL_SCHEMA) {
+        const seal = sealSchema.safeParse(parsedLine);
+        if (seal.success) {
+          chainLines.push({ line: i + 1, text: lineText, seal: seal.data });
+          continue;
+        }
+      }
+      const checked = this.schema.safeParse(parsedLine);
+      if (!checked.success) {
+        const issue = checked.error.issues[0];
+        read.problems.push({
+          file,
+          line: i + 1,
+          kind: torn ? 'torn' : 'invalid',
+          detail: `${issue.path.join('.') || '(record)'}: ${issue.message}`,
+          text: lineText,
+        });
+        continue;
+      }
+      chainLines.push({ line: i + 1, text: lineText });
+      read.entries.push(
+        Object.freeze({ record: deepFreeze(withoutDigest(checked.data)), file, line: i + 1 }),
+      );
+    }
+    read.chain = { file, ...checkChain(file, chainLines) };
+    return read;
   }
 
   /**

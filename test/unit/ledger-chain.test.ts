@@ -124,4 +124,41 @@ describe('Ledger.append', () => {
     assert.deepEqual(read.entries[0].record, good);
     assert.deepEqual(read.chains[0].breaks, []);
   });
+
+  it('a file read once is read again once it changes: appended to, or edited in place at the same size', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx-reread-'));
+    const ledger = new Ledger(dir, verificationSchema);
+    const record = (n: number): Verification => ({
+      schema: 'mlx.verification/1',
+      prediction_id: String(n).repeat(24),
+      symbol: 'AAPL',
+      as_of: '2021-03-01',
+      target_date: '2021-03-08',
+      verified_at: '2021-03-09T10:00:00Z',
+      status: 'verified',
+      actual_price: 120,
+    });
+    ledger.append([record(1)], () => '2021-03');
+    const first = ledger.read();
+    assert.equal(first.entries.length, 1);
+    // Readers share what was read, so nothing may change it.
+    assert.throws(() => {
+      (first.entries[0].record as { symbol: string }).symbol = 'MSFT';
+    }, TypeError);
+    // Another Ledger over the same folder (another command in the same process) sees an append.
+    new Ledger(dir, verificationSchema).append([record(2)], () => '2021-03');
+    assert.deepEqual(
+      ledger.read().entries.map((e) => e.record.prediction_id[0]),
+      ['1', '2'],
+    );
+    // The same number of bytes, one digit changed: the price is read anew and the chain breaks.
+    const file = ledger.fileForMonth('2021-03');
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, 'utf8').replace('"actual_price":120', '"actual_price":121'),
+    );
+    const edited = ledger.read();
+    assert.equal((edited.entries[0].record as { actual_price: number }).actual_price, 121);
+    assert.equal(edited.chains[0].breaks.length, 1);
+  });
 });
