@@ -64,6 +64,11 @@ export const VARIANTS: Record<string, Variant> = {
     settings: (base) => ({ ...base, lstm: { ...base.lstm, features: BAR_SHAPE, timesteps: 60 } }),
     models: ['lstm'],
   },
+  /** The LSTM alone, stopped after one epoch without a lower validation loss instead of two. */
+  'lstm-patience1': {
+    settings: (base) => ({ ...base, lstm: { ...base.lstm, patience: 1 } }),
+    models: ['lstm'],
+  },
   /** The LSTM alone on three times the training sequences. */
   'lstm-36k': {
     settings: (base) => ({ ...base, lstm: { ...base.lstm, maxSamples: 36000 } }),
