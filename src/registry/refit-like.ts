@@ -4,7 +4,13 @@ import { DataError } from '../errors.ts';
 import { LstmModel } from '../models/lstm/index.ts';
 import type { Booster, XGBoostLib } from '../models/xgboost/index.ts';
 import { openExistingStore } from '../home-access.ts';
-import { completeOnly, fitHeads, POOLED, POOLED_UNIT, scoreRows } from '../training/ensemble.ts';
+import {
+  completeOnly,
+  ensembleModel,
+  fitHeads,
+  POOLED_UNIT,
+  scoreRows,
+} from '../training/ensemble.ts';
 import type { FittedModels, ModelKind } from '../training/fit.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from '../training/judge.ts';
 import { buildDataset, loadPanel } from '../training/panel.ts';
@@ -72,15 +78,13 @@ export async function refitLike(
     free: () => lstm?.dispose(),
   };
   try {
-    const input = {
+    const model = ensembleModel(new Map([[POOLED_UNIT, fitted]]), {
       data,
       scaler,
       settings: train,
-      units: POOLED,
-      models,
       xgbLib: lib,
-    };
-    const scores = scoreRows(new Map([[POOLED_UNIT, fitted]]), input, validRows);
+    });
+    const scores = scoreRows(model, data, validRows, models);
     const heads = fitHeads(data, trainRows, { rows: validRows, scores }, { weighting: train.head });
     // Judged on the same rows, as walk-forward judges a fold's test rows.
     const { rows, components } = completeOnly(validRows, scores);

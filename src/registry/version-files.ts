@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { xgbInputNames, type FittedModels } from '../training/fit.ts';
+import type { FittedModels } from '../training/fit.ts';
+import { xgbInputNames } from '../training/model-inputs.ts';
 import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
 import type { Dataset } from '../training/panel.ts';
 import type { Scaler } from '../training/scaler.ts';

@@ -110,7 +110,7 @@ export async function fitFold(
   try {
     const { rows, components } = completeOnly(
       testRows,
-      scoreRows(fitted.units, fitInput, testRows),
+      scoreRows(fitted, data, testRows, job.models),
     );
     return {
       index: fold.index,

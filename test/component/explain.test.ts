@@ -17,7 +17,7 @@ import { forecastTargets } from '../../src/prediction/score.ts';
 import { loadModel } from '../../src/registry/loaded-model.ts';
 import { ModelRegistry } from '../../src/registry/registry.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
-import { predictXgb } from '../../src/training/fit.ts';
+import { predictXgb } from '../../src/training/score-components.ts';
 import { loadPanel } from '../../src/training/panel.ts';
 import { tempHome } from '../helpers/cli.ts';
 import { testContext } from '../helpers/context.ts';
