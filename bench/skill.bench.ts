@@ -11,7 +11,7 @@ import { openExistingStore } from '../src/home-access.ts';
 import { resolveUniverse } from '../src/universe.ts';
 import { defaultJobs } from '../src/training/fold-pool.ts';
 import { resolveModels } from '../src/training/libraries.ts';
-import { buildDataset, loadPanel, type Dataset } from '../src/training/panel.ts';
+import { buildDataset, loadPanel, type Dataset } from '../src/dataset/panel.ts';
 import { judgeFolds, startFoldFits } from '../src/training/walk-forward.ts';
 import { sp500Files, sp500WideFiles } from '../test/helpers/shared-data.ts';
 import type { BenchReporter } from './report.ts';

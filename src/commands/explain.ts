@@ -6,7 +6,7 @@ import type { Prediction, PredictionV2 } from '../ledger/records.ts';
 import { uniquePredictions } from '../ledger/views.ts';
 import { loadModel } from '../registry/loaded-model.ts';
 import { COMPONENTS, type ComponentName } from '../training/head.ts';
-import { loadPanel, predictionHistoryStart } from '../training/panel.ts';
+import { loadPanel, predictionHistoryStart } from '../dataset/panel.ts';
 import { assertHomeExists, openExistingStore } from '../home-access.ts';
 import { Home } from '../home-files/home.ts';
 

@@ -5,7 +5,7 @@ import {
   type FeatureRowsReport,
 } from '../features/index.ts';
 import { unknownSymbolError } from '../store/price-store.ts';
-import { loadPanel } from '../training/panel.ts';
+import { loadPanel } from '../dataset/panel.ts';
 import { noStoreError, usingStore } from '../home-access.ts';
 import { resolveUniverse } from '../universe.ts';
 import { Home } from '../home-files/home.ts';

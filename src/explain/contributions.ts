@@ -1,5 +1,5 @@
 import { DMatrix, type Booster, type XGBoostLib } from '../models/xgboost/index.ts';
-import { rankInputName } from '../training/cross-section.ts';
+import { rankInputName } from '../dataset/cross-section.ts';
 import type { Contribution } from '../prediction/record.ts';
 
 export type { Contribution };

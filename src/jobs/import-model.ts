@@ -10,7 +10,7 @@ import { datasetSettingsLike } from '../registry/like-version.ts';
 import { refitLike } from '../registry/refit-like.ts';
 import { currentFormat, type ModelRegistry, type ModelVersionV2 } from '../registry/registry.ts';
 import { writeImportance, writeImportedModels, writeManifest } from '../registry/version-files.ts';
-import { rankInputName } from '../training/cross-section.ts';
+import { rankInputName } from '../dataset/cross-section.ts';
 import type { ScoredName } from '../training/judge.ts';
 import { MLX_VERSION } from '../version.ts';
 import { assertHomeExists, withWriteLock } from '../home-access.ts';

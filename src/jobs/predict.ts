@@ -14,7 +14,7 @@ import {
   predictionHistoryStart,
   type Panel,
   type SymbolPanel,
-} from '../training/panel.ts';
+} from '../dataset/panel.ts';
 import { fetchIntoStore } from '../sources/fetch.ts';
 import {
   appendNew,

@@ -10,8 +10,8 @@ import {
 } from '../training/ensemble.ts';
 import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
 import { fitHead } from '../training/head.ts';
-import { buildDataset, loadPanel, type Dataset } from '../training/panel.ts';
-import { fitScaler } from '../training/scaler.ts';
+import { buildDataset, loadPanel, type Dataset } from '../dataset/panel.ts';
+import { fitScaler } from '../dataset/scaler.ts';
 import {
   finalFitRows,
   startWalkForward,

@@ -1,15 +1,11 @@
 import type { Config } from '../config.ts';
 import { marketRegimeAt, ruleSignalsAt } from '../features/index.ts';
 import type { LoadedModel } from '../registry/loaded-model.ts';
-import { centredRanks } from '../training/cross-section.ts';
+import { centredRanks } from '../dataset/cross-section.ts';
 import { applyHead, type ComponentName, type Forecast } from '../training/head.ts';
-import { volatilitiesAt, type Panel, type SymbolPanel } from '../training/panel.ts';
-import {
-  crossSectionInputs,
-  rowOfDate,
-  type CrossSectionMember,
-} from '../training/panel-inputs.ts';
-import { scoreComponents, type ScoringModel } from '../training/score-components.ts';
+import { volatilitiesAt, type Panel, type SymbolPanel } from '../dataset/panel.ts';
+import { crossSectionInputs, rowOfDate, type CrossSectionMember } from '../dataset/panel-inputs.ts';
+import { scoreComponents, type ScoringModel } from '../inference/score-components.ts';
 import { LOWER_WIDTH, OUTPERFORM_ODDS, UP_ODDS, UPPER_WIDTH } from '../weights/update.ts';
 import { ALL_SYMBOLS, componentWeight, weightOf, type WeightTable } from '../weights/weights.ts';
 

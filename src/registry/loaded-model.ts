@@ -5,7 +5,7 @@ import { LstmModel } from '../models/lstm/index.ts';
 import { Booster, loadXGBoost } from '../models/xgboost/index.ts';
 import { POOLED_UNIT } from '../training/ensemble.ts';
 import type { Head } from '../training/head.ts';
-import type { ModelUnit, ScoringModel } from '../training/score-components.ts';
+import type { ModelUnit, ScoringModel } from '../inference/score-components.ts';
 import { verifyVersion } from './checksums.ts';
 import { loadModelPart, readModelText } from './model-part.ts';
 import { currentFormat, type ModelRegistry, type ModelVersion } from './registry.ts';

@@ -13,7 +13,7 @@ import {
 } from '../training/ensemble.ts';
 import type { FittedModels, ModelKind } from '../training/fit.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from '../training/judge.ts';
-import { buildDataset, loadPanel } from '../training/panel.ts';
+import { buildDataset, loadPanel } from '../dataset/panel.ts';
 import { finalFitRows } from '../training/walk-forward.ts';
 import type { datasetSettingsLike } from './like-version.ts';
 import { loadModelPart } from './model-part.ts';

@@ -13,7 +13,7 @@ import { RetrainPipeline } from './retrains.ts';
 import { scoreArms } from './score-arms.ts';
 import type { ArmName, BacktestOptions, BacktestResult } from './backtest-types.ts';
 import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
-import { loadPanel, type Panel } from '../training/panel.ts';
+import { loadPanel, type Panel } from '../dataset/panel.ts';
 import { openExistingStore, withWriteLock } from '../home-access.ts';
 import { noSymbolsError, resolveUniverse } from '../universe.ts';
 import { Home } from '../home-files/home.ts';

@@ -3,7 +3,7 @@ import type { Context } from '../context.ts';
 import { NoBarsOnSessionError } from '../prediction/as-of.ts';
 import { loadModel } from '../registry/loaded-model.ts';
 import { openExistingStore } from '../home-access.ts';
-import { loadPanel } from '../training/panel.ts';
+import { loadPanel } from '../dataset/panel.ts';
 import { resolveUniverse } from '../universe.ts';
 import type { PredictReuse } from '../jobs/predict.ts';
 import { Home } from '../home-files/home.ts';

@@ -11,9 +11,9 @@ import {
   type HeadWeighting,
   type TrainingBase,
 } from './head.ts';
-import { datasetInputs } from './model-inputs.ts';
-import type { Dataset } from './panel.ts';
-import { scoreComponents, type ScoringModel } from './score-components.ts';
+import { datasetInputs } from '../dataset/model-inputs.ts';
+import type { Dataset } from '../dataset/panel.ts';
+import { scoreComponents, type ScoringModel } from '../inference/score-components.ts';
 
 /** The key of the pooled model among fitted units (the others are symbols, for --per-symbol). */
 export const POOLED_UNIT = '*';

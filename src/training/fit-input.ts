@@ -1,9 +1,9 @@
 import type { TrainSettings } from '../config.ts';
 import type { XGBoostLib } from '../models/xgboost/index.ts';
 import type { LstmModel } from '../models/lstm/index.ts';
-import type { Dataset } from './panel.ts';
-import type { Scaler } from './scaler.ts';
-import type { ModelKind, ModelUnit } from './score-components.ts';
+import type { Dataset } from '../dataset/panel.ts';
+import type { Scaler } from '../dataset/scaler.ts';
+import type { ModelKind, ModelUnit } from '../inference/score-components.ts';
 
 /** What a fit of the component models takes and gives (fit.ts fits them; fit-lstm.ts the LSTM). */
 

@@ -7,12 +7,12 @@ import {
 } from '../models/xgboost/index.ts';
 import type { LstmModel } from '../models/lstm/index.ts';
 import type { FitInput, FittedModels } from './fit-input.ts';
-import { rowsByDate } from './cross-section.ts';
+import { rowsByDate } from '../dataset/cross-section.ts';
 import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
 import { dailyRankIc } from './daily-rank-ic.ts';
-import { fillInputs, xgbInputNames, xgbInputs } from './model-inputs.ts';
-import type { Dataset } from './panel.ts';
-import type { Scaler } from './scaler.ts';
+import { fillInputs, xgbInputNames, xgbInputs } from '../dataset/model-inputs.ts';
+import type { Dataset } from '../dataset/panel.ts';
+import type { Scaler } from '../dataset/scaler.ts';
 import { fitLstm, meanOf } from './fit-lstm.ts';
 
 export type { FitInput, FittedModels, ModelKind, TrainEvent } from './fit-input.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveUniverse } from '../../src/universe.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
-import { buildDataset, loadPanel } from '../../src/training/panel.ts';
+import { buildDataset, loadPanel } from '../../src/dataset/panel.ts';
 import { syntheticHome } from '../helpers/loop.ts';
 
 /** Equal within 1e-9 relative: prices adjusted from a later anchor differ in the last bits. */

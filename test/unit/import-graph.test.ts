@@ -25,7 +25,12 @@ const LAYERS: readonly (readonly string[])[] = [
   ['home-files'],
   ['registry', 'weights'],
   ['export'],
+  // Fitting the models, the head, walk-forward.
   ['training'],
+  // The one predict path: component scores of a fitted or loaded model over any input source.
+  ['inference'],
+  // The data handler: panels, the dataset (features, labels, ranks), the scaler, model inputs.
+  ['dataset'],
   ['features', 'models', 'evaluation', 'sources', 'home-access', 'universe'],
   ['store'],
   ['ledger', 'calendar', 'exchanges'],

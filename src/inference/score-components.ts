@@ -1,9 +1,8 @@
 import type { LstmModel } from '../models/lstm/index.ts';
 import { DMatrix, type Booster, type XGBoostLib } from '../models/xgboost/index.ts';
-import type { ComponentScores } from './head.ts';
-import type { ModelInputs } from './model-inputs.ts';
-import type { Scaler } from './scaler.ts';
-import { columnIndices } from './sequences.ts';
+import type { ModelInputs } from '../dataset/model-inputs.ts';
+import type { Scaler } from '../dataset/scaler.ts';
+import { columnIndices } from '../dataset/sequences.ts';
 
 /** One fitted model set: the pooled one, or one symbol's (--per-symbol). */
 export interface ModelUnit {
@@ -48,8 +47,8 @@ export function scoreComponents(
   items: Int32Array,
   wanted: readonly ModelKind[],
   onXgbInputs?: (position: number, row: Float32Array) => void,
-): ComponentScores {
-  const out: ComponentScores = {};
+): Partial<Record<ModelKind, Float64Array>> {
+  const out: Partial<Record<ModelKind, Float64Array>> = {};
   const lib = model.xgbLib;
   const xgb = wanted.includes('xgb') && lib ? (out.xgb = unknown(items.length)) : null;
   const lstm = wanted.includes('lstm') ? (out.lstm = unknown(items.length)) : null;
