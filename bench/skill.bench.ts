@@ -7,7 +7,7 @@ import { defaultConfig, type TrainSettings } from '../src/config.ts';
 import { noProgress, type Context } from '../src/context.ts';
 import { homePaths } from '../src/home.ts';
 import { createMemoryLogger } from '../src/log.ts';
-import { openExistingStore } from '../src/home-access.ts';
+import { Home } from '../src/home-files/home.ts';
 import { resolveUniverse } from '../src/universe.ts';
 import { defaultJobs } from '../src/training/fold-pool.ts';
 import { resolveModels } from '../src/training/libraries.ts';
@@ -135,7 +135,7 @@ export async function bench(report: BenchReporter): Promise<void> {
 }
 
 function loadPanelOf(ctx: Context, until: string) {
-  const store = openExistingStore(ctx);
+  const store = Home.of(ctx).readExistingStore();
   try {
     return loadPanel(store, resolveUniverse(ctx, store, {}), until, ctx.config);
   } finally {

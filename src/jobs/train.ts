@@ -18,8 +18,8 @@ import {
   type WalkForwardResult,
 } from '../training/walk-forward.ts';
 import { defaultJobs } from '../training/fold-pool.ts';
+import { Home } from '../home-files/home.ts';
 import { releaseMemory } from '../memory.ts';
-import { openExistingStore, withWriteLock } from '../home-access.ts';
 import { resolveUniverse } from '../universe.ts';
 import { saveVersion } from './save-version.ts';
 import type { FinalFit, TrainOptions, TrainPlan, TrainResult } from './train-plan.ts';
@@ -54,7 +54,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
     jobs,
   };
 
-  return withWriteLock(ctx, 'train', async () => {
+  return Home.of(ctx).withWriteLock(ctx, 'train', async () => {
     const data = trainingData(ctx, options, plan);
     // The panel the dataset was built from goes before the fits start (see releaseMemory).
     if (!options.panel) await releaseMemory();
@@ -109,7 +109,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
 function trainingData(ctx: Context, options: TrainOptions, plan: TrainPlan): Dataset {
   let panel = options.panel;
   if (!panel) {
-    const store = openExistingStore(ctx);
+    const store = Home.of(ctx).readExistingStore();
     try {
       const symbols = resolveUniverse(ctx, store, options);
       ctx.log.info(

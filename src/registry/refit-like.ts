@@ -1,9 +1,7 @@
 import { configSchema, type TrainSettings } from '../config.ts';
-import type { Context } from '../context.ts';
 import { DataError } from '../errors.ts';
 import { LstmModel } from '../models/lstm/index.ts';
 import type { Booster, XGBoostLib } from '../models/xgboost/index.ts';
-import { openExistingStore } from '../home-access.ts';
 import {
   completeOnly,
   ensembleModel,
@@ -19,6 +17,7 @@ import type { datasetSettingsLike } from './like-version.ts';
 import { loadModelPart } from './model-part.ts';
 import type { ModelVersionV2 } from './registry.ts';
 import { readScaler } from './scaler-file.ts';
+import type { PriceStore } from '../store/price-store.ts';
 import { lstmDir } from './layout.ts';
 
 /**
@@ -27,7 +26,8 @@ import { lstmDir } from './layout.ts';
  * booster gives an identical head.
  */
 export async function refitLike(
-  ctx: Context,
+  /** Opens the home's store read-only (the Home's), closed once the bars are read. */
+  readStore: () => Pick<PriceStore, 'adjusted' | 'symbolInfo' | 'close'>,
   like: ModelVersionV2,
   settings: ReturnType<typeof datasetSettingsLike>,
   booster: Booster,
@@ -42,7 +42,7 @@ export async function refitLike(
       ? { lstm: configSchema.parse({ train: { lstm: params.lstm } }).train.lstm }
       : {}),
   };
-  const store = openExistingStore(ctx);
+  const store = readStore();
   let panel;
   try {
     panel = loadPanel(store, manifest.symbols, manifest.data_range.until, settings.config);

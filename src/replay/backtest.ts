@@ -14,7 +14,6 @@ import { scoreArms } from './score-arms.ts';
 import type { ArmName, BacktestOptions, BacktestResult } from './backtest-types.ts';
 import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
 import { loadPanel, type Panel } from '../dataset/panel.ts';
-import { openExistingStore, withWriteLock } from '../home-access.ts';
 import { noSymbolsError, resolveUniverse } from '../universe.ts';
 import { Home } from '../home-files/home.ts';
 
@@ -46,9 +45,9 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
   // and shares the models.
   const modelsDir = path.join(out, 'models');
   const armHomes = new Map<ArmName, HomePaths>();
-  await withWriteLock(ctx, 'backtest', () => {
+  await Home.of(ctx).withWriteLock(ctx, 'backtest', (access) => {
     // Opened for writing (under the lock) so an older store is migrated before it is copied.
-    const store = openExistingStore(ctx);
+    const store = access.openExistingStore();
     try {
       // Refuse before making the replay's folder: a failed start leaves nothing behind.
       if (store.symbolNames().length === 0) throw noSymbolsError(ctx);
@@ -148,7 +147,7 @@ function retrainDue(previous: string, session: string, every: 'monthly' | 'quart
 
 /** The replay's universe (as train resolves it) with its features up to `until`. */
 function replayUniverse(ctx: Context, until: string, symbols?: string[]): Panel {
-  const store = openExistingStore(ctx, 'read');
+  const store = Home.of(ctx).readExistingStore();
   try {
     return loadPanel(store, resolveUniverse(ctx, store, { symbols }), until, ctx.config);
   } finally {

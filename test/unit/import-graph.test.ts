@@ -203,6 +203,17 @@ describe('the home has one owner', () => {
     assert.deepEqual(filesMatching(/new ModelRegistry\(/), [owner]);
   });
 
+  it('opens the store in one file: read-only for readers, for writing under the write lock', () => {
+    // The retrain worker's thread opens it read-only from the home's paths alone.
+    const workers = [path.join('replay', 'retrain-worker.ts')];
+    assert.deepEqual(
+      filesMatching(/PriceStore\.open\(/).filter(
+        (f) => !f.startsWith(`store${path.sep}`) && !workers.includes(f),
+      ),
+      [owner],
+    );
+  });
+
   it('is the only file that appends to a ledger or moves its lines', () => {
     assert.deepEqual(
       filesMatching(/\.(append|appendSeal)\(|quarantineLines\(/).filter(
