@@ -1,6 +1,8 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Context } from '../context.ts';
 import { errorMessage } from '../errors.ts';
+import { writeFileAtomic } from '../fsutil.ts';
 import {
   assertHomeExists,
   noStoreError,
@@ -23,6 +25,11 @@ import { ModelRegistry } from '../registry/registry.ts';
 import { PriceStore } from '../store/price-store.ts';
 
 export type { HomeLedgers } from '../ledger/reader.ts';
+
+/** The HTML tear sheet mlx demo leaves at the root of its home. */
+const REPORT_FILE = 'report.html';
+/** A backtest's result, in its replay folder. */
+export const BACKTEST_FILE = 'backtest.json';
 
 /**
  * What only the holder of a home's write lock is given (see Home.withWriteLock):
@@ -123,6 +130,30 @@ export class Home {
       return store;
     },
   };
+
+  /** mlx demo: the home's settings (`mlx.config.json`), unless it has some; false if kept. */
+  writeConfigIfMissing(settings: object): boolean {
+    if (fs.existsSync(this.paths.config)) return false;
+    writeFileAtomic(this.paths.config, `${JSON.stringify(settings, null, 2)}\n`);
+    return true;
+  }
+
+  /** mlx demo: the HTML tear sheet (`report.html` at the home's root); returns its path. */
+  writeReportHtml(html: string): string {
+    const file = path.join(this.paths.root, REPORT_FILE);
+    writeFileAtomic(file, html);
+    return file;
+  }
+
+  /** The folder a backtest of `from` → `to` replays into unless told another: `backtests/<from>_<to>/`. */
+  backtestFolder(from: string, to: string): string {
+    return path.join(this.paths.root, 'backtests', `${from}_${to}`);
+  }
+
+  /** mlx backtest: its result (`backtest.json`) in its replay folder `out`. */
+  writeBacktestResult(out: string, result: object): void {
+    writeFileAtomic(path.join(out, BACKTEST_FILE), `${JSON.stringify(result, null, 2)}\n`);
+  }
 
   /** Both ledgers as readers see them (`predictionFiles`: only those months of predictions). */
   readView(predictionFiles?: readonly string[]): LedgerView {

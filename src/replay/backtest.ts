@@ -28,9 +28,7 @@ export type { ArmName, BacktestOptions, BacktestResult } from './backtest-types.
 export async function backtest(ctx: Context, options: BacktestOptions): Promise<BacktestResult> {
   assertRange({ flag: '--from', date: options.from }, { flag: '--to', date: options.to });
   const started = Date.now();
-  const out = path.resolve(
-    options.out ?? path.join(ctx.home.root, 'backtests', `${options.from}_${options.to}`),
-  );
+  const out = path.resolve(options.out ?? Home.of(ctx).backtestFolder(options.from, options.to));
   clearReplayFolder(out, options.force === true);
   const calendar = calendarFor('US');
   const sessions = calendar.sessionsBetween(options.from, options.to);
@@ -135,7 +133,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
   };
   await scoreArms(ctx, result, armHomes, calendar.sessionClose(sessions.at(-1) as string));
   result.seconds = Math.round((Date.now() - started) / 100) / 10;
-  fs.writeFileSync(path.join(out, 'backtest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  Home.of(ctx).writeBacktestResult(out, result);
   return result;
 }
 

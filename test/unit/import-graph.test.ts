@@ -214,6 +214,19 @@ describe('the home has one owner', () => {
     );
   });
 
+  it('writes whole files only where their owner is', () => {
+    // The home's files have their owners (store, ledgers, registry, Home, the lock); the
+    // LSTM's files are written into a registry's version folder; export and
+    // `mlx report --html` write where the user points them.
+    const writers = ['store', 'ledger', 'registry', 'home-files', 'models', 'export', 'cli'];
+    assert.deepEqual(
+      filesMatching(/writeFileSync\(|writeFileAtomic\(/).filter(
+        (f) => !writers.includes(moduleOf(f)) && !['fsutil.ts', 'lock.ts'].includes(f),
+      ),
+      [],
+    );
+  });
+
   it('is the only file that appends to a ledger or moves its lines', () => {
     assert.deepEqual(
       filesMatching(/\.(append|appendSeal)\(|quarantineLines\(/).filter(
