@@ -107,9 +107,22 @@ export function predictXgb(
   rows: number,
   width: number,
 ): Float64Array {
+  return withMatrix(lib, values, rows, width, (matrix) =>
+    Float64Array.from(booster.predict(matrix)),
+  );
+}
+
+/** `use` on a DMatrix of rows × width inputs (row-major), freed afterwards. */
+export function withMatrix<T>(
+  lib: XGBoostLib,
+  values: Float32Array,
+  rows: number,
+  width: number,
+  use: (matrix: DMatrix) => T,
+): T {
   const matrix = DMatrix.fromFloat32(lib, values, rows, width);
   try {
-    return Float64Array.from(booster.predict(matrix));
+    return use(matrix);
   } finally {
     matrix.free();
   }
