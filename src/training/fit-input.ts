@@ -7,6 +7,7 @@ import type { ModelKind, ModelUnit } from '../inference/score-components.ts';
 
 /** What a fit of the component models takes and gives (fit.ts fits them; fit-lstm.ts the LSTM). */
 
+// The component models are named where they are scored (inference/); fitting names them the same.
 export type { ModelKind };
 
 /** What training reports as it goes; the CLI draws it, tests ignore it. */

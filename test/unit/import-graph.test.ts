@@ -178,6 +178,18 @@ describe('the import graph', () => {
       [],
       'report → commands',
     );
+    assert.deepEqual(
+      all
+        .filter(
+          (i) =>
+            ['prediction', 'inference', 'dataset'].includes(i.from) &&
+            i.to === 'training' &&
+            i.target !== path.join('training', 'head.ts'),
+        )
+        .map((i) => i.file),
+      [],
+      'prediction takes only the head from training; the data handler and the predict path nothing',
+    );
   });
 
   it('would see an upward import (the check can fail)', () => {
