@@ -7,11 +7,11 @@ import { defaultConfig, type TrainSettings } from '../src/config.ts';
 import { noProgress, type Context } from '../src/context.ts';
 import { homePaths } from '../src/home.ts';
 import { createMemoryLogger } from '../src/log.ts';
-import { openExistingStore } from '../src/home-access.ts';
+import { Home } from '../src/home-files/home.ts';
 import { resolveUniverse } from '../src/universe.ts';
 import { defaultJobs } from '../src/training/fold-pool.ts';
 import { resolveModels } from '../src/training/libraries.ts';
-import { buildDataset, loadPanel, type Dataset } from '../src/training/panel.ts';
+import { buildDataset, loadPanel, type Dataset } from '../src/dataset/panel.ts';
 import { judgeFolds, startFoldFits } from '../src/training/walk-forward.ts';
 import { sp500Files, sp500WideFiles } from '../test/helpers/shared-data.ts';
 import type { BenchReporter } from './report.ts';
@@ -135,7 +135,7 @@ export async function bench(report: BenchReporter): Promise<void> {
 }
 
 function loadPanelOf(ctx: Context, until: string) {
-  const store = openExistingStore(ctx);
+  const store = Home.of(ctx).readExistingStore();
   try {
     return loadPanel(store, resolveUniverse(ctx, store, {}), until, ctx.config);
   } finally {

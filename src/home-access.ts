@@ -4,12 +4,11 @@ import type { Context } from './context.ts';
 import { DataError, UsageError } from './errors.ts';
 import { acquireLock } from './lock.ts';
 import type { HomePaths } from './home.ts';
-import { PriceStore } from './store/price-store.ts';
 
 /*
- * How a command gets at a home: a folder that is none is refused, writers
- * take its lock, and the store is opened for what the command does (readers
- * read-only). The files inside are the Home's (home-files/home.ts).
+ * How a command gets at a home: a folder that is none is refused, and writers
+ * take its lock. The files inside, the store included, are opened by the
+ * Home (home-files/home.ts).
  */
 
 export interface WriteLockOptions {
@@ -64,7 +63,7 @@ export function isHome(home: HomePaths): boolean {
 }
 
 /** Refuse (exit 2) a folder that is not an mlx home; only data import and data fetch make one. */
-export function assertHomeExists(ctx: Context): void {
+export function assertHomeExists(ctx: { home: HomePaths }): void {
   if (!isHome(ctx.home)) {
     const why = fs.existsSync(ctx.home.root)
       ? ' (the folder has no data/mlx.db, models/, predictions/ or mlx.config.json)'
@@ -76,44 +75,9 @@ export function assertHomeExists(ctx: Context): void {
   }
 }
 
-/**
- * Open the price store. 'write' creates (and migrates) it; 'update' opens one
- * that exists for writing, null if none; 'read' opens one that exists
- * read-only — no WAL switch, no migration, nothing written, so readers work on
- * a read-only home — null if none.
- */
-export function openStore(ctx: Context, mode: 'write'): PriceStore;
-export function openStore(ctx: Context, mode: 'read' | 'update'): PriceStore | null;
-export function openStore(ctx: Context, mode: 'read' | 'update' | 'write'): PriceStore | null {
-  if (mode !== 'write' && !fs.existsSync(ctx.home.db)) return null;
-  return PriceStore.open(ctx.home.db, { readonly: mode === 'read' });
-}
-
-/** Open a store that must exist already (predict, verify): a missing one is an error, never created. */
-export function openExistingStore(ctx: Context, mode: 'read' | 'update' = 'update'): PriceStore {
-  const store = openStore(ctx, mode);
-  if (!store) throw noStoreError(ctx);
-  return store;
-}
-
-export function noStoreError(ctx: Context): DataError {
+export function noStoreError(ctx: { home: HomePaths }): DataError {
   return new DataError(
     `no price data in ${ctx.home.root} (no ${ctx.home.db})`,
     'import or fetch data first: mlx data import FILE... or mlx data fetch SYMBOL...; or pass --home DIR',
   );
-}
-
-/** Open, use and always close a store (in a home: a folder that is none is refused). */
-export async function usingStore<T>(
-  ctx: Context,
-  mode: 'read' | 'write',
-  work: (store: PriceStore | null) => Promise<T> | T,
-): Promise<T> {
-  assertHomeExists(ctx);
-  const store = mode === 'write' ? openStore(ctx, 'write') : openStore(ctx, 'read');
-  try {
-    return await work(store);
-  } finally {
-    store?.close();
-  }
 }

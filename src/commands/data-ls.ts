@@ -2,7 +2,8 @@ import { calendarFor } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { assessQuality, round, type QualityReport } from '../store/quality.ts';
 import { unknownSymbolError } from '../store/price-store.ts';
-import { noStoreError, usingStore } from '../home-access.ts';
+import { noStoreError } from '../home-access.ts';
+import { Home } from '../home-files/home.ts';
 
 export interface StoredSymbol {
   symbol: string;
@@ -27,7 +28,7 @@ export interface StoredSymbol {
  * per symbol read, however many bars are stored.
  */
 export async function listStored(ctx: Context): Promise<StoredSymbol[]> {
-  return usingStore(ctx, 'read', (store) => {
+  return Home.of(ctx).usingReadStore((store) => {
     if (!store) return [];
     return store.listSymbols().map((s) => {
       return {
@@ -78,7 +79,7 @@ export interface SymbolDetail {
 
 /** `mlx data show SYMBOL`: one symbol in detail. */
 export async function showStored(ctx: Context, symbol: string): Promise<SymbolDetail> {
-  return usingStore(ctx, 'read', (store) => {
+  return Home.of(ctx).usingReadStore((store) => {
     if (!store) throw noStoreError(ctx);
     const summary = store.symbolSummary(symbol);
     if (!summary) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { defaultConfig, type Config } from '../config.ts';
 import type { Context } from '../context.ts';
 import { homePaths } from '../home.ts';
-import { writeFileAtomic } from '../fsutil.ts';
+import { Home } from '../home-files/home.ts';
 import { renderHtml } from '../report/html.ts';
 import { calendarFor } from '../calendar/index.ts';
 import { fetchData } from '../jobs/fetch-data.ts';
@@ -64,20 +64,15 @@ export async function demo(ctx: Context, options: DemoOptions): Promise<DemoResu
   const root = options.home
     ? path.resolve(options.home)
     : fs.mkdtempSync(path.join(os.tmpdir(), 'mlx-demo-'));
-  fs.mkdirSync(root, { recursive: true });
   const config = demoConfig();
-  const configFile = path.join(root, 'mlx.config.json');
-  if (!fs.existsSync(configFile))
-    writeFileAtomic(
-      configFile,
-      `${JSON.stringify({ source: 'synthetic', train: config.train }, null, 2)}\n`,
-    );
+  const demoCtx: Context = { ...ctx, home: homePaths(root), config };
+  const files = Home.of(demoCtx);
+  files.writeConfigIfMissing({ source: 'synthetic', train: config.train });
   const calendar = calendarFor('US');
   const to = calendar.lastClosedSession(ctx.now());
   const from = `${Number(to.slice(0, 4)) - 5}${to.slice(4)}`;
   const replayFrom = calendar.addSessions(to, -60);
   const trainUntil = calendar.addSessions(replayFrom, -1);
-  const demoCtx: Context = { ...ctx, home: homePaths(root), config };
 
   ctx.log.info(
     `demo home: ${root} (synthetic market: ${options.symbols} symbols, seed ${options.seed}, ${from} → ${to})`,
@@ -114,8 +109,9 @@ export async function demo(ctx: Context, options: DemoOptions): Promise<DemoResu
   }
   verified += (await verify(demoCtx, { dryRun: false, fetch: false })).verified.length;
   const report = await buildReport(demoCtx, {});
-  const html = path.join(root, 'report.html');
-  fs.writeFileSync(html, await renderHtml(report, { command: `mlx demo (report of ${root})` }));
+  const html = files.writeReportHtml(
+    await renderHtml(report, { command: `mlx demo (report of ${root})` }),
+  );
   const home = root.includes(' ') ? `"${root}"` : root;
   const mlx = options.command ?? 'mlx';
   return {

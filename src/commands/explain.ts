@@ -6,8 +6,8 @@ import type { Prediction, PredictionV2 } from '../ledger/records.ts';
 import { uniquePredictions } from '../ledger/views.ts';
 import { loadModel } from '../registry/loaded-model.ts';
 import { COMPONENTS, type ComponentName } from '../training/head.ts';
-import { loadPanel, predictionHistoryStart } from '../training/panel.ts';
-import { assertHomeExists, openExistingStore } from '../home-access.ts';
+import { loadPanel, predictionHistoryStart } from '../dataset/panel.ts';
+import { assertHomeExists } from '../home-access.ts';
 import { Home } from '../home-files/home.ts';
 
 export interface ExplainOptions {
@@ -85,7 +85,7 @@ export async function explainPrediction(
         `model ${record.model.name}/${record.model.version} has no XGBoost component to explain`,
       );
     const manifest = model.version.manifest;
-    const store = openExistingStore(ctx, 'read');
+    const store = Home.of(ctx).readExistingStore();
     let panel;
     let weights;
     try {

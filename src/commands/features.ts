@@ -5,8 +5,8 @@ import {
   type FeatureRowsReport,
 } from '../features/index.ts';
 import { unknownSymbolError } from '../store/price-store.ts';
-import { loadPanel } from '../training/panel.ts';
-import { noStoreError, usingStore } from '../home-access.ts';
+import { loadPanel } from '../dataset/panel.ts';
+import { noStoreError } from '../home-access.ts';
 import { resolveUniverse } from '../universe.ts';
 import { Home } from '../home-files/home.ts';
 
@@ -25,7 +25,7 @@ export async function showFeatures(
   symbol: string,
   options: FeaturesOptions,
 ): Promise<FeatureRowsReport> {
-  return usingStore(ctx, 'read', (store) => {
+  return Home.of(ctx).usingReadStore((store) => {
     if (!store) throw noStoreError(ctx);
     if (!store.symbolInfo(symbol)) throw unknownSymbolError(symbol);
     const registry = Home.of(ctx).models;

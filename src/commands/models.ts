@@ -9,7 +9,7 @@ import {
   type FinalFit,
   type FoldDiagnostics,
 } from '../registry/diagnostics.ts';
-import { assertHomeExists, withWriteLock } from '../home-access.ts';
+import { assertHomeExists } from '../home-access.ts';
 import { Home } from '../home-files/home.ts';
 
 export interface ModelSummary {
@@ -87,7 +87,7 @@ export async function promoteModel(
   version: string,
 ): Promise<{ name: string; version: string; previous: string | null }> {
   if (!version) throw new UsageError('name the version to promote', 'see mlx models ls');
-  return withWriteLock(ctx, 'models promote', () => {
+  return Home.of(ctx).withWriteLock(ctx, 'models promote', () => {
     const registry = Home.of(ctx).models;
     const previous = registry.currentVersion(name);
     registry.promote(name, version);

@@ -22,10 +22,10 @@ import { warnAboutLedgers } from '../ledger/reader.ts';
 import { inspectLock, type LockState } from '../lock.ts';
 import { initTensorflow } from '../models/tf-backend.ts';
 import { xgboostStatus } from '../models/xgboost/index.ts';
-import { PriceStore } from '../store/price-store.ts';
+import type { PriceStore } from '../store/price-store.ts';
 import { rebuildWeights } from '../weights/replay.ts';
-import { assertHomeExists, withWriteLock } from '../home-access.ts';
-import { Home } from '../home-files/home.ts';
+import { assertHomeExists, noStoreError } from '../home-access.ts';
+import { Home, type WriteAccess } from '../home-files/home.ts';
 
 export type { Check } from './check.ts';
 
@@ -69,7 +69,8 @@ const REPAIR_UNREADABLE_LOCK_MS = 2_000;
 export async function doctor(ctx: Context, options: DoctorOptions): Promise<DoctorResult> {
   assertHomeExists(ctx);
   const lockBefore = inspectLock(ctx.home.lock);
-  const run = async (): Promise<DoctorResult> => {
+  // Only --repair and --reindex write (under the lock): plain doctor reads a read-only home too.
+  const run = async (access?: WriteAccess): Promise<DoctorResult> => {
     const checks: Check[] = [...(await environmentChecks())];
     const result: DoctorResult = {
       checks,
@@ -90,10 +91,8 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
     try {
       if (fs.existsSync(ctx.home.db)) {
         try {
-          // Only --repair and --reindex write: plain doctor reads a read-only home too.
-          store = PriceStore.open(ctx.home.db, {
-            readonly: !(options.repair || options.reindex),
-          });
+          store = access ? access.openStore('update') : Home.of(ctx).readStore();
+          if (!store) throw noStoreError(ctx);
           const integrity = store.integrityCheck();
           checks.push({
             name: 'price store',
@@ -172,7 +171,7 @@ export async function doctor(ctx: Context, options: DoctorOptions): Promise<Doct
     return result;
   };
   return options.repair || options.reindex
-    ? withWriteLock(ctx, 'doctor', run, {
+    ? Home.of(ctx).withWriteLock(ctx, 'doctor', run, {
         unreadableTakeoverMs: REPAIR_UNREADABLE_LOCK_MS,
         clearNonFile: options.repair,
         breakForeign: options.repair && options.breakLock === true,

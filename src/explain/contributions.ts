@@ -1,5 +1,6 @@
-import { DMatrix, type Booster, type XGBoostLib } from '../models/xgboost/index.ts';
-import { rankInputName } from '../training/cross-section.ts';
+import type { Booster, XGBoostLib } from '../models/xgboost/index.ts';
+import { withMatrix } from '../inference/score-components.ts';
+import { rankInputName } from '../dataset/cross-section.ts';
 import type { Contribution } from '../prediction/record.ts';
 
 export type { Contribution };
@@ -95,12 +96,7 @@ export function rowContributions(
   rows: number,
   width: number,
 ): Float32Array {
-  const matrix = DMatrix.fromFloat32(lib, inputs, rows, width);
-  try {
-    return booster.contributions(matrix).values;
-  } finally {
-    matrix.free();
-  }
+  return withMatrix(lib, inputs, rows, width, (matrix) => booster.contributions(matrix).values);
 }
 
 function roundSignificant(value: number, digits: number): number {

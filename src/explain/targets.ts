@@ -1,7 +1,8 @@
 import type { Config } from '../config.ts';
 import { forecastTargets, type ScoreTarget, type TargetForecast } from '../prediction/score.ts';
-import type { LoadedModel, ModelUnit } from '../registry/loaded-model.ts';
-import type { Panel } from '../training/panel.ts';
+import type { LoadedModel } from '../registry/loaded-model.ts';
+import type { Panel } from '../dataset/panel.ts';
+import type { ModelUnit } from '../inference/score-components.ts';
 import type { WeightTable } from '../weights/weights.ts';
 import { explainRow, rowContributions, type Explanation } from './contributions.ts';
 

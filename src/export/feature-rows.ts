@@ -5,7 +5,7 @@ import {
   rankedFeatureNames,
   rowsByDate,
   type LabelKind,
-} from '../training/cross-section.ts';
+} from '../dataset/cross-section.ts';
 import type { AdjustedSeries } from '../store/types.ts';
 
 /** One symbol of the panel: its adjusted bars and the feature rows computed from them. */

@@ -1,5 +1,5 @@
-import { rankInputName } from '../training/cross-section.ts';
-import { scaleInto, type Scaler } from '../training/scaler.ts';
+import { rankInputName } from '../dataset/cross-section.ts';
+import { scaleInto, type Scaler } from '../dataset/scaler.ts';
 import type { FeaturePass, FeatureRows } from './feature-rows.ts';
 import type { ColumnData, ColumnSpec, ExportBatch, ExportTable } from './table.ts';
 

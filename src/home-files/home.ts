@@ -1,4 +1,14 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Context } from '../context.ts';
 import { errorMessage } from '../errors.ts';
+import { writeFileAtomic } from '../fsutil.ts';
+import {
+  assertHomeExists,
+  noStoreError,
+  withWriteLock,
+  type WriteLockOptions,
+} from '../home-access.ts';
 import type { HomePaths } from '../home.ts';
 import { Ledger, type LedgerProblem } from '../ledger/ledger.ts';
 import { quarantineLines, type RepairResult } from '../ledger/repair.ts';
@@ -12,15 +22,33 @@ import {
 } from '../ledger/records.ts';
 import type { Logger } from '../log.ts';
 import { ModelRegistry } from '../registry/registry.ts';
-import type { PriceStore } from '../store/price-store.ts';
+import { PriceStore } from '../store/price-store.ts';
 
 export type { HomeLedgers } from '../ledger/reader.ts';
 
+/** The HTML tear sheet mlx demo leaves at the root of its home. */
+const REPORT_FILE = 'report.html';
+/** A backtest's result, in its replay folder. */
+export const BACKTEST_FILE = 'backtest.json';
+
 /**
- * The files of one home and their one writer: the two ledgers (appending also
- * indexes what was appended, here only) and the model registry. The store is
- * opened through home-access.ts, read-only for readers. Everything else reads
- * through this object and writes nothing into the home.
+ * What only the holder of a home's write lock is given (see Home.withWriteLock):
+ * the store opened for writing.
+ */
+export interface WriteAccess {
+  /** 'create' makes (and migrates) a missing store; 'update' opens one that exists, null if none. */
+  openStore(mode: 'create'): PriceStore;
+  openStore(mode: 'update'): PriceStore | null;
+  /** The store for writing, which must exist: a missing one is an error, never created. */
+  openExistingStore(): PriceStore;
+}
+
+/**
+ * The files of one home and their one writer: the store (read-only for
+ * readers: no WAL switch, no migration; read-write only under the write lock),
+ * the two ledgers (appending also indexes what was appended, here only) and
+ * the model registry. Everything else reads through this object and writes
+ * nothing into the home.
  */
 export class Home {
   readonly paths: HomePaths;
@@ -47,6 +75,84 @@ export class Home {
       opened.set(ctx.home, home);
     }
     return home;
+  }
+
+  /**
+   * The store read-only: no WAL switch, no migration, nothing written, so
+   * readers work on a read-only home too. Null if the home has none.
+   */
+  readStore(): PriceStore | null {
+    if (!fs.existsSync(this.paths.db)) return null;
+    return PriceStore.open(this.paths.db, { readonly: true });
+  }
+
+  /** The store read-only, which must exist (a missing one is an error). */
+  readExistingStore(): PriceStore {
+    const store = this.readStore();
+    if (!store) throw noStoreError({ home: this.paths });
+    return store;
+  }
+
+  /** Open the store read-only, use it and always close it (a folder that is no home is refused). */
+  async usingReadStore<T>(work: (store: PriceStore | null) => Promise<T> | T): Promise<T> {
+    assertHomeExists({ home: this.paths });
+    const store = this.readStore();
+    try {
+      return await work(store);
+    } finally {
+      store?.close();
+    }
+  }
+
+  /**
+   * Run `work` holding the home's write lock (exit 4 if another mlx holds it),
+   * with the access only a writer has: the store opened for writing.
+   */
+  withWriteLock<T>(
+    ctx: Context,
+    command: string,
+    work: (access: WriteAccess) => Promise<T> | T,
+    options?: WriteLockOptions,
+  ): Promise<T> {
+    if (ctx.home.root !== this.paths.root)
+      throw new Error(`the lock of ${ctx.home.root} taken through the home ${this.paths.root}`);
+    return withWriteLock(ctx, command, () => work(this.writeAccess), options);
+  }
+
+  private readonly writeAccess: WriteAccess = {
+    openStore: ((mode: 'create' | 'update') => {
+      if (mode === 'update' && !fs.existsSync(this.paths.db)) return null;
+      return PriceStore.open(this.paths.db);
+    }) as WriteAccess['openStore'],
+    openExistingStore: () => {
+      const store = this.writeAccess.openStore('update');
+      if (!store) throw noStoreError({ home: this.paths });
+      return store;
+    },
+  };
+
+  /** mlx demo: the home's settings (`mlx.config.json`), unless it has some; false if kept. */
+  writeConfigIfMissing(settings: object): boolean {
+    if (fs.existsSync(this.paths.config)) return false;
+    writeFileAtomic(this.paths.config, `${JSON.stringify(settings, null, 2)}\n`);
+    return true;
+  }
+
+  /** mlx demo: the HTML tear sheet (`report.html` at the home's root); returns its path. */
+  writeReportHtml(html: string): string {
+    const file = path.join(this.paths.root, REPORT_FILE);
+    writeFileAtomic(file, html);
+    return file;
+  }
+
+  /** The folder a backtest of `from` → `to` replays into unless told another: `backtests/<from>_<to>/`. */
+  backtestFolder(from: string, to: string): string {
+    return path.join(this.paths.root, 'backtests', `${from}_${to}`);
+  }
+
+  /** mlx backtest: its result (`backtest.json`) in its replay folder `out`. */
+  writeBacktestResult(out: string, result: object): void {
+    writeFileAtomic(path.join(out, BACKTEST_FILE), `${JSON.stringify(result, null, 2)}\n`);
   }
 
   /** Both ledgers as readers see them (`predictionFiles`: only those months of predictions). */

@@ -16,7 +16,7 @@ import type { ModelVersion } from '../registry/registry.ts';
 import { unknownSymbolError, type PriceStore } from '../store/price-store.ts';
 import { datasetSettingsLike } from '../registry/like-version.ts';
 import { readScaler } from '../registry/scaler-file.ts';
-import { assertHomeExists, noStoreError, usingStore } from '../home-access.ts';
+import { assertHomeExists, noStoreError } from '../home-access.ts';
 import { resolveUniverse } from '../universe.ts';
 import { resolveSince } from '../calendar/since.ts';
 import { EXPORT_FORMATS, EXPORT_KINDS, type ExportKind } from '../export/kinds.ts';
@@ -91,7 +91,7 @@ export async function exportData(ctx: Context, options: ExportOptions): Promise<
   const symbols = options.symbols?.length ? new Set(options.symbols) : null;
   const files: ExportedFile[] = [];
   const needsStore = what.includes('bars') || what.includes('features');
-  await usingStore(ctx, 'read', async (store) => {
+  await Home.of(ctx).usingReadStore(async (store) => {
     if (needsStore && !store) throw noStoreError(ctx);
     const filters: Filters = {
       since,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Context } from '../context.ts';
-import { openStore, withWriteLock } from '../home-access.ts';
+import { Home } from '../home-files/home.ts';
 import {
   fetchIntoStore,
   syntheticSettings,
@@ -14,26 +14,32 @@ export type { FetchOptions, FetchResult, FetchedSymbol } from '../sources/fetch.
 export async function fetchData(ctx: Context, options: FetchOptions): Promise<FetchResult> {
   if (options.source === 'synthetic') syntheticSettings(ctx, options);
   const created = { home: !fs.existsSync(ctx.home.root), store: !fs.existsSync(ctx.home.db) };
-  return withWriteLock(
-    ctx,
-    'data fetch',
-    async () => {
-      const store = openStore(ctx, 'write');
-      let result: FetchResult | null = null;
-      try {
-        result = await fetchIntoStore(ctx, store, options);
-        return result;
-      } finally {
-        store.close();
-        // A first fetch that stored nothing leaves no empty store (or home) behind.
-        if (created.store && (result === null || result.symbols.length === 0)) removeStore(ctx);
-      }
-    },
-    { createHome: true },
-  ).finally(() => {
-    if (created.home && fs.existsSync(ctx.home.root) && fs.readdirSync(ctx.home.root).length === 0)
-      fs.rmdirSync(ctx.home.root);
-  });
+  return Home.of(ctx)
+    .withWriteLock(
+      ctx,
+      'data fetch',
+      async (access) => {
+        const store = access.openStore('create');
+        let result: FetchResult | null = null;
+        try {
+          result = await fetchIntoStore(ctx, store, options);
+          return result;
+        } finally {
+          store.close();
+          // A first fetch that stored nothing leaves no empty store (or home) behind.
+          if (created.store && (result === null || result.symbols.length === 0)) removeStore(ctx);
+        }
+      },
+      { createHome: true },
+    )
+    .finally(() => {
+      if (
+        created.home &&
+        fs.existsSync(ctx.home.root) &&
+        fs.readdirSync(ctx.home.root).length === 0
+      )
+        fs.rmdirSync(ctx.home.root);
+    });
 }
 
 function removeStore(ctx: Context): void {

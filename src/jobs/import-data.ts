@@ -7,7 +7,7 @@ import { barRulesFor } from '../store/bar-checks.ts';
 import { readCsvFile, symbolFromFileName, type CsvFormat } from '../sources/csv.ts';
 import { readMetadataFile, isMetadataFile, type SymbolMetadata } from '../sources/metadata.ts';
 import type { RawBar } from '../store/types.ts';
-import { openStore, withWriteLock } from '../home-access.ts';
+import { Home } from '../home-files/home.ts';
 
 export interface ImportOptions {
   files: string[];
@@ -62,11 +62,11 @@ export async function importFiles(ctx: Context, options: ImportOptions): Promise
 
   const { parsed, seenSymbols } = parseFiles(ctx, priceFiles, symbolOverride, options);
 
-  return withWriteLock(
+  return Home.of(ctx).withWriteLock(
     ctx,
     'data import',
-    () => {
-      const store = openStore(ctx, 'write');
+    (access) => {
+      const store = access.openStore('create');
       try {
         const importedAt = ctx.now().toISOString();
         const files = store.transaction(() => {

@@ -10,10 +10,10 @@ import { datasetSettingsLike } from '../registry/like-version.ts';
 import { refitLike } from '../registry/refit-like.ts';
 import { currentFormat, type ModelRegistry, type ModelVersionV2 } from '../registry/registry.ts';
 import { writeImportance, writeImportedModels, writeManifest } from '../registry/version-files.ts';
-import { rankInputName } from '../training/cross-section.ts';
+import { rankInputName } from '../dataset/cross-section.ts';
 import type { ScoredName } from '../training/judge.ts';
 import { MLX_VERSION } from '../version.ts';
-import { assertHomeExists, withWriteLock } from '../home-access.ts';
+import { assertHomeExists } from '../home-access.ts';
 import { Home } from '../home-files/home.ts';
 
 export interface ImportOptions {
@@ -66,8 +66,9 @@ export async function importModel(ctx: Context, options: ImportOptions): Promise
       ...manifest.params.feature_ranks.map(rankInputName),
     ];
     checkBoosterInputs(booster, inputNames, manifest.feature_set.names, options.xgbFile, like);
-    return await withWriteLock(ctx, 'models import', async () => {
-      const refit = await refitLike(ctx, like, settings, booster, lib);
+    const home = Home.of(ctx);
+    return await home.withWriteLock(ctx, 'models import', async () => {
+      const refit = await refitLike(() => home.readExistingStore(), like, settings, booster, lib);
       const version = registry.newVersionId(ctx.now(), like.name);
       const window = refit.validation;
       const note =

@@ -14,7 +14,7 @@ import {
   predictionHistoryStart,
   type Panel,
   type SymbolPanel,
-} from '../training/panel.ts';
+} from '../dataset/panel.ts';
 import { fetchIntoStore } from '../sources/fetch.ts';
 import {
   appendNew,
@@ -27,12 +27,7 @@ import {
 export type { AlreadyRecorded, PredictFailure, PredictTarget } from '../prediction/append.ts';
 import { inSampleError, inSampleTargets } from '../prediction/in-sample.ts';
 import { assertSomeBarOn, missingBarReason, onSessionCalendars } from '../prediction/as-of.ts';
-import {
-  assertHomeExists,
-  noStoreError,
-  openExistingStore,
-  withWriteLock,
-} from '../home-access.ts';
+import { assertHomeExists, noStoreError } from '../home-access.ts';
 import { resolveUniverse } from '../universe.ts';
 import { Home } from '../home-files/home.ts';
 
@@ -98,8 +93,8 @@ export async function predict(
     else models.current(modelName);
   }
   if (!fs.existsSync(ctx.home.db)) throw noStoreError(ctx);
-  return withWriteLock(ctx, 'predict', async () => {
-    const store = openExistingStore(ctx);
+  return Home.of(ctx).withWriteLock(ctx, 'predict', async (access) => {
+    const store = access.openExistingStore();
     try {
       return await predictLocked(ctx, store, { ...options, modelName }, reuse);
     } finally {

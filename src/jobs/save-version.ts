@@ -5,7 +5,7 @@ import { readMetrics } from '../registry/metrics-file.ts';
 import { writeTrainedVersion } from '../registry/version-files.ts';
 import type { FittedModels } from '../training/fit.ts';
 import { libraryVersions } from '../training/libraries.ts';
-import type { Dataset } from '../training/panel.ts';
+import type { Dataset } from '../dataset/panel.ts';
 import { decidePromotion, metricsVerdicts } from '../training/verdicts.ts';
 import type { WalkForwardResult } from '../training/walk-forward.ts';
 import { MLX_VERSION } from '../version.ts';

@@ -3,8 +3,8 @@ import type { XGBoostLib } from '../models/xgboost/index.ts';
 import type { LstmModel } from '../models/lstm/index.ts';
 import type { FittedEnsemble } from '../training/ensemble.ts';
 import type { ModelKind, TrainEvent } from '../training/fit.ts';
-import type { Dataset, Panel } from '../training/panel.ts';
-import type { Scaler } from '../training/scaler.ts';
+import type { Dataset, Panel } from '../dataset/panel.ts';
+import type { Scaler } from '../dataset/scaler.ts';
 import type { FoldReport, WalkForwardResult } from '../training/walk-forward.ts';
 
 export interface TrainOptions {

@@ -10,17 +10,17 @@ import {
 } from '../training/ensemble.ts';
 import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
 import { fitHead } from '../training/head.ts';
-import { buildDataset, loadPanel, type Dataset } from '../training/panel.ts';
-import { datasetUntil } from '../training/dataset-until.ts';
-import { fitScaler } from '../training/scaler.ts';
+import { buildDataset, loadPanel, type Dataset } from '../dataset/panel.ts';
+import { datasetUntil } from '../dataset/dataset-until.ts';
+import { fitScaler } from '../dataset/scaler.ts';
 import {
   finalFitRows,
   startWalkForward,
   type WalkForwardResult,
 } from '../training/walk-forward.ts';
 import { defaultJobs } from '../training/fold-pool.ts';
+import { Home } from '../home-files/home.ts';
 import { releaseMemory } from '../memory.ts';
-import { openExistingStore, withWriteLock } from '../home-access.ts';
 import { resolveUniverse } from '../universe.ts';
 import { saveVersion } from './save-version.ts';
 import type { FinalFit, TrainOptions, TrainPlan, TrainResult } from './train-plan.ts';
@@ -55,7 +55,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
     jobs,
   };
 
-  return withWriteLock(ctx, 'train', async () => {
+  return Home.of(ctx).withWriteLock(ctx, 'train', async () => {
     const data = trainingData(ctx, options, plan);
     // The panel the dataset was built from goes before the fits start (see releaseMemory).
     if (!options.panel) await releaseMemory();
@@ -110,7 +110,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
 function trainingData(ctx: Context, options: TrainOptions, plan: TrainPlan): Dataset {
   let panel = options.panel;
   if (!panel) {
-    const store = openExistingStore(ctx);
+    const store = Home.of(ctx).readExistingStore();
     try {
       const symbols = resolveUniverse(ctx, store, options);
       ctx.log.info(

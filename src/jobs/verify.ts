@@ -11,7 +11,7 @@ import { scorer, universes } from '../verification/scorer.ts';
 import { loadWeightState, rebuildWeights, saveWeightChanges } from '../weights/replay.ts';
 import type { WeightChange } from '../weights/update.ts';
 import { fetchIntoStore } from '../sources/fetch.ts';
-import { assertHomeExists, noStoreError, openStore, withWriteLock } from '../home-access.ts';
+import { assertHomeExists, noStoreError } from '../home-access.ts';
 import { Home } from '../home-files/home.ts';
 
 export { UNRESOLVABLE_AFTER_DAYS } from '../verification/scorer.ts';
@@ -77,16 +77,18 @@ export async function verify(ctx: Context, options: VerifyOptions): Promise<Veri
   assertRange({ flag: '--since', date: since }, { flag: '--until', date: options.until });
   const delisted = (options.delisted ?? []).map((s) => requireSymbol(s, '--delisted symbol'));
   assertHomeExists(ctx);
-  const run = async () => {
-    // Opened only if it exists: verify never creates a store (an empty one would prove nothing).
-    const store = openStore(ctx, options.dryRun ? 'read' : 'update');
+  const home = Home.of(ctx);
+  // Opened only if it exists: verify never creates a store (an empty one would prove nothing).
+  const run = async (store: PriceStore | null) => {
     try {
       return await verifyLocked(ctx, store, { ...options, since, delisted });
     } finally {
       store?.close();
     }
   };
-  return options.dryRun ? run() : withWriteLock(ctx, 'verify', run);
+  return options.dryRun
+    ? run(home.readStore())
+    : home.withWriteLock(ctx, 'verify', (access) => run(access.openStore('update')));
 }
 
 async function verifyLocked(

@@ -7,7 +7,7 @@ import { predictionKey, uniquePredictions } from '../ledger/views.ts';
 import type { TargetForecast } from './score.ts';
 import type { LoadedModel } from '../registry/loaded-model.ts';
 import type { PriceStore } from '../store/price-store.ts';
-import type { SymbolPanel } from '../training/panel.ts';
+import type { SymbolPanel } from '../dataset/panel.ts';
 import { lstmWeightsFile, unitDirFor } from '../registry/layout.ts';
 
 export interface PredictFailure {

@@ -1,11 +1,11 @@
 import type { Config } from '../config.ts';
 import { marketRegimeAt, ruleSignalsAt } from '../features/index.ts';
-import type { LoadedModel, ModelUnit } from '../registry/loaded-model.ts';
-import { centredRanks, crossSectionalRanks } from '../training/cross-section.ts';
-import { predictXgb } from '../training/fit.ts';
+import type { LoadedModel } from '../registry/loaded-model.ts';
+import { centredRanks } from '../dataset/cross-section.ts';
 import { applyHead, type ComponentName, type Forecast } from '../training/head.ts';
-import { volatilitiesAt, type Panel, type SymbolPanel } from '../training/panel.ts';
-import { scaleInto } from '../training/scaler.ts';
+import { volatilitiesAt, type Panel, type SymbolPanel } from '../dataset/panel.ts';
+import { crossSectionInputs, rowOfDate, type CrossSectionMember } from '../dataset/panel-inputs.ts';
+import { scoreComponents, type ScoringModel } from '../inference/score-components.ts';
 import { LOWER_WIDTH, OUTPERFORM_ODDS, UP_ODDS, UPPER_WIDTH } from '../weights/update.ts';
 import { ALL_SYMBOLS, componentWeight, weightOf, type WeightTable } from '../weights/weights.ts';
 
@@ -56,7 +56,7 @@ export function forecastTargets(
 ): TargetForecast[] {
   // One cross-section per distinct target date.
   const sessions = [...new Set(targets.map((t) => t.panel.features.dates[t.row]))];
-  const members: (ScoreTarget & { session: number })[] = [];
+  const members: CrossSectionMember[] = [];
   sessions.forEach((date, session) => {
     for (const entry of panel.symbols) {
       const row = rowOfDate(entry.features.dates, date);
@@ -66,12 +66,16 @@ export function forecastTargets(
   const position = new Map(members.map((m, i) => [`${m.panel.symbol}|${m.session}`, i]));
   const { scores, xgbInputs } = memoised(model, panel, members, () => {
     const inputs: Float32Array[] = [];
-    const computed = scoreComponents(
-      model,
+    const source = crossSectionInputs(
+      panel,
+      sessions,
       members,
-      featureRanks(model, panel, sessions, members),
-      inputs,
+      model.scaler.featureNames,
+      model.featureRanks,
     );
+    const models = model.head.components.filter((name) => name !== 'rules');
+    const items = Int32Array.from(members.keys());
+    const computed = scoreComponents(model, source, items, models, (i, row) => (inputs[i] = row));
     return { scores: computed, xgbInputs: inputs };
   });
   const raw: Partial<Record<ComponentName, Float64Array>> = { ...scores };
@@ -155,60 +159,14 @@ export function forecastTargets(
   });
 }
 
-/**
- * Each member's features ranked across its session's universe (every panel
- * symbol with a valid row that date, as in training): members × featureRanks.
- */
-function featureRanks(
-  model: LoadedModel,
-  panel: Panel,
-  sessions: readonly string[],
-  members: readonly (ScoreTarget & { session: number })[],
-): Float32Array {
-  const names = model.scaler.featureNames;
-  const width = names.length;
-  const columns = model.featureRanks.map((name) => names.indexOf(name));
-  const k = columns.length;
-  const out = new Float32Array(members.length * k);
-  if (k === 0) return out;
-  sessions.forEach((date, session) => {
-    const universe = panel.symbols.flatMap((entry) => {
-      const row = rowOfDate(entry.features.dates, date);
-      return row >= 0 && entry.features.valid[row] ? [{ entry, row }] : [];
-    });
-    const values = new Float64Array(universe.length * width);
-    universe.forEach(({ entry, row }, i) =>
-      values.set(entry.features.values.subarray(row * width, (row + 1) * width), i * width),
-    );
-    const ranks = crossSectionalRanks(
-      values,
-      width,
-      columns,
-      [[...universe.keys()]],
-      universe.length,
-    );
-    const bySymbol = new Map(universe.map(({ entry }, i) => [entry.symbol, i]));
-    members.forEach((m, i) => {
-      const at = m.session === session ? bySymbol.get(m.panel.symbol) : undefined;
-      if (at !== undefined) out.set(ranks.subarray(at * k, (at + 1) * k), i * k);
-    });
-  });
-  return out;
-}
-
 /** Whether the model can score a symbol's row: a unit for it, a valid row and the LSTM's window. */
-export function scorable(model: LoadedModel, entry: SymbolPanel, row: number): boolean {
+export function scorable(model: ScoringModel, entry: SymbolPanel, row: number): boolean {
   if (!model.unitFor(entry.symbol) || !entry.features.valid[row]) return false;
   const steps = model.lstmFeatures.length > 0 ? model.lstmTimesteps : 1;
   for (let t = row - steps + 1; t < row; t++) if (t < 0 || !entry.features.valid[t]) return false;
   return true;
 }
 
-/**
- * The model components (predicted labels) for one row of each target,
- * batched: one XGBoost call and one LSTM call per model unit (one for a pooled
- * model, one per symbol for --per-symbol). NaN where a unit lacks the model.
- */
 /** The last cross-section each model scored on each panel (see `memoised`). */
 const lastScored = new WeakMap<
   Panel,
@@ -224,7 +182,7 @@ const lastScored = new WeakMap<
 function memoised(
   model: LoadedModel,
   panel: Panel,
-  members: readonly (ScoreTarget & { session: number })[],
+  members: readonly CrossSectionMember[],
   compute: () => {
     scores: Partial<Record<ComponentName, Float64Array>>;
     xgbInputs: Float32Array[];
@@ -238,85 +196,4 @@ function memoised(
   const value = compute();
   byModel.set(model, { key, value });
   return value;
-}
-
-function scoreComponents(
-  model: LoadedModel,
-  targets: readonly ScoreTarget[],
-  ranks: Float32Array,
-  /** Filled with each target's XGBoost input row. */
-  xgbInputs: Float32Array[],
-): Partial<Record<ComponentName, Float64Array>> {
-  const out: Partial<Record<ComponentName, Float64Array>> = {};
-  if (model.head.components.includes('xgb') && model.xgbLib)
-    out.xgb = new Float64Array(targets.length).fill(NaN);
-  if (model.head.components.includes('lstm')) out.lstm = new Float64Array(targets.length).fill(NaN);
-  const byUnit = new Map<ModelUnit, number[]>();
-  targets.forEach((target, i) => {
-    const unit = model.unitFor(target.panel.symbol);
-    if (unit) byUnit.set(unit, [...(byUnit.get(unit) ?? []), i]);
-  });
-  const names = model.scaler.featureNames;
-  const width = names.length;
-  for (const [unit, members] of byUnit) {
-    if (unit.xgb && model.xgbLib && out.xgb) {
-      // XGBoost's inputs: the scaled features, then their ranks (as xgbInputNames in training).
-      const k = model.featureRanks.length;
-      const values = new Float32Array(members.length * (width + k));
-      members.forEach((t, i) => {
-        const { panel, row } = targets[t];
-        scaleInto(
-          model.scaler,
-          panel.symbol,
-          panel.features.values.subarray(row * width, (row + 1) * width),
-          values,
-          i * (width + k),
-        );
-        values.set(ranks.subarray(t * k, (t + 1) * k), i * (width + k) + width);
-        xgbInputs[t] = values.subarray(i * (width + k), (i + 1) * (width + k));
-      });
-      const xgb = out.xgb;
-      predictXgb(model.xgbLib, unit.xgb, values, members.length, width + k).forEach(
-        (value, i) => (xgb[members[i]] = value),
-      );
-    }
-    if (unit.lstm && out.lstm) {
-      const steps = model.lstmTimesteps;
-      const columns = model.lstmFeatures.map((name) => names.indexOf(name));
-      const scaledRow = new Float32Array(width);
-      const x = new Float32Array(members.length * steps * columns.length);
-      let at = 0;
-      for (const t of members) {
-        const { panel, row } = targets[t];
-        for (let bar = row - steps + 1; bar <= row; bar++) {
-          // The LSTM's inputs use the pooled moments, as in training.
-          scaleInto(
-            model.scaler,
-            null,
-            panel.features.values.subarray(bar * width, (bar + 1) * width),
-            scaledRow,
-          );
-          for (const c of columns) x[at++] = scaledRow[c];
-        }
-      }
-      const lstm = out.lstm;
-      unit.lstm
-        .predict(x, members.length)
-        .forEach((value, i) => (lstm[members[i]] = value * unit.lstmTargetScale));
-    }
-  }
-  return out;
-}
-
-/** Index of `date` in ascending `dates`, or −1. */
-function rowOfDate(dates: readonly string[], date: string): number {
-  let low = 0;
-  let high = dates.length - 1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    if (dates[middle] === date) return middle;
-    if (dates[middle] < date) low = middle + 1;
-    else high = middle - 1;
-  }
-  return -1;
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import { DataError } from '../errors.ts';
 import { assertFeatureSetMatches } from '../features/index.ts';
-import { rankedFeatureNames } from '../training/cross-section.ts';
+import { rankedFeatureNames } from '../dataset/cross-section.ts';
 import { MANIFEST_FILE } from './manifest.ts';
 import { currentFormat, type ModelVersion } from './registry.ts';
 

@@ -2,36 +2,24 @@ import path from 'node:path';
 import type { RegimeThresholds } from '../config.ts';
 import { assertFeatureSetMatches } from '../features/index.ts';
 import { LstmModel } from '../models/lstm/index.ts';
-import { Booster, loadXGBoost, type XGBoostLib } from '../models/xgboost/index.ts';
+import { Booster, loadXGBoost } from '../models/xgboost/index.ts';
 import { POOLED_UNIT } from '../training/ensemble.ts';
 import type { Head } from '../training/head.ts';
-import type { Scaler } from '../training/scaler.ts';
+import type { ModelUnit, ScoringModel } from '../inference/score-components.ts';
 import { verifyVersion } from './checksums.ts';
 import { loadModelPart, readModelText } from './model-part.ts';
 import { currentFormat, type ModelRegistry, type ModelVersion } from './registry.ts';
 import { readScaler, SCALER_FILE } from './scaler-file.ts';
 import { boosterFile, lstmDir, unitDir } from './layout.ts';
 
-/** One fitted model set: the pooled one, or one symbol's. */
-export interface ModelUnit {
-  xgb: Booster | null;
-  lstm: LstmModel | null;
-  lstmTargetScale: number;
-}
-
-/** A model version, loaded and ready to predict; call `free()` when done. */
-export interface LoadedModel {
+/**
+ * A model version, loaded and ready to predict; call `free()` when done. It
+ * scores as a fitted ensemble does (ScoringModel).
+ */
+export interface LoadedModel extends ScoringModel {
   version: ModelVersion;
   horizonDays: number;
-  scaler: Scaler;
-  xgbLib: XGBoostLib | null;
-  lstmFeatures: readonly string[];
-  lstmTimesteps: number;
   head: Head;
-  /** Features XGBoost also sees ranked across the session's universe. */
-  featureRanks: readonly string[];
-  /** The unit that predicts a symbol: the pooled model, or the symbol's own; null if none. */
-  unitFor(symbol: string): ModelUnit | null;
   free(): void;
 }
 

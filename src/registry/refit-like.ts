@@ -1,18 +1,23 @@
 import { configSchema, type TrainSettings } from '../config.ts';
-import type { Context } from '../context.ts';
 import { DataError } from '../errors.ts';
 import { LstmModel } from '../models/lstm/index.ts';
 import type { Booster, XGBoostLib } from '../models/xgboost/index.ts';
-import { openExistingStore } from '../home-access.ts';
-import { completeOnly, fitHeads, POOLED, POOLED_UNIT, scoreRows } from '../training/ensemble.ts';
+import {
+  completeOnly,
+  ensembleModel,
+  fitHeads,
+  POOLED_UNIT,
+  scoreRows,
+} from '../training/ensemble.ts';
 import type { FittedModels, ModelKind } from '../training/fit.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from '../training/judge.ts';
-import { buildDataset, loadPanel } from '../training/panel.ts';
+import { buildDataset, loadPanel } from '../dataset/panel.ts';
 import { finalFitRows } from '../training/walk-forward.ts';
 import type { datasetSettingsLike } from './like-version.ts';
 import { loadModelPart } from './model-part.ts';
 import type { ModelVersionV2 } from './registry.ts';
 import { readScaler } from './scaler-file.ts';
+import type { PriceStore } from '../store/price-store.ts';
 import { lstmDir } from './layout.ts';
 
 /**
@@ -21,7 +26,8 @@ import { lstmDir } from './layout.ts';
  * booster gives an identical head.
  */
 export async function refitLike(
-  ctx: Context,
+  /** Opens the home's store read-only (the Home's), closed once the bars are read. */
+  readStore: () => Pick<PriceStore, 'adjusted' | 'symbolInfo' | 'close'>,
   like: ModelVersionV2,
   settings: ReturnType<typeof datasetSettingsLike>,
   booster: Booster,
@@ -36,7 +42,7 @@ export async function refitLike(
       ? { lstm: configSchema.parse({ train: { lstm: params.lstm } }).train.lstm }
       : {}),
   };
-  const store = openExistingStore(ctx);
+  const store = readStore();
   let panel;
   try {
     panel = loadPanel(store, manifest.symbols, manifest.data_range.until, settings.config);
@@ -72,15 +78,13 @@ export async function refitLike(
     free: () => lstm?.dispose(),
   };
   try {
-    const input = {
+    const model = ensembleModel(new Map([[POOLED_UNIT, fitted]]), {
       data,
       scaler,
       settings: train,
-      units: POOLED,
-      models,
       xgbLib: lib,
-    };
-    const scores = scoreRows(new Map([[POOLED_UNIT, fitted]]), input, validRows);
+    });
+    const scores = scoreRows(model, data, validRows, models);
     const heads = fitHeads(data, trainRows, { rows: validRows, scores }, { weighting: train.head });
     // Judged on the same rows, as walk-forward judges a fold's test rows.
     const { rows, components } = completeOnly(validRows, scores);

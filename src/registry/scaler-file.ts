@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import type { Scaler } from '../training/scaler.ts';
+import type { Scaler } from '../dataset/scaler.ts';
 import { readValidated, writeJson } from './json-file.ts';
 
 /** scaler.json of a model version: the per-symbol and pooled feature moments, fitted on training rows. */

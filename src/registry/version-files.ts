@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { xgbInputNames, type FittedModels } from '../training/fit.ts';
+import type { FittedModels } from '../training/fit.ts';
+import { xgbInputNames } from '../dataset/model-inputs.ts';
 import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
-import type { Dataset } from '../training/panel.ts';
-import type { Scaler } from '../training/scaler.ts';
+import type { Dataset } from '../dataset/panel.ts';
+import type { Scaler } from '../dataset/scaler.ts';
 import type { WalkForwardResult } from '../training/walk-forward.ts';
 import { writeJson } from './json-file.ts';
 import { MANIFEST_FILE, type ManifestV2 } from './manifest.ts';

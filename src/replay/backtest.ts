@@ -13,8 +13,7 @@ import { RetrainPipeline } from './retrains.ts';
 import { scoreArms } from './score-arms.ts';
 import type { ArmName, BacktestOptions, BacktestResult } from './backtest-types.ts';
 import { loadModel, type LoadedModel } from '../registry/loaded-model.ts';
-import { loadPanel, type Panel } from '../training/panel.ts';
-import { openExistingStore, withWriteLock } from '../home-access.ts';
+import { loadPanel, type Panel } from '../dataset/panel.ts';
 import { noSymbolsError, resolveUniverse } from '../universe.ts';
 import { Home } from '../home-files/home.ts';
 
@@ -29,9 +28,7 @@ export type { ArmName, BacktestOptions, BacktestResult } from './backtest-types.
 export async function backtest(ctx: Context, options: BacktestOptions): Promise<BacktestResult> {
   assertRange({ flag: '--from', date: options.from }, { flag: '--to', date: options.to });
   const started = Date.now();
-  const out = path.resolve(
-    options.out ?? path.join(ctx.home.root, 'backtests', `${options.from}_${options.to}`),
-  );
+  const out = path.resolve(options.out ?? Home.of(ctx).backtestFolder(options.from, options.to));
   clearReplayFolder(out, options.force === true);
   const calendar = calendarFor('US');
   const sessions = calendar.sessionsBetween(options.from, options.to);
@@ -46,9 +43,9 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
   // and shares the models.
   const modelsDir = path.join(out, 'models');
   const armHomes = new Map<ArmName, HomePaths>();
-  await withWriteLock(ctx, 'backtest', () => {
+  await Home.of(ctx).withWriteLock(ctx, 'backtest', (access) => {
     // Opened for writing (under the lock) so an older store is migrated before it is copied.
-    const store = openExistingStore(ctx);
+    const store = access.openExistingStore();
     try {
       // Refuse before making the replay's folder: a failed start leaves nothing behind.
       if (store.symbolNames().length === 0) throw noSymbolsError(ctx);
@@ -136,7 +133,7 @@ export async function backtest(ctx: Context, options: BacktestOptions): Promise<
   };
   await scoreArms(ctx, result, armHomes, calendar.sessionClose(sessions.at(-1) as string));
   result.seconds = Math.round((Date.now() - started) / 100) / 10;
-  fs.writeFileSync(path.join(out, 'backtest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  Home.of(ctx).writeBacktestResult(out, result);
   return result;
 }
 
@@ -148,7 +145,7 @@ function retrainDue(previous: string, session: string, every: 'monthly' | 'quart
 
 /** The replay's universe (as train resolves it) with its features up to `until`. */
 function replayUniverse(ctx: Context, until: string, symbols?: string[]): Panel {
-  const store = openExistingStore(ctx, 'read');
+  const store = Home.of(ctx).readExistingStore();
   try {
     return loadPanel(store, resolveUniverse(ctx, store, { symbols }), until, ctx.config);
   } finally {

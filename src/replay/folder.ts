@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import { UsageError } from '../errors.ts';
+import { BACKTEST_FILE } from '../home-files/home.ts';
 
 /** What a replay folder holds: --force replaces only a folder of these. */
-const REPLAY_ENTRIES = new Set(['models', 'adaptive', 'static', 'backtest.json', '.retrain.lock']);
+const REPLAY_ENTRIES = new Set(['models', 'adaptive', 'static', BACKTEST_FILE, '.retrain.lock']);
 
 /**
  * A replay writes into a folder of its own: an empty or new one, or, with

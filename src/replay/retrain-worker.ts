@@ -4,7 +4,7 @@ import { createMemoryLogger } from '../log.ts';
 import { LstmModel } from '../models/lstm/index.ts';
 import { PriceStore } from '../store/price-store.ts';
 import { serialiseError } from '../threads.ts';
-import { buildDataset, loadPanel } from '../training/panel.ts';
+import { buildDataset, loadPanel } from '../dataset/panel.ts';
 import { resolveUniverse } from '../universe.ts';
 import type { RetrainWorkerData, RetrainWorkerMessage } from './retrains.ts';
 import { train } from '../jobs/train.ts';

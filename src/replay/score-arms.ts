@@ -6,7 +6,7 @@ import type { HomePaths } from '../home.ts';
 import { verify } from '../jobs/verify.ts';
 import { rankingScore, type Outcome } from '../report/accuracy.ts';
 import { lastReturnsFor, loadOutcomes } from '../report/build.ts';
-import { openExistingStore } from '../home-access.ts';
+import { Home } from '../home-files/home.ts';
 import { INTERVAL_LEVEL } from '../training/head.ts';
 import type { ArmName, BacktestResult } from './backtest-types.ts';
 
@@ -27,7 +27,7 @@ export async function scoreArms(
     await verify(armCtx, { dryRun: false, fetch: false, adapt: arm === 'adaptive' });
     const { predictions, outcomes } = loadOutcomes(armCtx, {});
     paired.set(arm, new Map(outcomes.map((o) => [o.prediction.id, pairedOutcome(o)])));
-    const store = openExistingStore(armCtx, 'read');
+    const store = Home.of(armCtx).readExistingStore();
     const lastReturns = lastReturnsFor(store, outcomes);
     store.close();
     result.arms[arm] = {

@@ -2,8 +2,7 @@ import { calendarFor, type TradingCalendar } from '../calendar/index.ts';
 import type { Context } from '../context.ts';
 import { NoBarsOnSessionError } from '../prediction/as-of.ts';
 import { loadModel } from '../registry/loaded-model.ts';
-import { openExistingStore } from '../home-access.ts';
-import { loadPanel } from '../training/panel.ts';
+import { loadPanel } from '../dataset/panel.ts';
 import { resolveUniverse } from '../universe.ts';
 import type { PredictReuse } from '../jobs/predict.ts';
 import { Home } from '../home-files/home.ts';
@@ -64,7 +63,7 @@ export async function replayPanel(
 ): Promise<PredictReuse> {
   const model = await loadModel(Home.of(ctx).models, ctx.config.modelName, ctx.config.regime);
   try {
-    const store = openExistingStore(ctx, 'read');
+    const store = Home.of(ctx).readExistingStore();
     try {
       const manifest = model.version.manifest;
       const universe = resolveUniverse(ctx, store, {

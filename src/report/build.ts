@@ -19,7 +19,7 @@ import {
 } from './document.ts';
 import { IC_HORIZONS } from './signal.ts';
 import type { PriceStore } from '../store/price-store.ts';
-import { assertHomeExists, usingStore } from '../home-access.ts';
+import { assertHomeExists } from '../home-access.ts';
 import { Home } from '../home-files/home.ts';
 
 /** The report of a home (`mlx report`, the demo): accuracy from the ledgers (the truth), weights from the store. */
@@ -34,7 +34,7 @@ export async function buildReport(
   // Every line left out is said, with the count in --json: no figure changes silently.
   warnAboutLedgers(ctx.log, view);
   const selection = selectReport(recordsOf(view), { ...options, since }, ctx.now());
-  const report = await usingStore(ctx, 'read', (store) =>
+  const report = await Home.of(ctx).usingReadStore((store) =>
     assembleReport(
       selection,
       {

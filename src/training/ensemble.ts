@@ -1,5 +1,5 @@
 import { fitPlatt } from './calibration.ts';
-import { fitModels, componentScores, type FitInput, type FittedModels } from './fit.ts';
+import { fitModels, type FitInput, type FittedModels, type ModelKind } from './fit.ts';
 import {
   COMPONENTS,
   fitHead,
@@ -11,7 +11,9 @@ import {
   type HeadWeighting,
   type TrainingBase,
 } from './head.ts';
-import type { Dataset } from './panel.ts';
+import { datasetInputs } from '../dataset/model-inputs.ts';
+import type { Dataset } from '../dataset/panel.ts';
+import { scoreComponents, type ScoringModel } from '../inference/score-components.ts';
 
 /** The key of the pooled model among fitted units (the others are symbols, for --per-symbol). */
 export const POOLED_UNIT = '*';
@@ -34,8 +36,11 @@ export function perSymbolUnits(data: Dataset): FitUnit[] {
   }));
 }
 
-/** Component models of every unit, and the head fitted on their validation scores. */
-export interface FittedEnsemble {
+/**
+ * Component models of every unit, and the head fitted on their validation
+ * scores; it scores rows as a loaded version does (ScoringModel).
+ */
+export interface FittedEnsemble extends ScoringModel {
   units: Map<string, FittedModels>;
   head: Head;
   /** Each component alone through a head of its own (how it is judged next to the ensemble). */
@@ -80,11 +85,16 @@ export async function fitEnsemble(input: EnsembleInput): Promise<FittedEnsemble 
       units.set(unit.key, await fitModels({ ...input, trainRows: train, validRows: valid }));
     }
     if (units.size === 0) return null;
-    const validation = { rows: input.validRows, scores: scoreRows(units, input, input.validRows) };
+    const model = ensembleModel(units, input);
+    const validation = {
+      rows: input.validRows,
+      scores: scoreRows(model, input.data, input.validRows, input.models),
+    };
     const heads = fitHeads(input.data, input.trainRows, validation, {
       weighting: input.settings.head,
     });
     return {
+      ...model,
       units,
       ...heads,
       validation,
@@ -134,39 +144,36 @@ export function headFitRows(data: Dataset, validation: HeadValidation): HeadFitR
   };
 }
 
+/** Fitted units as a ScoringModel: the pooled unit scores every symbol, else each its own. */
+export function ensembleModel(
+  units: ReadonlyMap<string, FittedModels>,
+  input: Pick<FitInput, 'data' | 'scaler' | 'settings' | 'xgbLib'>,
+): ScoringModel {
+  return {
+    scaler: input.scaler,
+    xgbLib: input.xgbLib,
+    featureRanks: input.data.rankedNames,
+    lstmFeatures: input.settings.lstm.features,
+    lstmTimesteps: input.settings.lstm.timesteps,
+    unitFor: (symbol) => units.get(POOLED_UNIT) ?? units.get(symbol) ?? null,
+  };
+}
+
 /**
- * Raw component scores for `rows`, each row by its own unit's models; NaN
- * where no unit covers a row.
+ * Every component's raw score for dataset `rows` (the rules' points, and the
+ * `models`' predicted label, each row by its symbol's unit); NaN where no unit
+ * covers a row.
  */
 export function scoreRows(
-  units: ReadonlyMap<string, FittedModels>,
-  input: Pick<EnsembleInput, 'data' | 'scaler' | 'settings' | 'units' | 'models' | 'xgbLib'>,
+  model: ScoringModel,
+  data: Dataset,
   rows: Int32Array,
+  models: readonly ModelKind[],
 ): ComponentScores {
-  const out: ComponentScores = {
-    rules: Float64Array.from(rows, (r) => input.data.rulesScore[r]),
+  return {
+    rules: Float64Array.from(rows, (r) => data.rulesScore[r]),
+    ...scoreComponents(model, datasetInputs(data), rows, models),
   };
-  const wanted: ComponentName[] = [];
-  if (input.models.includes('xgb') && input.xgbLib) wanted.push('xgb');
-  if (input.models.includes('lstm')) wanted.push('lstm');
-  for (const name of wanted) out[name] = new Float64Array(rows.length).fill(NaN);
-  for (const unit of input.units) {
-    const fitted = units.get(unit.key);
-    if (!fitted) continue;
-    const positions = Int32Array.from(rows.keys()).filter((i) => unit.has(rows[i]));
-    if (positions.length === 0) continue;
-    const scores = componentScores(
-      fitted,
-      input,
-      Int32Array.from(positions, (i) => rows[i]),
-    );
-    for (const name of wanted) {
-      const source = scores[name];
-      const target = out[name] as Float64Array;
-      if (source) positions.forEach((at, i) => (target[at] = source[i]));
-    }
-  }
-  return out;
 }
 
 /** The rows (and their scores) whose every model component is known. */

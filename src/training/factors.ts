@@ -1,4 +1,4 @@
-import type { Dataset } from './panel.ts';
+import type { Dataset } from '../dataset/panel.ts';
 
 /**
  * Classic one-column factors, scored next to the models on the same rows as

@@ -1,13 +1,14 @@
 import type { TrainSettings } from '../config.ts';
 import type { XGBoostLib } from '../models/xgboost/index.ts';
 import type { LstmModel } from '../models/lstm/index.ts';
-import type { Booster } from '../models/xgboost/index.ts';
-import type { Dataset } from './panel.ts';
-import type { Scaler } from './scaler.ts';
+import type { Dataset } from '../dataset/panel.ts';
+import type { Scaler } from '../dataset/scaler.ts';
+import type { ModelKind, ModelUnit } from '../inference/score-components.ts';
 
 /** What a fit of the component models takes and gives (fit.ts fits them; fit-lstm.ts the LSTM). */
 
-export type ModelKind = 'xgb' | 'lstm';
+// The component models are named where they are scored (inference/); fitting names them the same.
+export type { ModelKind };
 
 /** What training reports as it goes; the CLI draws it, tests ignore it. */
 export type TrainEvent =
@@ -36,13 +37,9 @@ export interface FitInput {
   lstmWarmStart?: LstmModel;
 }
 
-/** One unit's component models (the pooled model, or one symbol's). */
-export interface FittedModels {
-  xgb: Booster | null;
+/** One unit's component models (the pooled model, or one symbol's), as fitted. */
+export interface FittedModels extends ModelUnit {
   xgbLib: XGBoostLib | null;
-  lstm: LstmModel | null;
-  /** The LSTM learns label / lstmTargetScale; its outputs are multiplied back. */
-  lstmTargetScale: number;
   info: {
     xgb?: { rounds_run: number; best_iteration: number; stopped_early: boolean };
     lstm?: {

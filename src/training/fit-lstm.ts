@@ -1,7 +1,7 @@
 import { trainLstm, type LstmModel } from '../models/lstm/index.ts';
 import { createRandom, shuffledIndices } from '../random.ts';
 import type { FitInput, FittedModels } from './fit-input.ts';
-import { buildSequences, columnIndices } from './sequences.ts';
+import { buildSequences, columnIndices } from '../dataset/sequences.ts';
 
 /** Epochs of an LSTM fit that starts from a previous fit's weights. */
 const WARM_EPOCHS = 2;

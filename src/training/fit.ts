@@ -7,14 +7,13 @@ import {
 } from '../models/xgboost/index.ts';
 import type { LstmModel } from '../models/lstm/index.ts';
 import type { FitInput, FittedModels } from './fit-input.ts';
-import { rankInputName, rowsByDate } from './cross-section.ts';
+import { rowsByDate } from '../dataset/cross-section.ts';
 import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
 import { dailyRankIc } from './daily-rank-ic.ts';
-import type { ComponentScores } from './head.ts';
-import type { Dataset } from './panel.ts';
-import { scaleInto, type Scaler } from './scaler.ts';
+import { fillInputs, xgbInputNames, xgbInputs } from '../dataset/model-inputs.ts';
+import type { Dataset } from '../dataset/panel.ts';
+import type { Scaler } from '../dataset/scaler.ts';
 import { fitLstm, meanOf } from './fit-lstm.ts';
-import { buildSequences, columnIndices } from './sequences.ts';
 
 export type { FitInput, FittedModels, ModelKind, TrainEvent } from './fit-input.ts';
 
@@ -131,90 +130,6 @@ function fitXgb(
   } finally {
     train.free();
     valid.free();
-  }
-}
-
-/** Every component's raw score for `rows`: the models' predicted label and the rules' points. */
-export function componentScores(
-  fitted: FittedModels,
-  input: Pick<FitInput, 'data' | 'scaler' | 'settings'>,
-  rows: Int32Array,
-): ComponentScores {
-  const { data, scaler, settings } = input;
-  const out: ComponentScores = { rules: Float64Array.from(rows, (r) => data.rulesScore[r]) };
-  const width = xgbInputNames(data).length;
-  const columns = columnIndices(data.featureNames, settings.lstm.features);
-  if (fitted.xgb && rows.length > 0) out.xgb = new Float64Array(rows.length);
-  if (fitted.lstm && rows.length > 0) out.lstm = new Float64Array(rows.length);
-  // In blocks: a validation slice of a large universe would otherwise build its
-  // inputs (and the LSTM's sequences, timesteps × larger) all at once.
-  for (let start = 0; start < rows.length; start += SCORING_BLOCK) {
-    const block = rows.subarray(start, Math.min(start + SCORING_BLOCK, rows.length));
-    if (fitted.xgb && out.xgb) {
-      const inputs = xgbInputs(data, scaler, block);
-      const scores = predictXgb(
-        fitted.xgbLib as XGBoostLib,
-        fitted.xgb,
-        inputs,
-        block.length,
-        width,
-      );
-      out.xgb.set(scores, start);
-    }
-    if (fitted.lstm && out.lstm) {
-      const x = buildSequences(data, scaler, block, columns, settings.lstm.timesteps);
-      const scores = fitted.lstm.predict(x, block.length);
-      for (let i = 0; i < block.length; i++)
-        out.lstm[start + i] = scores[i] * fitted.lstmTargetScale;
-    }
-  }
-  return out;
-}
-
-/** Rows scored at a time by componentScores. */
-const SCORING_BLOCK = 16384;
-
-export function predictXgb(
-  lib: XGBoostLib,
-  booster: Booster,
-  values: Float32Array,
-  rows: number,
-  width: number,
-): Float64Array {
-  const matrix = DMatrix.fromFloat32(lib, values, rows, width);
-  try {
-    return Float64Array.from(booster.predict(matrix));
-  } finally {
-    matrix.free();
-  }
-}
-
-/** XGBoost's inputs: the scaled features, then their per-date ranks (when used). */
-export function xgbInputNames(data: Dataset): string[] {
-  return [...data.featureNames, ...data.rankedNames.map(rankInputName)];
-}
-
-/** rows × xgbInputNames, row-major: each row scaled with its symbol's moments, then its ranks. */
-export function xgbInputs(data: Dataset, scaler: Scaler, rows: Int32Array): Float32Array {
-  const width = data.featureNames.length + data.rankedNames.length;
-  const values = new Float32Array(rows.length * width);
-  fillInputs(data, scaler, rows, values);
-  return values;
-}
-
-function fillInputs(
-  data: Dataset,
-  scaler: Scaler,
-  rows: ArrayLike<number>,
-  out: Float32Array,
-): void {
-  const width = data.featureNames.length;
-  const k = data.rankedNames.length;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    const symbol = data.symbols[data.symbolIndex[r]];
-    scaleInto(scaler, symbol, data.x.subarray(r * width, (r + 1) * width), out, i * (width + k));
-    out.set(data.ranks.subarray(r * k, (r + 1) * k), i * (width + k) + width);
   }
 }
 

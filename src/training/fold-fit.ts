@@ -13,9 +13,9 @@ import {
 import type { FittedModels, ModelKind, TrainEvent } from './fit.ts';
 import type { Fold } from './folds.ts';
 import type { ComponentScores } from './head.ts';
-import type { Dataset } from './panel.ts';
-import { fitScaler } from './scaler.ts';
-import { hasSequence } from './sequences.ts';
+import type { Dataset } from '../dataset/panel.ts';
+import { fitScaler } from '../dataset/scaler.ts';
+import { hasSequence } from '../dataset/sequences.ts';
 
 /** A unit with fewer rows than this in a fold is not fitted there (its rows are not scored). */
 const MINIMUM_UNIT_ROWS = { train: 250, valid: 20 };
@@ -110,7 +110,7 @@ export async function fitFold(
   try {
     const { rows, components } = completeOnly(
       testRows,
-      scoreRows(fitted.units, fitInput, testRows),
+      scoreRows(fitted, data, testRows, job.models),
     );
     return {
       index: fold.index,

@@ -1,6 +1,6 @@
 import { mean, quantile } from '../evaluation/stats.ts';
 import { fitPlatt, fitSlopeWithOffset, type Calibration } from './calibration.ts';
-import { rowsByDate } from './cross-section.ts';
+import { rowsByDate } from '../dataset/cross-section.ts';
 import { dailyRankIcSeries, meanOfFinite, rankIcByDate } from './daily-rank-ic.ts';
 import {
   blendWeights,

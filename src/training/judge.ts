@@ -10,8 +10,8 @@ import {
   type Forecast,
 } from './head.ts';
 import type { OosRow } from './oos.ts';
-import type { Dataset } from './panel.ts';
-import { rowsByDate } from './cross-section.ts';
+import type { Dataset } from '../dataset/panel.ts';
+import { rowsByDate } from '../dataset/cross-section.ts';
 import { dailyRankIc } from './daily-rank-ic.ts';
 
 /**

@@ -1,7 +1,7 @@
 import type { TrainSettings } from '../config.ts';
 import type { Metrics } from '../evaluation/metrics.ts';
 import type { XGBoostLib } from '../models/xgboost/index.ts';
-import { rowsByDate } from './cross-section.ts';
+import { rowsByDate } from '../dataset/cross-section.ts';
 import { rankIcByDate } from './daily-rank-ic.ts';
 import { headFitRows } from './ensemble.ts';
 import type { ModelKind, TrainEvent } from './fit.ts';
@@ -11,7 +11,7 @@ import { trainingWindow, walkForwardFolds, type Fold } from './folds.ts';
 import { COMPONENTS, fitHead, type BlendEvidence } from './head.ts';
 import { judgeFold, metricsOf, type Collected, type ScoredName } from './judge.ts';
 import type { OosRow } from './oos.ts';
-import type { Dataset } from './panel.ts';
+import type { Dataset } from '../dataset/panel.ts';
 
 export interface FoldReport {
   index: number;

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveUniverse } from '../../src/universe.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
-import { datasetUntil } from '../../src/training/dataset-until.ts';
-import { buildDataset, loadPanel } from '../../src/training/panel.ts';
+import { datasetUntil } from '../../src/dataset/dataset-until.ts';
+import { buildDataset, loadPanel } from '../../src/dataset/panel.ts';
 import { syntheticHome } from '../helpers/loop.ts';
 
 /** Equal within 1e-9 relative: prices adjusted from a later anchor differ in the last bits. */

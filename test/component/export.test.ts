@@ -10,7 +10,7 @@ import { UsageError } from '../../src/errors.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { predictionSchema } from '../../src/ledger/records.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
-import { buildDataset, loadPanel } from '../../src/training/panel.ts';
+import { buildDataset, loadPanel } from '../../src/dataset/panel.ts';
 import { tempHome } from '../helpers/cli.ts';
 import { query } from '../helpers/duckdb.ts';
 import { testContext } from '../helpers/context.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { importFiles } from '../../src/commands/data-import.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
-import { loadPanel, predictionHistoryStart, type Panel } from '../../src/training/panel.ts';
+import { loadPanel, predictionHistoryStart, type Panel } from '../../src/dataset/panel.ts';
 import { testContext } from '../helpers/context.ts';
 import { skipWithoutSp500, sp500Files } from '../helpers/shared-data.ts';
 import { before, describe, it } from '../helpers/suite.ts';

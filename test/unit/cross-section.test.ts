@@ -5,7 +5,7 @@ import {
   crossSectionalRanks,
   processLabels,
   rowsByDate,
-} from '../../src/training/cross-section.ts';
+} from '../../src/dataset/cross-section.ts';
 
 const close = (actual: ArrayLike<number>, expected: number[], tolerance = 1e-12) => {
   assert.equal(actual.length, expected.length);

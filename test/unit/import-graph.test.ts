@@ -25,7 +25,12 @@ const LAYERS: readonly (readonly string[])[] = [
   ['home-files'],
   ['registry', 'weights'],
   ['export'],
+  // Fitting the models, the head, walk-forward.
   ['training'],
+  // The one predict path: component scores of a fitted or loaded model over any input source.
+  ['inference'],
+  // The data handler: panels, the dataset (features, labels, ranks), the scaler, model inputs.
+  ['dataset'],
   ['features', 'models', 'evaluation', 'sources', 'home-access', 'universe'],
   ['store'],
   ['ledger', 'calendar', 'exchanges'],
@@ -173,6 +178,18 @@ describe('the import graph', () => {
       [],
       'report → commands',
     );
+    assert.deepEqual(
+      all
+        .filter(
+          (i) =>
+            ['prediction', 'inference', 'dataset'].includes(i.from) &&
+            i.to === 'training' &&
+            i.target !== path.join('training', 'head.ts'),
+        )
+        .map((i) => i.file),
+      [],
+      'prediction takes only the head from training; the data handler and the predict path nothing',
+    );
   });
 
   it('would see an upward import (the check can fail)', () => {
@@ -196,6 +213,30 @@ describe('the home has one owner', () => {
   it('opens the ledgers and the model registry in one file (home-files/home.ts)', () => {
     assert.deepEqual(filesMatching(/new Ledger\(/), [owner]);
     assert.deepEqual(filesMatching(/new ModelRegistry\(/), [owner]);
+  });
+
+  it('opens the store in one file: read-only for readers, for writing under the write lock', () => {
+    // The retrain worker's thread opens it read-only from the home's paths alone.
+    const workers = [path.join('replay', 'retrain-worker.ts')];
+    assert.deepEqual(
+      filesMatching(/PriceStore\.open\(/).filter(
+        (f) => !f.startsWith(`store${path.sep}`) && !workers.includes(f),
+      ),
+      [owner],
+    );
+  });
+
+  it('writes whole files only where their owner is', () => {
+    // The home's files have their owners (store, ledgers, registry, Home, the lock); the
+    // LSTM's files are written into a registry's version folder; export and
+    // `mlx report --html` write where the user points them.
+    const writers = ['store', 'ledger', 'registry', 'home-files', 'models', 'export', 'cli'];
+    assert.deepEqual(
+      filesMatching(/writeFileSync\(|writeFileAtomic\(/).filter(
+        (f) => !writers.includes(moduleOf(f)) && !['fsutil.ts', 'lock.ts'].includes(f),
+      ),
+      [],
+    );
   });
 
   it('is the only file that appends to a ledger or moves its lines', () => {

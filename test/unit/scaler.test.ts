@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Dataset } from '../../src/training/panel.ts';
-import { fitScaler, scaleDataset, scaleInto } from '../../src/training/scaler.ts';
+import type { Dataset } from '../../src/dataset/panel.ts';
+import { fitScaler, scaleDataset, scaleInto } from '../../src/dataset/scaler.ts';
 import { describe, it } from '../helpers/suite.ts';
 
 /**
