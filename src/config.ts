@@ -46,10 +46,10 @@ const xgbSchema = z
     max_bin: z.number().int().min(16).default(128),
     /**
      * The histogram bins are placed on at most this many training rows, evenly spaced (0: on
-     * every row). Placing them on every row of a large universe costs about as much as growing
-     * the trees.
+     * every row). On every row of the 304 they cost about as much as growing the trees; on the
+     * skill bench (30 folds, 1,890 days) 65,536 rows ranked as well (XGBoost +0.0003, t 0.20).
      */
-    binRows: z.number().int().min(0).default(0),
+    binRows: z.number().int().min(0).default(65536),
     nthread: z.number().int().min(1).default(2),
     rounds: z.number().int().min(1).default(400),
     /** Patience: rounds without a better validation Rank IC (or RMSE, with no cross-section). */

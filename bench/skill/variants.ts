@@ -52,9 +52,9 @@ export const VARIANTS: Record<string, Variant> = {
   },
   /** XGBoost alone, as configured (the reference for the XGBoost-only variants below). */
   'xgb-only': { settings: (base) => base, models: ['xgb'] },
-  /** XGBoost alone, its histogram bins placed on 65,536 training rows rather than all. */
-  'xgb-bins-64k': {
-    settings: (base) => ({ ...base, xgb: { ...base.xgb, binRows: 65536 } }),
+  /** XGBoost alone, its histogram bins placed on every training row (before binRows). */
+  'xgb-exact-bins': {
+    settings: (base) => ({ ...base, xgb: { ...base.xgb, binRows: 0 } }),
     models: ['xgb'],
   },
   /** The LSTM alone, as configured (the reference for the LSTM variants below). */
