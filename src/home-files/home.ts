@@ -41,6 +41,8 @@ export interface WriteAccess {
   openStore(mode: 'update'): PriceStore | null;
   /** The store for writing, which must exist: a missing one is an error, never created. */
   openExistingStore(): PriceStore;
+  /** Remove the store (closed) and an emptied data folder: a first fetch that stored nothing. */
+  discardStore(): void;
 }
 
 /**
@@ -129,7 +131,19 @@ export class Home {
       if (!store) throw noStoreError({ home: this.paths });
       return store;
     },
+    discardStore: () => {
+      for (const suffix of ['', '-wal', '-shm', '-journal'])
+        fs.rmSync(`${this.paths.db}${suffix}`, { force: true });
+      const { dataDir } = this.paths;
+      if (fs.existsSync(dataDir) && fs.readdirSync(dataDir).length === 0) fs.rmdirSync(dataDir);
+    },
   };
+
+  /** Remove the home's folder if it is empty (one a first fetch created and left nothing in). */
+  removeIfEmpty(): void {
+    const { root } = this.paths;
+    if (fs.existsSync(root) && fs.readdirSync(root).length === 0) fs.rmdirSync(root);
+  }
 
   /** mlx demo: the home's settings (`mlx.config.json`), unless it has some; false if kept. */
   writeConfigIfMissing(settings: object): boolean {

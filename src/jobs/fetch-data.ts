@@ -27,24 +27,13 @@ export async function fetchData(ctx: Context, options: FetchOptions): Promise<Fe
         } finally {
           store.close();
           // A first fetch that stored nothing leaves no empty store (or home) behind.
-          if (created.store && (result === null || result.symbols.length === 0)) removeStore(ctx);
+          if (created.store && (result === null || result.symbols.length === 0))
+            access.discardStore();
         }
       },
       { createHome: true },
     )
     .finally(() => {
-      if (
-        created.home &&
-        fs.existsSync(ctx.home.root) &&
-        fs.readdirSync(ctx.home.root).length === 0
-      )
-        fs.rmdirSync(ctx.home.root);
+      if (created.home) Home.of(ctx).removeIfEmpty();
     });
-}
-
-function removeStore(ctx: Context): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal'])
-    fs.rmSync(`${ctx.home.db}${suffix}`, { force: true });
-  if (fs.existsSync(ctx.home.dataDir) && fs.readdirSync(ctx.home.dataDir).length === 0)
-    fs.rmdirSync(ctx.home.dataDir);
 }

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { noProgress, type Context } from '../context.ts';
 import { createMemoryLogger } from '../log.ts';
 import { LstmModel } from '../models/lstm/index.ts';
-import { PriceStore } from '../store/price-store.ts';
+import { Home } from '../home-files/home.ts';
 import { serialiseError } from '../threads.ts';
 import { buildDataset, loadPanel } from '../dataset/panel.ts';
 import { resolveUniverse } from '../universe.ts';
@@ -30,7 +30,7 @@ try {
     lockWaitSeconds: 0,
     progress: noProgress,
   };
-  const store = PriceStore.open(input.home.db, { readonly: true });
+  const store = Home.of(input).readExistingStore();
   let panel;
   try {
     const symbols = resolveUniverse(ctx, store, { symbols: input.symbols });

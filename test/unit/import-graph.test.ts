@@ -216,12 +216,8 @@ describe('the home has one owner', () => {
   });
 
   it('opens the store in one file: read-only for readers, for writing under the write lock', () => {
-    // The retrain worker's thread opens it read-only from the home's paths alone.
-    const workers = [path.join('replay', 'retrain-worker.ts')];
     assert.deepEqual(
-      filesMatching(/PriceStore\.open\(/).filter(
-        (f) => !f.startsWith(`store${path.sep}`) && !workers.includes(f),
-      ),
+      filesMatching(/PriceStore\.open\(/).filter((f) => !f.startsWith(`store${path.sep}`)),
       [owner],
     );
   });
