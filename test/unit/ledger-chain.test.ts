@@ -99,20 +99,23 @@ describe('the digest chain of a ledger file', () => {
   });
 });
 
+/** A verification of the prediction whose id repeats `id` (one character). */
+const verification = (id: string): Verification => ({
+  schema: 'mlx.verification/1',
+  prediction_id: id.repeat(24),
+  symbol: 'AAPL',
+  as_of: '2021-03-01',
+  target_date: '2021-03-08',
+  verified_at: '2021-03-09T10:00:00Z',
+  status: 'verified',
+  actual_price: 120,
+});
+
 describe('Ledger.append', () => {
   it('refuses a record no reader would accept (NaN becomes null), writing nothing', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx-append-'));
     const ledger = new Ledger(dir, verificationSchema);
-    const good: Verification = {
-      schema: 'mlx.verification/1',
-      prediction_id: 'a'.repeat(24),
-      symbol: 'AAPL',
-      as_of: '2021-03-01',
-      target_date: '2021-03-08',
-      verified_at: '2021-03-09T10:00:00Z',
-      status: 'verified',
-      actual_price: 120,
-    };
+    const good = verification('a');
     assert.throws(
       () => ledger.append([good, { ...good, actual_price: Number.NaN }], () => '2021-03'),
       /refusing to append a record no reader would accept.*actual_price/,
@@ -128,17 +131,7 @@ describe('Ledger.append', () => {
   it('a file read once is read again once it changes: appended to, or edited in place at the same size', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx-reread-'));
     const ledger = new Ledger(dir, verificationSchema);
-    const record = (n: number): Verification => ({
-      schema: 'mlx.verification/1',
-      prediction_id: String(n).repeat(24),
-      symbol: 'AAPL',
-      as_of: '2021-03-01',
-      target_date: '2021-03-08',
-      verified_at: '2021-03-09T10:00:00Z',
-      status: 'verified',
-      actual_price: 120,
-    });
-    ledger.append([record(1)], () => '2021-03');
+    ledger.append([verification('1')], () => '2021-03');
     const first = ledger.read();
     assert.equal(first.entries.length, 1);
     // Readers share what was read, so nothing may change it.
@@ -146,7 +139,7 @@ describe('Ledger.append', () => {
       (first.entries[0].record as { symbol: string }).symbol = 'MSFT';
     }, TypeError);
     // Another Ledger over the same folder (another command in the same process) sees an append.
-    new Ledger(dir, verificationSchema).append([record(2)], () => '2021-03');
+    new Ledger(dir, verificationSchema).append([verification('2')], () => '2021-03');
     assert.deepEqual(
       ledger.read().entries.map((e) => e.record.prediction_id[0]),
       ['1', '2'],
