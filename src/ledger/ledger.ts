@@ -146,11 +146,7 @@ export class Ledger<T> {
   }
 
   private parseFile(file: string, text: string): FileRead<T> {
-    const read: FileRead<T> = {
-      entries: [],
-      problems: [],
-      chain: { file, ...checkChain(file, []) },
-    };
+    const read: Omit<FileRead<T>, 'chain'> = { entries: [], problems: [] };
     const chainLines: { line: number; text: string; seal?: Seal }[] = [];
     const lines = text.split('\n');
     const complete = text.endsWith('\n');
@@ -197,8 +193,7 @@ export class Ledger<T> {
         Object.freeze({ record: deepFreeze(withoutDigest(checked.data)), file, line: i + 1 }),
       );
     }
-    read.chain = { file, ...checkChain(file, chainLines) };
-    return read;
+    return { ...read, chain: { file, ...checkChain(file, chainLines) } };
   }
 
   /**

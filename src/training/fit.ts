@@ -67,7 +67,7 @@ function fitXgb(
     maxBin: settings.xgb.max_bin,
     ...(step > 1
       ? {
-          binRows: trainingBatches(
+          binSample: trainingBatches(
             data,
             scaler,
             trainRows.filter((_, i) => i % step === 0),

@@ -349,7 +349,7 @@ describe('XGBoost through koffi', { skip }, () => {
         rows(many, () => true),
         {
           maxBin: 64,
-          binRows: rows(many, (r) => r % 4 === 0),
+          binSample: rows(many, (r) => r % 4 === 0),
         },
       ),
     );

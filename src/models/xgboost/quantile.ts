@@ -28,7 +28,7 @@ export interface QuantileOptions {
    * as growing its trees, and a sample of tens of thousands of rows places them
    * within a fraction of a bin. Every row of `source` is then binned by them.
    */
-  binRows?: RowBatches;
+  binSample?: RowBatches;
 }
 
 /** The streaming calls arrived in libxgboost 1.7. */
@@ -77,7 +77,7 @@ function streamingApi(lib: XGBoostLib): StreamingApi | null {
  * about one byte a cell), fed batch by batch: the dense float copy of a
  * million-row fold (and XGBoost's own eight-byte-a-cell copy of it) is never
  * made. Trees grown on it are the same as on a DMatrix of the same rows (the
- * bins are the same) unless `binRows` places the bins on a sample. Such a
+ * bins are the same) unless `binSample` places the bins. Such a
  * matrix trains a booster; predict on a DMatrix.
  * Before libxgboost 1.7, a plain DMatrix of the whole matrix is built instead.
  */
@@ -88,8 +88,8 @@ export function quantileDMatrix(
 ): DMatrix {
   const api = streamingApi(lib);
   if (!api) return wholeMatrix(lib, source, options);
-  if (!options.binRows) return streamed(lib, api, source, options, null);
-  const reference = streamed(lib, api, options.binRows, options, null);
+  if (!options.binSample) return streamed(lib, api, source, options, null);
+  const reference = streamed(lib, api, options.binSample, options, null);
   try {
     return streamed(lib, api, source, options, reference);
   } finally {
