@@ -41,6 +41,9 @@ const xgbSchema = z
      */
     subsample: z.number().positive().max(1).default(1),
     colsample_bytree: z.number().positive().max(1).default(1),
+    /** Trees grown per round, each on its own draw of rows and columns, averaged (a forest a round). */
+    num_parallel_tree: z.number().int().min(1).max(32).optional(),
+    colsample_bynode: z.number().positive().max(1).optional(),
     min_child_weight: z.number().min(0).default(200),
     lambda: z.number().min(0).default(5),
     max_bin: z.number().int().min(16).default(128),

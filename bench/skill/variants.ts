@@ -57,6 +57,19 @@ export const VARIANTS: Record<string, Variant> = {
     settings: (base) => ({ ...base, xgb: { ...base.xgb, binRows: 0 } }),
     models: ['xgb'],
   },
+  /** XGBoost alone, each tree grown on half the training rows, drawn by the seed. */
+  'xgb-sub50': {
+    settings: (base) => ({ ...base, xgb: { ...base.xgb, subsample: 0.5 } }),
+    models: ['xgb'],
+  },
+  /** XGBoost alone, two trees a round, each on half the rows (a small forest per round). */
+  'xgb-forest2': {
+    settings: (base) => ({
+      ...base,
+      xgb: { ...base.xgb, subsample: 0.5, num_parallel_tree: 2 },
+    }),
+    models: ['xgb'],
+  },
   /** The LSTM alone, as configured (the reference for the LSTM variants below). */
   'lstm-only': { settings: (base) => base, models: ['lstm'] },
   /** The LSTM alone on 60 sessions of bar shape, return and volume. */

@@ -11,6 +11,8 @@ export interface XGBoostParams {
   eta?: number;
   subsample?: number;
   colsample_bytree?: number;
+  colsample_bynode?: number;
+  num_parallel_tree?: number;
   min_child_weight?: number;
   lambda?: number;
   alpha?: number;
