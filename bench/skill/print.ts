@@ -44,6 +44,30 @@ export function printSkill(
       goal,
     );
   };
+  // Two seeds of one configuration differ by the draw alone (for XGBoost on every row and
+  // column, where its bins are placed): the widest such pair is the yardstick a difference
+  // between configurations has to clear.
+  const printDraw = (variant: string) => {
+    const seeded = runs.filter((r) => r.variant === variant);
+    const pairs = seeded.flatMap((a, i) => seeded.slice(i + 1).map((b) => [a, b] as const));
+    if (pairs.length === 0) return;
+    const ensembleOf = (r: SkillRun): Dated => ({
+      dates: r.series.dates,
+      values: r.series.rankIc.ensemble,
+    });
+    const widest = pairs
+      .map(([a, b]) => ({
+        a,
+        b,
+        s: summary(pairedDifference(ensembleOf(a), ensembleOf(b)), horizonDays),
+      }))
+      .reduce((x, y) => (Math.abs(y.s.t) > Math.abs(x.s.t) ? y : x));
+    paired(
+      `  the draw alone: ensemble, seed ${widest.a.seed} − seed ${widest.b.seed}`,
+      ensembleOf(widest.a),
+      ensembleOf(widest.b),
+    );
+  };
   for (const variant of input.variants) {
     report.note(`variant ${variant}:`);
     for (const name of [...SCORED_COLUMNS]) {
@@ -62,6 +86,7 @@ export function printSkill(
     report.note(
       `  80% interval coverage ${coverage.map((c) => f2(c.all)).join(' | ')}; worst fold ${coverage.map((c) => `${f2(c.worstFold)} (${c.worstFoldFrom})`).join(' | ')}`,
     );
+    printDraw(variant);
     const ensemble = seedMean(column(variant, 'ensemble'));
     const best = ['xgb', 'lstm', 'rules']
       .map((name) => ({ name, series: seedMean(column(variant, name)) }))
