@@ -42,7 +42,10 @@ const xgbSchema = z
      */
     subsample: z.number().positive().max(1).default(1),
     colsample_bytree: z.number().positive().max(1).default(1),
-    /** Trees grown per round, each on its own draw of rows and columns, averaged (a forest a round). */
+    /**
+     * Trees grown per round and averaged, a forest a round (each on its own draw of rows or
+     * columns when subsample or a colsample is below 1). Unset: one, XGBoost's default.
+     */
     num_parallel_tree: z.number().int().min(1).max(32).optional(),
     colsample_bynode: z.number().positive().max(1).optional(),
     min_child_weight: z.number().min(0).default(200),
@@ -50,8 +53,9 @@ const xgbSchema = z
     max_bin: z.number().int().min(16).default(128),
     /**
      * The histogram bins are placed on at most this many training rows, evenly spaced from an
-     * offset the seed draws (0: on every row). On every row of the 304 they cost about as much as growing the trees; on the
-     * skill bench (30 folds, 1,890 days) 65,536 rows ranked as well (XGBoost +0.0003, t 0.20).
+     * offset the seed draws (0: on every row). On every row of the 304 they cost about as much
+     * as growing the trees; on the skill bench (30 folds, 1,890 days) 65,536 rows ranked as well
+     * (XGBoost +0.0003, t 0.20).
      */
     binRows: z.number().int().min(0).default(65536),
     nthread: z.number().int().min(1).default(2),
