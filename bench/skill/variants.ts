@@ -23,6 +23,19 @@ const BAR_SHAPE = [
   'mkt_ret_1',
 ];
 
+/** XGBoost fitted alone, with these of its settings changed. */
+function xgbAlone(change: Partial<TrainSettings['xgb']>): Variant {
+  return { settings: (base) => ({ ...base, xgb: { ...base.xgb, ...change } }), models: ['xgb'] };
+}
+
+/** The LSTM fitted alone, with these of its settings changed. */
+function lstmAlone(change: Partial<TrainSettings['lstm']>): Variant {
+  return {
+    settings: (base) => ({ ...base, lstm: { ...base.lstm, ...change } }),
+    models: ['lstm'],
+  };
+}
+
 export const VARIANTS: Record<string, Variant> = {
   /** The default configuration. */
   default: { settings: (base) => base },
@@ -51,42 +64,21 @@ export const VARIANTS: Record<string, Variant> = {
     }),
   },
   /** XGBoost alone, as configured (the reference for the XGBoost-only variants below). */
-  'xgb-only': { settings: (base) => base, models: ['xgb'] },
+  'xgb-only': xgbAlone({}),
   /** XGBoost alone, its histogram bins placed on every training row (before binRows). */
-  'xgb-exact-bins': {
-    settings: (base) => ({ ...base, xgb: { ...base.xgb, binRows: 0 } }),
-    models: ['xgb'],
-  },
+  'xgb-exact-bins': xgbAlone({ binRows: 0 }),
   /** XGBoost alone, each tree grown on half the training rows, drawn by the seed. */
-  'xgb-sub50': {
-    settings: (base) => ({ ...base, xgb: { ...base.xgb, subsample: 0.5 } }),
-    models: ['xgb'],
-  },
+  'xgb-sub50': xgbAlone({ subsample: 0.5 }),
   /** XGBoost alone, two trees a round, each on half the rows (a small forest per round). */
-  'xgb-forest2': {
-    settings: (base) => ({
-      ...base,
-      xgb: { ...base.xgb, subsample: 0.5, num_parallel_tree: 2 },
-    }),
-    models: ['xgb'],
-  },
+  'xgb-forest2': xgbAlone({ subsample: 0.5, num_parallel_tree: 2 }),
   /** The LSTM alone, as configured (the reference for the LSTM variants below). */
-  'lstm-only': { settings: (base) => base, models: ['lstm'] },
+  'lstm-only': lstmAlone({}),
   /** The LSTM alone on 60 sessions of bar shape, return and volume. */
-  'lstm-bars60': {
-    settings: (base) => ({ ...base, lstm: { ...base.lstm, features: BAR_SHAPE, timesteps: 60 } }),
-    models: ['lstm'],
-  },
+  'lstm-bars60': lstmAlone({ features: BAR_SHAPE, timesteps: 60 }),
   /** The LSTM alone, stopped after one epoch without a lower validation loss instead of two. */
-  'lstm-patience1': {
-    settings: (base) => ({ ...base, lstm: { ...base.lstm, patience: 1 } }),
-    models: ['lstm'],
-  },
+  'lstm-patience1': lstmAlone({ patience: 1 }),
   /** The LSTM alone on three times the training sequences. */
-  'lstm-36k': {
-    settings: (base) => ({ ...base, lstm: { ...base.lstm, maxSamples: 36000 } }),
-    models: ['lstm'],
-  },
+  'lstm-36k': lstmAlone({ maxSamples: 36000 }),
 };
 
 /** What decides the fits (everything but the head). */
