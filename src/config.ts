@@ -59,6 +59,13 @@ const xgbSchema = z
      */
     binRows: z.number().int().min(0).default(65536),
     nthread: z.number().int().min(1).default(2),
+    /**
+     * Boosters averaged into the model, each with its own seed: its own bin placement and its
+     * own draws of rows and columns. One booster's walk-forward Rank IC moves with its draw;
+     * the mean of several moves less. A bag costs its size in XGBoost's time. Boosters that
+     * nothing draws (bins on every row, every row and column) are one booster.
+     */
+    bag: z.number().int().min(1).max(16).default(1),
     rounds: z.number().int().min(1).default(400),
     /** Patience: rounds without a better validation Rank IC (or RMSE, with no cross-section). */
     earlyStoppingRounds: z.number().int().min(1).default(30),

@@ -71,6 +71,10 @@ export const VARIANTS: Record<string, Variant> = {
   'xgb-sub50': xgbAlone({ subsample: 0.5 }),
   /** XGBoost alone, two trees a round, each on half the rows (a small forest per round). */
   'xgb-forest2': xgbAlone({ subsample: 0.5, num_parallel_tree: 2 }),
+  /** XGBoost alone, three boosters averaged, each with its own bin placement. */
+  'xgb-bag3': xgbAlone({ bag: 3 }),
+  /** XGBoost alone, three boosters averaged, each tree on half the rows. */
+  'xgb-bag3-sub50': xgbAlone({ bag: 3, subsample: 0.5 }),
   /** The LSTM alone, as configured (the reference for the LSTM variants below). */
   'lstm-only': lstmAlone({}),
   /** The LSTM alone on 60 sessions of bar shape, return and volume. */

@@ -38,7 +38,13 @@ const count = z.number().int().nonnegative();
 /** What a fit ran: XGBoost's rounds, the LSTM's epochs and samples. */
 export const fitInfoSchema = z.object({
   xgb: z
-    .object({ rounds_run: count, best_iteration: z.number().int(), stopped_early: z.boolean() })
+    .object({
+      rounds_run: count,
+      best_iteration: z.number().int(),
+      stopped_early: z.boolean(),
+      /** A bag's boosters' best rounds (train.xgb.bag); best_iteration is then their mean. */
+      members: z.array(z.number().int()).optional(),
+    })
     .optional(),
   lstm: z
     .object({

@@ -41,7 +41,12 @@ export interface FitInput {
 export interface FittedModels extends ModelUnit {
   xgbLib: XGBoostLib | null;
   info: {
-    xgb?: { rounds_run: number; best_iteration: number; stopped_early: boolean };
+    xgb?: {
+      rounds_run: number;
+      best_iteration: number;
+      stopped_early: boolean;
+      members?: number[];
+    };
     lstm?: {
       warm_start: boolean;
       epochs_run: number;

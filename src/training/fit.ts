@@ -14,6 +14,7 @@ import { fillInputs, xgbInputNames, xgbInputs } from '../dataset/model-inputs.ts
 import type { Dataset } from '../dataset/panel.ts';
 import type { Scaler } from '../dataset/scaler.ts';
 import { fitLstm, meanOf } from './fit-lstm.ts';
+import { averageBoosters } from '../models/xgboost/bag.ts';
 
 export type { FitInput, FittedModels, ModelKind, TrainEvent } from './fit-input.ts';
 
@@ -54,21 +55,17 @@ export async function fitModels(input: FitInput): Promise<FittedModels> {
   };
 }
 
-/** XGBoost on the training rows, its round chosen on the validation rows. */
+/**
+ * XGBoost on the training rows, its round chosen on the validation rows. With
+ * `bag` above one, that many boosters, each with its own seed and its own bin
+ * placement (seed + i), averaged into one model (see averageBoosters).
+ */
 function fitXgb(
   input: FitInput,
   lib: XGBoostLib,
 ): { booster: Booster; info: NonNullable<FittedModels['info']['xgb']> } {
-  const { data, scaler, trainRows, validRows, settings } = input;
+  const { data, scaler, validRows } = input;
   const names = xgbInputNames(data);
-  const { rounds, earlyStoppingRounds, binRows, ...params } = settings.xgb;
-  const sample = binSampleRows(trainRows, binRows, input.seed);
-  const train = quantileDMatrix(lib, trainingBatches(data, scaler, trainRows), {
-    maxBin: settings.xgb.max_bin,
-    ...(sample ? { binSample: trainingBatches(data, scaler, sample) } : {}),
-    featureNames: names,
-    threads: input.xgbThreads ?? settings.xgb.nthread,
-  });
   const valid = DMatrix.fromFloat32(
     lib,
     xgbInputs(data, scaler, validRows),
@@ -80,10 +77,68 @@ function fitXgb(
     },
   );
   try {
+    const members = bagSeeds(input);
+    if (members.length === 1) return fitXgbMember(input, lib, valid, members[0]);
+    const models: string[] = [];
+    const rounds: NonNullable<FittedModels['info']['xgb']>[] = [];
+    for (const seed of members) {
+      const member = fitXgbMember(input, lib, valid, seed);
+      models.push(member.booster.saveJson());
+      rounds.push(member.info);
+      member.booster.free();
+    }
+    const booster = Booster.loadJson(lib, averageBoosters(models));
+    return {
+      booster,
+      info: {
+        rounds_run: Math.max(...rounds.map((r) => r.rounds_run)),
+        best_iteration: Math.round(
+          rounds.reduce((sum, r) => sum + r.best_iteration, 0) / rounds.length,
+        ),
+        stopped_early: rounds.every((r) => r.stopped_early),
+        members: rounds.map((r) => r.best_iteration),
+      },
+    };
+  } finally {
+    valid.free();
+  }
+}
+
+/**
+ * The seeds of the bag's boosters. Boosters that nothing draws (bins placed on every
+ * row, every row and column) would be the same tree for tree, so such a bag is one.
+ */
+function bagSeeds(input: FitInput): number[] {
+  const { bag, binRows, subsample, colsample_bytree, colsample_bynode } = input.settings.xgb;
+  const drawn =
+    binSampleRows(input.trainRows, binRows, input.seed) !== null ||
+    subsample < 1 ||
+    colsample_bytree < 1 ||
+    (colsample_bynode ?? 1) < 1;
+  return Array.from({ length: drawn ? bag : 1 }, (_, i) => input.seed + i);
+}
+
+/** One booster of the bag, early-stopped on the validation rows' daily Rank IC. */
+function fitXgbMember(
+  input: FitInput,
+  lib: XGBoostLib,
+  valid: DMatrix,
+  seed: number,
+): { booster: Booster; info: NonNullable<FittedModels['info']['xgb']> } {
+  const { data, scaler, trainRows, validRows, settings } = input;
+  const { rounds, earlyStoppingRounds, binRows, bag, ...params } = settings.xgb;
+  const sample = binSampleRows(trainRows, binRows, seed);
+  const train = quantileDMatrix(lib, trainingBatches(data, scaler, trainRows), {
+    maxBin: settings.xgb.max_bin,
+    ...(sample ? { binSample: trainingBatches(data, scaler, sample) } : {}),
+    featureNames: xgbInputNames(data),
+    threads: input.xgbThreads ?? settings.xgb.nthread,
+  });
+  try {
     const xgb = Booster.create(lib, {
       ...params,
       ...(input.xgbThreads !== undefined ? { nthread: input.xgbThreads } : {}),
-      seed: input.seed,
+      seed,
       eval_metric: 'rmse',
       verbosity: 0,
       base_score: meanOf(data.label, trainRows),
@@ -121,7 +176,6 @@ function fitXgb(
     };
   } finally {
     train.free();
-    valid.free();
   }
 }
 
