@@ -22,7 +22,13 @@ export function foldDiagnostics(metrics: unknown, file: string): FoldDiagnostics
 }
 
 const finalFitSchema = z.object({
-  xgb: z.object({ rounds_run: z.number(), best_iteration: z.number() }).optional(),
+  xgb: z
+    .object({
+      rounds_run: z.number(),
+      best_iteration: z.number(),
+      members: z.array(z.number()).optional(),
+    })
+    .optional(),
   lstm: z.object({ epochs_run: z.number(), samples: z.number() }).optional(),
 });
 

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, it } from '../helpers/suite.ts';
 import { DataError } from '../../src/errors.ts';
 import { Booster, DMatrix, loadXGBoost, xgboostStatus } from '../../src/models/xgboost/index.ts';
 import { averageBoosters } from '../../src/models/xgboost/bag.ts';
 import { createRandom } from '../../src/random.ts';
+import { train } from '../../src/commands/train.ts';
+import { syntheticHome } from '../helpers/loop.ts';
 
 const status = xgboostStatus();
 const skip = status.available ? false : `libxgboost is not installed: ${status.reason}`;
@@ -81,5 +85,55 @@ describe('averageBoosters: a bag of boosters as one XGBoost model', { skip }, ()
     model.learner.objective.name = 'binary:logistic';
     assert.throws(() => averageBoosters([JSON.stringify(model), json]), DataError);
     one.free();
+  });
+});
+
+describe('train with train.xgb.bag', { skip }, () => {
+  /** The final model's predictions of every row of its own validation file, by symbol and date. */
+  async function trained(bag: number, seed: number, binRows: number) {
+    const ctx = await syntheticHome(6, 5);
+    ctx.config.train.xgb = { ...ctx.config.train.xgb, bag, binRows };
+    const result = await train(ctx, {
+      promote: 'never',
+      until: '2021-10-29',
+      models: ['xgb'],
+      seed,
+    });
+    const manifest = JSON.parse(fs.readFileSync(path.join(result.dir, 'manifest.json'), 'utf8'));
+    const model = Booster.loadJson(
+      loadXGBoost(),
+      fs.readFileSync(path.join(result.dir, 'xgb.json'), 'utf8'),
+    );
+    return { manifest, model };
+  }
+
+  it('averages boosters that differ in seed and bin placement, and says so', async () => {
+    const { manifest, model } = await trained(3, 7, 300);
+    assert.equal(manifest.params.final_fit.xgb.members.length, 3);
+    assert.equal(model.getAttribute('averaged_boosters'), '3');
+    // Bag member i is the booster a single fit with seed 7 + i grows.
+    const singles = await Promise.all([7, 8, 9].map((seed) => trained(1, seed, 300)));
+    assert.deepEqual(
+      manifest.params.final_fit.xgb.members,
+      singles.map((s) => s.manifest.params.final_fit.xgb.best_iteration),
+    );
+    const lib = loadXGBoost();
+    const random = createRandom(3);
+    const cols = model.featureCount;
+    const x = Float32Array.from({ length: 200 * cols }, () => random.normal());
+    const rows = DMatrix.fromFloat32(lib, x, 200, cols);
+    const bagged = model.predict(rows);
+    const each = singles.map((s) => s.model.predict(rows));
+    for (let r = 0; r < 200; r++) {
+      const mean = (each[0][r] + each[1][r] + each[2][r]) / 3;
+      assert.ok(Math.abs(bagged[r] - mean) < 1e-5, `row ${r}: ${bagged[r]} vs ${mean}`);
+    }
+    rows.free();
+  });
+
+  it("fits one booster when nothing would tell the bag's boosters apart", async () => {
+    const { manifest, model } = await trained(3, 7, 0);
+    assert.equal(manifest.params.final_fit.xgb.members, undefined);
+    assert.equal(model.getAttribute('averaged_boosters'), null);
   });
 });

@@ -149,9 +149,11 @@ Examples:
 function finalFitLine(fit: FinalFit | null): string {
   if (!fit) return '';
   const parts = [
-    fit.xgb
-      ? `XGBoost best iteration ${fit.xgb.best_iteration} of ${fit.xgb.rounds_run} rounds`
-      : '',
+    fit.xgb?.members
+      ? `XGBoost ${fit.xgb.members.length} boosters averaged, best iterations ${fit.xgb.members.join(', ')}`
+      : fit.xgb
+        ? `XGBoost best iteration ${fit.xgb.best_iteration} of ${fit.xgb.rounds_run} rounds`
+        : '',
     fit.lstm ? `LSTM ${fit.lstm.epochs_run} epochs on ${fit.lstm.samples} samples` : '',
   ].filter(Boolean);
   return `final fit: ${parts.join('; ')}`;

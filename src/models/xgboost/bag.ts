@@ -40,7 +40,7 @@ export function averageBoosters(models: readonly string[]): string {
   }
   const merged = structuredClone(parsed[0]);
   const { learner } = merged;
-  learner.learner_model_param.base_score = String(baseScore);
+  learner.learner_model_param.base_score = float32Text(baseScore);
   learner.gradient_booster.model = {
     ...learner.gradient_booster.model,
     gbtree_model_param: {
@@ -73,6 +73,19 @@ function modelJson(model: XGBoostModel): string {
       : value,
   );
   return json.replace(/"\\u0001whole:(-?\d+)"/g, '$1.0');
+}
+
+/**
+ * A float32 in at most 9 significant digits. XGBoost reads a parameter with more digits
+ * than a float holds as no value at all, and quietly takes its default (0.5 for base_score).
+ */
+function float32Text(value: number): string {
+  const single = Math.fround(value);
+  for (let digits = 1; digits < 9; digits++) {
+    const text = single.toPrecision(digits);
+    if (Math.fround(Number(text)) === single) return String(Number(text));
+  }
+  return String(Number(single.toPrecision(9)));
 }
 
 /** A tree with every node's weight (and so every leaf) times `share`, renumbered `id`. */
