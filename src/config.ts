@@ -44,7 +44,10 @@ const xgbSchema = z
     colsample_bytree: z.number().positive().max(1).default(1),
     /**
      * Trees grown per round and averaged, a forest a round (each on its own draw of rows or
-     * columns when subsample or a colsample is below 1). Unset: one, XGBoost's default.
+     * columns when subsample or a colsample is below 1). Unset: one, XGBoost's default. Above
+     * one, XGBoost 1.7 predicts every training row again after each round (its cache is kept
+     * for one tree a round only), which on the training matrix made here costs more than the
+     * trees: 100 rounds on 187,000 rows took 15 s instead of 1.8 s. `bag` averages without it.
      */
     num_parallel_tree: z.number().int().min(1).max(32).optional(),
     colsample_bynode: z.number().positive().max(1).optional(),

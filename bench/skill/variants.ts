@@ -75,6 +75,8 @@ export const VARIANTS: Record<string, Variant> = {
   'xgb-bag3': xgbAlone({ bag: 3 }),
   /** XGBoost alone, three boosters averaged, each tree on half the rows. */
   'xgb-bag3-sub50': xgbAlone({ bag: 3, subsample: 0.5 }),
+  /** XGBoost alone, learning to order each date's rows (pairwise, a query group per date). */
+  'xgb-rank': xgbAlone({ objective: 'rank:pairwise' }),
   /** The LSTM alone, as configured (the reference for the LSTM variants below). */
   'lstm-only': lstmAlone({}),
   /** The LSTM alone on 60 sessions of bar shape, return and volume. */

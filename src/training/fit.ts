@@ -125,9 +125,12 @@ function fitXgbMember(
   valid: DMatrix,
   seed: number,
 ): { booster: Booster; info: NonNullable<FittedModels['info']['xgb']> } {
-  const { data, scaler, trainRows, validRows, settings } = input;
+  const { data, scaler, validRows, settings } = input;
   const { rounds, earlyStoppingRounds, binRows, bag, ...params } = settings.xgb;
-  const sample = binSampleRows(trainRows, binRows, seed);
+  // A ranking objective compares the rows of one date: its query group.
+  const ranking = params.objective.startsWith('rank:');
+  const trainRows = ranking ? byDate(data, input.trainRows) : input.trainRows;
+  const sample = binSampleRows(input.trainRows, binRows, seed);
   const train = quantileDMatrix(lib, trainingBatches(data, scaler, trainRows), {
     maxBin: settings.xgb.max_bin,
     ...(sample ? { binSample: trainingBatches(data, scaler, sample) } : {}),
@@ -135,6 +138,7 @@ function fitXgbMember(
     threads: input.xgbThreads ?? settings.xgb.nthread,
   });
   try {
+    if (ranking) train.setGroups(groupSizes(data, trainRows));
     const xgb = Booster.create(lib, {
       ...params,
       ...(input.xgbThreads !== undefined ? { nthread: input.xgbThreads } : {}),
@@ -196,6 +200,28 @@ export function binSampleRows(
   if (step <= 1) return null;
   const offset = ((seed % step) + step) % step;
   return trainRows.filter((_, i) => i % step === offset);
+}
+
+/** The rows in date order (stable: within a date, as given). */
+export function byDate(data: Dataset, rows: Int32Array): Int32Array {
+  let last = 0;
+  for (const r of rows) last = Math.max(last, data.dateIndex[r]);
+  const start = new Int32Array(last + 2);
+  for (const r of rows) start[data.dateIndex[r] + 1]++;
+  for (let d = 1; d < start.length; d++) start[d] += start[d - 1];
+  const ordered = new Int32Array(rows.length);
+  for (const r of rows) ordered[start[data.dateIndex[r]]++] = r;
+  return ordered;
+}
+
+/** The sizes of the runs of one date in rows ordered by date. */
+export function groupSizes(data: Dataset, rows: Int32Array): Uint32Array {
+  const sizes: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    if (i === 0 || data.dateIndex[rows[i]] !== data.dateIndex[rows[i - 1]]) sizes.push(0);
+    sizes[sizes.length - 1]++;
+  }
+  return Uint32Array.from(sizes);
 }
 
 /** The training rows' inputs and labels, batch by batch (see quantileDMatrix). */

@@ -9,8 +9,9 @@ import { DataError } from '../../errors.ts';
  * and ranks features of as it would one booster. Rounds no longer mean boosting
  * steps in it, so its `best_iteration` names its last tree.
  *
- * The boosters must share objective and features: reg:squarederror (an
- * identity link, so averaging margins averages predictions) and no multi-output.
+ * The boosters must share objective and features: reg:squarederror or a ranking
+ * objective (no link function, so averaging margins averages predictions), and
+ * no multi-output.
  */
 export function averageBoosters(models: readonly string[]): string {
   if (models.length === 0) throw new Error('No boosters to average.');
@@ -18,8 +19,10 @@ export function averageBoosters(models: readonly string[]): string {
   if (parsed.length === 1) return models[0];
   const first = parsed[0].learner;
   const objective = first.objective.name;
-  if (objective !== 'reg:squarederror') {
-    throw new DataError(`Only reg:squarederror boosters can be averaged (got ${objective}).`);
+  if (objective !== 'reg:squarederror' && !objective.startsWith('rank:')) {
+    throw new DataError(
+      `Only reg:squarederror and ranking boosters can be averaged (got ${objective}).`,
+    );
   }
   const share = 1 / parsed.length;
   const trees: XGBoostTree[] = [];

@@ -116,6 +116,22 @@ export class DMatrix {
     return matrix;
   }
 
+  /**
+   * Query groups for a ranking objective: `sizes[g]` consecutive rows form group g, so the
+   * rows must already be in group order.
+   */
+  setGroups(sizes: Uint32Array): void {
+    const total = sizes.reduce((sum, n) => sum + n, 0);
+    if (total !== this.rows) {
+      throw new Error(`Groups of ${total} rows given for a matrix of ${this.rows} rows.`);
+    }
+    check(
+      this.lib,
+      this.lib.api.XGDMatrixSetUIntInfo(this.handle, 'group', sizes, sizes.length),
+      'XGDMatrixSetUIntInfo(group)',
+    );
+  }
+
   /** The native handle; throws once freed. */
   get handle(): NativeHandle {
     if (this.nativeHandle === null) throw new Error('DMatrix used after free().');

@@ -32,6 +32,12 @@ export interface XGBoostApi {
     values: Float32Array,
     length: number,
   ): number;
+  XGDMatrixSetUIntInfo(
+    handle: NativeHandle,
+    field: string,
+    values: Uint32Array,
+    length: number,
+  ): number;
   XGDMatrixSetStrFeatureInfo(
     handle: NativeHandle,
     field: string,
@@ -129,6 +135,7 @@ const PROTOTYPES = [
   'void XGBoostVersion(_Out_ int *major, _Out_ int *minor, _Out_ int *patch)',
   'int XGDMatrixCreateFromMat_omp(const float *data, uint64_t nrow, uint64_t ncol, float missing, _Out_ DMatrixHandle *out, int nthread)',
   'int XGDMatrixSetFloatInfo(DMatrixHandle handle, const char *field, const float *array, uint64_t len)',
+  'int XGDMatrixSetUIntInfo(DMatrixHandle handle, const char *field, const unsigned int *array, uint64_t len)',
   'int XGDMatrixSetStrFeatureInfo(DMatrixHandle handle, const char *field, const char **features, uint64_t size)',
   'int XGDMatrixFree(DMatrixHandle handle)',
   'int XGBoosterCreate(DMatrixHandle *dmats, uint64_t len, _Out_ BoosterHandle *out)',
