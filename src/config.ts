@@ -32,6 +32,11 @@ const signalWeightsSchema = z
 
 const xgbSchema = z
   .object({
+    /**
+     * XGBoost's objective. rank:pairwise learns to order each date's rows: the training rows
+     * go in date order, one query group per date. (rank:ndcg and rank:map want relevance
+     * grades of 0 or more; the centred labels are not.)
+     */
     objective: z.string().default('reg:squarederror'),
     max_depth: z.number().int().min(1).max(16).default(4),
     eta: z.number().positive().max(1).default(0.1),
