@@ -15,6 +15,7 @@ import type { Dataset } from '../dataset/panel.ts';
 import type { Scaler } from '../dataset/scaler.ts';
 import { fitLstm, meanOf } from './fit-lstm.ts';
 import { averageBoosters } from '../models/xgboost/bag.ts';
+import { ConfigError } from '../errors.ts';
 
 export type { FitInput, FittedModels, ModelKind, TrainEvent } from './fit-input.ts';
 
@@ -118,7 +119,7 @@ function bagSeeds(input: FitInput): number[] {
   return Array.from({ length: drawn ? bag : 1 }, (_, i) => input.seed + i);
 }
 
-/** One booster of the bag, early-stopped on the validation rows' daily Rank IC. */
+/** One booster (the only one, or one of a bag), early-stopped on the validation rows' daily Rank IC. */
 function fitXgbMember(
   input: FitInput,
   lib: XGBoostLib,
@@ -152,6 +153,12 @@ function fitXgbMember(
     // --per-symbol units) falls back to XGBoost's RMSE.
     const groups = [...rowsByDate(Int32Array.from(validRows, (r) => data.dateIndex[r])).values()];
     const ranked = groups.some((g) => g.length >= MIN_CROSS_SECTION);
+    if (ranking && !ranked) {
+      throw new ConfigError(
+        `train.xgb.objective ${params.objective} orders the stocks of each date, and this fit has fewer than ${MIN_CROSS_SECTION} a date (one symbol, or --per-symbol).`,
+        'use reg:squarederror for it',
+      );
+    }
     const realised = Float64Array.from(validRows, (r) => data.y[r]);
     const result = xgb.train({
       train,
