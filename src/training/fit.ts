@@ -111,8 +111,9 @@ function fitXgb(
  */
 function bagSeeds(input: FitInput): number[] {
   const { bag, binRows, subsample, colsample_bytree, colsample_bynode } = input.settings.xgb;
+  // binSampleRows places the bins on a sample exactly when there are more rows than binRows.
   const drawn =
-    binSampleRows(input.trainRows, binRows, input.seed) !== null ||
+    (binRows > 0 && input.trainRows.length > binRows) ||
     subsample < 1 ||
     colsample_bytree < 1 ||
     (colsample_bynode ?? 1) < 1;
