@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type * as TfModule from '@tensorflow/tfjs';
 import { MissingDependencyError, errorMessage } from '../errors.ts';
+import { patchWasmSlice } from './wasm-slice.ts';
 
 /** The TensorFlow.js namespace (from @tensorflow/tfjs, or @tensorflow/tfjs-node when it loads). */
 export type Tf = typeof TfModule;
@@ -120,6 +121,7 @@ async function registerWasm(): Promise<void> {
   const files: Record<string, string> = {};
   for (const name of WASM_BINARIES) files[name] = path.join(folder, name);
   wasm.setWasmPaths(files);
+  patchWasmSlice(await import('@tensorflow/tfjs'));
   wasmPathsSet = true;
 }
 
