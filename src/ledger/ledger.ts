@@ -58,8 +58,21 @@ interface FileRead<T> {
   chain: ChainStatus & { file: string };
 }
 
+/**
+ * A month file as last parsed: what it held and, for the file of its folder
+ * parsed last (the one being appended to), its text and chain's lines, so
+ * that lines appended later are parsed alone (see Ledger.readFile).
+ */
+interface Parsed<T> {
+  stamp: string;
+  read: FileRead<T>;
+  tail?: { text: string; lines: number; chainLines: ChainLine[] };
+}
+
+type ChainLine = { line: number; text: string; seal?: Seal };
+
 /** Month files already read, by the schema they were read with, then path (see Ledger.readFile). */
-const parsed = new WeakMap<object, Map<string, { stamp: string; read: FileRead<unknown> }>>();
+const parsed = new WeakMap<object, Map<string, Parsed<unknown>>>();
 
 /** Frozen to the leaves: a record read from a ledger is shared by every reader of its file. */
 function deepFreeze<T>(value: T): T {
@@ -129,8 +142,10 @@ export class Ledger<T> {
    * The result is kept while the file is unchanged (same inode, size and
    * change time, to the nanosecond): a replay reads the ledgers after every
    * session, and parsing and chaining every earlier month again each time
-   * grew with the square of its length. The records are frozen, since every
-   * reader of the file shares them.
+   * grew with the square of its length. A file that only grew (its text
+   * starts with the whole text last parsed, which ended with a newline) has
+   * only its new lines parsed; its chain is checked over every line again.
+   * The records are frozen, since every reader of the file shares them.
    */
   private readFile(file: string): FileRead<T> | null {
     const stat = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
@@ -138,22 +153,39 @@ export class Ledger<T> {
     const stamp = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
     let byFile = parsed.get(this.schema);
     if (!byFile) parsed.set(this.schema, (byFile = new Map()));
-    const kept = byFile.get(file);
-    if (kept?.stamp === stamp) return kept.read as FileRead<T>;
-    const read = this.parseFile(file, fs.readFileSync(file, 'utf8'));
-    byFile.set(file, { stamp, read });
-    return read;
+    const kept = byFile.get(file) as Parsed<T> | undefined;
+    if (kept?.stamp === stamp) return kept.read;
+    const text = fs.readFileSync(file, 'utf8');
+    const tail = kept?.tail;
+    const grown = tail && tail.text.endsWith('\n') && text.startsWith(tail.text);
+    const next = this.parseFile(file, text, grown ? { read: kept.read, tail } : undefined);
+    // Only the file parsed last in a folder keeps its text: the month being appended to.
+    for (const [other, entry] of byFile)
+      if (other !== file && path.dirname(other) === path.dirname(file)) delete entry.tail;
+    byFile.set(file, { ...next, stamp });
+    return next.read;
   }
 
-  private parseFile(file: string, text: string): FileRead<T> {
-    const read: Omit<FileRead<T>, 'chain'> = { entries: [], problems: [] };
-    const chainLines: { line: number; text: string; seal?: Seal }[] = [];
-    const lines = text.split('\n');
+  /** Parse `text`, or only what follows the text parsed `before`, adding to what it held. */
+  private parseFile(
+    file: string,
+    text: string,
+    before?: Required<Omit<Parsed<T>, 'stamp'>>,
+  ): Omit<Parsed<T>, 'stamp'> {
+    const read: Omit<FileRead<T>, 'chain'> = {
+      entries: before ? [...before.read.entries] : [],
+      problems: before ? [...before.read.problems] : [],
+    };
+    const chainLines: ChainLine[] = before ? [...before.tail.chainLines] : [];
+    // The lines parsed before: every line of their text, which ended with a newline.
+    const first = before?.tail.lines ?? 0;
+    const lines = text.slice(before?.tail.text.length ?? 0).split('\n');
     const complete = text.endsWith('\n');
     // split leaves '' after the final newline; without one, the last piece is torn.
     const count = complete ? lines.length - 1 : lines.length;
     for (let i = 0; i < count; i++) {
       const lineText = lines[i];
+      const line = first + i + 1;
       if (lineText.trim() === '') continue;
       const torn = !complete && i === count - 1;
       let parsedLine: unknown;
@@ -162,7 +194,7 @@ export class Ledger<T> {
       } catch (err) {
         read.problems.push({
           file,
-          line: i + 1,
+          line,
           kind: torn ? 'torn' : 'invalid',
           detail: (err as Error).message,
           text: lineText,
@@ -172,7 +204,7 @@ export class Ledger<T> {
       if ((parsedLine as { schema?: unknown } | null)?.schema === SEAL_SCHEMA) {
         const seal = sealSchema.safeParse(parsedLine);
         if (seal.success) {
-          chainLines.push({ line: i + 1, text: lineText, seal: seal.data });
+          chainLines.push({ line, text: lineText, seal: seal.data });
           continue;
         }
       }
@@ -181,19 +213,22 @@ export class Ledger<T> {
         const issue = checked.error.issues[0];
         read.problems.push({
           file,
-          line: i + 1,
+          line,
           kind: torn ? 'torn' : 'invalid',
           detail: `${issue.path.join('.') || '(record)'}: ${issue.message}`,
           text: lineText,
         });
         continue;
       }
-      chainLines.push({ line: i + 1, text: lineText });
+      chainLines.push({ line, text: lineText });
       read.entries.push(
-        Object.freeze({ record: deepFreeze(withoutDigest(checked.data)), file, line: i + 1 }),
+        Object.freeze({ record: deepFreeze(withoutDigest(checked.data)), file, line }),
       );
     }
-    return { ...read, chain: { file, ...checkChain(file, chainLines) } };
+    return {
+      read: { ...read, chain: { file, ...checkChain(file, chainLines) } },
+      tail: { text, lines: first + lines.length - 1, chainLines },
+    };
   }
 
   /**

@@ -154,4 +154,62 @@ describe('Ledger.append', () => {
     assert.equal((edited.entries[0].record as { actual_price: number }).actual_price, 121);
     assert.equal(edited.chains[0].breaks.length, 1);
   });
+
+  it('a file that grew has its new lines read with their line numbers; an edit before them is still found', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx-grown-'));
+    const ledger = new Ledger(dir, verificationSchema);
+    const file = ledger.fileForMonth('2021-03');
+    ledger.append([verification('1'), verification('2')], () => '2021-03');
+    assert.equal(ledger.read().entries.length, 2);
+    ledger.append([verification('3')], () => '2021-03');
+    fs.appendFileSync(file, 'not json\n');
+    ledger.append([verification('4')], () => '2021-03');
+    const grown = ledger.read();
+    assert.deepEqual(
+      grown.entries.map((e) => [e.record.prediction_id[0], e.line]),
+      [
+        ['1', 1],
+        ['2', 2],
+        ['3', 3],
+        ['4', 5],
+      ],
+    );
+    assert.deepEqual(
+      grown.problems.map((p) => [p.kind, p.line]),
+      [['invalid', 4]],
+    );
+    assert.deepEqual(grown.chains[0].breaks, []);
+    assert.equal(grown.chains[0].chained, 4);
+    // An earlier line edited and a line appended in one change: the whole file is read again.
+    const text = fs.readFileSync(file, 'utf8').replace('"actual_price":120', '"actual_price":121');
+    fs.writeFileSync(file, text);
+    ledger.append([verification('5')], () => '2021-03');
+    const edited = ledger.read();
+    assert.equal((edited.entries[0].record as { actual_price: number }).actual_price, 121);
+    assert.deepEqual(
+      edited.chains[0].breaks.map((b) => b.line),
+      [1],
+    );
+    assert.equal(edited.entries.length, 5);
+  });
+
+  it('a torn last line completed later is read whole', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx-torn-'));
+    const ledger = new Ledger(dir, verificationSchema);
+    const file = ledger.fileForMonth('2021-03');
+    ledger.append([verification('1')], () => '2021-03');
+    const line = JSON.stringify(verification('2'));
+    fs.appendFileSync(file, line.slice(0, 20));
+    assert.deepEqual(
+      ledger.read().problems.map((p) => [p.kind, p.line]),
+      [['torn', 2]],
+    );
+    fs.appendFileSync(file, `${line.slice(20)}\n`);
+    const completed = ledger.read();
+    assert.deepEqual(completed.problems, []);
+    assert.deepEqual(
+      completed.entries.map((e) => e.line),
+      [1, 2],
+    );
+  });
 });
