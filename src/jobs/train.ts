@@ -204,8 +204,12 @@ async function finalFit(
     seed: plan.seed,
     xgbLib: plan.xgbLib,
     lstmWarmStart: options.lstmWarmStart,
-    // Beside the walk-forward's threads, XGBoost takes one core like each of them.
-    ...(plan.jobs > 1 && options.walkForward !== false ? { xgbThreads: 1 } : {}),
+    // Beside the walk-forward's threads, XGBoost takes one core like each of them. With no
+    // walk-forward (a replay's retrains), XGBoost fits on a thread of its own beside the LSTM.
+    ...(plan.jobs > 1 ? { xgbThreads: 1 } : {}),
+    ...(plan.jobs > 1 && options.walkForward === false && units.length === 1
+      ? { xgbBeside: true }
+      : {}),
     onEvent: options.onEvent,
     onSkippedUnit: (key) =>
       ctx.log.warn(`${key}: too little history for its own model; it will not be predicted`),

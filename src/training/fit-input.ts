@@ -32,6 +32,11 @@ export interface FitInput {
   xgbLib: XGBoostLib | null;
   /** XGBoost's threads, in place of settings.xgb.nthread (its trees do not depend on it). */
   xgbThreads?: number;
+  /**
+   * Fit XGBoost on a thread of its own while this thread fits the LSTM (a replay's
+   * retrains, which nothing else fits beside); the models are the same either way.
+   */
+  xgbBeside?: boolean;
   onEvent?: (event: TrainEvent) => void;
   /** Start the LSTM from this model's weights (a replay's previous monthly fit) when shapes match. */
   lstmWarmStart?: LstmModel;

@@ -16,6 +16,7 @@ import type { Scaler } from '../dataset/scaler.ts';
 import { fitLstm, meanOf } from './fit-lstm.ts';
 import { averageBoosters } from '../models/xgboost/bag.ts';
 import { ConfigError } from '../errors.ts';
+import { fitXgbOnThread } from './xgb-thread.ts';
 
 export type { FitInput, FittedModels, ModelKind, TrainEvent } from './fit-input.ts';
 
@@ -30,17 +31,40 @@ export async function fitModels(input: FitInput): Promise<FittedModels> {
   let lstm: LstmModel | null = null;
   let lstmTargetScale = 1;
 
-  if (input.models.includes('xgb') && input.xgbLib) {
-    const fitted = fitXgb(input, input.xgbLib);
-    xgb = fitted.booster;
-    info.xgb = fitted.info;
-  }
-
-  if (input.models.includes('lstm')) {
-    const fitted = await fitLstm(input);
-    lstm = fitted.model;
-    lstmTargetScale = fitted.targetScale;
-    info.lstm = fitted.info;
+  const withXgb = input.models.includes('xgb') && input.xgbLib !== null;
+  const withLstm = input.models.includes('lstm');
+  // Both models on their own threads at once, when asked (the fits are independent).
+  const beside =
+    withXgb && withLstm && input.xgbBeside
+      ? fitXgbOnThread(input, input.xgbLib as XGBoostLib)
+      : null;
+  beside?.catch(() => undefined);
+  try {
+    if (withXgb && !beside) {
+      const fitted = fitXgb(input, input.xgbLib as XGBoostLib);
+      xgb = fitted.booster;
+      info.xgb = fitted.info;
+    }
+    if (withLstm) {
+      const fitted = await fitLstm(input);
+      lstm = fitted.model;
+      lstmTargetScale = fitted.targetScale;
+      info.lstm = fitted.info;
+    }
+    if (beside) {
+      const fitted = await beside;
+      xgb = fitted.booster;
+      info.xgb = fitted.info;
+    }
+  } catch (err) {
+    xgb?.free();
+    lstm?.dispose();
+    // A booster still on its way is freed once it arrives.
+    beside?.then(
+      (fitted) => fitted.booster.free(),
+      () => undefined,
+    );
+    throw err;
   }
 
   return {
@@ -61,7 +85,7 @@ export async function fitModels(input: FitInput): Promise<FittedModels> {
  * `bag` above one, that many boosters, each with its own seed and its own bin
  * placement (seed + i), averaged into one model (see averageBoosters).
  */
-function fitXgb(
+export function fitXgb(
   input: FitInput,
   lib: XGBoostLib,
 ): { booster: Booster; info: NonNullable<FittedModels['info']['xgb']> } {

@@ -84,7 +84,13 @@ export function usableRows(
 export async function fitFold(
   job: FoldJob,
   fold: Fold,
-  runtime: { xgbLib: XGBoostLib | null; xgbThreads?: number; onEvent?: (e: TrainEvent) => void },
+  runtime: {
+    xgbLib: XGBoostLib | null;
+    xgbThreads?: number;
+    /** XGBoost on a thread of its own beside the LSTM (see FoldRun). */
+    xgbBeside?: boolean;
+    onEvent?: (e: TrainEvent) => void;
+  },
 ): Promise<FoldOutcome | null> {
   const { data, settings } = job;
   const usable = usableRows(data, job.models, settings.lstm.timesteps);
@@ -103,6 +109,8 @@ export async function fitFold(
     seed: job.seed,
     xgbLib: runtime.xgbLib,
     ...(runtime.xgbThreads !== undefined ? { xgbThreads: runtime.xgbThreads } : {}),
+    // One thread per fit is started: for the pooled model, not for each symbol's.
+    ...(runtime.xgbBeside && units.length === 1 ? { xgbBeside: true } : {}),
     ...(runtime.onEvent ? { onEvent: runtime.onEvent } : {}),
   };
   const fitted = await fitEnsemble({ ...fitInput, minimumRows: MINIMUM_UNIT_ROWS });

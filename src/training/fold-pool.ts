@@ -14,6 +14,8 @@ export interface FoldWorkerData {
   next: Int32Array;
   xgb: boolean;
   xgbThreads: number;
+  /** Threads fitting at once (see splitsFold). */
+  jobs: number;
 }
 
 /** What a fold worker posts back. */
@@ -33,6 +35,15 @@ export function takeFold(next: Int32Array, folds: number): number {
   const taken = Atomics.add(next, 0, 1);
   if (taken >= folds) return -1;
   return taken;
+}
+
+/**
+ * Whether the fold at `position` fits XGBoost on a thread of its own beside the
+ * LSTM: the last fold, with more than one thread. The thread that finds no fold
+ * left would otherwise wait for that whole fit; splitting it fills the wait.
+ */
+export function splitsFold(position: number, folds: number, jobs: number): boolean {
+  return jobs > 1 && position === folds - 1;
 }
 
 /** Threads for the walk-forward by default: one per core. */
@@ -85,6 +96,7 @@ export class FoldRun {
         this.outcomes[position] = await fitFold(this.job, this.folds[position], {
           xgbLib: this.options.xgbLib,
           ...(this.xgbThreads !== undefined ? { xgbThreads: this.xgbThreads } : {}),
+          xgbBeside: splitsFold(position, this.folds.length, this.options.jobs),
           ...(this.options.onEvent ? { onEvent: this.options.onEvent } : {}),
         });
         this.options.onOutcome?.(position);
@@ -110,6 +122,7 @@ export class FoldRun {
       next: this.next,
       xgb: this.options.xgbLib !== null,
       xgbThreads: this.xgbThreads ?? 1,
+      jobs: this.options.jobs,
     };
     const worker = startWorker(import.meta.url, 'fold-worker', data);
     this.live.push(worker);

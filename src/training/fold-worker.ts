@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadXGBoost } from '../models/xgboost/index.ts';
 import { fitFold } from './fold-fit.ts';
 import { serialiseError } from '../threads.ts';
-import { takeFold, type FoldWorkerData, type FoldWorkerMessage } from './fold-pool.ts';
+import { splitsFold, takeFold, type FoldWorkerData, type FoldWorkerMessage } from './fold-pool.ts';
 
 /**
  * A walk-forward worker thread: takes the next unfitted fold from the counter
@@ -20,6 +20,7 @@ try {
     const outcome = await fitFold(input.job, input.folds[position], {
       xgbLib,
       xgbThreads: input.xgbThreads,
+      xgbBeside: splitsFold(position, input.folds.length, input.jobs),
       onEvent: (event) => post({ kind: 'event', event }),
     });
     post({ kind: 'outcome', position, outcome });

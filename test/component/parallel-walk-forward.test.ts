@@ -42,4 +42,23 @@ describe('walk-forward on worker threads', () => {
       assert.ok(read(dirs[1], file).equals(read(dirs[3], file)), `${file} differs`);
     assert.deepEqual(manifestOf(dirs[3]), manifestOf(dirs[1]));
   });
+
+  it('a fit without walk-forward (a replay retrain) gives the same model with XGBoost on a thread of its own', async () => {
+    const ctx = await syntheticHome(8, 5);
+    const made: Record<number, string> = {};
+    for (const jobs of [1, 2]) {
+      // Two threads: XGBoost fits on its own while this one fits the LSTM.
+      const result = await train(ctx, {
+        promote: 'never',
+        until: '2021-10-29',
+        jobs,
+        walkForward: false,
+      });
+      assert.deepEqual(result.models, ['xgb', 'lstm']);
+      made[jobs] = result.dir;
+    }
+    for (const file of ['xgb.json', 'scaler.json', 'lstm/weights.bin', 'feature_importance.json'])
+      assert.ok(read(made[1], file).equals(read(made[2], file)), `${file} differs`);
+    assert.deepEqual(manifestOf(made[2]), manifestOf(made[1]));
+  });
 });
