@@ -188,6 +188,14 @@ async function finalFit(
   const { settings, models } = plan;
   const { window, trainRows, validRows } = finalFitRows(data, models, settings, plan.horizonDays);
   const scaler = fitScaler(data, (r) => data.dateIndex[r] <= window.trainEnd);
+  // With no walk-forward beside it (a replay's retrains), the pooled model's XGBoost fits on a
+  // thread of its own while this one fits the LSTM.
+  const beside =
+    plan.jobs > 1 &&
+    options.walkForward === false &&
+    units.length === 1 &&
+    models.includes('xgb') &&
+    models.includes('lstm');
 
   ctx.log.info(
     `final fit on ${trainRows.length.toLocaleString('en')} rows (validation ${validRows.length.toLocaleString('en')})`,
@@ -204,12 +212,10 @@ async function finalFit(
     seed: plan.seed,
     xgbLib: plan.xgbLib,
     lstmWarmStart: options.lstmWarmStart,
-    // Beside the walk-forward's threads, XGBoost takes one core like each of them. With no
-    // walk-forward (a replay's retrains), XGBoost fits on a thread of its own beside the LSTM.
-    ...(plan.jobs > 1 ? { xgbThreads: 1 } : {}),
-    ...(plan.jobs > 1 && options.walkForward === false && units.length === 1
-      ? { xgbBeside: true }
-      : {}),
+    // Beside the walk-forward's threads, XGBoost takes one core like each of them, as it does
+    // on a thread of its own beside the LSTM.
+    ...(plan.jobs > 1 && (options.walkForward !== false || beside) ? { xgbThreads: 1 } : {}),
+    ...(beside ? { xgbBeside: true } : {}),
     onEvent: options.onEvent,
     onSkippedUnit: (key) =>
       ctx.log.warn(`${key}: too little history for its own model; it will not be predicted`),
