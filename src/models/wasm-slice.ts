@@ -38,43 +38,41 @@ export function patchWasmSlice(tf: Tf): void {
     // Views of the heap are taken after makeOutput, which may grow (and move) it.
     const start = tf.slice_util.computeFlatOffset(begin, tf.util.computeStrides(x.shape));
     const length = tf.util.sizeFromShape(size);
-    backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(x).subarray(start, start + length));
+    backend
+      .typedArrayFromHeap(out)
+      .set(backend.typedArrayFromHeap(x).subarray(start, start + length));
     return out;
   };
-  tf.unregisterKernel('Slice', 'wasm');
-  tf.registerKernel({
-    kernelName: 'Slice',
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const x = args.inputs.x as TensorInfo;
-      const { begin, size } = args.attrs as { begin: number | number[]; size?: number | number[] };
-      const [from, extent] = tf.slice_util.parseSliceParams(x as TfModule.Tensor, begin, size);
-      return contiguous(args.backend as unknown as WasmBackend, x, from, extent) ?? slice.kernelFunc(args);
-    },
+  const replace = (kernelName: string, kernelFunc: TfModule.KernelFunc) => {
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+  };
+  replace('Slice', (args) => {
+    const x = args.inputs.x as TensorInfo;
+    const { begin, size } = args.attrs as { begin: number | number[]; size?: number | number[] };
+    const [from, extent] = tf.slice_util.parseSliceParams(x as TfModule.Tensor, begin, size);
+    return (
+      contiguous(args.backend as unknown as WasmBackend, x, from, extent) ?? slice.kernelFunc(args)
+    );
   });
-  tf.unregisterKernel('SplitV', 'wasm');
-  tf.registerKernel({
-    kernelName: 'SplitV',
-    backendName: 'wasm',
-    kernelFunc: (args) => {
-      const x = args.inputs.x as TensorInfo;
-      const { numOrSizeSplits, axis } = args.attrs as {
-        numOrSizeSplits: number | number[];
-        axis: number;
-      };
-      const at = tf.util.parseAxisParam(axis, x.shape)[0];
-      const sizes = tf.backend_util.prepareSplitSize(x as TfModule.Tensor, numOrSizeSplits, at);
-      const backend = args.backend as unknown as WasmBackend;
-      const slices = sizes.map((s, i) => {
-        const begin = new Array<number>(x.shape.length).fill(0);
-        begin[at] = sizes.slice(0, i).reduce((sum, n) => sum + n, 0);
-        const size = [...x.shape];
-        size[at] = s;
-        return { begin, size };
-      });
-      if (slices.some(({ begin, size }) => !isContiguous(x, begin, size)))
-        return splitV.kernelFunc(args);
-      return slices.map(({ begin, size }) => contiguous(backend, x, begin, size) as TensorInfo);
-    },
+  replace('SplitV', (args) => {
+    const x = args.inputs.x as TensorInfo;
+    const { numOrSizeSplits, axis } = args.attrs as {
+      numOrSizeSplits: number | number[];
+      axis: number;
+    };
+    const at = tf.util.parseAxisParam(axis, x.shape)[0];
+    const sizes = tf.backend_util.prepareSplitSize(x as TfModule.Tensor, numOrSizeSplits, at);
+    const backend = args.backend as unknown as WasmBackend;
+    const slices = sizes.map((s, i) => {
+      const begin = new Array<number>(x.shape.length).fill(0);
+      begin[at] = sizes.slice(0, i).reduce((sum, n) => sum + n, 0);
+      const size = [...x.shape];
+      size[at] = s;
+      return { begin, size };
+    });
+    if (slices.some(({ begin, size }) => !isContiguous(x, begin, size)))
+      return splitV.kernelFunc(args);
+    return slices.map(({ begin, size }) => contiguous(backend, x, begin, size) as TensorInfo);
   });
 }
