@@ -43,7 +43,9 @@ export function checkSequenceSet(
   withTargets = true,
 ): void {
   if (!Number.isInteger(set.samples) || set.samples < 0) {
-    throw new DataError(`${name}: sample count must be a non-negative integer (got ${set.samples}).`);
+    throw new DataError(
+      `${name}: sample count must be a non-negative integer (got ${set.samples}).`,
+    );
   }
   const expected = set.samples * timesteps * features;
   if (set.x.length !== expected) {
@@ -62,7 +64,9 @@ export function checkSequenceSet(
   }
   const badTarget = firstNonFinite(set.y);
   if (badTarget >= 0) {
-    throw new DataError(`${name}: sample ${badTarget} has a non-finite target (${set.y[badTarget]}).`);
+    throw new DataError(
+      `${name}: sample ${badTarget} has a non-finite target (${set.y[badTarget]}).`,
+    );
   }
 }
 

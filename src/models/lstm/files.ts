@@ -36,7 +36,9 @@ const modelJsonSchema = z.object({
   convertedBy: z.string().nullable().optional(),
   modelTopology: z.record(z.unknown()),
   weightsManifest: z
-    .array(z.object({ paths: z.tuple([z.literal(WEIGHTS_FILE)]), weights: z.array(weightSpecSchema) }))
+    .array(
+      z.object({ paths: z.tuple([z.literal(WEIGHTS_FILE)]), weights: z.array(weightSpecSchema) }),
+    )
     .length(1),
   userDefinedMetadata: z.object({ mlx: metadataSchema }),
 });

@@ -65,10 +65,7 @@ export class TrainingGraph {
         value: tf.matMul(w, x) as Tensor2D,
         gradFunc: (dy: Tensor2D, saved: Tensor[]) => {
           const [weight, input] = saved as Tensor2D[];
-          return [
-            tf.matMul(dy, tf.transpose(input)),
-            tf.matMul(tf.transpose(weight), dy),
-          ];
+          return [tf.matMul(dy, tf.transpose(input)), tf.matMul(tf.transpose(weight), dy)];
         },
       };
     });
@@ -204,7 +201,11 @@ export function packWeights(
 }
 
 /** Inverse of `packWeights`: back to the Keras layout (copies, never views of a backend buffer). */
-export function unpackWeights(kernel: Float32Array, dense: Matrix[], shape: LstmShape): LstmWeights {
+export function unpackWeights(
+  kernel: Float32Array,
+  dense: Matrix[],
+  shape: LstmShape,
+): LstmWeights {
   const { features, units } = shape;
   const width = GATES * units;
   const kernelColumns = features + 1 + units;

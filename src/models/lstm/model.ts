@@ -80,7 +80,13 @@ export class LstmModel {
   predict(x: Float32Array, samples: number): Float32Array {
     const { tf } = this;
     const { timesteps, features, units, denseUnits } = this.architecture;
-    checkSequenceSet({ x, y: new Float32Array(0), samples }, timesteps, features, 'LSTM input', false);
+    checkSequenceSet(
+      { x, y: new Float32Array(0), samples },
+      timesteps,
+      features,
+      'LSTM input',
+      false,
+    );
     const graph = (this.graph ??= new TrainingGraph(
       tf,
       { features, units, denseUnits },

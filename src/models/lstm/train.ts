@@ -112,7 +112,8 @@ export async function trainLstm(
           `LSTM training diverged at epoch ${epoch} (loss ${loss}); check that inputs and targets are scaled.`,
         );
       }
-      const valLoss = valid.samples > 0 ? validationLoss(tf, graph, valid, timesteps, features) : null;
+      const valLoss =
+        valid.samples > 0 ? validationLoss(tf, graph, valid, timesteps, features) : null;
       const score = valLoss ?? loss;
       const improved = best === null || score < best.loss || valLoss === null;
       if (improved) best = { epoch, loss: score, weights: graph.snapshot() };

@@ -35,7 +35,10 @@ export function averageBoosters(models: readonly string[]): string {
       throw new DataError('Boosters with different features cannot be averaged.');
     }
     const model = learner.gradient_booster.model;
-    if (learner.gradient_booster.name !== 'gbtree' || model.tree_info.some((group) => group !== 0)) {
+    if (
+      learner.gradient_booster.name !== 'gbtree' ||
+      model.tree_info.some((group) => group !== 0)
+    ) {
       throw new DataError('Only single-output tree boosters can be averaged.');
     }
     baseScore += Number(learner.learner_model_param.base_score) * share;

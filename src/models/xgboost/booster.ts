@@ -123,11 +123,7 @@ export class Booster {
   /** Keep only the first `layers` boosting rounds, replacing the native handle. */
   private truncate(layers: number): void {
     const out: [NativeHandle | null] = [null];
-    check(
-      this.lib,
-      this.lib.api.XGBoosterSlice(this.handle, 0, layers, 1, out),
-      'XGBoosterSlice',
-    );
+    check(this.lib, this.lib.api.XGBoosterSlice(this.handle, 0, layers, 1, out), 'XGBoosterSlice');
     this.releaseHandle();
     this.adopt(out[0] as NativeHandle);
   }
@@ -135,14 +131,22 @@ export class Booster {
   /** Number of boosting rounds in the model. */
   get boostedRounds(): number {
     const out: [number | null] = [null];
-    check(this.lib, this.lib.api.XGBoosterBoostedRounds(this.handle, out), 'XGBoosterBoostedRounds');
+    check(
+      this.lib,
+      this.lib.api.XGBoosterBoostedRounds(this.handle, out),
+      'XGBoosterBoostedRounds',
+    );
     return out[0] ?? 0;
   }
 
   /** Number of input features the model expects. */
   get featureCount(): number {
     const out: [number | null] = [null];
-    check(this.lib, this.lib.api.XGBoosterGetNumFeature(this.handle, out), 'XGBoosterGetNumFeature');
+    check(
+      this.lib,
+      this.lib.api.XGBoosterGetNumFeature(this.handle, out),
+      'XGBoosterGetNumFeature',
+    );
     return Number(out[0] ?? 0);
   }
 
@@ -272,7 +276,11 @@ export class Booster {
   getAttribute(key: string): string | null {
     const out: [string | null] = [null];
     const success: [number | null] = [null];
-    check(this.lib, this.lib.api.XGBoosterGetAttr(this.handle, key, out, success), 'XGBoosterGetAttr');
+    check(
+      this.lib,
+      this.lib.api.XGBoosterGetAttr(this.handle, key, out, success),
+      'XGBoosterGetAttr',
+    );
     return success[0] ? out[0] : null;
   }
 

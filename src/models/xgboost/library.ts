@@ -120,8 +120,7 @@ export interface XGBoostLib {
 }
 
 export type XGBoostStatus =
-  | { available: true; path: string; version: string }
-  | { available: false; reason: string };
+  { available: true; path: string; version: string } | { available: false; reason: string };
 
 const INSTALL_HINT =
   'Install it with `apt-get install libxgboost-dev` (Debian/Ubuntu) or `brew install xgboost` (macOS), ' +
@@ -170,13 +169,17 @@ export function xgboostCandidates(env: NodeJS.ProcessEnv = process.env): string[
   const override = env.MLX_XGBOOST_LIB;
   if (override) return [override];
   const names =
-    process.platform === 'darwin'
-      ? ['libxgboost.dylib']
-      : ['libxgboost.so.0', 'libxgboost.so'];
+    process.platform === 'darwin' ? ['libxgboost.dylib'] : ['libxgboost.so.0', 'libxgboost.so'];
   const dirs =
     process.platform === 'darwin'
       ? ['/opt/homebrew/lib', '/usr/local/lib', '/opt/homebrew/opt/xgboost/lib']
-      : ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/local/lib', '/usr/lib', '/usr/lib64'];
+      : [
+          '/usr/lib/x86_64-linux-gnu',
+          '/usr/lib/aarch64-linux-gnu',
+          '/usr/local/lib',
+          '/usr/lib',
+          '/usr/lib64',
+        ];
   return [...dirs.flatMap((dir) => names.map((name) => path.join(dir, name))), ...names];
 }
 
@@ -307,5 +310,8 @@ export function copyStrings(pointer: unknown, length: number): string[] {
 /** Copy `length` uint64 values (shapes) from library-owned memory. */
 export function copyDims(pointer: unknown, length: number): number[] {
   if (length === 0) return [];
-  return Array.from(koffi.decode(pointer, 'uint64_t', length) as ArrayLike<number | bigint>, Number);
+  return Array.from(
+    koffi.decode(pointer, 'uint64_t', length) as ArrayLike<number | bigint>,
+    Number,
+  );
 }

@@ -127,7 +127,11 @@ function streamed(
         typestr: '<f4',
         version: 3,
       });
-      check(lib, api.XGProxyDMatrixSetDataDense(proxy, arrayInterface), 'XGProxyDMatrixSetDataDense');
+      check(
+        lib,
+        api.XGProxyDMatrixSetDataDense(proxy, arrayInterface),
+        'XGProxyDMatrixSetDataDense',
+      );
       check(
         lib,
         lib.api.XGDMatrixSetFloatInfo(proxy, 'label', labels.subarray(0, count), count),
@@ -158,7 +162,8 @@ function streamed(
       out,
     );
     if (failure) throw failure;
-    if (code !== 0) throw new Error(`XGBoost XGQuantileDMatrixCreateFromCallback failed: ${lastError(lib)}`);
+    if (code !== 0)
+      throw new Error(`XGBoost XGQuantileDMatrixCreateFromCallback failed: ${lastError(lib)}`);
     return DMatrix.adopt(lib, out[0] as NativeHandle, rows, cols, options.featureNames);
   } finally {
     koffi.unregister(next);

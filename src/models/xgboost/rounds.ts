@@ -66,14 +66,7 @@ export function boostRounds(
     const out: [string | null] = [null];
     check(
       lib,
-      lib.api.XGBoosterEvalOneIter(
-        handle,
-        iteration,
-        matrices,
-        names,
-        matrices.length,
-        out,
-      ),
+      lib.api.XGBoosterEvalOneIter(handle, iteration, matrices, names, matrices.length, out),
       'XGBoosterEvalOneIter',
     );
     const evaluation = parseEvaluation(out[0] ?? '');
