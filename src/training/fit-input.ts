@@ -34,7 +34,7 @@ export interface FitInput {
   xgbThreads?: number;
   /**
    * Fit XGBoost on a thread of its own while this thread fits the LSTM (a replay's
-   * retrains, which nothing else fits beside); the models are the same either way.
+   * retrains, and the walk-forward's last fold); the models are the same either way.
    */
   xgbBeside?: boolean;
   onEvent?: (event: TrainEvent) => void;
