@@ -13,7 +13,11 @@ import {
 } from './head.ts';
 import { datasetInputs } from '../dataset/model-inputs.ts';
 import type { Dataset } from '../dataset/panel.ts';
-import { scoreComponents, type ScoringModel } from '../inference/score-components.ts';
+import {
+  scoreComponents,
+  type ModelUnit,
+  type ScoringModel,
+} from '../inference/score-components.ts';
 
 /** The key of the pooled model among fitted units (the others are symbols, for --per-symbol). */
 export const POOLED_UNIT = '*';
@@ -74,21 +78,43 @@ export interface EnsembleInput extends Omit<FitInput, 'trainRows' | 'validRows'>
 export async function fitEnsemble(input: EnsembleInput): Promise<FittedEnsemble | null> {
   const units = new Map<string, FittedModels>();
   const minimum = input.minimumRows ?? { train: 1, valid: 1 };
+  const withLstm = input.models.includes('lstm');
+  // The LSTM's scores of the validation rows, each unit's made as soon as its LSTM is
+  // fitted: while XGBoost may still be fitting on its own thread (FitInput.onLstmFitted).
+  const lstmValidation = withLstm ? unknownScores(input.validRows.length) : null;
   try {
     for (const unit of input.units) {
+      const validAt = positionsOf(input.validRows, unit.has);
       const train = input.trainRows.filter(unit.has);
-      const valid = input.validRows.filter(unit.has);
+      const valid = Int32Array.from(validAt, (p) => input.validRows[p]);
       if (train.length < minimum.train || valid.length < minimum.valid) {
         input.onSkippedUnit?.(unit.key, train.length, valid.length);
         continue;
       }
-      units.set(unit.key, await fitModels({ ...input, trainRows: train, validRows: valid }));
+      const onLstmFitted = (fitted: Pick<ModelUnit, 'lstm' | 'lstmTargetScale'>) => {
+        // One unit object: scoring batches the rows of each unit it is given.
+        const only: ModelUnit = { xgb: null, ...fitted };
+        const alone: ScoringModel = { ...ensembleModel(units, input), unitFor: () => only };
+        const scores = scoreComponents(alone, datasetInputs(input.data), valid, ['lstm']).lstm;
+        scores?.forEach((score, i) => ((lstmValidation as Float64Array)[validAt[i]] = score));
+      };
+      units.set(
+        unit.key,
+        await fitModels({
+          ...input,
+          trainRows: train,
+          validRows: valid,
+          ...(lstmValidation ? { onLstmFitted } : {}),
+        }),
+      );
     }
     if (units.size === 0) return null;
     const model = ensembleModel(units, input);
+    const others = input.models.filter((m) => m !== 'lstm');
+    const scores = scoreRows(model, input.data, input.validRows, others);
     const validation = {
       rows: input.validRows,
-      scores: scoreRows(model, input.data, input.validRows, input.models),
+      scores: lstmValidation ? { ...scores, lstm: lstmValidation } : scores,
     };
     const heads = fitHeads(input.data, input.trainRows, validation, {
       weighting: input.settings.head,
@@ -107,6 +133,17 @@ export async function fitEnsemble(input: EnsembleInput): Promise<FittedEnsemble 
     throw err;
   }
 }
+
+/** The positions in `rows` of the rows that `has` accepts. */
+function positionsOf(rows: Int32Array, has: (row: number) => boolean): Int32Array {
+  const positions: number[] = [];
+  rows.forEach((r, p) => {
+    if (has(r)) positions.push(p);
+  });
+  return Int32Array.from(positions);
+}
+
+const unknownScores = (length: number) => new Float64Array(length).fill(NaN);
 
 /**
  * The head, and one per component alone, fitted on the validation rows every

@@ -38,6 +38,12 @@ export interface FitInput {
    */
   xgbBeside?: boolean;
   onEvent?: (event: TrainEvent) => void;
+  /**
+   * Called once the LSTM is fitted, before this thread waits for XGBoost on its
+   * own thread (xgbBeside): work that needs the LSTM alone, such as scoring the
+   * validation rows, runs here while XGBoost is still fitting.
+   */
+  onLstmFitted?: (unit: Pick<ModelUnit, 'lstm' | 'lstmTargetScale'>) => void;
   /** Start the LSTM from this model's weights (a replay's previous monthly fit) when shapes match. */
   lstmWarmStart?: LstmModel;
 }

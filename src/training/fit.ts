@@ -50,6 +50,7 @@ export async function fitModels(input: FitInput): Promise<FittedModels> {
       lstm = fitted.model;
       lstmTargetScale = fitted.targetScale;
       info.lstm = fitted.info;
+      input.onLstmFitted?.({ lstm, lstmTargetScale });
     }
     if (beside) {
       const fitted = await beside;
