@@ -43,17 +43,13 @@ describe('the validation scores the head is fitted on', () => {
       // Units interleave in the validation rows (one date, every symbol): positions matter.
       ['per symbol', perSymbolUnits(data), false],
     ];
+    const xgbLib = loadXGBoost();
+    const common = { data, scaler, trainRows, validRows, models, seed: 3, xgbLib };
     for (const [name, units, beside] of cases) {
       const fitted = await fitEnsemble({
-        data,
-        scaler,
-        trainRows,
-        validRows,
-        units,
-        models,
+        ...common,
         settings: ctx.config.train,
-        seed: 3,
-        xgbLib: loadXGBoost(),
+        units,
         ...(beside ? { xgbBeside: true, xgbThreads: 1 } : {}),
       });
       assert.ok(fitted, name);
