@@ -95,7 +95,8 @@ function byUnit(
   return new Map([...groups].map(([unit, positions]) => [unit, Int32Array.from(positions)]));
 }
 
-function unknown(length: number): Float64Array {
+/** Scores of `length` items, NaN (unknown) until set. */
+export function unknown(length: number): Float64Array {
   return new Float64Array(length).fill(NaN);
 }
 

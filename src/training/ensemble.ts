@@ -15,6 +15,7 @@ import { datasetInputs } from '../dataset/model-inputs.ts';
 import type { Dataset } from '../dataset/panel.ts';
 import {
   scoreComponents,
+  unknown,
   type ModelUnit,
   type ScoringModel,
 } from '../inference/score-components.ts';
@@ -78,10 +79,9 @@ export interface EnsembleInput extends Omit<FitInput, 'trainRows' | 'validRows'>
 export async function fitEnsemble(input: EnsembleInput): Promise<FittedEnsemble | null> {
   const units = new Map<string, FittedModels>();
   const minimum = input.minimumRows ?? { train: 1, valid: 1 };
-  const withLstm = input.models.includes('lstm');
   // The LSTM's scores of the validation rows, each unit's made as soon as its LSTM is
   // fitted: while XGBoost may still be fitting on its own thread (FitInput.onLstmFitted).
-  const lstmValidation = withLstm ? unknownScores(input.validRows.length) : null;
+  const lstmValidation = input.models.includes('lstm') ? unknown(input.validRows.length) : null;
   try {
     for (const unit of input.units) {
       const validAt = positionsOf(input.validRows, unit.has);
@@ -142,8 +142,6 @@ function positionsOf(rows: Int32Array, has: (row: number) => boolean): Int32Arra
   });
   return Int32Array.from(positions);
 }
-
-const unknownScores = (length: number) => new Float64Array(length).fill(NaN);
 
 /**
  * The head, and one per component alone, fitted on the validation rows every
