@@ -44,6 +44,14 @@ export function xgbInputNames(data: Dataset): string[] {
   return [...data.featureNames, ...data.rankedNames.map(rankInputName)];
 }
 
+/** rows × xgbInputNames, row-major: each row scaled with its symbol's moments, then its ranks. */
+export function xgbInputs(data: Dataset, scaler: Scaler, rows: Int32Array): Float32Array {
+  const width = data.featureNames.length + data.rankedNames.length;
+  const values = new Float32Array(rows.length * width);
+  fillInputs(data, scaler, rows, values);
+  return values;
+}
+
 export function fillInputs(
   data: Dataset,
   scaler: Scaler,

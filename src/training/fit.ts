@@ -1,7 +1,7 @@
 import {
   Booster,
+  DMatrix,
   quantileDMatrix,
-  type DMatrix,
   type RowBatches,
   type XGBoostLib,
 } from '../models/xgboost/index.ts';
@@ -10,7 +10,7 @@ import type { FitInput, FittedModels } from './fit-input.ts';
 import { rowsByDate } from '../dataset/cross-section.ts';
 import { MIN_CROSS_SECTION } from '../evaluation/stats.ts';
 import { dailyRankIc } from './daily-rank-ic.ts';
-import { fillInputs, xgbInputNames } from '../dataset/model-inputs.ts';
+import { fillInputs, xgbInputNames, xgbInputs } from '../dataset/model-inputs.ts';
 import type { Dataset } from '../dataset/panel.ts';
 import type { Scaler } from '../dataset/scaler.ts';
 import { fitLstm, meanOf } from './fit-lstm.ts';
@@ -90,28 +90,44 @@ export function fitXgb(
   input: FitInput,
   lib: XGBoostLib,
 ): { booster: Booster; info: NonNullable<FittedModels['info']['xgb']> } {
-  const members = bagSeeds(input);
-  if (members.length === 1) return fitXgbMember(input, lib, members[0]);
-  const models: string[] = [];
-  const rounds: NonNullable<FittedModels['info']['xgb']>[] = [];
-  for (const seed of members) {
-    const member = fitXgbMember(input, lib, seed);
-    models.push(member.booster.saveJson());
-    rounds.push(member.info);
-    member.booster.free();
-  }
-  const booster = Booster.loadJson(lib, averageBoosters(models));
-  return {
-    booster,
-    info: {
-      rounds_run: Math.max(...rounds.map((r) => r.rounds_run)),
-      best_iteration: Math.round(
-        rounds.reduce((sum, r) => sum + r.best_iteration, 0) / rounds.length,
-      ),
-      stopped_early: rounds.every((r) => r.stopped_early),
-      members: rounds.map((r) => r.best_iteration),
+  const { data, scaler, validRows } = input;
+  const names = xgbInputNames(data);
+  const valid = DMatrix.fromFloat32(
+    lib,
+    xgbInputs(data, scaler, validRows),
+    validRows.length,
+    names.length,
+    {
+      labels: Float32Array.from(validRows, (r) => data.label[r]),
+      featureNames: names,
     },
-  };
+  );
+  try {
+    const members = bagSeeds(input);
+    if (members.length === 1) return fitXgbMember(input, lib, valid, members[0]);
+    const models: string[] = [];
+    const rounds: NonNullable<FittedModels['info']['xgb']>[] = [];
+    for (const seed of members) {
+      const member = fitXgbMember(input, lib, valid, seed);
+      models.push(member.booster.saveJson());
+      rounds.push(member.info);
+      member.booster.free();
+    }
+    const booster = Booster.loadJson(lib, averageBoosters(models));
+    return {
+      booster,
+      info: {
+        rounds_run: Math.max(...rounds.map((r) => r.rounds_run)),
+        best_iteration: Math.round(
+          rounds.reduce((sum, r) => sum + r.best_iteration, 0) / rounds.length,
+        ),
+        stopped_early: rounds.every((r) => r.stopped_early),
+        members: rounds.map((r) => r.best_iteration),
+      },
+    };
+  } finally {
+    valid.free();
+  }
 }
 
 /**
@@ -133,6 +149,7 @@ function bagSeeds(input: FitInput): number[] {
 function fitXgbMember(
   input: FitInput,
   lib: XGBoostLib,
+  valid: DMatrix,
   seed: number,
 ): { booster: Booster; info: NonNullable<FittedModels['info']['xgb']> } {
   const { data, scaler, validRows, settings } = input;
@@ -141,22 +158,13 @@ function fitXgbMember(
   const ranking = params.objective.startsWith('rank:');
   const trainRows = ranking ? byDate(data, input.trainRows) : input.trainRows;
   const sample = binSampleRows(input.trainRows, binRows, seed);
-  const train = quantileDMatrix(lib, inputBatches(data, scaler, trainRows), {
+  const train = quantileDMatrix(lib, trainingBatches(data, scaler, trainRows), {
     maxBin: settings.xgb.max_bin,
-    ...(sample ? { binSample: inputBatches(data, scaler, sample) } : {}),
+    ...(sample ? { binSample: trainingBatches(data, scaler, sample) } : {}),
     featureNames: xgbInputNames(data),
     threads: input.xgbThreads ?? settings.xgb.nthread,
   });
-  let valid: DMatrix | null = null;
   try {
-    // The validation rows binned as the training rows (a byte a cell): the booster predicts
-    // them exactly as it would a DMatrix of them, which holds eight bytes a cell.
-    valid = quantileDMatrix(lib, inputBatches(data, scaler, validRows), {
-      maxBin: settings.xgb.max_bin,
-      reference: train,
-      featureNames: xgbInputNames(data),
-      threads: input.xgbThreads ?? settings.xgb.nthread,
-    });
     if (ranking) train.setGroups(groupSizes(data, trainRows));
     const xgb = Booster.create(lib, {
       ...params,
@@ -204,7 +212,6 @@ function fitXgbMember(
       },
     };
   } finally {
-    valid?.free();
     train.free();
   }
 }
@@ -250,8 +257,8 @@ export function groupSizes(data: Dataset, rows: Int32Array): Uint32Array {
   return Uint32Array.from(sizes);
 }
 
-/** Rows' XGBoost inputs and labels, batch by batch (see quantileDMatrix). */
-function inputBatches(data: Dataset, scaler: Scaler, rows: Int32Array): RowBatches {
+/** The training rows' inputs and labels, batch by batch (see quantileDMatrix). */
+function trainingBatches(data: Dataset, scaler: Scaler, rows: Int32Array): RowBatches {
   return {
     rows: rows.length,
     cols: data.featureNames.length + data.rankedNames.length,

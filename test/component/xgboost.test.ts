@@ -55,22 +55,6 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return max;
 }
 
-/** The rows of `data` that `pick` accepts, batch by batch (a QuantileDMatrix's source). */
-function batchesOf(data: Dataset, pick: (r: number) => boolean): RowBatches {
-  const kept = [...Array(data.rows).keys()].filter(pick);
-  return {
-    rows: kept.length,
-    cols: data.cols,
-    fill(start, count, values, labels) {
-      for (let i = 0; i < count; i++) {
-        const r = kept[start + i];
-        values.set(data.x.subarray(r * data.cols, (r + 1) * data.cols), i * data.cols);
-        labels[i] = data.y[r];
-      }
-    },
-  };
-}
-
 const regression: XGBoostParams = {
   objective: 'reg:squarederror',
   max_depth: 4,
@@ -322,7 +306,20 @@ describe('XGBoost through koffi', { skip }, () => {
   });
 
   it('a QuantileDMatrix grows the trees of a DMatrix; bins placed on a sample of rows barely move them', () => {
-    const rows = batchesOf;
+    const rows = (data: Dataset, pick: (r: number) => boolean): RowBatches => {
+      const kept = [...Array(data.rows).keys()].filter(pick);
+      return {
+        rows: kept.length,
+        cols: data.cols,
+        fill(start, count, values, labels) {
+          for (let i = 0; i < count; i++) {
+            const r = kept[start + i];
+            values.set(data.x.subarray(r * data.cols, (r + 1) * data.cols), i * data.cols);
+            labels[i] = data.y[r];
+          }
+        },
+      };
+    };
     const params = { ...regression, subsample: 1, colsample_bytree: 1, max_bin: 64 };
     const predictions = (train: DMatrix) => {
       const booster = Booster.create(lib, params);
@@ -366,38 +363,6 @@ describe('XGBoost through koffi', { skip }, () => {
     );
     const [sampledError, wholeError] = [sampled, whole].map((p) => meanSquaredError(p, test.y));
     assert.ok(sampledError < 1.03 * wholeError, `test MSE ${sampledError} against ${wholeError}`);
-  });
-
-  it('a validation QuantileDMatrix binned by the training one predicts what a DMatrix does, and stops at the same round', () => {
-    const params = { ...regression, subsample: 1, colsample_bytree: 1, max_bin: 64 };
-    const many = linearData(20000, 4);
-    // Validation rows wider than the training range, with missing values.
-    const wide = linearData(3000, 5);
-    wide.x.forEach((v, i) => (wide.x[i] = i % 17 === 0 ? NaN : 1.7 * v));
-    const run = (validOf: (train: DMatrix) => DMatrix) => {
-      const train = quantileDMatrix(lib, batchesOf(many, (r) => r % 3 !== 0), {
-        maxBin: 64,
-        binSample: batchesOf(many, (r) => r % 5 === 0),
-      });
-      const valid = validOf(train);
-      const booster = Booster.create(lib, params);
-      try {
-        const result = booster.train({ train, valid, rounds: 200, earlyStoppingRounds: 10 });
-        return { predictions: booster.predict(valid), json: booster.saveJson(), result };
-      } finally {
-        booster.free();
-        valid.free();
-        train.free();
-      }
-    };
-    const dense = run(() => matrix(lib, wide));
-    const binned = run((train) =>
-      quantileDMatrix(lib, batchesOf(wide, () => true), { maxBin: 64, reference: train }),
-    );
-    assert.ok(dense.result.stoppedEarly, 'early stopping ran');
-    assert.deepEqual(binned.result, dense.result);
-    assert.deepEqual(binned.predictions, dense.predictions);
-    assert.equal(binned.json, dense.json);
   });
 
   it('validates shapes and refuses use after free', () => {

@@ -29,12 +29,6 @@ export interface QuantileOptions {
    * within a fraction of a bin. Every row of `source` is then binned by them.
    */
   binSample?: RowBatches;
-  /**
-   * A QuantileDMatrix whose bins this one takes (`binSample` is then not used): a
-   * validation matrix binned as its booster's training rows predicts exactly what a
-   * DMatrix of the same rows does, at a byte a cell instead of eight.
-   */
-  reference?: DMatrix;
 }
 
 /** The streaming calls arrived in libxgboost 1.7. */
@@ -94,7 +88,6 @@ export function quantileDMatrix(
 ): DMatrix {
   const api = streamingApi(lib);
   if (!api) return wholeMatrix(lib, source, options);
-  if (options.reference) return streamed(lib, api, source, options, options.reference);
   if (!options.binSample) return streamed(lib, api, source, options, null);
   const reference = streamed(lib, api, options.binSample, options, null);
   try {
