@@ -2,6 +2,7 @@ import { crossSectionalRanks } from './cross-section.ts';
 import type { ModelInputs } from './model-inputs.ts';
 import type { Panel, SymbolPanel } from './panel.ts';
 import { clipped, scaleInto } from './scaler.ts';
+import { RANK_SCALE, rankColumns } from './sequences.ts';
 
 /** One symbol's row of a session's cross-section (`session` indexes the sessions scored). */
 export interface CrossSectionMember {
@@ -25,7 +26,8 @@ export function crossSectionInputs(
 ): ModelInputs {
   const width = featureNames.length;
   const k = rankedNames.length;
-  const ranks = memberRanks(panel, sessions, members, featureNames, rankedNames);
+  const ranksOn = dateRanks(panel, featureNames, rankedNames);
+  const ranks = memberRanks(sessions, members, k, ranksOn);
   return {
     symbolOf: (i) => members[i].panel.symbol,
     xgbInputs(items, scaler, out) {
@@ -37,40 +39,51 @@ export function crossSectionInputs(
         out.set(ranks.subarray(m * k, (m + 1) * k), i * (width + k) + width);
       }
     },
-    lstmSequences(items, scaler, columns, timesteps) {
+    lstmSequences(items, scaler, columns, timesteps, inputs) {
       const out = new Float32Array(items.length * timesteps * columns.length);
       const mean = Float64Array.from(columns, (c) => scaler.pooled.mean[c]);
       const std = Float64Array.from(columns, (c) => scaler.pooled.std[c]);
+      const rankOf = rankColumns(featureNames, rankedNames, columns, inputs);
+      const readsRanks = rankOf.some((j) => j >= 0);
       let at = 0;
       for (let i = 0; i < items.length; i++) {
         const { panel: entry, row } = members[items[i]];
         const values = entry.features.values;
-        for (let bar = row - timesteps + 1; bar <= row; bar++)
+        for (let bar = row - timesteps + 1; bar <= row; bar++) {
+          const own = readsRanks ? ranksOn(entry.features.dates[bar]).of(entry.symbol) : null;
           for (let c = 0; c < columns.length; c++)
-            out[at++] = clipped(values[bar * width + columns[c]], mean[c], std[c]);
+            out[at++] =
+              own && rankOf[c] >= 0
+                ? own[rankOf[c]] * RANK_SCALE
+                : clipped(values[bar * width + columns[c]], mean[c], std[c]);
+        }
       }
       return out;
     },
   };
 }
 
+/** One date's ranks: a symbol's ranked features (rankedNames order), or null if not in it. */
+interface RanksOnDate {
+  of(symbol: string): Float32Array | null;
+}
+
 /**
- * Each member's features ranked across its session's universe (every panel
- * symbol with a valid row that date, as in training): members × rankedNames.
+ * The ranks of a date's features across its universe (every panel symbol with
+ * a valid row that date, as in training), computed once a date.
  */
-function memberRanks(
+function dateRanks(
   panel: Panel,
-  sessions: readonly string[],
-  members: readonly CrossSectionMember[],
   names: readonly string[],
   rankedNames: readonly string[],
-): Float32Array {
+): (date: string) => RanksOnDate {
   const width = names.length;
   const columns = rankedNames.map((name) => names.indexOf(name));
   const k = columns.length;
-  const out = new Float32Array(members.length * k);
-  if (k === 0) return out;
-  sessions.forEach((date, session) => {
+  const cache = new Map<string, RanksOnDate>();
+  return (date) => {
+    const cached = cache.get(date);
+    if (cached) return cached;
     const universe = panel.symbols.flatMap((entry) => {
       const row = rowOfDate(entry.features.dates, date);
       return row >= 0 && entry.features.valid[row] ? [{ entry, row }] : [];
@@ -87,10 +100,29 @@ function memberRanks(
       universe.length,
     );
     const bySymbol = new Map(universe.map(({ entry }, i) => [entry.symbol, i]));
-    members.forEach((m, i) => {
-      const at = m.session === session ? bySymbol.get(m.panel.symbol) : undefined;
-      if (at !== undefined) out.set(ranks.subarray(at * k, (at + 1) * k), i * k);
-    });
+    const onDate: RanksOnDate = {
+      of(symbol) {
+        const i = bySymbol.get(symbol);
+        return i === undefined ? null : ranks.subarray(i * k, (i + 1) * k);
+      },
+    };
+    cache.set(date, onDate);
+    return onDate;
+  };
+}
+
+/** Each member's features ranked across its session's universe: members × k. */
+function memberRanks(
+  sessions: readonly string[],
+  members: readonly CrossSectionMember[],
+  k: number,
+  ranksOn: (date: string) => RanksOnDate,
+): Float32Array {
+  const out = new Float32Array(members.length * k);
+  if (k === 0) return out;
+  members.forEach((m, i) => {
+    const own = ranksOn(sessions[m.session]).of(m.panel.symbol);
+    if (own) out.set(own, i * k);
   });
   return out;
 }

@@ -35,13 +35,27 @@ export async function fitLstm(input: FitInput): Promise<{
       : undefined;
   const result = await trainLstm(
     {
-      x: buildSequences(data, input.scaler, shuffled, columns, lstmSettings.timesteps),
+      x: buildSequences(
+        data,
+        input.scaler,
+        shuffled,
+        columns,
+        lstmSettings.timesteps,
+        lstmSettings.inputs,
+      ),
       y: target(shuffled),
       samples: shuffled.length,
     },
     // Early stopping needs a loss, not every validation row: an even sample keeps it cheap.
     {
-      x: buildSequences(data, input.scaler, validSample, columns, lstmSettings.timesteps),
+      x: buildSequences(
+        data,
+        input.scaler,
+        validSample,
+        columns,
+        lstmSettings.timesteps,
+        lstmSettings.inputs,
+      ),
       y: target(validSample),
       samples: validSample.length,
     },
