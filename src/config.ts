@@ -91,12 +91,6 @@ const lstmSchema = z
     patience: z.number().int().min(1).default(2),
     /** Most training sequences per fit (the most recent ones); the LSTM is the slow part. */
     maxSamples: z.number().int().min(100).default(12000),
-    /**
-     * How each bar's inputs are put on one scale: 'pooled', standardised with the moments of
-     * every symbol's training rows; 'ranks', each stock-specific feature as its rank across
-     * that bar's date (market columns stay pooled).
-     */
-    inputs: z.enum(['pooled', 'ranks']).default('pooled'),
     features: z
       .array(z.string())
       .min(1)

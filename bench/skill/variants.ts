@@ -83,8 +83,6 @@ export const VARIANTS: Record<string, Variant> = {
   'lstm-bars60': lstmAlone({ features: BAR_SHAPE, timesteps: 60 }),
   /** The LSTM alone, stopped after one epoch without a lower validation loss instead of two. */
   'lstm-patience1': lstmAlone({ patience: 1 }),
-  /** The LSTM alone, each stock-specific input as its rank across the bar's date. */
-  'lstm-ranks': lstmAlone({ inputs: 'ranks' }),
   /** The LSTM alone on three times the training sequences. */
   'lstm-36k': lstmAlone({ maxSamples: 36000 }),
 };

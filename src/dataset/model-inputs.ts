@@ -1,7 +1,7 @@
 import { rankInputName } from './cross-section.ts';
 import type { Dataset } from './panel.ts';
 import { scaleInto, type Scaler } from './scaler.ts';
-import { buildSequences, type LstmInputs } from './sequences.ts';
+import { buildSequences } from './sequences.ts';
 
 /**
  * Where the models' inputs come from, item by item: a dataset's rows
@@ -26,7 +26,6 @@ export interface ModelInputs {
     scaler: Scaler,
     columns: Int32Array,
     timesteps: number,
-    inputs: LstmInputs,
   ): Float32Array;
 }
 
@@ -35,8 +34,8 @@ export function datasetInputs(data: Dataset): ModelInputs {
   return {
     symbolOf: (row) => data.symbols[data.symbolIndex[row]],
     xgbInputs: (rows, scaler, out) => fillInputs(data, scaler, rows, out),
-    lstmSequences: (rows, scaler, columns, timesteps, inputs) =>
-      buildSequences(data, scaler, rows, columns, timesteps, inputs),
+    lstmSequences: (rows, scaler, columns, timesteps) =>
+      buildSequences(data, scaler, rows, columns, timesteps),
   };
 }
 

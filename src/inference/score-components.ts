@@ -2,7 +2,7 @@ import type { LstmModel } from '../models/lstm/index.ts';
 import { DMatrix, type Booster, type XGBoostLib } from '../models/xgboost/index.ts';
 import type { ModelInputs } from '../dataset/model-inputs.ts';
 import type { Scaler } from '../dataset/scaler.ts';
-import { columnIndices, type LstmInputs } from '../dataset/sequences.ts';
+import { columnIndices } from '../dataset/sequences.ts';
 
 /** One fitted model set: the pooled one, or one symbol's (--per-symbol). */
 export interface ModelUnit {
@@ -25,8 +25,6 @@ export interface ScoringModel {
   featureRanks: readonly string[];
   lstmFeatures: readonly string[];
   lstmTimesteps: number;
-  /** How the LSTM's inputs are scaled: pooled moments, or ranks across the date. */
-  lstmInputs: LstmInputs;
   /** The unit that scores a symbol: the pooled model, or the symbol's own; null if none. */
   unitFor(symbol: string): ModelUnit | null;
 }
@@ -71,13 +69,7 @@ export function scoreComponents(
       }
       if (unit.lstm && lstm) {
         columns ??= columnIndices(model.scaler.featureNames, model.lstmFeatures);
-        const x = inputs.lstmSequences(
-          blockItems,
-          model.scaler,
-          columns,
-          model.lstmTimesteps,
-          model.lstmInputs,
-        );
+        const x = inputs.lstmSequences(blockItems, model.scaler, columns, model.lstmTimesteps);
         const scores = unit.lstm.predict(x, block.length);
         block.forEach((p, i) => (lstm[p] = scores[i] * unit.lstmTargetScale));
       }

@@ -75,7 +75,6 @@ export async function loadModel(
     xgbLib,
     lstmFeatures: manifest.lstm_features,
     lstmTimesteps: params.lstm?.timesteps ?? 0,
-    lstmInputs: params.lstm?.inputs ?? 'pooled',
     head: params.head,
     featureRanks: params.feature_ranks,
     unitFor: (symbol) => units.get(POOLED_UNIT) ?? units.get(symbol) ?? null,

@@ -64,14 +64,7 @@ export const paramsSchema = z.object({
   /** XGBoost's parameters as configured (train.xgb), or null without XGBoost. */
   xgb: z.record(z.string(), z.unknown()).nullable(),
   /** The LSTM's settings (train.lstm), or null without the LSTM. */
-  lstm: z
-    .object({
-      timesteps: z.number().int().positive(),
-      /** Absent in versions written before the setting: their LSTM read pooled inputs. */
-      inputs: z.enum(['pooled', 'ranks']).optional(),
-    })
-    .passthrough()
-    .nullable(),
+  lstm: z.object({ timesteps: z.number().int().positive() }).passthrough().nullable(),
   walk_forward: z.object({
     folds: z.number().int(),
     test_sessions: z.number().int(),

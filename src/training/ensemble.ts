@@ -190,7 +190,6 @@ export function ensembleModel(
     featureRanks: input.data.rankedNames,
     lstmFeatures: input.settings.lstm.features,
     lstmTimesteps: input.settings.lstm.timesteps,
-    lstmInputs: input.settings.lstm.inputs,
     unitFor: (symbol) => units.get(POOLED_UNIT) ?? units.get(symbol) ?? null,
   };
 }

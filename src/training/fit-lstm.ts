@@ -35,27 +35,13 @@ export async function fitLstm(input: FitInput): Promise<{
       : undefined;
   const result = await trainLstm(
     {
-      x: buildSequences(
-        data,
-        input.scaler,
-        shuffled,
-        columns,
-        lstmSettings.timesteps,
-        lstmSettings.inputs,
-      ),
+      x: buildSequences(data, input.scaler, shuffled, columns, lstmSettings.timesteps),
       y: target(shuffled),
       samples: shuffled.length,
     },
     // Early stopping needs a loss, not every validation row: an even sample keeps it cheap.
     {
-      x: buildSequences(
-        data,
-        input.scaler,
-        validSample,
-        columns,
-        lstmSettings.timesteps,
-        lstmSettings.inputs,
-      ),
+      x: buildSequences(data, input.scaler, validSample, columns, lstmSettings.timesteps),
       y: target(validSample),
       samples: validSample.length,
     },
