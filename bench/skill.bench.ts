@@ -77,7 +77,7 @@ export async function bench(report: BenchReporter): Promise<void> {
       const file = (name: string) =>
         path.join(
           dir,
-          `${name}-seed${seed}-${hash([fitKey(name, base), VARIANTS[name].settings(base).head, files.length, folds])}.json`,
+          `${name}-seed${seed}-${hash([fitKey(name, base), headOf(name), files.length, folds])}.json`,
         );
       const cached = group.every((name) => fs.existsSync(file(name)));
       if (!cached) {
@@ -132,6 +132,12 @@ export async function bench(report: BenchReporter): Promise<void> {
     path.join(dir, `peer-${hash([blocks, files.length])}.json`),
   );
   printSkill(report, { runs, variants: names, seeds, horizonDays: config.horizonDays, peer });
+}
+
+/** What decides a variant's head on shared fits. */
+function headOf(name: string): unknown[] {
+  const { head, blendShrink } = VARIANTS[name].settings(defaultConfig().train);
+  return [head, blendShrink];
 }
 
 function loadPanelOf(ctx: Context, until: string) {

@@ -122,6 +122,8 @@ const trainSchema = z
      * it by a standard error; 'blend' all with skill, by out-of-sample evidence (README).
      */
     head: z.enum(['select', 'blend']).default('select'),
+    /** With head 'blend': the share of the weight spread equally over the components with skill. */
+    blendShrink: z.number().min(0).max(1).default(0.5),
     /** What the models learn from the forward return (see README, "How a prediction is made"). */
     label: z.enum(['cs_rank', 'cs_zscore', 'excess', 'raw']).default('cs_rank'),
     /** Give XGBoost each stock-specific feature's per-date rank across the universe as well. */

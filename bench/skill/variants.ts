@@ -43,6 +43,8 @@ export const VARIANTS: Record<string, Variant> = {
   select: { settings: (base) => ({ ...base, head: 'select' }) },
   /** The head blends every component with skill, weighed on earlier folds' test rows. */
   blend: { settings: (base) => ({ ...base, head: 'blend' }) },
+  /** The same blend with a fifth of the weight spread equally instead of half. */
+  'blend-shrink20': { settings: (base) => ({ ...base, head: 'blend', blendShrink: 0.2 }) },
   /** XGBoost on every row and column at twice the learning rate: the default since the bench. */
   'xgb-whole-fast': {
     settings: (base) => ({
@@ -87,9 +89,9 @@ export const VARIANTS: Record<string, Variant> = {
   'lstm-36k': lstmAlone({ maxSamples: 36000 }),
 };
 
-/** What decides the fits (everything but the head). */
+/** What decides the fits (everything but the head and its blend). */
 export function fitKey(name: string, base: TrainSettings): string {
   const variant = VARIANTS[name];
-  const settings = { ...variant.settings(base), head: null };
+  const settings = { ...variant.settings(base), head: null, blendShrink: null };
   return JSON.stringify(variant.models ? { ...settings, models: variant.models } : settings);
 }

@@ -81,6 +81,7 @@ export async function train(ctx: Context, options: TrainOptions): Promise<TrainR
       final.fitted.head = fitHead(headFitRows(data, final.fitted.validation), final.fitted.base, {
         weighting: 'blend',
         evidence: walk.evidence,
+        blendShrink: plan.settings.blendShrink,
       });
     }
     try {

@@ -18,7 +18,7 @@ export type BlendEvidence = Readonly<Record<string, readonly number[]>>;
 /** Out-of-sample days the blend needs before it trusts them over the validation slice. */
 export const MIN_EVIDENCE_DAYS = 126;
 
-/** Share of the blend's weight spread equally over the components with skill. */
+/** Share of the blend's weight spread equally over the components with skill (train.blendShrink). */
 export const SHRINK_TO_EQUAL = 0.5;
 
 /** The shrunk Rank IC of a daily series: IC · (1 − 1/t²) when t > 1, else 0. */
@@ -82,6 +82,7 @@ export function blendWeights(
   validationDaily: Readonly<Record<string, number[]>>,
   evidence: BlendEvidence,
   horizonDays: number,
+  shrinkToEqual = SHRINK_TO_EQUAL,
 ): Weights {
   const days = Math.min(...names.map((n) => evidence[n]?.length ?? 0));
   const outOfSample = days >= MIN_EVIDENCE_DAYS;
@@ -103,9 +104,10 @@ export function blendWeights(
     names.map((n) => [
       n,
       shrunk[n] > 0
-        ? (1 - SHRINK_TO_EQUAL) * (shrunk[n] / total) + SHRINK_TO_EQUAL / skilled.length
+        ? (1 - shrinkToEqual) * (shrunk[n] / total) + shrinkToEqual / skilled.length
         : 0,
     ]),
   );
-  return { weights, how: `blend: Rank IC shrunk by its t on ${source}, half spread equally` };
+  const spread = shrinkToEqual === 0.5 ? 'half' : `${Math.round(shrinkToEqual * 100)}%`;
+  return { weights, how: `blend: Rank IC shrunk by its t on ${source}, ${spread} spread equally` };
 }

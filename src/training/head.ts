@@ -106,7 +106,7 @@ export type ComponentMultipliers = (row: number, component: ComponentName) => nu
 export function fitHead(
   rows: HeadFitRows,
   base: TrainingBase,
-  options: { weighting?: HeadWeighting; evidence?: BlendEvidence } = {},
+  options: { weighting?: HeadWeighting; evidence?: BlendEvidence; blendShrink?: number } = {},
 ): Head {
   const names = COMPONENTS.filter((c) => rows.components[c] !== undefined);
   const groups = [...rowsByDate(rows.dateIndex)].sort((a, b) => a[0] - b[0]).map((g) => g[1]);
@@ -136,7 +136,13 @@ export function fitHead(
   };
   const chosen =
     (options.weighting ?? 'select') === 'blend'
-      ? blendWeights(names, validationDaily, options.evidence ?? {}, base.horizonDays)
+      ? blendWeights(
+          names,
+          validationDaily,
+          options.evidence ?? {},
+          base.horizonDays,
+          options.blendShrink,
+        )
       : selectWeights(
           names,
           validationDaily,

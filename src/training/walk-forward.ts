@@ -166,6 +166,7 @@ export function judgeFolds(
             head: fitHead(headFitRows(data, outcome.validation), outcome.heads.base, {
               weighting: 'blend',
               evidence: evidenceUpTo(daily, fold.validEnd),
+              blendShrink: input.settings.blendShrink,
             }),
           }
         : outcome.heads;

@@ -31,6 +31,21 @@ test('blend: every component with skill weighs, none without; weights sum to 1',
   assert.match(how, /validation rows/);
 });
 
+test('blend: train.blendShrink sets the share spread equally, from weights by skill alone to equal ones', () => {
+  const validation = { xgb: series(1, 0.05, 300), lstm: series(2, 0.03, 300) };
+  const at = (shrink: number) => blendWeights(['xgb', 'lstm'], validation, {}, 5, shrink);
+  const bySkill = at(0).weights;
+  assert.ok(bySkill.xgb > bySkill.lstm && bySkill.lstm > 0);
+  assert.deepEqual(at(1).weights, { xgb: 0.5, lstm: 0.5 });
+  const fifth = at(0.2);
+  assert.ok(Math.abs(fifth.weights.lstm - (0.8 * bySkill.lstm + 0.1)) < 1e-12);
+  assert.match(fifth.how, /20% spread equally/);
+  assert.deepEqual(
+    at(SHRINK_TO_EQUAL).weights,
+    blendWeights(['xgb', 'lstm'], validation, {}, 5).weights,
+  );
+});
+
 test('blend: out-of-sample evidence replaces the validation slice once it is long enough', () => {
   // On validation (flattered by early stopping) xgb leads; out of sample only the LSTM ranks.
   const validation = { xgb: series(4, 0.08, 300), lstm: series(5, 0.03, 300) };
