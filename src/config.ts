@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
+import { HORIZON_RANGE } from './horizon.ts';
 import { ConfigError, fileSystemError } from './errors.ts';
 
 /**
@@ -164,8 +165,6 @@ const adaptationSchema = z
   })
   .strict();
 
-/** The label horizons mlx trains for, in trading sessions (the config and --horizon). */
-export const HORIZON_RANGE = { min: 1, max: 60 } as const;
 
 export const configSchema = z
   .object({

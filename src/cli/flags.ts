@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { isIsoDate } from '../calendar/index.ts';
 import { SINCE_RULE, sinceDate } from '../calendar/since.ts';
-import { HORIZON_RANGE } from '../config.ts';
+import { HORIZON_RANGE } from '../horizon.ts';
 import { normaliseSymbol, SYMBOL_RULE } from '../exchanges.ts';
 
 /**

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { readConfig } from '../config.ts';
 import type { Context } from '../context.ts';
 import { UsageError, type ExitCodeValue } from '../errors.ts';
 import { homePaths } from '../home.ts';
@@ -47,15 +46,15 @@ export const lastExit = { code: 0 as ExitCodeValue };
 export function action<A extends unknown[]>(run: Action<A>) {
   return async (...args: unknown[]) => {
     const command = args[args.length - 1] as Command;
-    const inv = invocationFor(command.optsWithGlobals() as GlobalOptions);
+    const inv = await invocationFor(command.optsWithGlobals() as GlobalOptions);
     lastExit.code = await run(inv, ...(args.slice(0, -1) as A));
   };
 }
 
-export function invocationFor(
+export async function invocationFor(
   options: GlobalOptions,
   env: NodeJS.ProcessEnv = process.env,
-): Invocation {
+): Promise<Invocation> {
   const detected = detectTerminal(env, { color: options.color });
   const terminal = options.wide ? { ...detected, columns: undefined } : detected;
   if (options.quiet && options.verbose)
@@ -72,6 +71,8 @@ export function invocationFor(
     throw new UsageError(`--home ${homeDir} is not a folder`);
   }
   const home = homePaths(homeDir, options.config);
+  // Loaded here, not at the top: `mlx --help` and a usage error need no config (nor zod).
+  const { readConfig } = await import('../config.ts');
   const config = readConfig(home.config, options.config !== undefined);
   const lockWaitSeconds =
     options.wait === undefined

@@ -14,7 +14,7 @@ import { fetchIntoStore } from '../sources/fetch.ts';
 import { assertHomeExists, noStoreError } from '../home-access.ts';
 import { Home } from '../home-files/home.ts';
 
-export { UNRESOLVABLE_AFTER_DAYS } from '../verification/scorer.ts';
+export { UNRESOLVABLE_AFTER_DAYS } from '../verification/unresolvable.ts';
 
 export interface VerifyOptions {
   /**

@@ -5,9 +5,7 @@ import type { PriceStore } from '../store/price-store.ts';
 import type { AdjustedSeries } from '../store/types.ts';
 import { scorePrediction, universeMove, type Scored, type UniverseMove } from './score.ts';
 import { Home } from '../home-files/home.ts';
-
-/** Days past the target date after which missing bars are an error, not "not due yet". */
-export const UNRESOLVABLE_AFTER_DAYS = 14;
+import { UNRESOLVABLE_AFTER_DAYS } from './unresolvable.ts';
 
 /**
  * Scores predictions against each symbol's bars from the earliest prediction

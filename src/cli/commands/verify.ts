@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { VerifiedPrediction } from '../../commands/verify.ts';
 import { DataError, ExitCode } from '../../errors.ts';
-import { UNRESOLVABLE_AFTER_DAYS } from '../../verification/scorer.ts';
+import { UNRESOLVABLE_AFTER_DAYS } from '../../verification/unresolvable.ts';
 import type { WeightChange } from '../../weights/update.ts';
 import { flag, parseSymbolList } from '../flags.ts';
 import { action } from '../runtime.ts';
