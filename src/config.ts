@@ -165,7 +165,6 @@ const adaptationSchema = z
   })
   .strict();
 
-
 export const configSchema = z
   .object({
     schema: z.literal('mlx.config/1').default('mlx.config/1'),
