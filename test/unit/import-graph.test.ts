@@ -37,6 +37,7 @@ const LAYERS: readonly (readonly string[])[] = [
   [
     'errors',
     'config',
+    'horizon',
     'context',
     'home',
     'log',
