@@ -77,7 +77,7 @@ export async function bench(report: BenchReporter): Promise<void> {
       const file = (name: string) =>
         path.join(
           dir,
-          `${name}-seed${seed}-${hash([fitKey(name, base), headOf(name), files.length, folds])}.json`,
+          `${name}-seed${seed}-${hash([fitKey(name, base), headOf(name, base), files.length, folds])}.json`,
         );
       const cached = group.every((name) => fs.existsSync(file(name)));
       if (!cached) {
@@ -135,8 +135,8 @@ export async function bench(report: BenchReporter): Promise<void> {
 }
 
 /** What decides a variant's head on shared fits. */
-function headOf(name: string): unknown[] {
-  const { head, blendShrink } = VARIANTS[name].settings(defaultConfig().train);
+function headOf(name: string, base: TrainSettings): unknown[] {
+  const { head, blendShrink } = VARIANTS[name].settings(base);
   return [head, blendShrink];
 }
 
