@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { z } from 'zod/v4';
+import { z } from 'zod';
 
 /**
  * The digest chain of a ledger file (pure). Each line mlx writes ends with

@@ -1,4 +1,5 @@
-import { z } from 'zod/v4';
+import { z } from 'zod';
+import { documented, jsonSchema } from './json-schema.ts';
 
 /**
  * The ledger records (README, "Records"). These schemas are the source of
@@ -7,14 +8,16 @@ import { z } from 'zod/v4';
  */
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 /** Every line mlx writes ends with it; lines from before digests have none and still read. */
-const digest = z
-  .string()
-  .regex(/^[0-9a-f]{32}$/)
-  .optional()
-  .meta({
+const digest = documented(
+  z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
+  {
     description:
       "Always the line's last field: SHA-256 (first 32 hex digits) of the previous line's digest (or of the file's name, for its first line) and of this line's text without the field; mlx doctor checks the chain",
-  });
+  },
+);
 const regime = z.enum(['bullish', 'bearish', 'volatile', 'sideways']);
 
 const predictionFields = {
@@ -44,11 +47,11 @@ const predictionFields = {
   }),
   model: z.object({ name: z.string(), version: z.string(), feature_set: z.string() }),
   price_basis: z.object({ close: z.number().positive(), adj_factor: z.number().positive() }),
-  in_sample: z.boolean().optional().meta({
+  in_sample: documented(z.boolean().optional(), {
     description:
       "true when the target session is inside the model's training data (predict --allow-in-sample); report keeps these apart",
   }),
-  supersedes: z.string().optional().meta({
+  supersedes: documented(z.string().optional(), {
     description:
       'id of the earlier prediction for the same symbol, session and horizon that this one replaces (predict --replace); readers take this one',
   }),
@@ -56,17 +59,18 @@ const predictionFields = {
 };
 
 /** Written by mlx ≤ 0.1: components are log returns; direction is the sign of the change. */
-export const predictionV1Schema = z
-  .object({ schema: z.literal('mlx.prediction/1'), ...predictionFields })
-  .meta({ title: 'mlx prediction record, version 1' });
+export const predictionV1Schema = documented(
+  z.object({ schema: z.literal('mlx.prediction/1'), ...predictionFields }),
+  { title: 'mlx prediction record, version 1' },
+);
 
 /**
  * The forecast is drift plus the stock's expected excess over the universe;
  * components are each model's score in units of its cross-sectional spread;
  * direction is up exactly when probability_up ≥ 0.5.
  */
-export const predictionV2Schema = z
-  .object({
+export const predictionV2Schema = documented(
+  z.object({
     schema: z.literal('mlx.prediction/2'),
     ...predictionFields,
     /** The expected return over the universe mean, in percent over the horizon. */
@@ -89,19 +93,23 @@ export const predictionV2Schema = z
     volatility: z.number().nonnegative(),
     /** Annualised short-window volatility the interval is scaled by (README, "How a prediction is made"). */
     interval_scale: z.number().nonnegative(),
-    explain: z
-      .array(z.object({ feature: z.string(), value: z.number(), contribution: z.number() }))
-      .optional()
-      .meta({
+    explain: documented(
+      z
+        .array(z.object({ feature: z.string(), value: z.number(), contribution: z.number() }))
+        .optional(),
+      {
         description:
           "The features that moved the XGBoost component most (top 5 by |contribution|): exact TreeSHAP contributions to XGBoost's raw score, each feature's scaled input and its per-date rank together; value in the stock's own units. Absent in older records and without XGBoost (mlx explain ID shows them all)",
-      }),
-  })
-  .meta({ title: 'mlx prediction record, version 2' });
+      },
+    ),
+  }),
+  { title: 'mlx prediction record, version 2' },
+);
 
-export const predictionSchema = z
-  .discriminatedUnion('schema', [predictionV1Schema, predictionV2Schema])
-  .meta({ title: 'mlx prediction record', description: 'One line of predictions/YYYY-MM.jsonl' });
+export const predictionSchema = documented(
+  z.discriminatedUnion('schema', [predictionV1Schema, predictionV2Schema]),
+  { title: 'mlx prediction record', description: 'One line of predictions/YYYY-MM.jsonl' },
+);
 
 export type Prediction = z.infer<typeof predictionSchema>;
 export type PredictionV1 = z.infer<typeof predictionV1Schema>;
@@ -121,7 +129,7 @@ const verificationFields = {
   error_pct: z.number().optional(),
   direction_hit: z.boolean().optional(),
   within_interval: z.boolean().optional(),
-  supersedes: z.string().optional().meta({
+  supersedes: documented(z.string().optional(), {
     description:
       'verified_at of the earlier verification of this prediction that this one replaces (verify --rescore); readers take the latest',
   }),
@@ -129,13 +137,14 @@ const verificationFields = {
 };
 
 /** Written by mlx ≤ 0.1: the absolute move only. */
-export const verificationV1Schema = z
-  .object({ schema: z.literal('mlx.verification/1'), ...verificationFields })
-  .meta({ title: 'mlx verification record, version 1' });
+export const verificationV1Schema = documented(
+  z.object({ schema: z.literal('mlx.verification/1'), ...verificationFields }),
+  { title: 'mlx verification record, version 1' },
+);
 
 /** Adds the relative outcome: the move against the universe's over the same sessions. */
-export const verificationV2Schema = z
-  .object({
+export const verificationV2Schema = documented(
+  z.object({
     schema: z.literal('mlx.verification/2'),
     ...verificationFields,
     /** The universe's mean realised change over the same sessions (log-mean, in percent). */
@@ -146,15 +155,17 @@ export const verificationV2Schema = z
     actual_excess_pct: z.number().optional(),
     /** The sign of the predicted excess matched the realised excess (`/2` predictions). */
     excess_hit: z.boolean().optional(),
-  })
-  .meta({ title: 'mlx verification record, version 2' });
+  }),
+  { title: 'mlx verification record, version 2' },
+);
 
-export const verificationSchema = z
-  .discriminatedUnion('schema', [verificationV1Schema, verificationV2Schema])
-  .meta({
+export const verificationSchema = documented(
+  z.discriminatedUnion('schema', [verificationV1Schema, verificationV2Schema]),
+  {
     title: 'mlx verification record',
     description: 'One line of predictions/verifications/YYYY-MM.jsonl',
-  });
+  },
+);
 
 export type Verification = z.infer<typeof verificationSchema>;
 export type VerificationV2 = z.infer<typeof verificationV2Schema>;
@@ -162,5 +173,5 @@ export type VerificationV2 = z.infer<typeof verificationV2Schema>;
 export function publishedSchema(
   schema: typeof predictionSchema | typeof verificationSchema,
 ): unknown {
-  return z.toJSONSchema(schema, { target: 'draft-2020-12' });
+  return jsonSchema(schema);
 }
