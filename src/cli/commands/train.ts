@@ -3,7 +3,6 @@ import { Option } from 'commander';
 import { ExitCode, UsageError } from '../../errors.ts';
 import type { Metrics } from '../../evaluation/metrics.ts';
 import type { ModelKind } from '../../training/fit.ts';
-import { SCORED } from '../../training/judge.ts';
 import {
   flag,
   OLD_SPELLINGS,
@@ -172,6 +171,7 @@ Examples:
     );
 }
 
+/** One row per model and baseline, in the order train scored them (ensemble first). */
 export function metricsTable(
   metrics: Partial<Record<string, Metrics>>,
   terminal: TableTerminal,
@@ -191,9 +191,9 @@ export function metricsTable(
       'Sharpe',
       'max DD',
     ],
-    SCORED.filter((name) => metrics[name]).map((name) => {
-      const m = metrics[name] as Metrics;
-      return [
+    Object.entries(metrics)
+      .filter((entry): entry is [string, Metrics] => entry[1] !== undefined)
+      .map(([name, m]) => [
         name,
         formatPct(m.directional_accuracy),
         formatNumber(m.brier, 4),
@@ -205,8 +205,7 @@ export function metricsTable(
         formatPct(m.long_short.annualised_return),
         formatNumber(m.long_short.sharpe, 2),
         formatPct(m.long_short.max_drawdown),
-      ];
-    }),
+      ]),
     terminal,
   );
 }
