@@ -1,12 +1,25 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { DataError, UsageError } from '../errors.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 // A read-only home (a shared mount) is opened through an `immutable` URI; with
 // URIs on, only names starting with "file:" are read as one, and mlx's are absolute paths.
 process.env.SQLITE_USE_URI ??= '1';
+
+let sqlite: typeof Database | undefined;
+
+/**
+ * A connection. better-sqlite3 (a CommonJS package) is loaded when the first
+ * store opens, not with this module: the commands that read only the ledgers
+ * (`mlx predictions`) start without it.
+ */
+function connect(file: string, options?: Database.Options): Database.Database {
+  sqlite ??= createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  return new sqlite(file, options);
+}
 
 /**
  * Open the SQLite file (WAL), mapping what can go wrong to what the user can
@@ -29,7 +42,7 @@ export function openDatabase(file: string, readonly: boolean): Database.Database
   }
   if (!readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
   try {
-    const db = readonly ? openReadOnly(file) : new Database(file);
+    const db = readonly ? openReadOnly(file) : connect(file);
     db.pragma('busy_timeout = 10000');
     if (!readonly) {
       db.pragma('journal_mode = WAL');
@@ -68,14 +81,14 @@ export function openDatabase(file: string, readonly: boolean): Database.Database
 function openReadOnly(file: string): Database.Database {
   let db: Database.Database | null = null;
   try {
-    db = new Database(file, { readonly: true, fileMustExist: true });
+    db = connect(file, { readonly: true, fileMustExist: true });
     db.pragma('user_version');
     return db;
   } catch (err) {
     db?.close();
     if (!folderIsReadOnly(path.dirname(file))) throw err;
     const uri = `file:${file.split('/').map(encodeURIComponent).join('/')}?immutable=1`;
-    return new Database(uri, { readonly: true, fileMustExist: true });
+    return connect(uri, { readonly: true, fileMustExist: true });
   }
 }
 
@@ -100,7 +113,7 @@ function folderIsReadOnly(dir: string): boolean {
 export function releaseSideFiles(file: string): void {
   if (!fs.existsSync(`${file}-wal`)) return;
   try {
-    const db = new Database(file, { fileMustExist: true });
+    const db = connect(file, { fileMustExist: true });
     // A connection that never read closes without touching the log: read once.
     db.pragma('user_version');
     db.close();
