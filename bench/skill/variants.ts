@@ -87,6 +87,12 @@ export const VARIANTS: Record<string, Variant> = {
   'lstm-patience1': lstmAlone({ patience: 1 }),
   /** The LSTM alone on three times the training sequences. */
   'lstm-36k': lstmAlone({ maxSamples: 36000 }),
+  /** The default with the LSTM on three times the training sequences. */
+  lstm36k: { settings: (base) => ({ ...base, lstm: { ...base.lstm, maxSamples: 36000 } }) },
+  /** The same fits, the head blending every component with skill. */
+  'lstm36k-blend': {
+    settings: (base) => ({ ...base, head: 'blend', lstm: { ...base.lstm, maxSamples: 36000 } }),
+  },
 };
 
 /** What decides the fits (everything but the head and its blend). */
