@@ -1,8 +1,7 @@
-import { Chalk } from 'chalk';
 import type { ProgressFactory } from '../context.ts';
 import { StatusLine, statusProgress } from './progress.ts';
 import { fitText } from './table.ts';
-import type { Terminal } from './terminal.ts';
+import { PLAIN, type Terminal } from './terminal.ts';
 
 export type { Terminal } from './terminal.ts';
 
@@ -22,9 +21,20 @@ export function detectTerminal(
     stdoutIsTTY,
     stderrIsTTY,
     color: stderrIsTTY && !noColor,
-    paint: new Chalk({ level: stdoutIsTTY && !noColor ? 1 : 0 }),
+    stdoutColor: stdoutIsTTY && !noColor,
+    paint: PLAIN,
     columns: stdoutIsTTY ? process.stdout.columns || 80 : undefined,
   };
+}
+
+/**
+ * The terminal with chalk's colours when stdout takes them. chalk is loaded
+ * only then: output for a pipe, a file or cron needs none, and starts sooner.
+ */
+export async function withPaint(terminal: Terminal): Promise<Terminal> {
+  if (!terminal.stdoutColor) return terminal;
+  const { Chalk } = await import('chalk');
+  return { ...terminal, paint: new Chalk({ level: 1 }) };
 }
 
 /** stderr's last line while a progress bar is drawn: every log line goes above it. */

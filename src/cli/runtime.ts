@@ -12,6 +12,7 @@ import {
   writeErr,
   writeJson,
   writeOut,
+  withPaint,
   type Terminal,
 } from './io.ts';
 
@@ -55,7 +56,7 @@ export async function invocationFor(
   options: GlobalOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<Invocation> {
-  const detected = detectTerminal(env, { color: options.color });
+  const detected = await withPaint(detectTerminal(env, { color: options.color }));
   const terminal = options.wide ? { ...detected, columns: undefined } : detected;
   if (options.quiet && options.verbose)
     throw new UsageError('--quiet and --verbose contradict each other');

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Chalk } from 'chalk';
-import { colorRefused } from '../../src/cli/io.ts';
+import { colorRefused, withPaint } from '../../src/cli/io.ts';
+import { PLAIN } from '../../src/cli/terminal.ts';
 import { progressText, statusProgress, StatusLine } from '../../src/cli/progress.ts';
 import { fitText, renderTable } from '../../src/cli/table.ts';
 import { predictionTable } from '../../src/cli/prediction-table.ts';
@@ -208,4 +209,14 @@ test('predictions: strongest signals by their pull at the head weight; relative 
   ).split('\n');
   assert.match(table[0], /^symbol\s+as of\s+rank\s+excess\s+P\(out\)\s+price\s+change\s+P\(up\)/);
   assert.match(table[1], /xgb, macd_positive$/);
+});
+
+test('withPaint: chalk colours only for a stdout that takes them, the text as it is otherwise', async () => {
+  const facts = { stdoutIsTTY: true, stderrIsTTY: true, color: true, columns: 80, paint: PLAIN };
+  const coloured = await withPaint({ ...facts, stdoutColor: true });
+  assert.match(coloured.paint.green('+1.00%'), ESC);
+  assert.equal(coloured.paint.green('+1.00%').replace(ANSI, ''), '+1.00%');
+  const piped = await withPaint({ ...facts, stdoutIsTTY: false, stdoutColor: false });
+  assert.equal(piped.paint, PLAIN);
+  assert.equal(piped.paint.red('-1.00%'), '-1.00%');
 });
