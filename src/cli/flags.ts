@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option } from './commander.ts';
 import { isIsoDate } from '../calendar/index.ts';
 import { SINCE_RULE, sinceDate } from '../calendar/since.ts';
 import { HORIZON_RANGE } from '../horizon.ts';
