@@ -1,4 +1,4 @@
-import { InvalidArgumentError, Option } from './commander.ts';
+import { InvalidArgumentError, Option } from 'commander';
 import { isIsoDate } from '../calendar/index.ts';
 import { SINCE_RULE, sinceDate } from '../calendar/since.ts';
 import { HORIZON_RANGE } from '../horizon.ts';

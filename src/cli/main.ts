@@ -1,4 +1,4 @@
-import { CommanderError } from './commander.ts';
+import { CommanderError } from 'commander';
 import {
   ExitCode,
   MlxError,

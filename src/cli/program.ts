@@ -1,4 +1,4 @@
-import { Command, Option } from './commander.ts';
+import { Command, Option } from 'commander';
 import { registerBacktestCommand } from './commands/backtest.ts';
 import { registerDataCommands } from './commands/data.ts';
 import { registerCronCommand } from './commands/cron.ts';

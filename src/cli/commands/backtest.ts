@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Option } from '../commander.ts';
+import { Option } from 'commander';
 import type { BacktestResult } from '../../commands/backtest.ts';
 import { ExitCode } from '../../errors.ts';
 import { flag, parseDate } from '../flags.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Option } from '../commander.ts';
+import { Option } from 'commander';
 import { ExitCode } from '../../errors.ts';
 import { requireSymbol } from '../../exchanges.ts';
 import { flag, parseDate, parseSeed, wholeNumber } from '../flags.ts';

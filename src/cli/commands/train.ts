@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Option } from '../commander.ts';
+import { Option } from 'commander';
 import { ExitCode, UsageError } from '../../errors.ts';
 import type { Metrics } from '../../evaluation/metrics.ts';
 import type { ModelKind } from '../../training/fit.ts';
