@@ -54,8 +54,9 @@ function stringParser(schema: z.ZodString): Parse {
   const patterns: RegExp[] = [];
   for (const check of schema._def.checks) {
     if (check.kind === 'min') minLength = Math.max(minLength, check.value);
-    // Without the flags that make a RegExp remember where it stopped (zod resets them too).
-    else if (check.kind === 'regex') patterns.push(new RegExp(check.regex.source));
+    // Its own flags but those that make a RegExp remember where it stopped (zod resets it).
+    else if (check.kind === 'regex')
+      patterns.push(new RegExp(check.regex.source, check.regex.flags.replace(/[gy]/g, '')));
     else throw unsupported(`the string check ${check.kind}`);
   }
   return (value) =>

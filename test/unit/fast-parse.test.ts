@@ -129,6 +129,13 @@ test('compiled parser: optional keys present as undefined are kept, unknown keys
   assert.deepEqual(Object.keys(parse({ b: 'x' }) as object), ['b']);
 });
 
+test('compiled parser: a pattern keeps its own flags, and no match is remembered between lines', () => {
+  const parse = compileParser(z.object({ code: z.string().regex(/^ab$/gi) }));
+  assert.deepEqual(parse({ code: 'AB' }), { code: 'AB' });
+  assert.deepEqual(parse({ code: 'AB' }), { code: 'AB' });
+  assert.equal(parse({ code: 'abc' }), REJECTED);
+});
+
 test('compiled parser refuses schemas it does not cover', () => {
   assert.throws(() => compileParser(z.object({ at: z.date() })), /does not cover ZodDate/);
   assert.throws(() => compileParser(z.string().email()), /does not cover the string check email/);
