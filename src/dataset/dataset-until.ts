@@ -24,7 +24,7 @@ export function datasetUntil(full: Dataset, panel: Panel, until: string): Datase
   const k = full.rankedNames.length;
   const keep = new Int32Array(rows);
   for (let r = 0, at = 0; r < full.rows; r++) if (full.dateIndex[r] < cut) keep[at++] = r;
-  const x = sharedFloat64(rows * width);
+  const x = sharedFloat32(rows * width);
   const ranks = sharedFloat32(rows * k);
   const y = sharedFloat64(rows);
   const pick = <T extends Float64Array | Int32Array>(source: T, make: (n: number) => T): T => {

@@ -69,9 +69,14 @@ export function scaleInto(
   }
 }
 
-/** One value standardised with a mean and standard deviation, clipped to ±CLIP. */
+/**
+ * One value standardised with a mean and standard deviation, clipped to ±CLIP.
+ * The value is taken at float32 precision, as the dataset holds it, so a model
+ * reads the same inputs whether they come from the dataset (train) or from
+ * float64 features (predict, export).
+ */
 export function clipped(value: number, mean: number, std: number): number {
-  const z = (value - mean) / std;
+  const z = (Math.fround(value) - mean) / std;
   return z > CLIP ? CLIP : z < -CLIP ? -CLIP : z;
 }
 

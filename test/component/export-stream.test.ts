@@ -75,7 +75,7 @@ function wholeBars(store: PriceStore): { rows: number; columns: ExportColumn[] }
 }
 
 /** The dataset `mlx train` builds, every column of the features file whole, in the file's order. */
-function wholeFeatures(data: Dataset, scaled?: Float32Array): ExportColumn[] {
+function wholeFeatures({ data, raw }: Built, scaled?: Float32Array): ExportColumn[] {
   const width = data.featureNames.length;
   const k = data.rankedNames.length;
   const column = (matrix: ArrayLike<number>, stride: number, j: number) =>
@@ -91,7 +91,7 @@ function wholeFeatures(data: Dataset, scaled?: Float32Array): ExportColumn[] {
     },
     ...data.featureNames.map((name, j): ExportColumn => ({
       name,
-      data: { type: 'DOUBLE', values: column(data.x, width, j) },
+      data: { type: 'DOUBLE', values: column(raw, width, j) },
     })),
     ...data.rankedNames.map((name, j): ExportColumn => ({
       name: rankInputName(name),
@@ -147,11 +147,30 @@ function aggregatesOf(values: ArrayLike<number>): number[] {
 const same = (a: string, b: string) => fs.readFileSync(a).equals(fs.readFileSync(b));
 
 /** The dataset `mlx train` builds of the whole store (the panel, then buildDataset). */
-function datasetOf(ctx: Context): Dataset {
+/**
+ * The dataset `mlx train` builds, with its rows' features in float64 as the
+ * export writes them (the dataset keeps them in float32, what the models read).
+ */
+interface Built {
+  data: Dataset;
+  raw: Float64Array;
+}
+
+function datasetOf(ctx: Context): Built {
   const store = PriceStore.open(ctx.home.db);
   try {
     const panel = loadPanel(store, store.symbolNames(), undefined, ctx.config);
-    return buildDataset(panel, ctx.config.horizonDays, ctx.config);
+    const data = buildDataset(panel, ctx.config.horizonDays, ctx.config);
+    const width = data.featureNames.length;
+    const raw = new Float64Array(data.rows * width);
+    for (let r = 0; r < data.rows; r++) {
+      const { values } = panel.symbols[data.symbolIndex[r]].features;
+      const bar = data.barIndex[r];
+      raw.set(values.subarray(bar * width, (bar + 1) * width), r * width);
+      for (let j = 0; j < width; j++)
+        assert.equal(data.x[r * width + j], Math.fround(raw[r * width + j]));
+    }
+    return { data, raw };
   } finally {
     store.close();
   }
@@ -165,6 +184,7 @@ const featuresMetadata = (ctx: Context) => ({
 
 describe('mlx export streams bars and features, symbol by symbol', () => {
   let ctx: Context & { lines: string[] };
+  let built: Built;
   let data: Dataset;
   let dir: string;
   const run = async (name: string, options: Partial<ExportOptions> = {}) => {
@@ -185,14 +205,15 @@ describe('mlx export streams bars and features, symbol by symbol', () => {
   before(async () => {
     ctx = await syntheticHome(6);
     dir = tempHome('mlx-export-stream-');
-    data = datasetOf(ctx);
+    built = datasetOf(ctx);
+    data = built.data;
   });
 
   it('features.parquet: the rows, columns and values of the dataset mlx train builds, as if written whole', async () => {
     const { features, result } = await run('default');
     assert.ok(data.rows > 2 * 2048, `${data.rows} rows span several of DuckDB’s chunks`);
     assert.equal(result.files[1].rows, data.rows);
-    const expected = wholeFeatures(data);
+    const expected = wholeFeatures(built);
     const [{ n }] = await query(`SELECT count(*) AS n FROM '${features}'`);
     assert.equal(Number(n), data.rows);
     const described = await query(`DESCRIBE SELECT * FROM '${features}'`);
@@ -298,14 +319,15 @@ describe('mlx export of features with a model', { skip: withoutXgb }, () => {
     assert.ok(
       same(file, await exported(path.join(dir, 'tiny'), { batchRows: 5, rankColumnsPerPass: 3 })),
     );
-    const data = datasetOf(ctx);
+    const built = datasetOf(ctx);
+    const { data } = built;
     const scaled = scaleDataset(readScaler(trained.dir), data);
     const whole = path.join(dir, 'whole.parquet');
     const inputs = [
       ...data.featureNames.map(scaledColumnName),
       ...data.rankedNames.map(rankInputName),
     ];
-    await writeWhole(whole, FEATURES_SCHEMA, data.rows, wholeFeatures(data, scaled), {
+    await writeWhole(whole, FEATURES_SCHEMA, data.rows, wholeFeatures(built, scaled), {
       ...featuresMetadata(ctx),
       model: `default/${trained.version}`,
       xgb_inputs: JSON.stringify(inputs),
