@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { setImmediate } from 'node:timers/promises';
-import { main } from '../dist/cli/main.js';
-import { noteOutputError, settleOutput } from '../dist/cli/output-failures.js';
+import { main } from '../dist/bundle/main.js';
+import { noteOutputError, settleOutput } from '../dist/bundle/output-failures.js';
 
 // A reader that stops early (`mlx predictions --json | head`) closes the pipe, and a log file
 // on a failing disk fails its writes. Either way the output is lost, not the work: the command

@@ -1,5 +1,7 @@
-import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import { ownFile } from './own-files.ts';
 
-const require = createRequire(import.meta.url);
 /** mlx's own version, recorded in every model manifest. */
-export const MLX_VERSION: string = (require('../package.json') as { version: string }).version;
+export const MLX_VERSION: string = (
+  JSON.parse(fs.readFileSync(ownFile('package.json'), 'utf8')) as { version: string }
+).version;

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Context } from '../context.ts';
 import { DataError } from '../errors.ts';
 import { assertHomeExists } from '../home-access.ts';
+import { ownFile } from '../own-files.ts';
 import { clock, localCloseRange, MARGIN_MINUTES, weekdaysField } from '../calendar/cron-time.ts';
 
 /**
@@ -50,9 +50,9 @@ export interface CronLines {
   crontab: string;
 }
 
-/** This mlx's own launcher: bin/mlx.js beside dist/ (or src/ when run from source). */
+/** This mlx's own launcher: bin/mlx.js in its package. */
 export function mlxScript(): string {
-  const script = fileURLToPath(new URL('../../bin/mlx.js', import.meta.url));
+  const script = ownFile('bin', 'mlx.js');
   if (!fs.existsSync(script))
     throw new DataError(`cannot find mlx's launcher (looked for ${script})`);
   return script;
