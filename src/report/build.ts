@@ -1,5 +1,6 @@
 import type { Context } from '../context.ts';
 import { assertRange, resolveSince } from '../calendar/since.ts';
+import { dayNumberOf, formatDayNumber } from '../calendar/civil.ts';
 import {
   ledgerWarnings,
   warnAboutLedgers,
@@ -85,7 +86,7 @@ export function lastReturnsFor(
  * log return at each prediction's as_of (the momentum baseline), the simple
  * return over each horizon from as_of (Rank IC by horizon), and the sectors.
  */
-function barFigures(
+export function barFigures(
   store: PriceStore,
   outcomes: readonly Outcome[],
 ): {
@@ -106,7 +107,11 @@ function barFigures(
     const info = store.symbolInfo(symbol);
     if (!info) continue;
     if (info.sector) sectors.set(symbol, info.sector);
-    const series = store.adjusted(symbol);
+    // From the bar before the earliest as_of: adjustment walks back from the last bar,
+    // so these bars come out exactly as in the whole history, which is not read.
+    const earliest = mine.reduce((a, o) => (o.prediction.as_of < a ? o.prediction.as_of : a), '9');
+    const before = store.lastBarDate(symbol, formatDayNumber(dayNumberOf(earliest) - 1));
+    const series = store.adjusted(symbol, before ? { from: before } : {});
     const index = new Map(series.dates.map((d, i) => [d, i]));
     for (const o of mine) {
       const i = index.get(o.prediction.as_of);
