@@ -8,19 +8,36 @@
 // The worker threads' modules are entry points of their own, beside the
 // chunks that start them (see src/threads.ts).
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const BUNDLED = new Set(['commander', 'zod']);
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const WORKERS = {
+  'fold-worker': 'dist/training/fold-worker.js',
+  'xgb-worker': 'dist/training/xgb-worker.js',
+  'retrain-worker': 'dist/replay/retrain-worker.js',
+};
+
+// Every worker thread the code starts must be an entry point: one left out
+// would fail only when that command runs, so the build fails instead.
+for (const file of fs.readdirSync(path.join(root, 'dist'), { recursive: true })) {
+  if (!file.endsWith('.js') || file.startsWith('bundle')) continue;
+  const code = fs.readFileSync(path.join(root, 'dist', file), 'utf8');
+  for (const [, name] of code.matchAll(/startWorker\(import\.meta\.url, '([\w-]+)'/g))
+    if (!(name in WORKERS))
+      throw new Error(`dist/${file} starts the worker ${name}: add it to WORKERS`);
+}
 
 // Chunks are named by their content: a build leaves none of an earlier one behind.
-fs.rmSync('dist/bundle', { recursive: true, force: true });
+fs.rmSync(path.join(root, 'dist/bundle'), { recursive: true, force: true });
 await build({
+  absWorkingDir: root,
   entryPoints: {
     main: 'dist/cli/main.js',
     'output-failures': 'dist/cli/output-failures.js',
-    'fold-worker': 'dist/training/fold-worker.js',
-    'xgb-worker': 'dist/training/xgb-worker.js',
-    'retrain-worker': 'dist/replay/retrain-worker.js',
+    ...WORKERS,
   },
   outdir: 'dist/bundle',
   bundle: true,
