@@ -46,6 +46,7 @@ const LAYERS: readonly (readonly string[])[] = [
     'fsutil',
     'random',
     'version',
+    'own-files',
     'threads',
     'memory',
   ],
