@@ -32,9 +32,17 @@ export function datasetUntil(full: Dataset, panel: Panel, until: string): Datase
     keep.forEach((r, i) => (out[i] = source[r]));
     return out;
   };
+  // The rows kept come in runs (a symbol's rows are consecutive): each run's
+  // features and ranks are copied whole, not row by row.
+  for (let i = 0; i < rows;) {
+    let end = i + 1;
+    while (end < rows && keep[end] === keep[end - 1] + 1) end++;
+    const [from, to] = [keep[i], keep[end - 1] + 1];
+    x.set(full.x.subarray(from * width, to * width), i * width);
+    ranks.set(full.ranks.subarray(from * k, to * k), i * k);
+    i = end;
+  }
   keep.forEach((r, i) => {
-    x.set(full.x.subarray(r * width, (r + 1) * width), i * width);
-    ranks.set(full.ranks.subarray(r * k, (r + 1) * k), i * k);
     const barDates = panel.symbols[full.symbolIndex[r]].series.dates;
     const known = (barDates[full.barIndex[r] + full.horizonDays] ?? '') <= until;
     y[i] = known ? full.y[r] : NaN;
