@@ -26,15 +26,14 @@ export class LedgerIndex {
          (id, symbol, as_of, target_date, horizon_days, model_name, model_version, created_at, file, line, record)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    // Catching up re-reads whole ledgers: only what the index lacks is written (a set lookup,
-    // not an insert with its JSON, per line already indexed).
-    const known = new Set(
-      this.db.prepare('SELECT id FROM prediction_index').pluck().all() as string[],
-    );
+    // Catching up re-reads whole ledgers: only what the index lacks is written (a lookup by
+    // id, not an insert with its JSON, per line already indexed). Looked up one by one, not
+    // read whole: a backtest appends after every session, and the index grows all along.
+    const known = this.db.prepare('SELECT 1 FROM prediction_index WHERE id = ?').pluck();
     let added = 0;
     this.db.transaction(() => {
       for (const { record: p, file, line } of entries) {
-        if (known.has(p.id)) continue;
+        if (known.get(p.id) !== undefined) continue;
         added += insert.run(
           p.id,
           p.symbol,
@@ -65,19 +64,13 @@ export class LedgerIndex {
           OR (excluded.file = verification_index.file AND excluded.line > verification_index.line)`,
     );
     // As for predictions: a line at or before the indexed one for its prediction changes nothing.
-    const indexed = new Map(
-      (
-        this.db.prepare('SELECT prediction_id, file, line FROM verification_index').all() as {
-          prediction_id: string;
-          file: string;
-          line: number;
-        }[]
-      ).map((row) => [row.prediction_id, row]),
+    const indexed = this.db.prepare(
+      'SELECT file, line FROM verification_index WHERE prediction_id = ?',
     );
     let added = 0;
     this.db.transaction(() => {
       for (const { record: v, file, line } of entries) {
-        const at = indexed.get(v.prediction_id);
+        const at = indexed.get(v.prediction_id) as { file: string; line: number } | undefined;
         if (at && (file < at.file || (file === at.file && line <= at.line))) continue;
         added += insert.run(
           v.prediction_id,
