@@ -33,6 +33,7 @@ export class PriceStore {
 
   /** Set for a reader that made the WAL's side files: it has them removed on close. */
   private tidyOnClose = false;
+  private symbolRow: Database.Statement | undefined;
 
   private constructor(db: Database.Database, file: string) {
     this.db = db;
@@ -143,7 +144,9 @@ export class PriceStore {
   }
 
   symbolInfo(symbol: string): SymbolInfo | null {
-    const row = this.db.prepare('SELECT * FROM symbols WHERE symbol = ?').get(symbol) as
+    // Prepared once: predict asks for every symbol, and a backtest at every session.
+    this.symbolRow ??= this.db.prepare('SELECT * FROM symbols WHERE symbol = ?');
+    const row = this.symbolRow.get(symbol) as
       (Omit<SymbolInfo, 'synthetic'> & { synthetic: number }) | undefined;
     return row ? { ...pickInfo(row), synthetic: row.synthetic === 1 } : null;
   }
