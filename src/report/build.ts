@@ -109,7 +109,10 @@ export function barFigures(
     if (info.sector) sectors.set(symbol, info.sector);
     // From the bar before the earliest as_of: adjustment walks back from the last bar,
     // so these bars come out exactly as in the whole history, which is not read.
-    const earliest = mine.reduce((a, o) => (o.prediction.as_of < a ? o.prediction.as_of : a), '9');
+    const earliest = mine.reduce(
+      (a, o) => (o.prediction.as_of < a ? o.prediction.as_of : a),
+      mine[0].prediction.as_of,
+    );
     const before = store.lastBarDate(symbol, formatDayNumber(dayNumberOf(earliest) - 1));
     const series = store.adjusted(symbol, before ? { from: before } : {});
     const index = new Map(series.dates.map((d, i) => [d, i]));
