@@ -5,6 +5,7 @@ import type { FittedEnsemble } from '../training/ensemble.ts';
 import type { ModelKind, TrainEvent } from '../training/fit.ts';
 import type { Dataset, Panel } from '../dataset/panel.ts';
 import type { Scaler } from '../dataset/scaler.ts';
+import type { CutMemory } from '../dataset/dataset-until.ts';
 import type { FoldReport, WalkForwardResult } from '../training/walk-forward.ts';
 
 export interface TrainOptions {
@@ -28,6 +29,8 @@ export interface TrainOptions {
   panel?: Panel;
   /** That panel's dataset, built once by the replay: each retrain takes its cut (datasetUntil). */
   panelDataset?: Dataset;
+  /** Where each cut of panelDataset is written, over the last (see CutMemory). */
+  cutMemory?: CutMemory;
   /** Start the LSTM from this model's weights (a replay's previous monthly fit). */
   lstmWarmStart?: LstmModel;
   /** Threads fitting at once (walk-forward folds and the final fit); default: one per core. */

@@ -124,7 +124,7 @@ function trainingData(ctx: Context, options: TrainOptions, plan: TrainPlan): Dat
   }
   const data =
     options.panelDataset?.horizonDays === plan.horizonDays && options.until
-      ? datasetUntil(options.panelDataset, panel, options.until)
+      ? datasetUntil(options.panelDataset, panel, options.until, options.cutMemory)
       : buildDataset(panel, plan.horizonDays, ctx.config, options.until);
   for (const component of ['xgb', 'lstm', 'rules'] as const) {
     if (ctx.config.signalWeights[component] !== undefined)

@@ -5,6 +5,7 @@ import { LstmModel } from '../models/lstm/index.ts';
 import { Home } from '../home-files/home.ts';
 import { serialiseError } from '../threads.ts';
 import { buildDataset, loadPanel } from '../dataset/panel.ts';
+import { cutMemory } from '../dataset/dataset-until.ts';
 import { resolveUniverse } from '../universe.ts';
 import type { RetrainWorkerData, RetrainWorkerMessage } from './retrains.ts';
 import { train } from '../jobs/train.ts';
@@ -40,6 +41,8 @@ try {
   }
   // One dataset up to the last session: each retrain takes the rows and labels known by its date.
   const panelDataset = buildDataset(panel, input.config.horizonDays, input.config, input.to);
+  // One retrain at a time: each cut is written over the last one's memory.
+  const memory = cutMemory(panelDataset);
   let warmStart: LstmModel | undefined;
   for (const until of input.untils) {
     const result = await train(ctx, {
@@ -48,6 +51,7 @@ try {
       walkForward: false,
       panel,
       panelDataset,
+      cutMemory: memory,
       // Last month's LSTM is the starting point: a pass or two adapts it.
       ...(warmStart ? { lstmWarmStart: warmStart } : {}),
     });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveUniverse } from '../../src/universe.ts';
 import { PriceStore } from '../../src/store/price-store.ts';
-import { datasetUntil } from '../../src/dataset/dataset-until.ts';
+import { cutMemory, datasetUntil } from '../../src/dataset/dataset-until.ts';
 import { buildDataset, loadPanel } from '../../src/dataset/panel.ts';
 import { syntheticHome } from '../helpers/loop.ts';
 
@@ -52,20 +52,28 @@ describe('a replay computes features once', () => {
     try {
       const panel = loadPanel(store, resolveUniverse(ctx, store, {}), '2021-12-31', ctx.config);
       const full = buildDataset(panel, 5, ctx.config, '2021-12-31');
-      for (const until of ['2020-03-31', '2021-06-30', '2021-07-02']) {
-        const cut = datasetUntil(full, panel, until);
+      // Written into one memory in turn, a longer cut before a shorter, as into new memory.
+      const memory = cutMemory(full);
+      for (const until of ['2021-06-30', '2020-03-31', '2021-07-02']) {
         const built = buildDataset(panel, 5, ctx.config, until);
-        assert.ok(cut.rows < full.rows && cut.rows > 0);
-        for (const [key, value] of Object.entries(built)) {
-          const ours = cut[key as keyof typeof cut];
-          if (ArrayBuffer.isView(value))
-            assert.deepEqual(
-              Array.from(ours as Float64Array),
-              Array.from(value as Float64Array),
-              `${until} ${key}`,
-            );
-          else assert.deepEqual(ours, value, `${until} ${key}`);
+        for (const cut of [
+          datasetUntil(full, panel, until),
+          datasetUntil(full, panel, until, memory),
+        ]) {
+          assert.ok(cut.rows < full.rows && cut.rows > 0);
+          for (const [key, value] of Object.entries(built)) {
+            const ours = cut[key as keyof typeof cut];
+            if (ArrayBuffer.isView(value))
+              assert.deepEqual(
+                Array.from(ours as Float64Array),
+                Array.from(value as Float64Array),
+                `${until} ${key}`,
+              );
+            else assert.deepEqual(ours, value, `${until} ${key}`);
+          }
         }
+        const cut = datasetUntil(full, panel, until, memory);
+        assert.equal(cut.x.buffer, memory.x.buffer);
         // Some labels known in the whole dataset are not yet known at the cut.
         const unknown = (d: typeof cut) => d.y.filter(Number.isNaN).length;
         assert.ok(unknown(cut) > 0 && unknown(cut) <= 6 * 5 + 6);
