@@ -17,7 +17,7 @@ export async function bench(report: BenchReporter): Promise<void> {
     `mlx train --until 2019-12-31, 55 symbols, ${result.training_rows.toLocaleString('en')} final rows, 10 folds + final fit`,
     (performance.now() - started) / 1000,
     's',
-    'goal ≤ 240 s, stretch ≤ 150 s (2 cores)',
+    'goal ≤ 90 s (2 cores)',
   );
   const ensemble = result.walk_forward.metrics.ensemble;
   if (ensemble) {
