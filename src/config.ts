@@ -90,6 +90,11 @@ const lstmSchema = z
     batchSize: z.number().int().min(1).default(256),
     learningRate: z.number().positive().default(0.002),
     patience: z.number().int().min(1).default(2),
+    /**
+     * What early stopping chooses the epoch by: 'loss', the validation samples' mean squared
+     * error; 'rankIc', their daily Rank IC (as XGBoost's rounds are chosen).
+     */
+    stopOn: z.enum(['loss', 'rankIc']).default('loss'),
     /** Most training sequences per fit (the most recent ones); the LSTM is the slow part. */
     maxSamples: z.number().int().min(100).default(12000),
     features: z

@@ -65,6 +65,8 @@ export const VARIANTS: Record<string, Variant> = {
       },
     }),
   },
+  /** The LSTM alone, its epoch chosen by the validation samples' daily Rank IC, not their loss. */
+  'lstm-stop-ic': lstmAlone({ stopOn: 'rankIc' }),
   /** XGBoost alone, as configured (the reference for the XGBoost-only variants below). */
   'xgb-only': xgbAlone({}),
   /** XGBoost alone, its histogram bins placed on every training row (before binRows). */

@@ -2,6 +2,9 @@ import { trainLstm, type LstmModel } from '../models/lstm/index.ts';
 import { createRandom, shuffledIndices } from '../random.ts';
 import type { FitInput, FittedModels } from './fit-input.ts';
 import { buildSequences, columnIndices } from '../dataset/sequences.ts';
+import { rowsByDate } from '../dataset/cross-section.ts';
+import type { Dataset } from '../dataset/panel.ts';
+import { dailyRankIc } from './daily-rank-ic.ts';
 
 /** Epochs of an LSTM fit that starts from a previous fit's weights. */
 const WARM_EPOCHS = 2;
@@ -44,6 +47,7 @@ export async function fitLstm(input: FitInput): Promise<{
       x: buildSequences(data, input.scaler, validSample, columns, lstmSettings.timesteps),
       y: target(validSample),
       samples: validSample.length,
+      ...(lstmSettings.stopOn === 'rankIc' ? { score: dailyRankIcOf(data, validSample) } : {}),
     },
     {
       timesteps: lstmSettings.timesteps,
@@ -84,6 +88,16 @@ export async function fitLstm(input: FitInput): Promise<{
 }
 
 /** At most `count` of `rows`, evenly spaced (all of them when there are fewer). */
+/**
+ * The daily Rank IC of predictions for `rows` against their realised returns, over the
+ * dates with enough of them (−Infinity with none).
+ */
+function dailyRankIcOf(data: Dataset, rows: Int32Array): (predicted: Float32Array) => number {
+  const groups = [...rowsByDate(Int32Array.from(rows, (r) => data.dateIndex[r])).values()];
+  const realised = Float64Array.from(rows, (r) => data.y[r]);
+  return (predicted) => dailyRankIc(Float64Array.from(predicted), realised, groups) ?? -Infinity;
+}
+
 export function evenlySpaced(rows: Int32Array, count: number): Int32Array {
   if (rows.length <= count) return rows;
   return Int32Array.from(

@@ -206,6 +206,29 @@ describe('LSTM on TensorFlow.js', () => {
     }
   });
 
+  it('stops on the validation score when given one, and returns the best-scoring epoch', async () => {
+    // Scores by call, not by the predictions: the second epoch scores best, whatever the loss.
+    const scores = [0.1, 0.5, 0.2, 0.3, 0.4, 0.6];
+    const seen: Float32Array[] = [];
+    const valid = sequences(300, 9);
+    const result = await trainLstm(
+      sequences(600, 8),
+      { ...valid, score: (predicted) => (seen.push(predicted.slice()), scores[seen.length - 1]) },
+      { ...config, epochs: 6, patience: 2 },
+    );
+    try {
+      assert.equal(result.bestEpoch, 2);
+      assert.equal(result.epochsRun, 4);
+      assert.equal(seen.length, 4);
+      assert.ok(seen.every((predicted) => predicted.length === valid.samples));
+      // What was scored is the model's prediction of the validation samples, epoch 2's returned.
+      assert.ok(maxAbsDiff(result.model.predict(valid.x, valid.samples), seen[1]) < 1e-5);
+      assert.ok(maxAbsDiff(seen[1], seen[3]) > 1e-3);
+    } finally {
+      result.model.dispose();
+    }
+  });
+
   it('validates inputs and settings', async () => {
     const short = { ...train, x: train.x.subarray(1) };
     await assert.rejects(trainLstm(short, valid, config), DataError);

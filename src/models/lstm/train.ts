@@ -25,6 +25,15 @@ export interface LstmEpoch {
   samplesPerSecond: number;
 }
 
+/**
+ * Validation samples, and optionally what early stopping maximises on them
+ * (given the model's predictions, in sample order) instead of minimising
+ * their mean squared error.
+ */
+export interface ValidationSet extends SequenceSet {
+  score?(predicted: Float32Array): number;
+}
+
 export interface LstmTrainCallbacks {
   onEpoch?(epoch: LstmEpoch): void;
 }
@@ -49,8 +58,9 @@ const EVALUATION_BATCH = 1024;
  * row-major; y: one target per sample, e.g. a scaled forward log return),
  * minimising mean squared error with Adam.
  *
- * Early stopping: after each epoch the validation loss is measured; training
- * stops after `patience` epochs without a new minimum and the model returned
+ * Early stopping: after each epoch the validation loss is measured (or
+ * `valid.score`, when given, is taken of the validation predictions); training
+ * stops after `patience` epochs without a better one and the model returned
  * holds the best epoch's weights. With no validation samples every epoch runs
  * and the last one is kept.
  *
@@ -62,7 +72,7 @@ const EVALUATION_BATCH = 1024;
  */
 export async function trainLstm(
   train: SequenceSet,
-  valid: SequenceSet,
+  valid: ValidationSet,
   config: LstmConfig,
   callbacks: LstmTrainCallbacks = {},
   /** Start from these weights (a previous fit of the same shape) instead of seeded ones. */
@@ -112,9 +122,15 @@ export async function trainLstm(
           `LSTM training diverged at epoch ${epoch} (loss ${loss}); check that inputs and targets are scaled.`,
         );
       }
-      const valLoss =
-        valid.samples > 0 ? validationLoss(tf, graph, valid, timesteps, features) : null;
-      const score = valLoss ?? loss;
+      const validation =
+        valid.samples > 0
+          ? validationPass(tf, graph, valid, timesteps, features, valid.score !== undefined)
+          : null;
+      const valLoss = validation?.loss ?? null;
+      // Lower is better: the validation loss, or minus the validation score when there is one.
+      const validScore =
+        validation?.predicted && valid.score ? valid.score(validation.predicted) : NaN;
+      const score = Number.isFinite(validScore) ? -validScore : (valLoss ?? loss);
       const improved = best === null || score < best.loss || valLoss === null;
       if (improved) best = { epoch, loss: score, weights: graph.snapshot() };
       history.push({ epoch, loss, valLoss });
@@ -169,24 +185,30 @@ function targetTensor(tf: Tf, y: Float32Array, indices: ArrayLike<number>): TfMo
   return tf.tensor2d(values, [indices.length, 1]);
 }
 
-/** Mean squared error of the current weights on `valid`, in fixed-size batches. */
-function validationLoss(
+/**
+ * Mean squared error of the current weights on `valid`, in fixed-size batches,
+ * and (with `keep`) their predictions in sample order.
+ */
+function validationPass(
   tf: Tf,
   graph: TrainingGraph,
   valid: SequenceSet,
   timesteps: number,
   features: number,
-): number {
+  keep: boolean,
+): { loss: number; predicted: Float32Array | null } {
   let squaredErrorSum = 0;
+  const predicted = keep ? new Float32Array(valid.samples) : null;
   for (let start = 0; start < valid.samples; start += EVALUATION_BATCH) {
     const count = Math.min(EVALUATION_BATCH, valid.samples - start);
     const indices = Array.from({ length: count }, (_, i) => start + i);
     squaredErrorSum += tf.tidy(() => {
       const steps = stepTensors(tf, valid.x, indices, timesteps, features);
-      const predicted = graph.infer(steps);
+      const output = graph.infer(steps);
+      if (predicted) predicted.set(output.dataSync() as Float32Array, start);
       const targets = targetTensor(tf, valid.y, indices);
-      return tf.sum(tf.squaredDifference(predicted, targets)).dataSync()[0];
+      return tf.sum(tf.squaredDifference(output, targets)).dataSync()[0];
     });
   }
-  return squaredErrorSum / valid.samples;
+  return { loss: squaredErrorSum / valid.samples, predicted };
 }
