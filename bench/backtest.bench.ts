@@ -5,9 +5,8 @@ import type { BenchReporter } from './report.ts';
 
 /**
  * `mlx backtest --from 2018-01-01 --to 2020-12-31 --compare` on the 55 real
- * symbols, as a user runs it (the built bin/mlx.js in its own process; run in
- * this process through tsx, each of its worker threads would compile mlx's
- * TypeScript again): 36 monthly retrains (features computed once, LSTM
+ * symbols, as a user runs it (the built bin/mlx.js in its own process, as the
+ * scale bench does): 36 monthly retrains (features computed once, LSTM
  * warm-started), 756 sessions predicted and verified weekly in two arms.
  * About 6 minutes on 2 cores.
  */
