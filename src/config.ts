@@ -124,6 +124,11 @@ const trainSchema = z
     testSessions: z.number().int().min(5).default(63),
     validationShare: z.number().positive().max(0.5).default(0.15),
     /**
+     * Sessions each fit's window spans, its validation slice included: the most recent ones
+     * before the purge (0: every session from the first bar, an expanding window).
+     */
+    trainSessions: z.number().int().min(0).default(0),
+    /**
      * How the head weighs the components: 'select' the best on validation unless a blend beats
      * it by a standard error; 'blend' all with skill, by out-of-sample evidence (README).
      */

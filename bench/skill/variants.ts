@@ -85,6 +85,10 @@ export const VARIANTS: Record<string, Variant> = {
   'lstm-only': lstmAlone({}),
   /** The LSTM alone on 60 sessions of bar shape, return and volume. */
   'lstm-bars60': lstmAlone({ features: BAR_SHAPE, timesteps: 60 }),
+  /** The default, each fit on the last ten years of sessions before its test (2,520). */
+  'window-10y': { settings: (base) => ({ ...base, trainSessions: 2520 }) },
+  /** The default, each fit on the last five years of sessions before its test (1,260). */
+  'window-5y': { settings: (base) => ({ ...base, trainSessions: 1260 }) },
   /** The LSTM alone, stopped after one epoch without a lower validation loss instead of two. */
   'lstm-patience1': lstmAlone({ patience: 1 }),
   /** The LSTM alone on three times the training sequences. */
@@ -97,9 +101,20 @@ export const VARIANTS: Record<string, Variant> = {
   },
 };
 
-/** What decides the fits (everything but the head and its blend). */
+/**
+ * What decides the fits (everything but the head and its blend). A setting added after runs
+ * were kept is left out at the value that fits as before it existed, so those runs still count.
+ */
 export function fitKey(name: string, base: TrainSettings): string {
   const variant = VARIANTS[name];
-  const settings = { ...variant.settings(base), head: null, blendShrink: null };
+  const { trainSessions, lstm, ...rest } = variant.settings(base);
+  const { stopOn, ...lstmRest } = lstm;
+  const settings = {
+    ...rest,
+    ...(trainSessions !== 0 ? { trainSessions } : {}),
+    lstm: stopOn !== 'loss' ? lstm : lstmRest,
+    head: null,
+    blendShrink: null,
+  };
   return JSON.stringify(variant.models ? { ...settings, models: variant.models } : settings);
 }

@@ -58,6 +58,7 @@ export async function saveVersion(
         test_sessions: settings.testSessions,
         validation_share: settings.validationShare,
         purge_sessions: horizonDays,
+        train_sessions: settings.trainSessions,
       },
       head: fitted.head,
       // XGBoost also sees these features' per-date ranks across the universe.

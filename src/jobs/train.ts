@@ -13,6 +13,7 @@ import { fitHead } from '../training/head.ts';
 import { buildDataset, loadPanel, type Dataset } from '../dataset/panel.ts';
 import { datasetUntil } from '../dataset/dataset-until.ts';
 import { fitScaler } from '../dataset/scaler.ts';
+import { inWindow } from '../training/folds.ts';
 import {
   finalFitRows,
   startWalkForward,
@@ -188,7 +189,7 @@ async function finalFit(
 ): Promise<FinalFit> {
   const { settings, models } = plan;
   const { window, trainRows, validRows } = finalFitRows(data, models, settings, plan.horizonDays);
-  const scaler = fitScaler(data, (r) => data.dateIndex[r] <= window.trainEnd);
+  const scaler = fitScaler(data, (r) => inWindow(data.dateIndex[r], window));
   // With no walk-forward beside it (a replay's retrains), the pooled model's XGBoost fits on a
   // thread of its own while this one fits the LSTM.
   const beside =

@@ -11,6 +11,7 @@ export interface VersionDatasetSettings {
   config: Config;
   horizonDays: number;
   validationShare: number;
+  trainSessions: number;
 }
 
 /**
@@ -37,5 +38,6 @@ export function datasetSettingsLike(config: Config, version: ModelVersion): Vers
     },
     horizonDays: manifest.label.horizon_days,
     validationShare: manifest.params.walk_forward.validation_share,
+    trainSessions: manifest.params.walk_forward.train_sessions ?? 0,
   };
 }

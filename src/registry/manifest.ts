@@ -70,6 +70,8 @@ export const paramsSchema = z.object({
     test_sessions: z.number().int(),
     validation_share: z.number(),
     purge_sessions: z.number().int(),
+    /** Sessions each fit's window spans (train.trainSessions); 0 or absent: every session. */
+    train_sessions: z.number().int().min(0).optional(),
   }),
   head: headSchema,
   /** Features XGBoost also sees ranked across the universe per date. */

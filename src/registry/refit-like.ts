@@ -61,7 +61,11 @@ export async function refitLike(
   const { window, trainRows, validRows } = finalFitRows(
     data,
     models,
-    { lstm: train.lstm, validationShare: settings.validationShare },
+    {
+      lstm: train.lstm,
+      validationShare: settings.validationShare,
+      trainSessions: settings.trainSessions,
+    },
     settings.horizonDays,
   );
   const scaler = readScaler(like.dir);

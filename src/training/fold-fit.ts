@@ -11,7 +11,7 @@ import {
   type HeadValidation,
 } from './ensemble.ts';
 import type { FittedModels, ModelKind, TrainEvent } from './fit.ts';
-import type { Fold } from './folds.ts';
+import { inWindow, type Fold } from './folds.ts';
 import type { ComponentScores } from './head.ts';
 import type { Dataset } from '../dataset/panel.ts';
 import { fitScaler } from '../dataset/scaler.ts';
@@ -94,13 +94,13 @@ export async function fitFold(
 ): Promise<FoldOutcome | null> {
   const { data, settings } = job;
   const usable = usableRows(data, job.models, settings.lstm.timesteps);
-  const trainRows = rowsBetween(data, 0, fold.trainEnd, usable);
+  const trainRows = rowsBetween(data, fold.trainStart, fold.trainEnd, usable);
   const validRows = rowsBetween(data, fold.validStart, fold.validEnd, usable);
   const testRows = rowsBetween(data, fold.testStart, fold.testEnd, usable);
   const units = foldUnits(data, job.perSymbol);
   const fitInput = {
     data,
-    scaler: fitScaler(data, (r) => data.dateIndex[r] <= fold.trainEnd),
+    scaler: fitScaler(data, (r) => inWindow(data.dateIndex[r], fold)),
     trainRows,
     validRows,
     units,

@@ -7,7 +7,8 @@ import { UsageError } from '../errors.ts';
  */
 export interface Fold {
   index: number;
-  /** Dates [trainStart, trainEnd] fit the model, minus the validation slice. */
+  /** Dates [trainStart, trainEnd] fit the model; the validation slice follows after a purge. */
+  trainStart: number;
   trainEnd: number;
   /** Early stopping and calibration: [validStart, validEnd], carved from training dates. */
   validStart: number;
@@ -26,6 +27,8 @@ export interface FoldOptions {
   folds: number;
   /** Share of each training window held out (its most recent part) for validation. */
   validationShare: number;
+  /** Sessions a fit's window spans, validation included (0: every session from the first). */
+  trainSessions?: number;
 }
 
 export function walkForwardFolds(options: FoldOptions): Fold[] {
@@ -44,7 +47,12 @@ export function walkForwardFolds(options: FoldOptions): Fold[] {
     const testStart = firstTest + k * options.testSessions;
     folds.push({
       index: k,
-      ...trainingWindow(testStart - purge - 1, purge, options.validationShare),
+      ...trainingWindow(
+        testStart - purge - 1,
+        purge,
+        options.validationShare,
+        options.trainSessions,
+      ),
       testStart,
       testEnd: testStart + options.testSessions - 1,
     });
@@ -52,14 +60,24 @@ export function walkForwardFolds(options: FoldOptions): Fold[] {
   return folds;
 }
 
-/** Split dates [0, lastTrainDate] into fit and validation parts with a purge between them. */
+/**
+ * Split the dates up to lastTrainDate into fit and validation parts with a purge between them:
+ * every date from the first, or the last `trainSessions` of them (a rolling window).
+ */
 export function trainingWindow(
   lastTrainDate: number,
   purge: number,
   validationShare: number,
-): { trainEnd: number; validStart: number; validEnd: number } {
-  const span = lastTrainDate + 1;
+  trainSessions = 0,
+): { trainStart: number; trainEnd: number; validStart: number; validEnd: number } {
+  const trainStart = trainSessions > 0 ? Math.max(0, lastTrainDate - trainSessions + 1) : 0;
+  const span = lastTrainDate - trainStart + 1;
   const validLength = Math.max(40, Math.round(span * validationShare));
   const validStart = lastTrainDate - validLength + 1;
-  return { trainEnd: validStart - purge - 1, validStart, validEnd: lastTrainDate };
+  return { trainStart, trainEnd: validStart - purge - 1, validStart, validEnd: lastTrainDate };
+}
+
+/** Whether a date index is among a window's fitting dates, [trainStart, trainEnd]. */
+export function inWindow(date: number, window: { trainStart: number; trainEnd: number }): boolean {
+  return date >= window.trainStart && date <= window.trainEnd;
 }

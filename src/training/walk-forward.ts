@@ -69,14 +69,19 @@ export function labelledDates(data: Dataset): number {
 export function finalFitRows(
   data: Dataset,
   models: readonly ModelKind[],
-  settings: { lstm: { timesteps: number }; validationShare: number },
+  settings: { lstm: { timesteps: number }; validationShare: number; trainSessions: number },
   horizonDays: number,
 ): { window: ReturnType<typeof trainingWindow>; trainRows: Int32Array; validRows: Int32Array } {
   const usable = usableRows(data, models, settings.lstm.timesteps);
-  const window = trainingWindow(labelledDates(data) - 1, horizonDays, settings.validationShare);
+  const window = trainingWindow(
+    labelledDates(data) - 1,
+    horizonDays,
+    settings.validationShare,
+    settings.trainSessions,
+  );
   return {
     window,
-    trainRows: rowsBetween(data, 0, window.trainEnd, usable),
+    trainRows: rowsBetween(data, window.trainStart, window.trainEnd, usable),
     validRows: rowsBetween(data, window.validStart, window.validEnd, usable),
   };
 }
@@ -113,6 +118,7 @@ export function startFoldFits(input: WalkForwardInput): {
     testSessions: settings.testSessions,
     folds: settings.folds,
     validationShare: settings.validationShare,
+    trainSessions: settings.trainSessions,
   });
   let fitted = 0;
   const run = new FoldRun(
@@ -233,7 +239,7 @@ function foldReport(data: Dataset, fold: Fold, outcome: FoldOutcome): FoldReport
   const { info, heads } = outcome;
   return {
     index: fold.index,
-    train: span(0, fold.trainEnd, outcome.trainRows),
+    train: span(fold.trainStart, fold.trainEnd, outcome.trainRows),
     validation: span(fold.validStart, fold.validEnd, outcome.validRows),
     test: span(fold.testStart, fold.testEnd, outcome.rows.length),
     ...(info?.xgb

@@ -20,6 +20,7 @@ describe('walk-forward folds', () => {
     // (at least 40) are validation: [276, 344]; fitting ends purge before: 270.
     assert.deepEqual(folds[0], {
       index: 0,
+      trainStart: 0,
       trainEnd: 270,
       validStart: 276,
       validEnd: 344,
@@ -29,6 +30,7 @@ describe('walk-forward folds', () => {
     // Fold 1: lastTrainDate 394, span 395, validation round(79) = 79: [316, 394].
     assert.deepEqual(folds[1], {
       index: 1,
+      trainStart: 0,
       trainEnd: 310,
       validStart: 316,
       validEnd: 394,
@@ -61,12 +63,40 @@ describe('walk-forward folds', () => {
 
   it('the final window holds out at least 40 validation dates, purged from the fit', () => {
     // 100 dates [0, 99]: round(100·0.2) = 20 < 40, so validation is [60, 99]; fit ends at 54.
-    assert.deepEqual(trainingWindow(99, 5, 0.2), { trainEnd: 54, validStart: 60, validEnd: 99 });
+    assert.deepEqual(trainingWindow(99, 5, 0.2), {
+      trainStart: 0,
+      trainEnd: 54,
+      validStart: 60,
+      validEnd: 99,
+    });
     // 1000 dates: validation round(1000·0.2) = 200: [800, 999]; fit ends 800 − 10 − 1.
     assert.deepEqual(trainingWindow(999, 10, 0.2), {
+      trainStart: 0,
       trainEnd: 789,
       validStart: 800,
       validEnd: 999,
     });
+  });
+
+  it('a rolling window spans the last trainSessions dates, its validation share of them', () => {
+    // The last 300 of [0, 999]: [700, 999]; validation round(300·0.2) = 60: [940, 999]; the fit
+    // ends 940 − 10 − 1 = 929.
+    assert.deepEqual(trainingWindow(999, 10, 0.2, 300), {
+      trainStart: 700,
+      trainEnd: 929,
+      validStart: 940,
+      validEnd: 999,
+    });
+    // A window longer than the history is every date.
+    assert.deepEqual(trainingWindow(999, 10, 0.2, 5000), trainingWindow(999, 10, 0.2));
+    // Every fold's window ends where the expanding one does and starts trainSessions before.
+    for (const [expanding, rolling] of walkForwardFolds(options).map((fold, k) => [
+      fold,
+      walkForwardFolds({ ...options, trainSessions: 200 })[k],
+    ])) {
+      assert.equal(rolling.validEnd, expanding.validEnd);
+      assert.equal(rolling.trainStart, rolling.validEnd - 199);
+      assert.equal(rolling.validEnd - rolling.validStart + 1, 40, 'round(200·0.2), at least 40');
+    }
   });
 });
