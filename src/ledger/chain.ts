@@ -77,26 +77,49 @@ export interface ChainStatus {
   state: string;
 }
 
+/** A line of a file's chain: a valid record or seal, with its raw text. */
+export interface ChainLine {
+  line: number;
+  text: string;
+  seal?: Seal;
+}
+
 /**
- * Walk a file's valid lines (record or seal, in order, with their raw text)
- * and check the chain.
+ * Where a walk along a file's chain has got to: resumed over the lines
+ * appended since (see Ledger.readFile), it ends where a walk over every line
+ * from the first would.
  */
-export function checkChain(
-  file: string,
-  lines: readonly { line: number; text: string; seal?: Seal }[],
-): ChainStatus {
-  let state = genesis(file);
-  let sawChained = false;
-  let pendingUnchained = 0;
-  const status: ChainStatus = {
+export interface ChainWalk {
+  state: string;
+  sawChained: boolean;
+  pendingUnchained: number;
+  chained: number;
+  unchained: number;
+  covered: number;
+  /** Every break found, before the seals' accepted keys are taken out. */
+  breaks: readonly ChainBreak[];
+  acceptedKeys: ReadonlySet<string>;
+}
+
+/** The walk before a file's first line: its state is the file name's genesis. */
+export function startChain(file: string): ChainWalk {
+  return {
+    state: genesis(file),
+    sawChained: false,
+    pendingUnchained: 0,
     chained: 0,
     unchained: 0,
     covered: 0,
     breaks: [],
-    accepted: 0,
-    state,
+    acceptedKeys: new Set(),
   };
-  const acceptedKeys = new Set<string>();
+}
+
+/** The walk `from` continued over `lines`, the file's next valid lines in order (pure). */
+export function walkChain(from: ChainWalk, lines: readonly ChainLine[]): ChainWalk {
+  let { state, sawChained, pendingUnchained, chained, unchained, covered } = from;
+  const breaks = [...from.breaks];
+  const acceptedKeys = new Set(from.acceptedKeys);
   for (const { seal } of lines) for (const a of seal?.accepted ?? []) acceptedKeys.add(a.key);
   for (const { line, text } of lines) {
     const split = splitDigest(text);
@@ -104,34 +127,48 @@ export function checkChain(
       const key = hash('unchained', text);
       // mlx never writes one after a chained line: it was added by hand, and is left out of the chain.
       if (sawChained)
-        status.breaks.push({
+        breaks.push({
           line,
           key,
           detail: 'a line without a digest after chained lines: added by hand, not by mlx',
         });
       else {
-        status.unchained++;
+        unchained++;
         pendingUnchained++;
         state = hash(state, text);
       }
       continue;
     }
     if (hash(state, split.content) !== split.digest) {
-      status.breaks.push({
+      breaks.push({
         line,
         key: split.digest,
         detail:
           'its digest does not chain: this line was edited, or a line before it was removed, inserted or moved',
       });
-    } else status.chained++;
+    } else chained++;
     sawChained = true;
-    status.covered += pendingUnchained;
+    covered += pendingUnchained;
     pendingUnchained = 0;
     state = split.digest;
   }
-  const open = status.breaks.filter((b) => !acceptedKeys.has(b.key));
-  status.accepted = status.breaks.length - open.length;
-  status.breaks = open;
-  status.state = state;
-  return status;
+  return { state, sawChained, pendingUnchained, chained, unchained, covered, breaks, acceptedKeys };
+}
+
+/** What a walk found: a seal's accepted breaks (anywhere in the file) are counted, not reported. */
+export function chainStatus(walk: ChainWalk): ChainStatus {
+  const open = walk.breaks.filter((b) => !walk.acceptedKeys.has(b.key));
+  return {
+    chained: walk.chained,
+    unchained: walk.unchained,
+    covered: walk.covered,
+    breaks: open,
+    accepted: walk.breaks.length - open.length,
+    state: walk.state,
+  };
+}
+
+/** Walk a file's valid lines (record or seal, in order, with their raw text) and check the chain. */
+export function checkChain(file: string, lines: readonly ChainLine[]): ChainStatus {
+  return chainStatus(walkChain(startChain(file), lines));
 }

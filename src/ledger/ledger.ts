@@ -6,11 +6,15 @@ import { appendLines } from '../fsutil.ts';
 import { compileParser, REJECTED } from './fast-parse.ts';
 import {
   chainLine,
-  checkChain,
-  splitDigest,
+  chainStatus,
+  genesis,
+  startChain,
+  walkChain,
   SEAL_SCHEMA,
   sealSchema,
+  type ChainLine,
   type ChainStatus,
+  type ChainWalk,
   type Seal,
 } from './chain.ts';
 
@@ -61,16 +65,15 @@ interface FileRead<T> {
 
 /**
  * A month file as last parsed: what it held and, for the file of its folder
- * parsed last (the one being appended to), its text and chain's lines, so
- * that lines appended later are parsed alone (see Ledger.readFile).
+ * parsed last (the one being appended to), its text and where the walk along
+ * its chain got to, so that lines appended later are parsed and chained alone
+ * (see Ledger.readFile).
  */
 interface Parsed<T> {
   stamp: string;
   read: FileRead<T>;
-  tail?: { text: string; lines: number; chainLines: ChainLine[] };
+  tail?: { text: string; lines: number; walk: ChainWalk };
 }
-
-type ChainLine = { line: number; text: string; seal?: Seal };
 
 /** Month files already read, by the schema they were read with, then path (see Ledger.readFile). */
 const parsed = new WeakMap<object, Map<string, Parsed<unknown>>>();
@@ -157,35 +160,46 @@ export class Ledger<T> {
    * The records are frozen, since every reader of the file shares them.
    */
   private readFile(file: string): FileRead<T> | null {
+    return this.parsedFile(file)?.read ?? null;
+  }
+
+  private parsedFile(file: string): Parsed<T> | null {
     const stat = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
     if (!stat) return null;
     const stamp = `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
     let byFile = parsed.get(this.schema);
     if (!byFile) parsed.set(this.schema, (byFile = new Map()));
     const kept = byFile.get(file) as Parsed<T> | undefined;
-    if (kept?.stamp === stamp) return kept.read;
+    if (kept?.stamp === stamp) return kept;
     const text = fs.readFileSync(file, 'utf8');
     const tail = kept?.tail;
     const grown = tail && tail.text.endsWith('\n') && text.startsWith(tail.text);
-    const next = this.parseFile(file, text, grown ? { read: kept.read, tail } : undefined);
+    const next = {
+      ...this.parseFile(file, text, grown ? { read: kept.read, tail } : undefined),
+      stamp,
+    };
     // Only the file parsed last in a folder keeps its text: the month being appended to.
     for (const [other, entry] of byFile)
       if (other !== file && path.dirname(other) === path.dirname(file)) delete entry.tail;
-    byFile.set(file, { ...next, stamp });
-    return next.read;
+    byFile.set(file, next);
+    return next;
   }
 
-  /** Parse `text`, or only what follows the text parsed `before`, adding to what it held. */
+  /**
+   * Parse `text`, or only what follows the text parsed `before`, adding to what
+   * it held; the chain's walk goes on from where it stopped (those lines are
+   * unchanged, so they chain as before).
+   */
   private parseFile(
     file: string,
     text: string,
-    before?: Required<Omit<Parsed<T>, 'stamp'>>,
+    before?: Required<Pick<Parsed<T>, 'read' | 'tail'>>,
   ): Omit<Parsed<T>, 'stamp'> {
     const read: Omit<FileRead<T>, 'chain'> = {
       entries: before ? [...before.read.entries] : [],
       problems: before ? [...before.read.problems] : [],
     };
-    const chainLines: ChainLine[] = before ? [...before.tail.chainLines] : [];
+    const chainLines: ChainLine[] = [];
     // The lines parsed before: every line of their text, which ended with a newline.
     const first = before?.tail.lines ?? 0;
     const lines = text.slice(before?.tail.text.length ?? 0).split('\n');
@@ -234,9 +248,10 @@ export class Ledger<T> {
         Object.freeze({ record: deepFreeze(withoutDigest(checked.data)), file, line }),
       );
     }
+    const walk = walkChain(before?.tail.walk ?? startChain(file), chainLines);
     return {
-      read: { ...read, chain: { file, ...checkChain(file, chainLines) } },
-      tail: { text, lines: first + lines.length - 1, chainLines },
+      read: { ...read, chain: { file, ...chainStatus(walk) } },
+      tail: { text, lines: first + lines.length - 1, walk },
     };
   }
 
@@ -275,24 +290,13 @@ export class Ledger<T> {
 
   /**
    * The chain state the next line appended to `file` starts from: the digest
-   * of its last valid line that has one (found from the end), else the fold
-   * over the whole file (one written before digests, or none yet).
+   * of its last valid line that has one, else the fold over the whole file
+   * (one written before digests, or none yet), as its read found it. A last
+   * line without its newline counts when it is a valid record: the append
+   * completes it.
    */
   private chainState(file: string): string {
-    const lines = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n') : [];
-    for (let i = lines.length - 1; i >= 0; i--) {
-      const split = splitDigest(lines[i]);
-      if (!split) continue;
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(lines[i]);
-      } catch {
-        continue;
-      }
-      const schema = (parsed as { schema?: unknown } | null)?.schema === SEAL_SCHEMA;
-      if ((schema ? sealSchema : this.schema).safeParse(parsed).success) return split.digest;
-    }
-    return this.read([file]).chains[0]?.state ?? checkChain(file, []).state;
+    return this.parsedFile(file)?.read.chain.state ?? genesis(file);
   }
 
   private appendChained(file: string, contents: readonly string[]): void {

@@ -3,7 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { chainLine, checkChain, genesis } from '../../src/ledger/chain.ts';
+import {
+  chainLine,
+  chainStatus,
+  checkChain,
+  genesis,
+  startChain,
+  walkChain,
+} from '../../src/ledger/chain.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { verificationSchema, type Verification } from '../../src/ledger/records.ts';
 
@@ -96,6 +103,34 @@ describe('the digest chain of a ledger file', () => {
       { line: 5, text: sealLine, seal },
     ]);
     assert.deepEqual([status.breaks.length, status.accepted], [0, 1]);
+  });
+
+  it('a walk resumed line by line ends as one walk over every line: breaks, counts, seals', () => {
+    const lines = [...['{"old":1}'], ...written(records, check(['{"old":1}']).state)];
+    lines[2] = lines[2].replace('"n":2', '"n":20');
+    lines.splice(4, 0, '{"by":"hand"}');
+    const [broken] = check(lines).breaks;
+    const seal = {
+      schema: 'mlx.seal/1' as const,
+      sealed_at: '2021-04-01T00:00:00Z',
+      reason: 'test',
+      accepted: [{ line: broken.line, key: broken.key, detail: broken.detail }],
+    };
+    const all = [
+      ...lines.map((text, i) => ({ line: i + 1, text })),
+      {
+        line: lines.length + 1,
+        text: chainLine(check(lines).state, JSON.stringify(seal)).line,
+        seal,
+      },
+    ];
+    const whole = checkChain(FILE, all);
+    assert.deepEqual([whole.unchained, whole.covered, whole.accepted], [1, 1, 1]);
+    assert.equal(whole.breaks.length, 1, 'the hand-added line; the seal accepts the edited one');
+    for (let cut = 0; cut <= all.length; cut++) {
+      const first = walkChain(startChain(FILE), all.slice(0, cut));
+      assert.deepEqual(chainStatus(walkChain(first, all.slice(cut))), whole, `cut at ${cut}`);
+    }
   });
 });
 
@@ -191,6 +226,29 @@ describe('Ledger.append', () => {
       [1],
     );
     assert.equal(edited.entries.length, 5);
+  });
+
+  it('appends after reads chain on from the lines read, as a fresh read of the file finds', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx-chain-on-'));
+    const ledger = new Ledger(dir, verificationSchema);
+    const file = ledger.fileForMonth('2021-03');
+    for (const id of '12345') {
+      ledger.append([verification(id)], () => '2021-03');
+      assert.equal(ledger.read().entries.length, Number(id));
+    }
+    // A last line that is a whole record but for its newline reads as one; the next append
+    // completes it, and chains on from it.
+    const torn = chainLine(ledger.read().chains[0].state, JSON.stringify(verification('6'))).line;
+    fs.appendFileSync(file, torn);
+    assert.equal(ledger.read().entries.length, 6);
+    ledger.append([verification('7')], () => '2021-03');
+    const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    const fresh = checkChain(
+      file,
+      lines.map((text, i) => ({ line: i + 1, text })),
+    );
+    assert.deepEqual([fresh.chained, fresh.breaks.length], [7, 0]);
+    assert.deepEqual(ledger.read().chains[0], { file, ...fresh });
   });
 
   it('a torn last line completed later is read whole', () => {
