@@ -87,7 +87,6 @@ export async function fitLstm(input: FitInput): Promise<{
   };
 }
 
-/** At most `count` of `rows`, evenly spaced (all of them when there are fewer). */
 /**
  * The daily Rank IC of predictions for `rows` against their realised returns, over the
  * dates with enough of them (−Infinity with none).
@@ -98,6 +97,7 @@ function dailyRankIcOf(data: Dataset, rows: Int32Array): (predicted: Float32Arra
   return (predicted) => dailyRankIc(Float64Array.from(predicted), realised, groups) ?? -Infinity;
 }
 
+/** At most `count` of `rows`, evenly spaced (all of them when there are fewer). */
 export function evenlySpaced(rows: Int32Array, count: number): Int32Array {
   if (rows.length <= count) return rows;
   return Int32Array.from(
