@@ -25,7 +25,7 @@ import { lastExit } from './runtime.ts';
  * {"error": {"message", "exit_code", "hint"}}.
  */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = buildProgram(argv);
   lastExit.code = ExitCode.ok;
   resetJsonWritten();
   try {

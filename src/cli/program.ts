@@ -15,13 +15,50 @@ import { registerExplainCommand } from './commands/explain.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { MLX_VERSION } from '../version.ts';
 
+/** Each top-level command (or group) and what wires it. */
+const COMMANDS: Record<string, (program: Command) => void> = {
+  data: registerDataCommands,
+  features: registerFeaturesCommand,
+  train: registerTrainCommand,
+  models: registerModelsCommands,
+  predict: registerPredictCommand,
+  predictions: registerPredictionsCommand,
+  verify: registerVerifyCommand,
+  report: registerReportCommand,
+  explain: registerExplainCommand,
+  export: registerExportCommand,
+  backtest: registerBacktestCommand,
+  doctor: registerDoctorCommand,
+  cron: registerCronCommand,
+  demo: registerDemoCommand,
+};
+
+/** mlx's options that take a value: the word after one is not the command's name. */
+const VALUE_OPTIONS = new Set(['--home', '--config', '--wait']);
+
+/**
+ * The command `argv` (process.argv) names, when it names one of mlx's: the
+ * first word that is neither an option nor an option's value.
+ */
+export function commandNamed(argv: readonly string[]): string | undefined {
+  for (let i = 2; i < argv.length; i++) {
+    const word = argv[i];
+    if (word === '--') return undefined;
+    if (VALUE_OPTIONS.has(word)) i++;
+    else if (!word.startsWith('-')) return Object.hasOwn(COMMANDS, word) ? word : undefined;
+  }
+  return undefined;
+}
+
 /**
  * The `mlx` command tree. Each register function only wires flags to
  * operations, and each action imports its operation when it runs: DuckDB,
  * TensorFlow.js, libxgboost and vega take most of a second to load, so only
- * the commands that use them load them, and `mlx --help` loads none.
+ * the commands that use them load them, and `mlx --help` loads none. Given
+ * `argv`, a command's run wires that command alone (a run with no command,
+ * help, or a word mlx does not know wires them all, to list or suggest them).
  */
-export function buildProgram(): Command {
+export function buildProgram(argv?: readonly string[]): Command {
   const program = new Command('mlx')
     .description(
       'Batch training and daily stock prediction: XGBoost, an LSTM and rule signals,\n' +
@@ -65,20 +102,9 @@ Examples:
   mlx data import ~/prices/*.csv             import AlphaVantage, Yahoo or generic OHLCV CSVs
   mlx data ls --json | jq '.[].symbol'`,
     );
-  registerDataCommands(program);
-  registerFeaturesCommand(program);
-  registerTrainCommand(program);
-  registerModelsCommands(program);
-  registerPredictCommand(program);
-  registerPredictionsCommand(program);
-  registerVerifyCommand(program);
-  registerReportCommand(program);
-  registerExplainCommand(program);
-  registerExportCommand(program);
-  registerBacktestCommand(program);
-  registerDoctorCommand(program);
-  registerCronCommand(program);
-  registerDemoCommand(program);
+  const named = argv && commandNamed(argv);
+  for (const [name, register] of Object.entries(COMMANDS))
+    if (!named || name === named) register(program);
   // A usage error is one line and where to read more, not the whole help text.
   for (const command of allCommands(program)) {
     command.exitOverride().showHelpAfterError(`(run ${commandPath(command)} --help for usage)`);

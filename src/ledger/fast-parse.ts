@@ -16,20 +16,37 @@ export const REJECTED: unique symbol = Symbol('rejected');
 
 type Parse = (value: unknown) => unknown;
 
-export function compileParser<T>(
-  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
-): (value: unknown) => T | typeof REJECTED {
-  return compile(schema) as (value: unknown) => T | typeof REJECTED;
+export interface ParserOptions {
+  /** Every object and array returned is frozen as it is made (readers share the records). */
+  freeze?: boolean;
+  /** A field of the record itself (not of its parts) left out of what is returned. */
+  omit?: string;
 }
 
-function compile(schema: z.ZodTypeAny): Parse {
+export function compileParser<T>(
+  schema: z.ZodType<T, z.ZodTypeDef, unknown>,
+  options: ParserOptions = {},
+): (value: unknown) => T | typeof REJECTED {
+  return compile(schema, { freeze: options.freeze === true, omit: options.omit }) as (
+    value: unknown,
+  ) => T | typeof REJECTED;
+}
+
+/** How to compile: `omit` is set while compiling the record's own level. */
+interface Compiling {
+  freeze: boolean;
+  omit: string | undefined;
+}
+
+function compile(schema: z.ZodTypeAny, how: Compiling): Parse {
+  const inner = { ...how, omit: undefined };
   if (schema instanceof z.ZodOptional) {
-    const inner = compile(schema.unwrap());
-    return (value) => (value === undefined ? undefined : inner(value));
+    const parse = compile(schema.unwrap(), how);
+    return (value) => (value === undefined ? undefined : parse(value));
   }
   if (schema instanceof z.ZodNullable) {
-    const inner = compile(schema.unwrap());
-    return (value) => (value === null ? null : inner(value));
+    const parse = compile(schema.unwrap(), how);
+    return (value) => (value === null ? null : parse(value));
   }
   if (schema instanceof z.ZodString) return stringParser(schema);
   if (schema instanceof z.ZodNumber) return numberParser(schema);
@@ -43,9 +60,9 @@ function compile(schema: z.ZodTypeAny): Parse {
     const options = new Set<unknown>(schema.options as string[]);
     return (value) => (options.has(value) ? value : REJECTED);
   }
-  if (schema instanceof z.ZodArray) return arrayParser(schema);
-  if (schema instanceof z.ZodObject) return objectParser(schema);
-  if (schema instanceof z.ZodDiscriminatedUnion) return unionParser(schema);
+  if (schema instanceof z.ZodArray) return arrayParser(schema, inner);
+  if (schema instanceof z.ZodObject) return objectParser(schema, how);
+  if (schema instanceof z.ZodDiscriminatedUnion) return unionParser(schema, how);
   throw unsupported((schema._def as { typeName?: string }).typeName ?? 'an unknown schema');
 }
 
@@ -84,10 +101,10 @@ function numberParser(schema: z.ZodNumber): Parse {
       : REJECTED;
 }
 
-function arrayParser(schema: z.ZodArray<z.ZodTypeAny>): Parse {
+function arrayParser(schema: z.ZodArray<z.ZodTypeAny>, how: Compiling): Parse {
   const { minLength, maxLength, exactLength } = schema._def;
   if (minLength || maxLength || exactLength) throw unsupported('an array with a length check');
-  const element = compile(schema.element);
+  const element = compile(schema.element, how);
   return (value) => {
     if (!Array.isArray(value)) return REJECTED;
     const out: unknown[] = new Array(value.length);
@@ -96,7 +113,7 @@ function arrayParser(schema: z.ZodArray<z.ZodTypeAny>): Parse {
       if (parsed === REJECTED) return REJECTED;
       out[i] = parsed;
     }
-    return out;
+    return how.freeze ? Object.freeze(out) : out;
   };
 }
 
@@ -104,31 +121,33 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function objectParser(schema: z.AnyZodObject): Parse {
+function objectParser(schema: z.AnyZodObject, how: Compiling): Parse {
   if (schema._def.unknownKeys !== 'strip' || !(schema._def.catchall instanceof z.ZodNever))
     throw unsupported('an object that keeps or refuses unknown keys');
+  const inner = { ...how, omit: undefined };
   const fields = Object.entries(schema.shape as Record<string, z.ZodTypeAny>).map(
-    ([key, field]) => ({ key, parse: compile(field) }),
+    ([key, field]) => ({ key, keep: key !== how.omit, parse: compile(field, inner) }),
   );
   return (value) => {
     if (!isObject(value)) return REJECTED;
     const out: Record<string, unknown> = {};
-    for (const { key, parse } of fields) {
+    for (const { key, keep, parse } of fields) {
       const parsed = parse(value[key]);
       if (parsed === REJECTED) return REJECTED;
       // As zod: a key that was there is kept, even undefined; one that was not, is not made.
-      if (parsed !== undefined || key in value) out[key] = parsed;
+      if (keep && (parsed !== undefined || key in value)) out[key] = parsed;
     }
-    return out;
+    return how.freeze ? Object.freeze(out) : out;
   };
 }
 
 function unionParser(
   schema: z.ZodDiscriminatedUnion<string, z.ZodDiscriminatedUnionOption<string>[]>,
+  how: Compiling,
 ): Parse {
   const { discriminator } = schema;
   const options = new Map<unknown, Parse>(
-    [...schema.optionsMap].map(([tag, option]) => [tag, compile(option)]),
+    [...schema.optionsMap].map(([tag, option]) => [tag, compile(option, how)]),
   );
   return (value) => {
     if (!isObject(value)) return REJECTED;

@@ -95,13 +95,16 @@ function deepFreeze<T>(value: T): T {
 export class Ledger<T> {
   readonly dir: string;
   private readonly schema: z.ZodType<T>;
-  /** The schema's verdict on a valid line, quickly; zod itself says what is wrong with a bad one. */
+  /**
+   * The schema's verdict on a valid line, quickly, and the record without its digest, frozen;
+   * zod itself says what is wrong with a bad one.
+   */
   private readonly parseRecord: (value: unknown) => T | typeof REJECTED;
 
   constructor(dir: string, schema: z.ZodType<T>) {
     this.dir = dir;
     this.schema = schema;
-    this.parseRecord = compileParser(schema);
+    this.parseRecord = compileParser(schema, { freeze: true, omit: 'digest' });
   }
 
   private check(value: unknown): z.SafeParseReturnType<unknown, T> {
@@ -244,6 +247,7 @@ export class Ledger<T> {
         continue;
       }
       chainLines.push({ line, text: lineText });
+      // Frozen already when the fast parser read it (deepFreeze stops at a frozen object).
       read.entries.push(
         Object.freeze({ record: deepFreeze(withoutDigest(checked.data)), file, line }),
       );

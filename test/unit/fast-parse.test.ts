@@ -142,3 +142,25 @@ test('compiled parser refuses schemas it does not cover', () => {
   assert.throws(() => compileParser(z.object({}).strict()), /keeps or refuses unknown keys/);
   assert.throws(() => compileParser(z.array(z.string()).min(1)), /length check/);
 });
+
+test('compiled parser for a ledger: frozen at every level, the record-level field left out', () => {
+  const part = z.object({ digest: z.string(), n: z.number() });
+  const schema = z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('a'), parts: z.array(part), digest: z.string() }),
+    z.object({ kind: z.literal('b'), part: part.nullable(), digest: z.string().optional() }),
+  ]);
+  const parse = compileParser(schema, { freeze: true, omit: 'digest' });
+  const a = parse({ kind: 'a', parts: [{ digest: 'x', n: 1 }], digest: 'd' });
+  assert.deepEqual(a, { kind: 'a', parts: [{ digest: 'x', n: 1 }] }, 'a part keeps its own');
+  const b = parse({ kind: 'b', part: { digest: 'y', n: 2 }, digest: 'd' });
+  assert.deepEqual(b, { kind: 'b', part: { digest: 'y', n: 2 } });
+  assert.ok(Object.isFrozen(a) && Object.isFrozen(a.kind === 'a' && a.parts));
+  assert.ok(a.kind === 'a' && Object.isFrozen(a.parts[0]));
+  assert.ok(b.kind === 'b' && Object.isFrozen(b.part));
+  // The field is still checked: a bad digest is refused, as zod refuses it.
+  assert.equal(parse({ kind: 'a', parts: [], digest: 7 }), REJECTED);
+  // Without the options, nothing is frozen and nothing left out.
+  const plain = compileParser(schema)({ kind: 'b', part: null, digest: 'd' });
+  assert.deepEqual(plain, { kind: 'b', part: null, digest: 'd' });
+  assert.ok(!Object.isFrozen(plain));
+});
