@@ -109,6 +109,30 @@ describe('train → predict → verify on a seeded synthetic market', () => {
     assert.match(oos[0], /^symbol,as_of,fold,ensemble,xgb,lstm,rules,predicted_log_return,/);
   });
 
+  it('with train.trainSessions, every fit reads only its window: folds, final fit and manifest', async () => {
+    const windowed = {
+      ...ctx,
+      config: { ...ctx.config, train: { ...ctx.config.train, trainSessions: 150 } },
+    };
+    const run = await train(windowed, { promote: 'never', until: TRAINED_UNTIL, models: ['xgb'] });
+    const read = (file: string) => JSON.parse(fs.readFileSync(path.join(run.dir, file), 'utf8'));
+    const sessions = (from: string, to: string) =>
+      calendarFor('US').sessionsBetween(from, to).length;
+    const expanding = JSON.parse(
+      fs.readFileSync(path.join(trained.dir, 'metrics.json'), 'utf8'),
+    ).folds;
+    for (const [k, fold] of read('metrics.json').folds.entries()) {
+      // The window: the 150 sessions up to the validation slice's last, which ends as before.
+      assert.equal(fold.validation.to, expanding[k].validation.to);
+      assert.equal(sessions(fold.train.from, fold.validation.to), 150, `fold ${k}`);
+      assert.ok(fold.train.rows < expanding[k].train.rows);
+    }
+    const manifest = read('manifest.json');
+    assert.equal(manifest.params.walk_forward.train_sessions, 150);
+    assert.ok(run.training_rows < trained.training_rows);
+    assert.equal(manifest.training_rows, run.training_rows);
+  });
+
   it('is reproducible: the same data, config and seed give a byte-identical xgb.json and equal metrics', async () => {
     const again = await train(ctx, { promote: 'never', until: TRAINED_UNTIL });
     const read = (dir: string, file: string) => fs.readFileSync(path.join(dir, file), 'utf8');
