@@ -85,6 +85,8 @@ export const VARIANTS: Record<string, Variant> = {
   'lstm-only': lstmAlone({}),
   /** The LSTM alone on 60 sessions of bar shape, return and volume. */
   'lstm-bars60': lstmAlone({ features: BAR_SHAPE, timesteps: 60 }),
+  /** The default with XGBoost's trees two levels deeper (max_depth 6). */
+  'xgb-depth6': { settings: (base) => ({ ...base, xgb: { ...base.xgb, max_depth: 6 } }) },
   /** The default, each fit on the last ten years of sessions before its test (2,520). */
   'window-10y': { settings: (base) => ({ ...base, trainSessions: 2520 }) },
   /** The default, each fit on the last five years of sessions before its test (1,260). */
