@@ -33,6 +33,14 @@ const check = (lines: readonly string[]) =>
 
 const records = ['{"n":1}', '{"n":2}', '{"n":3}', '{"n":4}'];
 
+/** The seal doctor --repair would append to accept `broken`. */
+const sealAccepting = (broken: { line: number; key: string; detail: string }) => ({
+  schema: 'mlx.seal/1' as const,
+  sealed_at: '2021-04-01T00:00:00Z',
+  reason: 'test',
+  accepted: [{ line: broken.line, key: broken.key, detail: broken.detail }],
+});
+
 describe('the digest chain of a ledger file', () => {
   it('a file as written chains; its state is the last digest', () => {
     const lines = written(records);
@@ -91,12 +99,7 @@ describe('the digest chain of a ledger file', () => {
     const lines = written(records);
     lines[1] = lines[1].replace('"n":2', '"n":20');
     const [broken] = check(lines).breaks;
-    const seal = {
-      schema: 'mlx.seal/1' as const,
-      sealed_at: '2021-04-01T00:00:00Z',
-      reason: 'test',
-      accepted: [{ line: broken.line, key: broken.key, detail: broken.detail }],
-    };
+    const seal = sealAccepting(broken);
     const sealLine = chainLine(check(lines).state, JSON.stringify(seal)).line;
     const status = checkChain(FILE, [
       ...lines.map((text, i) => ({ line: i + 1, text })),
@@ -106,16 +109,11 @@ describe('the digest chain of a ledger file', () => {
   });
 
   it('a walk resumed line by line ends as one walk over every line: breaks, counts, seals', () => {
-    const lines = [...['{"old":1}'], ...written(records, check(['{"old":1}']).state)];
+    const lines = ['{"old":1}', ...written(records, check(['{"old":1}']).state)];
     lines[2] = lines[2].replace('"n":2', '"n":20');
     lines.splice(4, 0, '{"by":"hand"}');
     const [broken] = check(lines).breaks;
-    const seal = {
-      schema: 'mlx.seal/1' as const,
-      sealed_at: '2021-04-01T00:00:00Z',
-      reason: 'test',
-      accepted: [{ line: broken.line, key: broken.key, detail: broken.detail }],
-    };
+    const seal = sealAccepting(broken);
     const all = [
       ...lines.map((text, i) => ({ line: i + 1, text })),
       {
