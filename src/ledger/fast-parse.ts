@@ -39,7 +39,6 @@ interface Compiling {
 }
 
 function compile(schema: z.ZodTypeAny, how: Compiling): Parse {
-  const inner = { ...how, omit: undefined };
   if (schema instanceof z.ZodOptional) {
     const parse = compile(schema.unwrap(), how);
     return (value) => (value === undefined ? undefined : parse(value));
@@ -60,7 +59,7 @@ function compile(schema: z.ZodTypeAny, how: Compiling): Parse {
     const options = new Set<unknown>(schema.options as string[]);
     return (value) => (options.has(value) ? value : REJECTED);
   }
-  if (schema instanceof z.ZodArray) return arrayParser(schema, inner);
+  if (schema instanceof z.ZodArray) return arrayParser(schema, { ...how, omit: undefined });
   if (schema instanceof z.ZodObject) return objectParser(schema, how);
   if (schema instanceof z.ZodDiscriminatedUnion) return unionParser(schema, how);
   throw unsupported((schema._def as { typeName?: string }).typeName ?? 'an unknown schema');
