@@ -230,9 +230,22 @@ describe('Ledger.append', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlx-chain-on-'));
     const ledger = new Ledger(dir, verificationSchema);
     const file = ledger.fileForMonth('2021-03');
+    // Each read after an append parses and chains only the new line; a fresh check agrees.
+    const fresh = () =>
+      checkChain(
+        file,
+        fs
+          .readFileSync(file, 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((text, i) => ({ line: i + 1, text })),
+      );
     for (const id of '12345') {
       ledger.append([verification(id)], () => '2021-03');
-      assert.equal(ledger.read().entries.length, Number(id));
+      const read = ledger.read();
+      assert.equal(read.entries.length, Number(id));
+      assert.deepEqual(read.chains[0], { file, ...fresh() });
+      assert.deepEqual([read.chains[0].chained, read.chains[0].breaks.length], [Number(id), 0]);
     }
     // A last line that is a whole record but for its newline reads as one; the next append
     // completes it, and chains on from it.
@@ -240,13 +253,9 @@ describe('Ledger.append', () => {
     fs.appendFileSync(file, torn);
     assert.equal(ledger.read().entries.length, 6);
     ledger.append([verification('7')], () => '2021-03');
-    const lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
-    const fresh = checkChain(
-      file,
-      lines.map((text, i) => ({ line: i + 1, text })),
-    );
-    assert.deepEqual([fresh.chained, fresh.breaks.length], [7, 0]);
-    assert.deepEqual(ledger.read().chains[0], { file, ...fresh });
+    const whole = fresh();
+    assert.deepEqual([whole.chained, whole.breaks.length], [7, 0]);
+    assert.deepEqual(ledger.read().chains[0], { file, ...whole });
   });
 
   it('a torn last line completed later is read whole', () => {
