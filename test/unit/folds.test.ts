@@ -41,15 +41,18 @@ describe('walk-forward folds', () => {
     assert.equal(folds[2].testEnd, 499, 'the last fold ends on the last labelled date');
   });
 
-  it('purges at least the horizon between the rows fitted and the rows judged', () => {
-    for (const horizonDays of [1, 5, 20]) {
-      for (const fold of walkForwardFolds({ ...options, horizonDays })) {
-        // Dates strictly between: a label at date d reaches d + h, so h of them are needed.
-        assert.ok(fold.testStart - fold.validEnd - 1 >= horizonDays, `test, h=${horizonDays}`);
-        assert.ok(fold.validStart - fold.trainEnd - 1 >= horizonDays, `valid, h=${horizonDays}`);
-        assert.equal(fold.testStart - fold.validEnd - 1, horizonDays, 'no more than needed');
+  it('purges at least the horizon between the rows fitted and the rows judged, window or not', () => {
+    for (const trainSessions of [0, 200])
+      for (const horizonDays of [1, 5, 20]) {
+        for (const fold of walkForwardFolds({ ...options, horizonDays, trainSessions })) {
+          const at = `h=${horizonDays}, window ${trainSessions}`;
+          // Dates strictly between: a label at date d reaches d + h, so h of them are needed.
+          assert.ok(fold.testStart - fold.validEnd - 1 >= horizonDays, `test, ${at}`);
+          assert.ok(fold.validStart - fold.trainEnd - 1 >= horizonDays, `valid, ${at}`);
+          assert.equal(fold.testStart - fold.validEnd - 1, horizonDays, 'no more than needed');
+          assert.ok(fold.trainStart <= fold.trainEnd, `a window with rows, ${at}`);
+        }
       }
-    }
   });
 
   it('refuses a history too short for the folds, saying how much is needed', () => {
