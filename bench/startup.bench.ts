@@ -14,12 +14,12 @@ const TIME = '/usr/bin/time';
 
 /**
  * Median wall and CPU seconds (user + system, where /usr/bin/time can tell)
- * of `mlx ARGS` spawned as a user runs it, after one run that warms the disk
- * cache. On a machine busy with other work the wall time grows and the CPU
+ * of `mlx ARGS` spawned as a user runs it (of `node ARGS` without a home),
+ * after one run that warms the disk cache. On a machine busy with other work the wall time grows and the CPU
  * time hardly does.
  */
-function measure(home: string, args: string[]): { seconds: number; cpu: number | null } {
-  const command = [MLX_BIN, '--home', home, ...args];
+function measure(home: string | null, args: string[]): { seconds: number; cpu: number | null } {
+  const command = home === null ? args : [MLX_BIN, '--home', home, ...args];
   const timed = fs.existsSync(TIME);
   const walls: number[] = [];
   const cpus: number[] = [];
@@ -30,7 +30,7 @@ function measure(home: string, args: string[]): { seconds: number; cpu: number |
       timed ? ['-f', '%U %S', process.execPath, ...command] : command,
       { encoding: 'utf8', env: { ...process.env, MLX_HOME: undefined, NO_COLOR: '1' } },
     );
-    if (run.status !== 0) throw new Error(`mlx ${args.join(' ')} failed: ${run.stderr}`);
+    if (run.status !== 0) throw new Error(`${command.join(' ')} failed: ${run.stderr}`);
     if (i === 0) continue;
     walls.push((performance.now() - started) / 1000);
     const [user, system] = (run.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
@@ -45,7 +45,7 @@ function measure(home: string, args: string[]): { seconds: number; cpu: number |
 function timeCommand(
   reporter: BenchReporter,
   name: string,
-  home: string,
+  home: string | null,
   args: string[],
   goal?: string,
 ) {
@@ -74,6 +74,12 @@ function ledgerLines(home: string): number {
  * ledger adds.
  */
 export async function bench(reporter: BenchReporter): Promise<void> {
+  // What any Node.js program pays before mlx's code runs: the rest of each figure is mlx's.
+  timeCommand(reporter, 'node -e 0 (Node.js alone)', null, ['-e', '0']);
+  if (process.env.NODE_EXTRA_CA_CERTS)
+    reporter.note(
+      `NODE_EXTRA_CA_CERTS is set: Node.js reads ${process.env.NODE_EXTRA_CA_CERTS} at every start, in every figure here`,
+    );
   const month = await verifiedHome({ symbols: 10, from: '2021-10-01', to: '2021-10-29' });
   const home = month.home.root;
   reporter.note(`home: 10 synthetic symbols, ${ledgerLines(home)} ledger lines`);
