@@ -12,6 +12,7 @@ import { resolveUniverse } from '../src/universe.ts';
 import { defaultJobs } from '../src/training/fold-pool.ts';
 import { resolveModels } from '../src/training/libraries.ts';
 import { buildDataset, loadPanel, type Dataset } from '../src/dataset/panel.ts';
+import { featureSetIdentity } from '../src/features/index.ts';
 import { judgeFolds, startFoldFits } from '../src/training/walk-forward.ts';
 import { sp500Files, sp500WideFiles } from '../test/helpers/shared-data.ts';
 import type { BenchReporter } from './report.ts';
@@ -31,9 +32,12 @@ import { fitKey, VARIANTS } from './skill/variants.ts';
  *   MLX_SKILL_SEEDS     comma-separated seeds (default 1,2,3)
  *   MLX_SKILL_VARIANTS  comma-separated names, the first the reference (default default,blend)
  *   MLX_SKILL_DIR       where homes and finished runs are kept (default: the temp folder)
+ *   MLX_SKILL_BEFORE    another commit's MLX_SKILL_DIR: the first variant's runs kept there
+ *                       (same seeds) join as `<variant>@before`, the reference of every pair
  *
- * A finished run (variant, seed, folds, stocks) is kept, so an interrupted
- * bench resumes and a new variant costs only its own fits.
+ * A finished run (variant, seed, folds, stocks, feature set) is kept, so an
+ * interrupted bench resumes and a new variant costs only its own fits; a run
+ * kept from other feature code does not count.
  */
 const UNTIL = '2020-12-31';
 
@@ -66,6 +70,7 @@ export async function bench(report: BenchReporter): Promise<void> {
     (data ??= buildDataset(loadPanelOf(ctx, UNTIL), config.horizonDays, config, UNTIL));
   const { models, xgbLib } = resolveModels(undefined, config.models, (m) => report.note(m));
   const runs: SkillRun[] = [];
+  const featureSet = featureSetIdentity(config.regime).id;
   let blocks: [string, string][] = [];
   const groups = new Map<string, string[]>();
   for (const name of names) {
@@ -77,7 +82,7 @@ export async function bench(report: BenchReporter): Promise<void> {
       const file = (name: string) =>
         path.join(
           dir,
-          `${name}-seed${seed}-${hash([fitKey(name, base), headOf(name, base), files.length, folds])}.json`,
+          `${name}-seed${seed}-${hash([fitKey(name, base), headOf(name, base), files.length, folds, featureSet])}.json`,
         );
       const cached = group.every((name) => fs.existsSync(file(name)));
       if (!cached) {
@@ -131,7 +136,27 @@ export async function bench(report: BenchReporter): Promise<void> {
     csvDirs,
     path.join(dir, `peer-${hash([blocks, files.length])}.json`),
   );
-  printSkill(report, { runs, variants: names, seeds, horizonDays: config.horizonDays, peer });
+  const before = process.env.MLX_SKILL_BEFORE;
+  const variants = before ? [`${names[0]}@before`, ...names] : names;
+  if (before) runs.push(...keptRuns(before, names[0], seeds));
+  printSkill(report, { runs, variants, seeds, horizonDays: config.horizonDays, peer });
+}
+
+/**
+ * The runs of `name` kept in another commit's bench folder, one per seed,
+ * as `<name>@before`: the same settings on other code (another feature set).
+ */
+function keptRuns(dir: string, name: string, seeds: readonly number[]): SkillRun[] {
+  return seeds.map((seed) => {
+    const pattern = new RegExp(`^${name}-seed${seed}-[0-9a-f]{12}\\.json$`);
+    const found = fs.readdirSync(dir).filter((f) => pattern.test(f));
+    if (found.length !== 1)
+      throw new Error(
+        `MLX_SKILL_BEFORE: ${found.length} runs of ${name}, seed ${seed}, in ${dir} (need one)`,
+      );
+    const series = JSON.parse(fs.readFileSync(path.join(dir, found[0]), 'utf8')) as DailySeries;
+    return { variant: `${name}@before`, seed, series };
+  });
 }
 
 /** What decides a variant's head on shared fits. */
