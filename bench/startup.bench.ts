@@ -18,7 +18,11 @@ const TIME = '/usr/bin/time';
  * after one run that warms the disk cache. On a machine busy with other work the wall time grows and the CPU
  * time hardly does.
  */
-function measure(home: string | null, args: string[]): { seconds: number; cpu: number | null } {
+function measure(
+  home: string | null,
+  args: string[],
+  unset: readonly string[] = [],
+): { seconds: number; cpu: number | null } {
   const command = home === null ? args : [MLX_BIN, '--home', home, ...args];
   const timed = fs.existsSync(TIME);
   const walls: number[] = [];
@@ -28,7 +32,7 @@ function measure(home: string | null, args: string[]): { seconds: number; cpu: n
     const run = spawnSync(
       timed ? TIME : process.execPath,
       timed ? ['-f', '%U %S', process.execPath, ...command] : command,
-      { encoding: 'utf8', env: { ...process.env, MLX_HOME: undefined, NO_COLOR: '1' } },
+      { encoding: 'utf8', env: environment(unset) },
     );
     if (run.status !== 0) throw new Error(`${command.join(' ')} failed: ${run.stderr}`);
     if (i === 0) continue;
@@ -41,6 +45,13 @@ function measure(home: string | null, args: string[]): { seconds: number; cpu: n
   return { seconds: median(walls), cpu: Number.isFinite(cpu) ? cpu : null };
 }
 
+/** The bench's environment for a command: no MLX_HOME, no colour, and `unset` left out. */
+function environment(unset: readonly string[]): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  for (const name of ['MLX_HOME', ...unset]) delete env[name];
+  return env;
+}
+
 /** One figure: the median wall time, with the goal and the median CPU time beside it. */
 function timeCommand(
   reporter: BenchReporter,
@@ -48,8 +59,9 @@ function timeCommand(
   home: string | null,
   args: string[],
   goal?: string,
+  unset: readonly string[] = [],
 ) {
-  const { seconds, cpu } = measure(home, args);
+  const { seconds, cpu } = measure(home, args, unset);
   const detail = [goal, cpu === null ? null : `CPU ${cpu.toFixed(2)} s`].filter(Boolean);
   reporter.figure(name, seconds, 's', detail.join('; ') || undefined);
 }
@@ -85,6 +97,27 @@ export async function bench(reporter: BenchReporter): Promise<void> {
   reporter.note(`home: 10 synthetic symbols, ${ledgerLines(home)} ledger lines`);
   for (const args of SMALL_COMMANDS)
     timeCommand(reporter, `mlx ${args.join(' ')}`, home, args, 'goal ≤ 0.3 s');
+  // The variable is the machine's, not mlx's: show the same starts as a machine without it runs them.
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    const unset = ['NODE_EXTRA_CA_CERTS'];
+    timeCommand(
+      reporter,
+      'node -e 0, without NODE_EXTRA_CA_CERTS',
+      null,
+      ['-e', '0'],
+      undefined,
+      unset,
+    );
+    for (const args of SMALL_COMMANDS)
+      timeCommand(
+        reporter,
+        `mlx ${args.join(' ')}, without NODE_EXTRA_CA_CERTS`,
+        home,
+        args,
+        'goal ≤ 0.3 s',
+        unset,
+      );
+  }
   fs.rmSync(home, { recursive: true, force: true });
 
   const eightMonths = await verifiedHome({ symbols: 10 });
