@@ -15,8 +15,8 @@ const TIME = '/usr/bin/time';
 /**
  * Median wall and CPU seconds (user + system, where /usr/bin/time can tell)
  * of `mlx ARGS` spawned as a user runs it (of `node ARGS` without a home),
- * after one run that warms the disk cache. On a machine busy with other work the wall time grows and the CPU
- * time hardly does.
+ * after one run that warms the disk cache. On a machine busy with other work
+ * the wall time grows and the CPU time hardly does.
  */
 function measure(
   home: string | null,
@@ -86,37 +86,28 @@ function ledgerLines(home: string): number {
  * ledger adds.
  */
 export async function bench(reporter: BenchReporter): Promise<void> {
-  // What any Node.js program pays before mlx's code runs: the rest of each figure is mlx's.
-  timeCommand(reporter, 'node -e 0 (Node.js alone)', null, ['-e', '0']);
-  if (process.env.NODE_EXTRA_CA_CERTS)
-    reporter.note(
-      `NODE_EXTRA_CA_CERTS is set: Node.js reads ${process.env.NODE_EXTRA_CA_CERTS} at every start, in every figure here`,
-    );
   const month = await verifiedHome({ symbols: 10, from: '2021-10-01', to: '2021-10-29' });
   const home = month.home.root;
   reporter.note(`home: 10 synthetic symbols, ${ledgerLines(home)} ledger lines`);
-  for (const args of SMALL_COMMANDS)
-    timeCommand(reporter, `mlx ${args.join(' ')}`, home, args, 'goal ≤ 0.3 s');
-  // The variable is the machine's, not mlx's: show the same starts as a machine without it runs them.
-  if (process.env.NODE_EXTRA_CA_CERTS) {
-    const unset = ['NODE_EXTRA_CA_CERTS'];
+  // Node.js alone first: what any Node.js program pays before mlx's code runs.
+  const starts = (suffix: string, unset: readonly string[]) => {
     timeCommand(
       reporter,
-      'node -e 0, without NODE_EXTRA_CA_CERTS',
+      `node -e 0 (Node.js alone)${suffix}`,
       null,
       ['-e', '0'],
       undefined,
       unset,
     );
     for (const args of SMALL_COMMANDS)
-      timeCommand(
-        reporter,
-        `mlx ${args.join(' ')}, without NODE_EXTRA_CA_CERTS`,
-        home,
-        args,
-        'goal ≤ 0.3 s',
-        unset,
-      );
+      timeCommand(reporter, `mlx ${args.join(' ')}${suffix}`, home, args, 'goal ≤ 0.3 s', unset);
+  };
+  starts('', []);
+  // The variable is the machine's, not mlx's: the same starts again as a machine without it runs them.
+  const extraCa = process.env.NODE_EXTRA_CA_CERTS;
+  if (extraCa) {
+    reporter.note(`NODE_EXTRA_CA_CERTS is set: every Node.js start above read ${extraCa}`);
+    starts(', without NODE_EXTRA_CA_CERTS', ['NODE_EXTRA_CA_CERTS']);
   }
   fs.rmSync(home, { recursive: true, force: true });
 
